@@ -1,0 +1,10 @@
+DROP TABLE idempotency_keys;
+DROP TABLE audit_log;
+DROP TABLE events;
+DROP TABLE interactions;
+DROP TABLE contacts;
+DROP TABLE refresh_tokens;
+DROP TABLE integration_clients;
+ALTER TABLE partners DROP CONSTRAINT partners_account_owner_fk;
+DROP TABLE users;
+DROP TABLE partners;

@@ -1,0 +1,9 @@
+DROP TABLE idempotency_keys;
+DROP TABLE audit_log;
+DROP TABLE events;
+DROP TABLE interactions;
+DROP TABLE contacts;
+DROP TABLE refresh_tokens;
+DROP TABLE integration_clients;
+DROP TABLE users;
+DROP TABLE partners;

@@ -1,0 +1,7 @@
+//! The audit log: who did what to which record, with the record before and after, written in
+//! the same transaction as the change itself.
+
+pub mod routes;
+pub mod store;
+
+pub use store::{record_change, Actor, Change};

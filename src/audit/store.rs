@@ -1,0 +1,140 @@
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::auth::model::{Principal, PrincipalKind};
+use crate::db::schema::audit_log;
+use crate::db::DbConnection;
+use crate::events;
+use crate::http::{ApiError, PageRequest};
+
+/// Who made a change: a user, an integration client, or the system itself (start-up, CLI).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: String,
+    pub kind: &'static str,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    pub fn system() -> Actor {
+        Actor {
+            id: "system".into(),
+            kind: "system",
+            request_id: None,
+        }
+    }
+}
+
+impl From<&Principal> for Actor {
+    fn from(p: &Principal) -> Actor {
+        Actor {
+            id: p.id.clone(),
+            kind: match p.kind {
+                PrincipalKind::User => "user",
+                PrincipalKind::Client => "client",
+            },
+            request_id: p.request_id.clone(),
+        }
+    }
+}
+
+/// One change to one record.
+pub struct Change<'a> {
+    /// `<entity>.<verb>`, e.g. `partner.created`; also the event type.
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: &'a str,
+    /// The partner the record belongs to, so partner principals see its events.
+    pub partner_id: Option<&'a str>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// Writes the audit entry and the change-feed event for `change`, in the caller's transaction.
+pub fn record_change(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    change: Change<'_>,
+) -> Result<(), ApiError> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::id.eq(uuid::Uuid::now_v7().to_string()),
+            audit_log::at.eq(Utc::now().naive_utc()),
+            audit_log::actor_kind.eq(actor.kind),
+            audit_log::actor_id.eq(&actor.id),
+            audit_log::action.eq(change.action),
+            audit_log::entity_type.eq(change.entity_type),
+            audit_log::entity_id.eq(change.entity_id),
+            audit_log::partner_id.eq(change.partner_id),
+            audit_log::before.eq(change.before.as_ref().map(|v| v.to_string())),
+            audit_log::after.eq(change.after.as_ref().map(|v| v.to_string())),
+            audit_log::request_id.eq(&actor.request_id),
+        ))
+        .execute(conn)?;
+    let data = change
+        .after
+        .as_ref()
+        .or(change.before.as_ref())
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
+    events::store::append(
+        conn,
+        events::store::NewEvent {
+            event_type: change.action,
+            entity_type: change.entity_type,
+            entity_id: change.entity_id,
+            partner_id: change.partner_id,
+            actor_id: &actor.id,
+            data: &data,
+        },
+    )
+}
+
+#[derive(Debug, Queryable)]
+pub struct AuditRow {
+    pub id: String,
+    pub at: NaiveDateTime,
+    pub actor_kind: String,
+    pub actor_id: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub partner_id: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct AuditFilter {
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor_id: Option<String>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    f: AuditFilter,
+    page: &PageRequest,
+) -> Result<Vec<AuditRow>, ApiError> {
+    let mut q = audit_log::table
+        .order(audit_log::id.asc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after_id {
+        q = q.filter(audit_log::id.gt(after.clone()));
+    }
+    if let Some(t) = page.updated_since {
+        q = q.filter(audit_log::at.ge(t));
+    }
+    if let Some(v) = f.entity_type {
+        q = q.filter(audit_log::entity_type.eq(v));
+    }
+    if let Some(v) = f.entity_id {
+        q = q.filter(audit_log::entity_id.eq(v));
+    }
+    if let Some(v) = f.actor_id {
+        q = q.filter(audit_log::actor_id.eq(v));
+    }
+    Ok(q.load::<AuditRow>(conn)?)
+}

@@ -1,0 +1,104 @@
+//! Identity and access: tokens, passwords, users, integration clients, and `policy`.
+
+pub mod model;
+pub mod passwords;
+pub mod policy;
+pub mod routes;
+pub mod store;
+pub mod tokens;
+
+use crate::audit::Actor;
+use crate::db::Db;
+use crate::http::ApiError;
+
+/// What start-up did about the first admin.
+pub enum Bootstrap {
+    /// Users exist already; nothing done.
+    Existing,
+    /// Created from `PRM_ADMIN_EMAIL` / `PRM_ADMIN_PASSWORD`.
+    Created { email: String },
+    /// Created with a generated password, to be shown once.
+    Generated { email: String, password: String },
+}
+
+/// With no users at all, creates the first admin so the service can be used at once.
+pub fn bootstrap_admin(
+    db: &Db,
+    email: Option<String>,
+    password: Option<String>,
+) -> Result<Bootstrap, ApiError> {
+    let existing = db.write_blocking(|conn| store::count_users(conn))?;
+    if existing > 0 {
+        return Ok(Bootstrap::Existing);
+    }
+    let email = model::normalise_email(
+        "PRM_ADMIN_EMAIL",
+        email.as_deref().unwrap_or("admin@localhost.localdomain"),
+    )
+    .map_err(|e| ApiError::Validation(vec![e]))?;
+    let (password, generated) = match password {
+        Some(p) => {
+            model::check_password("PRM_ADMIN_PASSWORD", &p)
+                .map_err(|e| ApiError::Validation(vec![e]))?;
+            (p, false)
+        }
+        None => (tokens::random_secret(), true),
+    };
+    let password_hash = passwords::hash(&password)?;
+    let new = store::NewUser {
+        email: email.clone(),
+        name: "Administrator".into(),
+        role: model::Role::Admin,
+        partner_id: None,
+        password_hash,
+    };
+    let created = db.write_blocking(|conn| {
+        // Another instance may have bootstrapped meanwhile.
+        if store::count_users(conn)? > 0 {
+            return Ok(false);
+        }
+        store::insert_user(conn, &Actor::system(), new).map(|_| true)
+    })?;
+    if !created {
+        return Ok(Bootstrap::Existing);
+    }
+    Ok(if generated {
+        Bootstrap::Generated { email, password }
+    } else {
+        Bootstrap::Created { email }
+    })
+}
+
+/// `prm user add`: the same rules as `POST /users`, run as the system.
+pub fn add_user_from_cli(
+    db: &Db,
+    email: &str,
+    name: &str,
+    role: model::Role,
+    partner_id: Option<String>,
+    password: &str,
+) -> Result<model::User, ApiError> {
+    let mut errors = vec![];
+    let email = model::normalise_email("email", email)
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    if let Err(e) = model::check_password("password", password) {
+        errors.push(e);
+    }
+    if let Err(e) = model::check_role_binding(role, partner_id.as_deref()) {
+        errors.push(e);
+    }
+    if name.trim().is_empty() {
+        errors.push(crate::http::FieldError::new("name", "must not be empty"));
+    }
+    ApiError::check(errors)?;
+    let password_hash = passwords::hash(password)?;
+    let new = store::NewUser {
+        email,
+        name: name.trim().into(),
+        role,
+        partner_id,
+        password_hash,
+    };
+    db.write_blocking(|conn| store::insert_user(conn, &Actor::system(), new))
+}

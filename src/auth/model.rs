@@ -1,0 +1,265 @@
+//! Who is calling and what they may be: roles, scopes, principals, and the rules on credentials.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::http::FieldError;
+
+/// A user's role. Staff roles see the whole registry; partner roles are bound to one partner
+/// organisation and see only records where it is a party.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything, including users and integration clients.
+    Admin,
+    /// Procurement: suppliers (manufacturers), specifications, purchase orders, QA.
+    Buyer,
+    /// Distributors and key accounts, sales orders, promotions, share estimates.
+    AccountManager,
+    /// Reads everything, writes nothing.
+    Analyst,
+    /// A partner organisation's administrator.
+    PartnerAdmin,
+    /// A partner organisation's user.
+    PartnerUser,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Admin,
+        Role::Buyer,
+        Role::AccountManager,
+        Role::Analyst,
+        Role::PartnerAdmin,
+        Role::PartnerUser,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Buyer => "buyer",
+            Role::AccountManager => "account_manager",
+            Role::Analyst => "analyst",
+            Role::PartnerAdmin => "partner_admin",
+            Role::PartnerUser => "partner_user",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn is_partner_role(self) -> bool {
+        matches!(self, Role::PartnerAdmin | Role::PartnerUser)
+    }
+}
+
+/// What an integration client may do. A `write` scope includes the matching `read`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum Scope {
+    #[serde(rename = "partners:read")]
+    PartnersRead,
+    #[serde(rename = "partners:write")]
+    PartnersWrite,
+    #[serde(rename = "events:read")]
+    EventsRead,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [Scope::PartnersRead, Scope::PartnersWrite, Scope::EventsRead];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::PartnersRead => "partners:read",
+            Scope::PartnersWrite => "partners:write",
+            Scope::EventsRead => "events:read",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// True when holding `self` grants `needed`.
+    pub fn grants(self, needed: Scope) -> bool {
+        self == needed || matches!((self, needed), (Scope::PartnersWrite, Scope::PartnersRead))
+    }
+}
+
+/// Space-separated scope list, as OAuth 2 writes it.
+pub fn parse_scopes(field: &str, raw: &str) -> Result<Vec<Scope>, FieldError> {
+    let mut out = Vec::new();
+    for word in raw.split_whitespace() {
+        let scope = Scope::parse(word).ok_or_else(|| {
+            FieldError::new(
+                field,
+                format!(
+                    "unknown scope `{word}`; known: {}",
+                    Scope::ALL.map(Scope::as_str).join(", ")
+                ),
+            )
+        })?;
+        if !out.contains(&scope) {
+            out.push(scope);
+        }
+    }
+    Ok(out)
+}
+
+pub fn join_scopes(scopes: &[Scope]) -> String {
+    scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PrincipalKind {
+    User,
+    Client,
+}
+
+/// The authenticated caller of one request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub id: String,
+    pub kind: PrincipalKind,
+    /// Users have a role; integration clients have scopes instead.
+    pub role: Option<Role>,
+    pub scopes: Vec<Scope>,
+    /// The partner organisation this principal is bound to, if any.
+    pub partner_id: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// Passwords: at least 12 characters (NIST SP 800-63B lets length, not composition, carry
+/// strength), at most 256 so hashing cost stays bounded.
+pub fn check_password(field: &str, password: &str) -> Result<(), FieldError> {
+    let n = password.chars().count();
+    if n < 12 {
+        return Err(FieldError::new(field, "must be at least 12 characters"));
+    }
+    if n > 256 {
+        return Err(FieldError::new(field, "must be at most 256 characters"));
+    }
+    Ok(())
+}
+
+/// A pragmatic e-mail check: one `@`, something on each side, a dot in the domain, no spaces.
+pub fn normalise_email(field: &str, email: &str) -> Result<String, FieldError> {
+    let email = email.trim().to_lowercase();
+    let ok = email.len() <= 254
+        && !email.contains(char::is_whitespace)
+        && match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            }
+            None => false,
+        };
+    if ok {
+        Ok(email)
+    } else {
+        Err(FieldError::new(field, "is not an e-mail address"))
+    }
+}
+
+/// A staff role must not be bound to a partner; a partner role must be.
+pub fn check_role_binding(role: Role, partner_id: Option<&str>) -> Result<(), FieldError> {
+    match (role.is_partner_role(), partner_id.is_some()) {
+        (true, false) => Err(FieldError::new(
+            "partner_id",
+            "is required for partner roles",
+        )),
+        (false, true) => Err(FieldError::new(
+            "partner_id",
+            "must be empty for staff roles",
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_parse_and_write_grants_read() {
+        let s = parse_scopes("scopes", "partners:write events:read partners:write").unwrap();
+        assert_eq!(s, vec![Scope::PartnersWrite, Scope::EventsRead]);
+        assert!(Scope::PartnersWrite.grants(Scope::PartnersRead));
+        assert!(!Scope::PartnersRead.grants(Scope::PartnersWrite));
+        assert!(parse_scopes("scopes", "partners:delete").is_err());
+        assert_eq!(join_scopes(&s), "partners:write events:read");
+    }
+
+    #[test]
+    fn passwords_need_length() {
+        assert!(check_password("password", "short").is_err());
+        assert!(check_password("password", "correct horse battery").is_ok());
+        assert!(check_password("password", &"x".repeat(257)).is_err());
+    }
+
+    #[test]
+    fn emails_are_normalised() {
+        assert_eq!(
+            normalise_email("email", " Buyer@Example.COM ").unwrap(),
+            "buyer@example.com"
+        );
+        for bad in ["", "no-at", "a@b", "a@@b.c", "a b@c.d", "@c.d", "a@.c"] {
+            assert!(normalise_email("email", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn roles_and_partner_binding() {
+        assert!(check_role_binding(Role::PartnerUser, None).is_err());
+        assert!(check_role_binding(Role::Buyer, Some("p")).is_err());
+        assert!(check_role_binding(Role::PartnerAdmin, Some("p")).is_ok());
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+    }
+}
+
+/// A person who signs in.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-0000-7000-8000-0000000000ff", "email": "buyer@example.com", "name": "Ana Buyer",
+    "role": "buyer", "partner_id": null, "disabled": false, "version": 1,
+    "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"
+}))]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// The partner organisation a partner user belongs to; null for staff.
+    pub partner_id: Option<String>,
+    /// A disabled user cannot sign in or refresh; tokens already issued expire on their own.
+    pub disabled: bool,
+    pub version: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A machine client (an ERP) that gets tokens with the client-credentials grant.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct IntegrationClient {
+    /// Also the OAuth 2 `client_id`.
+    pub id: String,
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    /// Null for the host company's own ERP; a partner id for that partner's ERP, which then sees
+    /// only that partner's records.
+    pub partner_id: Option<String>,
+    pub disabled: bool,
+    pub version: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}

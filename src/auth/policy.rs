@@ -1,0 +1,264 @@
+//! Who may do what, in one place. Handlers ask here; partner scoping is then applied by the
+//! store queries with the [`Access`] this returns, so a list can never hold another partner's rows.
+
+use super::model::{Principal, PrincipalKind, Role, Scope};
+use crate::http::ApiError;
+
+/// What part of the registry a principal may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    /// Staff and host-bound integration clients: every partner.
+    All,
+    /// Partner users and partner-bound clients: records where this partner is a party.
+    Partner(String),
+}
+
+impl Access {
+    pub fn partner_id(&self) -> Option<&str> {
+        match self {
+            Access::All => None,
+            Access::Partner(id) => Some(id),
+        }
+    }
+
+    pub fn allows_partner(&self, partner_id: &str) -> bool {
+        match self {
+            Access::All => true,
+            Access::Partner(own) => own == partner_id,
+        }
+    }
+}
+
+/// The roles a partner plays; staff write rights follow them (buyers look after
+/// manufacturers, account managers after distributors and key accounts).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PartnerRoles {
+    pub manufacturer: bool,
+    pub distributor: bool,
+    pub key_account: bool,
+}
+
+fn bound_access(p: &Principal) -> Result<Access, ApiError> {
+    match &p.partner_id {
+        Some(id) => Ok(Access::Partner(id.clone())),
+        None if p.role.is_some_and(Role::is_partner_role) => Err(ApiError::forbidden()),
+        None => Ok(Access::All),
+    }
+}
+
+fn require_scope(p: &Principal, scope: Scope) -> Result<(), ApiError> {
+    if p.scopes.iter().any(|s| s.grants(scope)) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "this client lacks the `{}` scope",
+            scope.as_str()
+        )))
+    }
+}
+
+/// Reading partners, their contacts and interactions.
+pub fn read_partners(p: &Principal) -> Result<Access, ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::PartnersRead)?;
+    }
+    bound_access(p)
+}
+
+/// Creating, changing or archiving a partner record itself (staff and host ERPs only).
+pub fn manage_partner(p: &Principal, roles: PartnerRoles) -> Result<(), ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::PartnersWrite)?;
+        return match p.partner_id {
+            None => Ok(()),
+            Some(_) => Err(ApiError::forbidden()),
+        };
+    }
+    let allowed = match p.role {
+        Some(Role::Admin) => true,
+        Some(Role::Buyer) => roles.manufacturer,
+        Some(Role::AccountManager) => roles.distributor || roles.key_account,
+        _ => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "your role may not manage this partner: buyers manage manufacturers, account managers distributors and key accounts".into(),
+        ))
+    }
+}
+
+/// Maintaining a partner's contacts: the staff who manage the partner, or the partner's own
+/// administrator (and its ERP) for its own people.
+pub fn manage_contacts(
+    p: &Principal,
+    partner_id: &str,
+    roles: PartnerRoles,
+) -> Result<(), ApiError> {
+    match (p.kind, p.role, p.partner_id.as_deref()) {
+        (PrincipalKind::Client, _, Some(own)) if own == partner_id => {
+            require_scope(p, Scope::PartnersWrite)
+        }
+        (PrincipalKind::User, Some(Role::PartnerAdmin), Some(own)) if own == partner_id => Ok(()),
+        (_, _, Some(_)) => Err(ApiError::forbidden()),
+        _ => manage_partner(p, roles),
+    }
+}
+
+/// Logging an interaction. Partner people may raise complaints about their own relationship
+/// (a portal's "tell us what went wrong"); everything else is staff work.
+pub fn log_interaction(
+    p: &Principal,
+    partner_id: &str,
+    roles: PartnerRoles,
+    is_complaint: bool,
+) -> Result<(), ApiError> {
+    match (p.kind, p.partner_id.as_deref()) {
+        (PrincipalKind::Client, Some(own)) if own == partner_id && is_complaint => {
+            require_scope(p, Scope::PartnersWrite)
+        }
+        (PrincipalKind::User, Some(own)) if own == partner_id && is_complaint => Ok(()),
+        (_, Some(_)) => Err(ApiError::Forbidden(
+            "partner users may only raise complaints".into(),
+        )),
+        _ => manage_partner(p, roles),
+    }
+}
+
+/// Updating an interaction (closing it, rescheduling it): staff only.
+pub fn update_interaction(p: &Principal, roles: PartnerRoles) -> Result<(), ApiError> {
+    if p.partner_id.is_some() {
+        return Err(ApiError::forbidden());
+    }
+    manage_partner(p, roles)
+}
+
+pub fn admin_only(p: &Principal) -> Result<(), ApiError> {
+    if p.kind == PrincipalKind::User && p.role == Some(Role::Admin) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("only an admin may do this".into()))
+    }
+}
+
+pub fn read_audit_log(p: &Principal) -> Result<(), ApiError> {
+    match (p.kind, p.role) {
+        (PrincipalKind::User, Some(Role::Admin | Role::Analyst)) => Ok(()),
+        _ => Err(ApiError::Forbidden(
+            "only admins and analysts may read the audit log".into(),
+        )),
+    }
+}
+
+pub fn read_events(p: &Principal) -> Result<Access, ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::EventsRead)?;
+    }
+    bound_access(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role, partner: Option<&str>) -> Principal {
+        Principal {
+            id: "u".into(),
+            kind: PrincipalKind::User,
+            role: Some(role),
+            scopes: vec![],
+            partner_id: partner.map(str::to_string),
+            request_id: None,
+        }
+    }
+
+    fn client(scopes: Vec<Scope>, partner: Option<&str>) -> Principal {
+        Principal {
+            id: "c".into(),
+            kind: PrincipalKind::Client,
+            role: None,
+            scopes,
+            partner_id: partner.map(str::to_string),
+            request_id: None,
+        }
+    }
+
+    const MANUFACTURER: PartnerRoles = PartnerRoles {
+        manufacturer: true,
+        distributor: false,
+        key_account: false,
+    };
+    const DISTRIBUTOR: PartnerRoles = PartnerRoles {
+        manufacturer: false,
+        distributor: true,
+        key_account: false,
+    };
+
+    #[test]
+    fn partner_principals_see_only_their_own() {
+        assert_eq!(
+            read_partners(&user(Role::PartnerUser, Some("A"))).unwrap(),
+            Access::Partner("A".into())
+        );
+        assert_eq!(
+            read_partners(&user(Role::Analyst, None)).unwrap(),
+            Access::All
+        );
+        assert!(read_partners(&user(Role::PartnerUser, None)).is_err());
+        assert!(read_partners(&client(vec![Scope::EventsRead], None)).is_err());
+        assert_eq!(
+            read_partners(&client(vec![Scope::PartnersWrite], Some("B"))).unwrap(),
+            Access::Partner("B".into())
+        );
+    }
+
+    #[test]
+    fn staff_write_rights_follow_partner_roles() {
+        assert!(manage_partner(&user(Role::Buyer, None), MANUFACTURER).is_ok());
+        assert!(manage_partner(&user(Role::Buyer, None), DISTRIBUTOR).is_err());
+        assert!(manage_partner(&user(Role::AccountManager, None), DISTRIBUTOR).is_ok());
+        assert!(manage_partner(&user(Role::AccountManager, None), MANUFACTURER).is_err());
+        assert!(manage_partner(&user(Role::Analyst, None), MANUFACTURER).is_err());
+        assert!(manage_partner(&user(Role::Admin, None), MANUFACTURER).is_ok());
+        assert!(manage_partner(&user(Role::PartnerAdmin, Some("A")), MANUFACTURER).is_err());
+        assert!(manage_partner(&client(vec![Scope::PartnersWrite], None), MANUFACTURER).is_ok());
+        assert!(
+            manage_partner(&client(vec![Scope::PartnersWrite], Some("A")), MANUFACTURER).is_err()
+        );
+        assert!(manage_partner(&client(vec![Scope::PartnersRead], None), MANUFACTURER).is_err());
+    }
+
+    #[test]
+    fn partner_admins_keep_their_own_contacts() {
+        assert!(manage_contacts(&user(Role::PartnerAdmin, Some("A")), "A", MANUFACTURER).is_ok());
+        assert!(manage_contacts(&user(Role::PartnerAdmin, Some("A")), "B", MANUFACTURER).is_err());
+        assert!(manage_contacts(&user(Role::PartnerUser, Some("A")), "A", MANUFACTURER).is_err());
+        assert!(manage_contacts(&user(Role::Buyer, None), "A", MANUFACTURER).is_ok());
+    }
+
+    #[test]
+    fn partner_people_may_only_complain() {
+        assert!(
+            log_interaction(&user(Role::PartnerUser, Some("A")), "A", MANUFACTURER, true).is_ok()
+        );
+        assert!(log_interaction(
+            &user(Role::PartnerUser, Some("A")),
+            "A",
+            MANUFACTURER,
+            false
+        )
+        .is_err());
+        assert!(log_interaction(&user(Role::Buyer, None), "A", MANUFACTURER, false).is_ok());
+        assert!(update_interaction(&user(Role::PartnerAdmin, Some("A")), MANUFACTURER).is_err());
+    }
+
+    #[test]
+    fn admin_and_audit_rights() {
+        assert!(admin_only(&user(Role::Admin, None)).is_ok());
+        assert!(admin_only(&user(Role::Analyst, None)).is_err());
+        assert!(read_audit_log(&user(Role::Analyst, None)).is_ok());
+        assert!(read_audit_log(&user(Role::Buyer, None)).is_err());
+        assert!(read_events(&client(vec![Scope::EventsRead], Some("A"))).is_ok());
+    }
+}

@@ -1,0 +1,949 @@
+//! Sign-in, tokens, the caller's own identity, users and integration clients.
+
+use actix_web::http::header;
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{
+    check_password, check_role_binding, join_scopes, normalise_email, parse_scopes,
+    IntegrationClient, Principal, PrincipalKind, Role, Scope, User,
+};
+use super::store::{self, ClientChanges, NewClient, NewUser, Rotation, UserChanges, UserFilter};
+use super::{passwords, policy, tokens};
+use crate::audit::Actor;
+use crate::http::extract::{parse_json, parse_query};
+use crate::http::idempotency::{self, IdempotencyKey, Written};
+use crate::http::{
+    path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
+    ValidQuery,
+};
+use crate::AppState;
+
+// ---- tokens -------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "admin@example.com", "password": "correct horse battery staple"}))]
+pub struct LoginRequest {
+    pub email: String,
+    #[schema(format = Password)]
+    pub password: String,
+}
+
+/// Tokens for a signed-in user.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…", "token_type": "Bearer", "expires_in": 900,
+    "refresh_token": "Zk9m3…", "refresh_expires_in": 2592000
+}))]
+pub struct TokenPair {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// Single use: each refresh returns a new one. Presenting a spent one revokes the family.
+    pub refresh_token: String,
+    pub refresh_expires_in: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// Client-credentials grant (RFC 6749 §4.4). Credentials may also come as HTTP Basic.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"grant_type": "client_credentials", "client_id": "0193a1b2-0000-7000-8000-0000000000c1", "client_secret": "s3cr3t…", "scope": "partners:read"}))]
+pub struct ClientCredentialsRequest {
+    /// Must be `client_credentials`.
+    pub grant_type: String,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    /// Space-separated subset of the client's scopes; all of them when absent.
+    pub scope: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ClientToken {
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: i64,
+    /// The scopes granted, space-separated.
+    pub scope: String,
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::Unauthorized(
+        "invalid_credentials",
+        "e-mail or password is wrong, or the account is disabled".into(),
+    )
+}
+
+fn issue_pair(state: &AppState, user: &store::UserRow) -> Result<(TokenPair, String), ApiError> {
+    let access = state.jwt.issue(
+        &user.id,
+        PrincipalKind::User,
+        Some(user.role()),
+        user.partner_id.clone(),
+        String::new(),
+    )?;
+    let refresh_token = tokens::random_secret();
+    let hash = tokens::hash_token(&refresh_token);
+    Ok((
+        TokenPair {
+            access_token: access,
+            token_type: "Bearer".into(),
+            expires_in: state.jwt.access_ttl_seconds,
+            refresh_token,
+            refresh_expires_in: state.refresh_ttl.num_seconds(),
+        },
+        hash,
+    ))
+}
+
+/// Sign in with e-mail and password
+///
+/// Returns a short-lived access token (use it as `Authorization: Bearer …`; in Swagger UI paste
+/// it into "Authorize") and a single-use refresh token.
+#[utoipa::path(
+    tag = "Identity",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenPair),
+        (status = 401, description = "Wrong e-mail or password, or account disabled", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    body: ValidJson<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let req = body.value;
+    let email = req.email.trim().to_lowercase();
+    let password = req.password;
+    let user = state
+        .db
+        .read(move |conn| {
+            let user = store::find_user_by_email(conn, &email)?;
+            match user {
+                Some(u) if !u.disabled && passwords::verify(&password, &u.password_hash) => Ok(u),
+                Some(_) => Err(bad_credentials()),
+                None => {
+                    passwords::verify_against_nothing(&password);
+                    Err(bad_credentials())
+                }
+            }
+        })
+        .await?;
+    let (pair, hash) = issue_pair(&state, &user)?;
+    let family = uuid::Uuid::now_v7().to_string();
+    let ttl = state.refresh_ttl;
+    state
+        .db
+        .write(move |conn| store::insert_refresh_token(conn, &user.id, &family, &hash, ttl))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(pair))
+}
+
+/// Exchange a refresh token for new tokens
+///
+/// The presented refresh token is spent; the answer carries its successor. Presenting a spent
+/// token again means it leaked: the whole family is revoked and the user must sign in again.
+#[utoipa::path(
+    tag = "Identity",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens", body = TokenPair),
+        (status = 401, description = "Unknown, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: ValidJson<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let presented = tokens::hash_token(&body.value.refresh_token);
+    let ttl = state.refresh_ttl;
+    let st = state.clone();
+    let outcome = state
+        .db
+        .write(
+            move |conn| match store::spend_refresh_token(conn, &presented)? {
+                Rotation::Rotated { user, family_id } => {
+                    let (pair, hash) = issue_pair(&st, &user)?;
+                    store::insert_refresh_token(conn, &user.id, &family_id, &hash, ttl)?;
+                    Ok(Some(pair))
+                }
+                Rotation::Refused => Ok(None),
+                Rotation::ReuseDetected => {
+                    tracing::warn!("refresh token reuse detected; token family revoked");
+                    Ok(None)
+                }
+            },
+        )
+        .await?;
+    match outcome {
+        Some(pair) => Ok(HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(pair)),
+        None => Err(ApiError::Unauthorized(
+            "refresh_token_invalid",
+            "the refresh token is not valid; sign in again".into(),
+        )),
+    }
+}
+
+/// Sign out
+///
+/// Revokes the presented refresh token and every token rotated from the same sign-in. Access
+/// tokens already issued stay valid until they expire (minutes).
+#[utoipa::path(
+    tag = "Identity",
+    request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Signed out (also when the token was unknown)"),
+        (status = 422, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    body: ValidJson<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let presented = tokens::hash_token(&body.value.refresh_token);
+    state
+        .db
+        .write(move |conn| store::revoke_family_of(conn, &presented))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, rest) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = String::from_utf8(STANDARD.decode(rest.trim()).ok()?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    Some((id.to_string(), secret.to_string()))
+}
+
+/// Get a token for an integration client
+///
+/// OAuth 2 client-credentials grant for ERPs. Send `application/x-www-form-urlencoded` (the
+/// OAuth 2 standard) or JSON; credentials in the body or as HTTP Basic. No refresh token: ask
+/// again when the access token expires.
+#[utoipa::path(
+    tag = "Identity",
+    request_body(content(
+        (ClientCredentialsRequest = "application/x-www-form-urlencoded"),
+        (ClientCredentialsRequest = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "Access token", body = ClientToken),
+        (status = 401, description = "Unknown or disabled client, or wrong secret", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Unsupported grant type or malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Scope not granted to this client", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+#[post("/auth/token")]
+pub async fn client_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let form: ClientCredentialsRequest = if is_form {
+        let text = std::str::from_utf8(&body)
+            .map_err(|_| ApiError::bad_field("malformed_body", "body", "not UTF-8"))?;
+        parse_query(text)?
+    } else {
+        parse_json(&body)?
+    };
+    if form.grant_type != "client_credentials" {
+        return Err(ApiError::bad_field(
+            "unsupported_grant_type",
+            "grant_type",
+            "only `client_credentials` is supported here; users sign in at /auth/login",
+        ));
+    }
+    let (client_id, secret) = match (form.client_id, form.client_secret, basic_credentials(&req)) {
+        (Some(id), Some(secret), _) => (id, secret),
+        (_, _, Some(pair)) => pair,
+        _ => {
+            return Err(ApiError::Unauthorized(
+                "invalid_client",
+                "send client_id and client_secret".into(),
+            ))
+        }
+    };
+    let requested = match form.scope.as_deref() {
+        Some(s) => Some(parse_scopes("scope", s).map_err(|e| ApiError::Validation(vec![e]))?),
+        None => None,
+    };
+    let client = state
+        .db
+        .read(move |conn| {
+            let invalid = || {
+                ApiError::Unauthorized(
+                    "invalid_client",
+                    "unknown client, wrong secret, or client disabled".into(),
+                )
+            };
+            let row = match uuid::Uuid::parse_str(&client_id) {
+                Ok(_) => store::get_client(conn, &client_id).ok(),
+                Err(_) => None,
+            };
+            match row {
+                Some(c) if !c.disabled && passwords::verify(&secret, &c.secret_hash) => {
+                    Ok(c.to_client())
+                }
+                Some(_) => Err(invalid()),
+                None => {
+                    passwords::verify_against_nothing(&secret);
+                    Err(invalid())
+                }
+            }
+        })
+        .await?;
+    let granted: Vec<Scope> = match requested {
+        Some(req) => {
+            if let Some(missing) = req.iter().find(|s| !client.scopes.contains(s)) {
+                return Err(ApiError::validation(
+                    "scope",
+                    format!("`{}` is not granted to this client", missing.as_str()),
+                ));
+            }
+            req
+        }
+        None => client.scopes.clone(),
+    };
+    let scope = join_scopes(&granted);
+    let access = state.jwt.issue(
+        &client.id,
+        PrincipalKind::Client,
+        None,
+        client.partner_id.clone(),
+        scope.clone(),
+    )?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(ClientToken {
+            access_token: access,
+            token_type: "Bearer".into(),
+            expires_in: state.jwt.access_ttl_seconds,
+            scope,
+        }))
+}
+
+/// The caller, as the service sees it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    pub kind: PrincipalKind,
+    pub id: String,
+    pub role: Option<Role>,
+    pub partner_id: Option<String>,
+    pub scopes: Vec<Scope>,
+    /// Present for users.
+    pub user: Option<User>,
+    /// Present for integration clients.
+    pub client: Option<IntegrationClient>,
+}
+
+/// Who am I
+///
+/// The principal behind the token: role or scopes, the partner it is bound to, and the user or
+/// client record.
+#[utoipa::path(
+    tag = "Identity",
+    responses(
+        (status = 200, description = "The caller", body = Me),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/me")]
+pub async fn me(
+    state: web::Data<AppState>,
+    principal: Principal,
+) -> Result<HttpResponse, ApiError> {
+    let p = principal.clone();
+    let (user, client) = state
+        .db
+        .read(move |conn| match p.kind {
+            PrincipalKind::User => Ok((Some(store::get_user(conn, &p.id)?.to_user()), None)),
+            PrincipalKind::Client => Ok((None, Some(store::get_client(conn, &p.id)?.to_client()))),
+        })
+        .await
+        .map_err(|e| match e {
+            ApiError::NotFound(_) => ApiError::Unauthorized(
+                "token_invalid",
+                "the account behind this token no longer exists".into(),
+            ),
+            other => other,
+        })?;
+    Ok(HttpResponse::Ok().json(Me {
+        kind: principal.kind,
+        id: principal.id,
+        role: principal.role,
+        partner_id: principal.partner_id,
+        scopes: principal.scopes,
+        user,
+        client,
+    }))
+}
+
+// ---- users ----------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "buyer@example.com", "name": "Ana Buyer", "role": "buyer", "password": "correct horse battery staple"}))]
+pub struct NewUserRequest {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// Required for `partner_admin` and `partner_user`; must be absent for staff roles.
+    pub partner_id: Option<String>,
+    /// At least 12 characters.
+    #[schema(format = Password)]
+    pub password: String,
+}
+
+/// Changes to a user; absent fields stay as they are.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"disabled": true}))]
+pub struct UserPatch {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub partner_id: Option<Option<String>>,
+    /// Disabling also revokes the user's refresh tokens.
+    pub disabled: Option<bool>,
+    /// A new password; revokes the user's refresh tokens.
+    #[schema(format = Password)]
+    pub password: Option<String>,
+}
+
+fn check_name(field: &str, name: &str, errors: &mut Vec<FieldError>) -> String {
+    let name = name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push(FieldError::new(field, "must be 1 to 200 characters"));
+    }
+    name
+}
+
+fn check_partner_ref(
+    field: &str,
+    id: Option<String>,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    id.and_then(|raw| match uuid::Uuid::parse_str(&raw) {
+        Ok(u) => Some(u.hyphenated().to_string()),
+        Err(_) => {
+            errors.push(FieldError::new(field, "must be a UUID"));
+            None
+        }
+    })
+}
+
+/// Create a user
+///
+/// Admin only. Partner roles must name the partner organisation they belong to.
+#[utoipa::path(
+    tag = "Identity",
+    request_body = NewUserRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key and body")),
+    responses(
+        (status = 201, description = "Created", body = User, headers(("ETag" = String), ("Location" = String))),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "E-mail already in use", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    key: IdempotencyKey,
+    body: ValidJson<NewUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    policy::admin_only(&principal)?;
+    let hash_of_body = body.body_hash.clone();
+    let b = body.value;
+    let mut errors = vec![];
+    let email = normalise_email("email", &b.email)
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    let name = check_name("name", &b.name, &mut errors);
+    let partner_id = check_partner_ref("partner_id", b.partner_id, &mut errors);
+    if let Err(e) = check_password("password", &b.password) {
+        errors.push(e);
+    }
+    if let Err(e) = check_role_binding(b.role, partner_id.as_deref()) {
+        errors.push(e);
+    }
+    ApiError::check(errors)?;
+    let password = b.password;
+    let password_hash = web::block(move || passwords::hash(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let actor = Actor::from(&principal);
+    let new = NewUser {
+        email,
+        name,
+        role: b.role,
+        partner_id,
+        password_hash,
+    };
+    idempotency::execute(
+        &state.db,
+        &principal.id,
+        key,
+        &req,
+        &hash_of_body,
+        move |conn| {
+            let user = store::insert_user(conn, &actor, new)?;
+            Written::created(&user, user.version, format!("/api/v1/users/{}", user.id))
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    pub role: Option<Role>,
+    pub partner_id: Option<String>,
+}
+
+/// List users
+///
+/// Admin only.
+#[utoipa::path(
+    tag = "Identity",
+    params(PageParams, UserQuery),
+    responses(
+        (status = 200, description = "A page of users", body = Page<User>),
+        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    principal: Principal,
+    page: ValidQuery<PageParams>,
+    query: ValidQuery<UserQuery>,
+) -> Result<HttpResponse, ApiError> {
+    policy::admin_only(&principal)?;
+    let page = page.0.validate()?;
+    let limit = page.limit;
+    let filter = UserFilter {
+        role: query.0.role,
+        partner_id: query.0.partner_id,
+    };
+    let rows = state
+        .db
+        .read(move |conn| store::list_users(conn, filter, &page))
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        limit,
+        |r| r.id.as_str(),
+        |r| r.to_user(),
+    )))
+}
+
+/// Get a user
+#[utoipa::path(
+    tag = "Identity",
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 200, description = "The user", body = User, headers(("ETag" = String))),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/users/{id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    policy::admin_only(&principal)?;
+    let id = path_id(&id, "id")?;
+    let user = state
+        .db
+        .read(move |conn| Ok(store::get_user(conn, &id)?.to_user()))
+        .await?;
+    Ok(with_etag(&user, user.version))
+}
+
+/// Update a user
+///
+/// Admin only. Send `If-Match` with the ETag you read to avoid overwriting someone else's change.
+#[utoipa::path(
+    tag = "Identity",
+    request_body = UserPatch,
+    params(
+        ("id" = String, Path, description = "User id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version you read; 412 when stale"),
+    ),
+    responses(
+        (status = 200, description = "Updated", body = User, headers(("ETag" = String))),
+        (status = 400, description = "Malformed id or If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/users/{id}")]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UserPatch>,
+) -> Result<HttpResponse, ApiError> {
+    policy::admin_only(&principal)?;
+    let id = path_id(&id, "id")?;
+    let b = body.value;
+    let mut errors = vec![];
+    let name = b.name.map(|n| check_name("name", &n, &mut errors));
+    let partner_id = b
+        .partner_id
+        .map(|p| check_partner_ref("partner_id", p, &mut errors));
+    if let Some(pw) = &b.password {
+        if let Err(e) = check_password("password", pw) {
+            errors.push(e);
+        }
+    }
+    if id == principal.id && (b.disabled == Some(true) || b.role.is_some_and(|r| r != Role::Admin))
+    {
+        errors.push(FieldError::new(
+            "role",
+            "you may not disable or demote yourself; ask another admin",
+        ));
+    }
+    ApiError::check(errors)?;
+    let password_hash = match b.password {
+        Some(pw) => Some(
+            web::block(move || passwords::hash(&pw))
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))??,
+        ),
+        None => None,
+    };
+    let changes = UserChanges {
+        name,
+        role: b.role,
+        partner_id,
+        disabled: b.disabled,
+        password_hash,
+    };
+    let actor = Actor::from(&principal);
+    let user = state
+        .db
+        .write(move |conn| store::update_user(conn, &actor, &id, if_match, changes))
+        .await?;
+    Ok(with_etag(&user, user.version))
+}
+
+// ---- integration clients -------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Host SAP S/4 integration", "scopes": ["partners:read", "events:read"]}))]
+pub struct NewClientRequest {
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    /// Bind the client to one partner (that partner's ERP); absent for the host company's ERP.
+    pub partner_id: Option<String>,
+}
+
+/// A client as created or with a new secret: the only time the secret is shown.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ClientWithSecret {
+    #[serde(flatten)]
+    pub client: IntegrationClient,
+    /// Store it now: only its hash is kept.
+    pub client_secret: String,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientPatch {
+    pub name: Option<String>,
+    pub scopes: Option<Vec<Scope>>,
+    pub disabled: Option<bool>,
+}
+
+fn check_scopes(scopes: &[Scope], errors: &mut Vec<FieldError>) {
+    if scopes.is_empty() {
+        errors.push(FieldError::new("scopes", "name at least one scope"));
+    }
+}
+
+/// Register an integration client
+///
+/// Admin only. The answer holds the client secret, shown this once.
+#[utoipa::path(
+    tag = "Identity",
+    request_body = NewClientRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key and body")),
+    responses(
+        (status = 201, description = "Created; holds the secret", body = ClientWithSecret, headers(("ETag" = String), ("Location" = String))),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/integration-clients")]
+pub async fn create_client(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    key: IdempotencyKey,
+    body: ValidJson<NewClientRequest>,
+) -> Result<HttpResponse, ApiError> {
+    policy::admin_only(&principal)?;
+    let hash_of_body = body.body_hash.clone();
+    let b = body.value;
+    let mut errors = vec![];
+    let name = check_name("name", &b.name, &mut errors);
+    check_scopes(&b.scopes, &mut errors);
+    let partner_id = check_partner_ref("partner_id", b.partner_id, &mut errors);
+    ApiError::check(errors)?;
+    let secret = tokens::random_secret();
+    let s = secret.clone();
+    let secret_hash = web::block(move || passwords::hash(&s))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let actor = Actor::from(&principal);
+    let new = NewClient {
+        name,
+        scopes: b.scopes,
+        partner_id,
+        secret_hash,
+    };
+    // The secret is in the stored answer so an idempotent replay can return it; the stored
+    // answer is as secret as the client itself and expires with the key.
+    idempotency::execute(
+        &state.db,
+        &principal.id,
+        key,
+        &req,
+        &hash_of_body,
+        move |conn| {
+            let client = store::insert_client(conn, &actor, new)?;
+            let version = client.version;
+            let location = format!("/api/v1/integration-clients/{}", client.id);
+            Written::created(
+                &ClientWithSecret {
+                    client,
+                    client_secret: secret,
+                },
+                version,
+                location,
+            )
+        },
+    )
+    .await
+}
+
+/// List integration clients
+#[utoipa::path(
+    tag = "Identity",
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of clients", body = Page<IntegrationClient>),
+        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/integration-clients")]
+pub async fn list_clients(
+    state: web::Data<AppState>,
+    principal: Principal,
+    page: ValidQuery<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    policy::admin_only(&principal)?;
+    let page = page.0.validate()?;
+    let limit = page.limit;
+    let rows = state
+        .db
+        .read(move |conn| store::list_clients(conn, &page))
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        limit,
+        |r| r.id.as_str(),
+        |r| r.to_client(),
+    )))
+}
+
+/// Get an integration client
+#[utoipa::path(
+    tag = "Identity",
+    params(("id" = String, Path, description = "Client id")),
+    responses(
+        (status = 200, description = "The client", body = IntegrationClient, headers(("ETag" = String))),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/integration-clients/{id}")]
+pub async fn get_client(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    policy::admin_only(&principal)?;
+    let id = path_id(&id, "id")?;
+    let client = state
+        .db
+        .read(move |conn| Ok(store::get_client(conn, &id)?.to_client()))
+        .await?;
+    Ok(with_etag(&client, client.version))
+}
+
+/// Update an integration client
+///
+/// Rename, change scopes, or disable (a disabled client gets no new tokens).
+#[utoipa::path(
+    tag = "Identity",
+    request_body = ClientPatch,
+    params(
+        ("id" = String, Path, description = "Client id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version you read; 412 when stale"),
+    ),
+    responses(
+        (status = 200, description = "Updated", body = IntegrationClient, headers(("ETag" = String))),
+        (status = 400, description = "Malformed id or If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/integration-clients/{id}")]
+pub async fn update_client(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<ClientPatch>,
+) -> Result<HttpResponse, ApiError> {
+    policy::admin_only(&principal)?;
+    let id = path_id(&id, "id")?;
+    let b = body.value;
+    let mut errors = vec![];
+    let name = b.name.map(|n| check_name("name", &n, &mut errors));
+    if let Some(s) = &b.scopes {
+        check_scopes(s, &mut errors);
+    }
+    ApiError::check(errors)?;
+    let changes = ClientChanges {
+        name,
+        scopes: b.scopes,
+        disabled: b.disabled,
+        secret_hash: None,
+    };
+    let actor = Actor::from(&principal);
+    let client = state
+        .db
+        .write(move |conn| store::update_client(conn, &actor, &id, if_match, changes))
+        .await?;
+    Ok(with_etag(&client, client.version))
+}
+
+/// Rotate an integration client's secret
+///
+/// The old secret stops working at once; the answer shows the new one, this once.
+#[utoipa::path(
+    tag = "Identity",
+    params(
+        ("id" = String, Path, description = "Client id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version you read; 412 when stale"),
+    ),
+    responses(
+        (status = 200, description = "New secret", body = ClientWithSecret, headers(("ETag" = String))),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/integration-clients/{id}/secret")]
+pub async fn rotate_client_secret(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    policy::admin_only(&principal)?;
+    let id = path_id(&id, "id")?;
+    let secret = tokens::random_secret();
+    let s = secret.clone();
+    let secret_hash = web::block(move || passwords::hash(&s))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let actor = Actor::from(&principal);
+    let changes = ClientChanges {
+        secret_hash: Some(secret_hash),
+        ..Default::default()
+    };
+    let client = state
+        .db
+        .write(move |conn| store::update_client(conn, &actor, &id, if_match, changes))
+        .await?;
+    let version = client.version;
+    Ok(with_etag(
+        &ClientWithSecret {
+            client,
+            client_secret: secret,
+        },
+        version,
+    ))
+}

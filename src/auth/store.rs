@@ -1,0 +1,506 @@
+//! Users, integration clients and refresh tokens.
+
+use chrono::{Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::model::{join_scopes, parse_scopes, IntegrationClient, Role, User};
+use crate::audit::{record_change, Actor, Change};
+use crate::db::schema::{integration_clients, partners, refresh_tokens, users};
+use crate::db::DbConnection;
+use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
+
+#[derive(Debug, Queryable, Clone)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub partner_id: Option<String>,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl UserRow {
+    pub fn role(&self) -> Role {
+        // Roles are only ever written from the enum; an unknown one means a hand-edited row,
+        // which is safest treated as the least privileged role.
+        Role::parse(&self.role).unwrap_or(Role::PartnerUser)
+    }
+
+    pub fn to_user(&self) -> User {
+        User {
+            id: self.id.clone(),
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: self.role(),
+            partner_id: self.partner_id.clone(),
+            disabled: self.disabled,
+            version: self.version,
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+        }
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(v).ok()
+}
+
+pub fn count_users(conn: &mut DbConnection) -> Result<i64, ApiError> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+pub fn find_user_by_email(
+    conn: &mut DbConnection,
+    email: &str,
+) -> Result<Option<UserRow>, ApiError> {
+    Ok(users::table
+        .filter(users::email.eq(email))
+        .first::<UserRow>(conn)
+        .optional()?)
+}
+
+pub fn get_user(conn: &mut DbConnection, id: &str) -> Result<UserRow, ApiError> {
+    users::table
+        .find(id)
+        .first::<UserRow>(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("user"))
+}
+
+fn check_partner_exists(
+    conn: &mut DbConnection,
+    partner_id: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), ApiError> {
+    if let Some(pid) = partner_id {
+        let n: i64 = partners::table
+            .filter(partners::id.eq(pid))
+            .count()
+            .get_result(conn)?;
+        if n == 0 {
+            errors.push(FieldError::new("partner_id", "no such partner"));
+        }
+    }
+    Ok(())
+}
+
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub partner_id: Option<String>,
+    pub password_hash: String,
+}
+
+pub fn insert_user(conn: &mut DbConnection, actor: &Actor, new: NewUser) -> Result<User, ApiError> {
+    let mut errors = vec![];
+    check_partner_exists(conn, new.partner_id.as_deref(), &mut errors)?;
+    ApiError::check(errors)?;
+    if find_user_by_email(conn, &new.email)?.is_some() {
+        return Err(ApiError::conflict_on(
+            "duplicate",
+            "email",
+            "a user with this e-mail exists",
+        ));
+    }
+    let now = Utc::now().naive_utc();
+    let id = uuid::Uuid::now_v7().to_string();
+    diesel::insert_into(users::table)
+        .values((
+            users::id.eq(&id),
+            users::email.eq(&new.email),
+            users::name.eq(&new.name),
+            users::role.eq(new.role.as_str()),
+            users::partner_id.eq(&new.partner_id),
+            users::password_hash.eq(&new.password_hash),
+            users::disabled.eq(false),
+            users::version.eq(1i64),
+            users::created_at.eq(now),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    let user = get_user(conn, &id)?.to_user();
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "user.created",
+            entity_type: "user",
+            entity_id: &id,
+            partner_id: user.partner_id.as_deref(),
+            before: None,
+            after: json(&user),
+        },
+    )?;
+    Ok(user)
+}
+
+#[derive(Debug, Default)]
+pub struct UserChanges {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub partner_id: Option<Option<String>>,
+    pub disabled: Option<bool>,
+    pub password_hash: Option<String>,
+}
+
+pub fn update_user(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    if_match: IfMatch,
+    ch: UserChanges,
+) -> Result<User, ApiError> {
+    let row = get_user(conn, id)?;
+    if_match.check(row.version)?;
+    let before = row.to_user();
+    let role = ch.role.unwrap_or(before.role);
+    let partner_id = ch.partner_id.clone().unwrap_or(before.partner_id.clone());
+    let mut errors = vec![];
+    if let Err(e) = super::model::check_role_binding(role, partner_id.as_deref()) {
+        errors.push(e);
+    }
+    check_partner_exists(conn, partner_id.as_deref(), &mut errors)?;
+    ApiError::check(errors)?;
+    let now = Utc::now().naive_utc();
+    diesel::update(users::table.find(id).filter(users::version.eq(row.version)))
+        .set((
+            users::name.eq(ch.name.unwrap_or(row.name.clone())),
+            users::role.eq(role.as_str()),
+            users::partner_id.eq(&partner_id),
+            users::disabled.eq(ch.disabled.unwrap_or(row.disabled)),
+            users::password_hash.eq(ch.password_hash.as_deref().unwrap_or(&row.password_hash)),
+            users::version.eq(row.version + 1),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if ch.disabled == Some(true) || ch.password_hash.is_some() {
+        revoke_all_for_user(conn, id)?;
+    }
+    let after = get_user(conn, id)?.to_user();
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "user.updated",
+            entity_type: "user",
+            entity_id: id,
+            partner_id: after.partner_id.as_deref(),
+            before: json(&before),
+            after: json(&after),
+        },
+    )?;
+    Ok(after)
+}
+
+#[derive(Debug, Default)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub partner_id: Option<String>,
+}
+
+pub fn list_users(
+    conn: &mut DbConnection,
+    f: UserFilter,
+    page: &PageRequest,
+) -> Result<Vec<UserRow>, ApiError> {
+    let mut q = users::table
+        .order(users::id.asc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after_id {
+        q = q.filter(users::id.gt(after.clone()));
+    }
+    if let Some(t) = page.updated_since {
+        q = q.filter(users::updated_at.ge(t));
+    }
+    if let Some(r) = f.role {
+        q = q.filter(users::role.eq(r.as_str()));
+    }
+    if let Some(p) = f.partner_id {
+        q = q.filter(users::partner_id.eq(p));
+    }
+    Ok(q.load::<UserRow>(conn)?)
+}
+
+// ---- refresh tokens ---------------------------------------------------------------------
+
+pub fn insert_refresh_token(
+    conn: &mut DbConnection,
+    user_id: &str,
+    family_id: &str,
+    token_hash: &str,
+    ttl: Duration,
+) -> Result<(), ApiError> {
+    let now = Utc::now().naive_utc();
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::id.eq(uuid::Uuid::now_v7().to_string()),
+            refresh_tokens::family_id.eq(family_id),
+            refresh_tokens::user_id.eq(user_id),
+            refresh_tokens::token_hash.eq(token_hash),
+            refresh_tokens::issued_at.eq(now),
+            refresh_tokens::expires_at.eq(now + ttl),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What presenting a refresh token led to.
+pub enum Rotation {
+    /// The token was live and is now spent; here is its user and family for the new one.
+    Rotated { user: UserRow, family_id: String },
+    /// Unknown, expired, revoked, or its user is disabled.
+    Refused,
+    /// Already spent: someone replayed it, so the whole family is now revoked.
+    ReuseDetected,
+}
+
+pub fn spend_refresh_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> Result<Rotation, ApiError> {
+    let now = Utc::now().naive_utc();
+    let row = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select((
+            refresh_tokens::id,
+            refresh_tokens::family_id,
+            refresh_tokens::user_id,
+            refresh_tokens::expires_at,
+            refresh_tokens::used_at,
+            refresh_tokens::revoked_at,
+        ))
+        .first::<(
+            String,
+            String,
+            String,
+            NaiveDateTime,
+            Option<NaiveDateTime>,
+            Option<NaiveDateTime>,
+        )>(conn)
+        .optional()?;
+    let Some((id, family_id, user_id, expires_at, used_at, revoked_at)) = row else {
+        return Ok(Rotation::Refused);
+    };
+    if revoked_at.is_some() || expires_at <= now {
+        return Ok(Rotation::Refused);
+    }
+    if used_at.is_some() {
+        revoke_family(conn, &family_id)?;
+        return Ok(Rotation::ReuseDetected);
+    }
+    // Spend it only if nobody spent it concurrently: the losing request sees reuse.
+    let spent = diesel::update(
+        refresh_tokens::table
+            .find(&id)
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(now))
+    .execute(conn)?;
+    if spent == 0 {
+        revoke_family(conn, &family_id)?;
+        return Ok(Rotation::ReuseDetected);
+    }
+    let user = get_user(conn, &user_id)?;
+    if user.disabled {
+        return Ok(Rotation::Refused);
+    }
+    Ok(Rotation::Rotated { user, family_id })
+}
+
+pub fn revoke_family(conn: &mut DbConnection, family_id: &str) -> Result<(), ApiError> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(family_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(Utc::now().naive_utc()))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Logout: revokes the family of the presented token, if it is one of ours.
+pub fn revoke_family_of(conn: &mut DbConnection, token_hash: &str) -> Result<(), ApiError> {
+    let family: Option<String> = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select(refresh_tokens::family_id)
+        .first(conn)
+        .optional()?;
+    if let Some(f) = family {
+        revoke_family(conn, &f)?;
+    }
+    Ok(())
+}
+
+fn revoke_all_for_user(conn: &mut DbConnection, user_id: &str) -> Result<(), ApiError> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(Utc::now().naive_utc()))
+    .execute(conn)?;
+    Ok(())
+}
+
+// ---- integration clients ----------------------------------------------------------------
+
+#[derive(Debug, Queryable, Clone)]
+pub struct ClientRow {
+    pub id: String,
+    pub name: String,
+    pub secret_hash: String,
+    pub scopes: String,
+    pub partner_id: Option<String>,
+    pub disabled: bool,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl ClientRow {
+    pub fn to_client(&self) -> IntegrationClient {
+        IntegrationClient {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            scopes: parse_scopes("scopes", &self.scopes).unwrap_or_default(),
+            partner_id: self.partner_id.clone(),
+            disabled: self.disabled,
+            version: self.version,
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+        }
+    }
+}
+
+pub fn get_client(conn: &mut DbConnection, id: &str) -> Result<ClientRow, ApiError> {
+    integration_clients::table
+        .find(id)
+        .first::<ClientRow>(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("integration client"))
+}
+
+pub struct NewClient {
+    pub name: String,
+    pub scopes: Vec<super::model::Scope>,
+    pub partner_id: Option<String>,
+    pub secret_hash: String,
+}
+
+pub fn insert_client(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    new: NewClient,
+) -> Result<IntegrationClient, ApiError> {
+    let mut errors = vec![];
+    check_partner_exists(conn, new.partner_id.as_deref(), &mut errors)?;
+    ApiError::check(errors)?;
+    let now = Utc::now().naive_utc();
+    let id = uuid::Uuid::now_v7().to_string();
+    diesel::insert_into(integration_clients::table)
+        .values((
+            integration_clients::id.eq(&id),
+            integration_clients::name.eq(&new.name),
+            integration_clients::secret_hash.eq(&new.secret_hash),
+            integration_clients::scopes.eq(join_scopes(&new.scopes)),
+            integration_clients::partner_id.eq(&new.partner_id),
+            integration_clients::disabled.eq(false),
+            integration_clients::version.eq(1i64),
+            integration_clients::created_at.eq(now),
+            integration_clients::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    let client = get_client(conn, &id)?.to_client();
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "integration_client.created",
+            entity_type: "integration_client",
+            entity_id: &id,
+            partner_id: client.partner_id.as_deref(),
+            before: None,
+            after: json(&client),
+        },
+    )?;
+    Ok(client)
+}
+
+#[derive(Debug, Default)]
+pub struct ClientChanges {
+    pub name: Option<String>,
+    pub scopes: Option<Vec<super::model::Scope>>,
+    pub disabled: Option<bool>,
+    pub secret_hash: Option<String>,
+}
+
+pub fn update_client(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    if_match: IfMatch,
+    ch: ClientChanges,
+) -> Result<IntegrationClient, ApiError> {
+    let row = get_client(conn, id)?;
+    if_match.check(row.version)?;
+    let before = row.to_client();
+    let action = if ch.secret_hash.is_some() {
+        "integration_client.secret_rotated"
+    } else {
+        "integration_client.updated"
+    };
+    diesel::update(
+        integration_clients::table
+            .find(id)
+            .filter(integration_clients::version.eq(row.version)),
+    )
+    .set((
+        integration_clients::name.eq(ch.name.unwrap_or(row.name.clone())),
+        integration_clients::scopes.eq(ch
+            .scopes
+            .map(|s| join_scopes(&s))
+            .unwrap_or(row.scopes.clone())),
+        integration_clients::disabled.eq(ch.disabled.unwrap_or(row.disabled)),
+        integration_clients::secret_hash.eq(ch.secret_hash.unwrap_or(row.secret_hash.clone())),
+        integration_clients::version.eq(row.version + 1),
+        integration_clients::updated_at.eq(Utc::now().naive_utc()),
+    ))
+    .execute(conn)?;
+    let after = get_client(conn, id)?.to_client();
+    record_change(
+        conn,
+        actor,
+        Change {
+            action,
+            entity_type: "integration_client",
+            entity_id: id,
+            partner_id: after.partner_id.as_deref(),
+            before: json(&before),
+            after: json(&after),
+        },
+    )?;
+    Ok(after)
+}
+
+pub fn list_clients(
+    conn: &mut DbConnection,
+    page: &PageRequest,
+) -> Result<Vec<ClientRow>, ApiError> {
+    let mut q = integration_clients::table
+        .order(integration_clients::id.asc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after_id {
+        q = q.filter(integration_clients::id.gt(after.clone()));
+    }
+    if let Some(t) = page.updated_since {
+        q = q.filter(integration_clients::updated_at.ge(t));
+    }
+    Ok(q.load::<ClientRow>(conn)?)
+}

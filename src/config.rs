@@ -1,0 +1,156 @@
+//! Configuration from the environment (and `prm serve` flags, which override it).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+
+use crate::db::Backend;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    /// HS256 signing secret; at least 32 bytes.
+    pub jwt_secret: Vec<u8>,
+    pub access_ttl_seconds: i64,
+    pub refresh_ttl_seconds: i64,
+    pub max_body_bytes: usize,
+    pub db_pool_size: u32,
+    pub workers: Option<usize>,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://prm.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn env_num<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
+    match env(name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{name} must be a number, got `{v}`")),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Config> {
+        let database_url =
+            env("PRM_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        let jwt_secret = load_jwt_secret(&database_url)?;
+        Ok(Config {
+            bind: env("PRM_BIND").unwrap_or_else(|| DEFAULT_BIND.to_string()),
+            jwt_secret,
+            access_ttl_seconds: env_num("PRM_ACCESS_TOKEN_TTL_SECONDS", 900)?,
+            refresh_ttl_seconds: env_num("PRM_REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600)?,
+            max_body_bytes: env_num("PRM_MAX_BODY_BYTES", 1024 * 1024)?,
+            db_pool_size: env_num("PRM_DB_POOL_SIZE", 8)?,
+            workers: env("PRM_WORKERS")
+                .map(|w| w.parse())
+                .transpose()
+                .context("PRM_WORKERS must be a number")?,
+            database_url,
+        })
+    }
+}
+
+/// The signing secret: `PRM_JWT_SECRET`, else the file named by `PRM_JWT_SECRET_FILE`, else (on
+/// the embedded SQLite default only) a secret generated once and kept beside the database file,
+/// so restarts keep issued tokens valid. PostgreSQL deployments run several instances that must
+/// share one secret, so there it has to be given.
+fn load_jwt_secret(database_url: &str) -> anyhow::Result<Vec<u8>> {
+    if let Some(s) = env("PRM_JWT_SECRET") {
+        return check_secret(s.into_bytes(), "PRM_JWT_SECRET");
+    }
+    if let Some(path) = env("PRM_JWT_SECRET_FILE") {
+        let s = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read PRM_JWT_SECRET_FILE {path}"))?;
+        return check_secret(s.trim().as_bytes().to_vec(), "PRM_JWT_SECRET_FILE");
+    }
+    match Backend::from_url(database_url) {
+        Backend::Postgres => bail!(
+            "set PRM_JWT_SECRET (32+ bytes) or PRM_JWT_SECRET_FILE when running on PostgreSQL"
+        ),
+        Backend::Sqlite => load_or_create_secret_file(&secret_path_beside(database_url)),
+    }
+}
+
+fn check_secret(secret: Vec<u8>, name: &str) -> anyhow::Result<Vec<u8>> {
+    if secret.len() < 32 {
+        bail!("{name} must be at least 32 bytes");
+    }
+    Ok(secret)
+}
+
+pub fn sqlite_path(database_url: &str) -> &str {
+    database_url
+        .strip_prefix("sqlite://")
+        .unwrap_or(database_url)
+}
+
+fn secret_path_beside(database_url: &str) -> PathBuf {
+    let db = Path::new(sqlite_path(database_url));
+    let name = format!(
+        "{}.jwt-secret",
+        db.file_name().and_then(|n| n.to_str()).unwrap_or("prm.db")
+    );
+    db.with_file_name(name)
+}
+
+fn load_or_create_secret_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if let Ok(s) = std::fs::read_to_string(path) {
+        return check_secret(s.trim().as_bytes().to_vec(), &path.display().to_string());
+    }
+    let secret = crate::auth::tokens::random_secret();
+    write_private(path, &secret)
+        .with_context(|| format!("cannot write the JWT secret to {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a JWT signing secret");
+    Ok(secret.into_bytes())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_lives_beside_the_database() {
+        assert_eq!(
+            secret_path_beside("sqlite://prm.db"),
+            PathBuf::from("prm.db.jwt-secret")
+        );
+        assert_eq!(
+            secret_path_beside("/var/lib/prm/data.db"),
+            PathBuf::from("/var/lib/prm/data.db.jwt-secret")
+        );
+    }
+
+    #[test]
+    fn secret_file_is_created_once_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db.jwt-secret");
+        let a = load_or_create_secret_file(&path).unwrap();
+        let b = load_or_create_secret_file(&path).unwrap();
+        assert_eq!(a, b);
+        assert!(a.len() >= 32);
+    }
+}

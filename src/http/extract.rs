@@ -1,0 +1,253 @@
+//! Request extractors that turn every kind of bad input into a problem+json naming the field:
+//! actix's own `Json`/`Query` answer in plain text and do not say which field was wrong.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use super::error::{ApiError, FieldError};
+
+/// The largest request body accepted, in bytes (`PRM_MAX_BODY_BYTES`, default 1 MiB).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+impl Default for BodyLimit {
+    fn default() -> Self {
+        BodyLimit(1024 * 1024)
+    }
+}
+
+/// A JSON body parsed into `T`, with the SHA-256 of the raw bytes kept for idempotency checks.
+pub struct ValidJson<T> {
+    pub value: T,
+    pub body_hash: String,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<BodyLimit>>()
+            .map(|l| l.0)
+            .unwrap_or_else(|| BodyLimit::default().0);
+        let content_type_ok = is_json(req);
+        let declared_len = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType(
+                    "send the body as application/json".into(),
+                ));
+            }
+            if declared_len.is_some_and(|n| n > limit) {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk
+                    .map_err(|e| ApiError::bad_field("body_unreadable", "body", e.to_string()))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(ApiError::PayloadTooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let value = parse_json::<T>(&body)?;
+            Ok(ValidJson {
+                value,
+                body_hash: hex::encode(Sha256::digest(&body)),
+            })
+        })
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    match req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(ct) => {
+            let essence = ct
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            essence == "application/json" || essence.ends_with("+json")
+        }
+        None => false,
+    }
+}
+
+/// Parses JSON into `T`, naming the field that failed: malformed JSON is a 400, JSON of the
+/// wrong shape (types, unknown or missing fields, unknown enum values) a 422.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(v) => Ok(v),
+        Err(err) => {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            match inner.classify() {
+                serde_json::error::Category::Data => {
+                    let message = strip_position(&inner.to_string());
+                    Err(ApiError::Validation(vec![FieldError::new(
+                        field_name(&path, &message),
+                        message,
+                    )]))
+                }
+                _ => Err(ApiError::bad_field(
+                    "malformed_json",
+                    "body",
+                    format!("not valid JSON: {}", inner),
+                )),
+            }
+        }
+    }
+}
+
+/// serde names the missing or unknown field only in the message; lift it into the path.
+fn field_name(path: &str, message: &str) -> String {
+    let named = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix))
+        .and_then(|rest| rest.split('`').next());
+    match (named, path) {
+        (Some(name), "." | "") => name.to_string(),
+        (Some(name), parent) => format!("{parent}.{name}"),
+        (None, "." | "") => "body".to_string(),
+        (None, p) => p.to_string(),
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A query string parsed into `T`, naming the parameter that failed.
+pub struct ValidQuery<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(ValidQuery))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
+    serde_path_to_error::deserialize::<_, T>(de).map_err(|err| {
+        let path = err.path().to_string();
+        let message = err.into_inner().to_string();
+        let field = field_name(&path, &message);
+        let field = if field == "body" {
+            "query".to_string()
+        } else {
+            field
+        };
+        ApiError::bad_field("invalid_query", &field, message)
+    })
+}
+
+fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(query.as_bytes())
+}
+
+/// Parses an id from the path; a malformed one is a 400 naming the parameter, so clients can
+/// tell a typo from a record that does not exist.
+pub fn path_id(raw: &str, field: &str) -> Result<String, ApiError> {
+    uuid::Uuid::parse_str(raw)
+        .map(|u| u.hyphenated().to_string())
+        .map_err(|_| ApiError::bad_field("invalid_id", field, "must be a UUID"))
+}
+
+/// Error handlers for actix's built-in extractors, in case any is used: problem+json too.
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default().error_handler(|err, _| {
+        ApiError::bad_field("malformed_json", "body", err.to_string()).into()
+    })
+}
+
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _| {
+        ApiError::bad_field("invalid_query", "query", err.to_string()).into()
+    })
+}
+
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default()
+        .error_handler(|err, _| ApiError::bad_field("invalid_path", "path", err.to_string()).into())
+}
+
+/// For PATCH bodies: tells "field absent" (`None`) from "field set to null" (`Some(None)`).
+pub fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(de).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        inner: Option<Inner>,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        count: u32,
+    }
+
+    fn field_of(body: &str) -> String {
+        match parse_json::<Body>(body.as_bytes()) {
+            Err(ApiError::Validation(e)) => e[0].field.clone(),
+            Err(ApiError::BadRequest { errors, .. }) => format!("400:{}", errors[0].field),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_the_failing_field() {
+        assert_eq!(field_of(r#"{}"#), "name");
+        assert_eq!(field_of(r#"{"name": 3}"#), "name");
+        assert_eq!(field_of(r#"{"name": "a", "extra": 1}"#), "extra");
+        assert_eq!(
+            field_of(r#"{"name": "a", "inner": {"count": -1}}"#),
+            "inner.count"
+        );
+        assert_eq!(field_of(r#"{"name": "a", "inner": {}}"#), "inner.count");
+        assert_eq!(field_of(r#"{"name": "#), "400:body");
+    }
+
+    #[test]
+    fn path_ids_must_be_uuids() {
+        assert!(path_id("not-a-uuid", "id").is_err());
+        assert!(path_id("0192f0c1-7b3a-7cc0-8d9e-0123456789ab", "id").is_ok());
+    }
+}

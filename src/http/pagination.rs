@@ -1,0 +1,133 @@
+//! Cursor pagination shared by every list: `?limit=` (default 50, max 500), opaque `?cursor=`,
+//! `?updated_since=`, answered as `{items, next_cursor}`. Lists are ordered by id; ids are
+//! UUIDv7, so that is creation order and the cursor is simply the last id seen.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::error::ApiError;
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 500;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Items per page, 1 to 500.
+    #[param(minimum = 1, maximum = 500, default = 50)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Only records changed at or after this instant (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime, example = "2026-01-01T00:00:00Z")]
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// A validated page request, ready for a store query.
+#[derive(Debug, Clone)]
+pub struct PageRequest {
+    pub limit: i64,
+    pub after_id: Option<String>,
+    pub updated_since: Option<NaiveDateTime>,
+}
+
+impl PageParams {
+    pub fn validate(&self) -> Result<PageRequest, ApiError> {
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::bad_field(
+                "invalid_query",
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
+        }
+        let after_id = self.cursor.as_deref().map(decode_cursor).transpose()?;
+        Ok(PageRequest {
+            limit,
+            after_id,
+            updated_since: self.updated_since.map(|t| t.naive_utc()),
+        })
+    }
+}
+
+pub fn encode_cursor(last_id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("v1:{last_id}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
+    let bad = || ApiError::bad_field("invalid_cursor", "cursor", "not a cursor this API issued");
+    let raw = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
+    let text = String::from_utf8(raw).map_err(|_| bad())?;
+    let id = text.strip_prefix("v1:").ok_or_else(bad)?;
+    uuid::Uuid::parse_str(id).map_err(|_| bad())?;
+    Ok(id.to_string())
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from rows fetched with `limit + 1`: the extra row only tells that more exist.
+    pub fn from_rows<R>(
+        mut rows: Vec<R>,
+        limit: i64,
+        id_of: impl Fn(&R) -> &str,
+        map: impl Fn(R) -> T,
+    ) -> Page<T> {
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next_cursor = if more {
+            rows.last().map(|r| encode_cursor(id_of(r)))
+        } else {
+            None
+        };
+        Page {
+            items: rows.into_iter().map(map).collect(),
+            next_cursor,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips_and_rejects_forgeries() {
+        let id = "0192f0c1-7b3a-7cc0-8d9e-0123456789ab";
+        assert_eq!(decode_cursor(&encode_cursor(id)).unwrap(), id);
+        assert!(decode_cursor("garbage!").is_err());
+        assert!(decode_cursor(&URL_SAFE_NO_PAD.encode("v1:'; DROP TABLE partners")).is_err());
+    }
+
+    #[test]
+    fn limit_is_bounded() {
+        let p = PageParams {
+            limit: Some(501),
+            ..Default::default()
+        };
+        assert!(p.validate().is_err());
+        let p = PageParams {
+            limit: Some(0),
+            ..Default::default()
+        };
+        assert!(p.validate().is_err());
+        assert_eq!(PageParams::default().validate().unwrap().limit, 50);
+    }
+
+    #[test]
+    fn page_knows_when_more_exist() {
+        let rows = vec!["a".to_string(), "b".into(), "c".into()];
+        let page: Page<String> = Page::from_rows(rows, 2, |r| r.as_str(), |r| r);
+        assert_eq!(page.items, vec!["a", "b"]);
+        assert_eq!(page.next_cursor, Some(encode_cursor("b")));
+    }
+}

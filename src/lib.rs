@@ -1,0 +1,99 @@
+//! prm — supplier-and-channel partner relationship API.
+//!
+//! `build_app` is the one place that wires routes; the binary and the tests both use it.
+
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod events;
+pub mod http;
+pub mod openapi;
+pub mod ops;
+pub mod partners;
+pub mod standards;
+
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpResponse};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::tokens::JwtKeys;
+use crate::config::Config;
+use crate::db::Db;
+use crate::http::extract::{json_config, path_config, query_config, BodyLimit};
+use crate::http::observe::{observe, Metrics};
+use crate::http::ApiError;
+
+/// Everything a request handler needs, shared across workers.
+pub struct AppState {
+    pub db: Db,
+    pub jwt: Arc<JwtKeys>,
+    pub refresh_ttl: chrono::Duration,
+}
+
+/// The process-wide parts of the service: built once, handed to every worker's `App`.
+#[derive(Clone)]
+pub struct Service {
+    pub state: web::Data<AppState>,
+    pub metrics: web::Data<Metrics>,
+    pub body_limit: web::Data<BodyLimit>,
+}
+
+impl Service {
+    pub fn new(db: Db, config: &Config) -> Service {
+        Service {
+            state: web::Data::new(AppState {
+                db,
+                jwt: Arc::new(JwtKeys::new(&config.jwt_secret, config.access_ttl_seconds)),
+                refresh_ttl: chrono::Duration::seconds(config.refresh_ttl_seconds),
+            }),
+            metrics: web::Data::new(Metrics::new()),
+            body_limit: web::Data::new(BodyLimit(config.max_body_bytes)),
+        }
+    }
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound("resource"))
+}
+
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header(("Location", "/docs/"))
+        .finish()
+}
+
+/// The whole application: API under `/api/v1`, operations endpoints, `/openapi.json`, `/docs`.
+pub fn build_app(
+    service: Service,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::base())
+        .configure(openapi::routes)
+        .split_for_parts();
+    let api = openapi::finish(api);
+    app.app_data(service.state)
+        .app_data(service.metrics)
+        .app_data(service.body_limit)
+        .app_data(json_config())
+        .app_data(query_config())
+        .app_data(path_config())
+        .route("/docs", web::get().to(docs_redirect))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+        .default_service(web::to(not_found))
+        .wrap(from_fn(observe))
+}

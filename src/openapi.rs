@@ -1,0 +1,142 @@
+//! The OpenAPI document. Paths are collected from the routes themselves (utoipa-actix-web), so
+//! the spec cannot forget an endpoint; this file adds what routes cannot say: info, security
+//! schemes, tags and shared schemas.
+
+use utoipa::openapi::security::{
+    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme,
+};
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{audit, auth, events, ops, partners};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "prm — partner relationship API",
+        version = env!("CARGO_PKG_VERSION"),
+        description = "System of record for a company's manufacturers, distributors and key accounts, and the pipe \
+through which partners and their ERPs exchange business documents.\n\n\
+**Try it:** `POST /api/v1/auth/login` with the admin's e-mail and password, copy `access_token`, press \
+**Authorize** and paste it under `bearer`.\n\n\
+**Rules every endpoint follows:** errors are RFC 9457 `application/problem+json` with a stable `code` and \
+`errors[{field, message}]`; ids are UUIDv7; money is integer minor units with an ISO 4217 currency; lists take \
+`limit` (1–500, default 50), `cursor` and `updated_since` and answer `{items, next_cursor}`; every mutable \
+resource has a `version`, answered as `ETag`, and writes accept `If-Match` (412 when stale); every POST accepts \
+`Idempotency-Key` (same key and body replays the first answer with `Idempotent-Replayed: true`; another body \
+is 422); partner users see only their own organisation's records, and another partner's record is 404.",
+        license(name = "Apache-2.0")
+    ),
+    servers((url = "/", description = "This server")),
+    modifiers(&Security),
+    components(schemas(crate::http::Problem, crate::http::FieldError)),
+    tags(
+        (name = "Identity", description = "Sign-in, tokens, users and integration clients"),
+        (name = "Partners", description = "Manufacturers, distributors and key accounts; contacts; interactions"),
+        (name = "Operations", description = "Change feed, audit log, health, readiness and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Access token from /api/v1/auth/login or /api/v1/auth/token",
+                    ))
+                    .build(),
+            ),
+        );
+        let scopes = Scopes::from_iter(
+            auth::model::Scope::ALL.map(|s| (s.as_str(), "see the scope's name")),
+        );
+        components.add_security_scheme(
+            "client_credentials",
+            SecurityScheme::OAuth2(OAuth2::with_description(
+                [Flow::ClientCredentials(ClientCredentials::new(
+                    "/api/v1/auth/token",
+                    scopes,
+                ))],
+                "For ERP integrations: OAuth 2 client-credentials grant",
+            )),
+        );
+    }
+}
+
+pub fn base() -> OpenApiDoc {
+    ApiDoc::openapi()
+}
+
+/// Everything the routes alone cannot settle, applied after they are collected.
+pub fn finish(api: OpenApiDoc) -> OpenApiDoc {
+    api
+}
+
+/// Registers every route, for the running app and for the generated document alike.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/v1")
+            .service(auth::routes::login)
+            .service(auth::routes::refresh)
+            .service(auth::routes::logout)
+            .service(auth::routes::client_token)
+            .service(auth::routes::me)
+            .service(auth::routes::create_user)
+            .service(auth::routes::list_users)
+            .service(auth::routes::get_user)
+            .service(auth::routes::update_user)
+            .service(auth::routes::create_client)
+            .service(auth::routes::list_clients)
+            .service(auth::routes::get_client)
+            .service(auth::routes::update_client)
+            .service(auth::routes::rotate_client_secret)
+            .service(partners::routes::create_partner)
+            .service(partners::routes::list_partners)
+            .service(partners::routes::get_partner)
+            .service(partners::routes::update_partner)
+            .service(partners::routes::archive_partner)
+            .service(partners::routes::restore_partner)
+            .service(partners::routes::create_contact)
+            .service(partners::routes::list_contacts)
+            .service(partners::routes::get_contact)
+            .service(partners::routes::update_contact)
+            .service(partners::routes::delete_contact)
+            .service(partners::routes::create_interaction)
+            .service(partners::routes::list_interactions)
+            .service(partners::routes::get_interaction)
+            .service(partners::routes::update_interaction)
+            .service(events::routes::list_events)
+            .service(audit::routes::list_audit_log),
+    )
+    .service(ops::routes::healthz)
+    .service(ops::routes::readyz)
+    .service(ops::routes::metrics);
+}
+
+/// The document as `/openapi.json` serves it, for `prm openapi` and the staleness test.
+pub fn document() -> OpenApiDoc {
+    use utoipa_actix_web::AppExt;
+    let (_, api) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(base())
+        .configure(routes)
+        .split_for_parts();
+    finish(api)
+}
+
+/// Pretty JSON with a trailing newline, as committed in `openapi/openapi.json`.
+pub fn document_json() -> String {
+    let mut s = document().to_pretty_json().unwrap_or_default();
+    s.push('\n');
+    s
+}

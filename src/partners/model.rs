@@ -1,0 +1,531 @@
+//! The partner registry's rules: roles, statuses and their transitions, identifiers, tenure.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::policy::PartnerRoles;
+use crate::http::FieldError;
+use crate::standards;
+
+/// What a partner is to us; one partner may play several roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerRole {
+    /// Makes products for us (specification buying, purchase orders).
+    Manufacturer,
+    /// Carries our products to market.
+    Distributor,
+    /// A large retailer or buyer taking much of our volume.
+    KeyAccount,
+}
+
+pub fn roles_of(flags: PartnerRoles) -> Vec<PartnerRole> {
+    let mut out = vec![];
+    if flags.manufacturer {
+        out.push(PartnerRole::Manufacturer);
+    }
+    if flags.distributor {
+        out.push(PartnerRole::Distributor);
+    }
+    if flags.key_account {
+        out.push(PartnerRole::KeyAccount);
+    }
+    out
+}
+
+pub fn flags_of(roles: &[PartnerRole]) -> PartnerRoles {
+    PartnerRoles {
+        manufacturer: roles.contains(&PartnerRole::Manufacturer),
+        distributor: roles.contains(&PartnerRole::Distributor),
+        key_account: roles.contains(&PartnerRole::KeyAccount),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerStatus {
+    Prospect,
+    Active,
+    Suspended,
+    Terminated,
+}
+
+impl PartnerStatus {
+    pub const ALL: [PartnerStatus; 4] = [
+        PartnerStatus::Prospect,
+        PartnerStatus::Active,
+        PartnerStatus::Suspended,
+        PartnerStatus::Terminated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartnerStatus::Prospect => "prospect",
+            PartnerStatus::Active => "active",
+            PartnerStatus::Suspended => "suspended",
+            PartnerStatus::Terminated => "terminated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PartnerStatus> {
+        PartnerStatus::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// A prospect becomes active (or is dropped); an active partner can be suspended and
+    /// reinstated; termination ends the relationship for good (a new one starts as a new record
+    /// so the history of the old one stays true).
+    pub fn allowed_next(self) -> &'static [PartnerStatus] {
+        use PartnerStatus::*;
+        match self {
+            Prospect => &[Active, Terminated],
+            Active => &[Suspended, Terminated],
+            Suspended => &[Active, Terminated],
+            Terminated => &[],
+        }
+    }
+
+    pub fn can_become(self, next: PartnerStatus) -> bool {
+        self == next || self.allowed_next().contains(&next)
+    }
+}
+
+/// The partner's id in one of our or their ERP systems.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErpReference {
+    #[schema(example = "SAP-S4")]
+    pub system: String,
+    #[schema(example = "V-100234")]
+    pub reference: String,
+}
+
+/// A business we make, buy or sell through.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-0000-7000-8000-0000000000aa", "name": "Dewhirst Group", "legal_name": "Dewhirst Group Ltd",
+    "roles": ["manufacturer"], "status": "active", "gln": "5012345000010", "tax_id": "GB123456789",
+    "country": "GB", "erp_references": [{"system": "SAP-S4", "reference": "V-100234"}],
+    "relationship_since": "1925-03-01", "tenure_years": 101, "account_owner_id": null, "notes": null,
+    "archived": false, "archived_at": null, "version": 1,
+    "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"
+}))]
+pub struct Partner {
+    pub id: String,
+    pub name: String,
+    pub legal_name: Option<String>,
+    pub roles: Vec<PartnerRole>,
+    pub status: PartnerStatus,
+    /// GS1 Global Location Number (13 digits, check digit verified); unique.
+    pub gln: Option<String>,
+    pub tax_id: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    pub erp_references: Vec<ErpReference>,
+    /// When the relationship began.
+    pub relationship_since: Option<NaiveDate>,
+    /// Whole years since `relationship_since`, as of today (UTC).
+    pub tenure_years: Option<u32>,
+    /// The staff user who owns the relationship.
+    pub account_owner_id: Option<String>,
+    pub notes: Option<String>,
+    /// Archived partners are hidden from lists unless `include_archived=true`.
+    pub archived: bool,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Whole years from `since` to `today`; none when `since` lies in the future.
+pub fn tenure_years(since: NaiveDate, today: NaiveDate) -> Option<u32> {
+    if since > today {
+        return None;
+    }
+    let mut years = today.year() - since.year();
+    if (today.month(), today.day()) < (since.month(), since.day()) {
+        years -= 1;
+    }
+    u32::try_from(years).ok()
+}
+
+// ---- input checks, shared by create and update ----------------------------------------------
+
+pub const MAX_NAME: usize = 200;
+pub const MAX_NOTES: usize = 4000;
+
+pub fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let v = value.trim().to_string();
+    if v.is_empty() {
+        errors.push(FieldError::new(field, "must not be empty"));
+    } else if v.chars().count() > max {
+        errors.push(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    v
+}
+
+pub fn check_optional_text(
+    field: &str,
+    value: Option<String>,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    value.map(|v| check_text(field, &v, max, errors))
+}
+
+pub fn check_roles(roles: &[PartnerRole], errors: &mut Vec<FieldError>) {
+    if roles.is_empty() {
+        errors.push(FieldError::new(
+            "roles",
+            "name at least one of manufacturer, distributor, key_account",
+        ));
+    }
+}
+
+pub fn check_gln(value: Option<String>, errors: &mut Vec<FieldError>) -> Option<String> {
+    value.map(|g| {
+        let g = g.trim().to_string();
+        if let Err(e) = standards::validate_gln(&g) {
+            errors.push(FieldError::new("gln", e));
+        }
+        g
+    })
+}
+
+pub fn check_country(value: Option<String>, errors: &mut Vec<FieldError>) -> Option<String> {
+    value.map(|c| match standards::normalise_country(&c) {
+        Ok(c) => c,
+        Err(e) => {
+            errors.push(FieldError::new("country", e));
+            c
+        }
+    })
+}
+
+pub fn check_erp_references(
+    refs: &[ErpReference],
+    errors: &mut Vec<FieldError>,
+) -> Vec<ErpReference> {
+    if refs.len() > 20 {
+        errors.push(FieldError::new("erp_references", "at most 20 references"));
+    }
+    refs.iter()
+        .enumerate()
+        .map(|(i, r)| ErpReference {
+            system: check_text(
+                &format!("erp_references[{i}].system"),
+                &r.system,
+                50,
+                errors,
+            ),
+            reference: check_text(
+                &format!("erp_references[{i}].reference"),
+                &r.reference,
+                100,
+                errors,
+            ),
+        })
+        .collect()
+}
+
+pub fn check_relationship_since(
+    value: Option<NaiveDate>,
+    today: NaiveDate,
+    errors: &mut Vec<FieldError>,
+) {
+    if value.is_some_and(|d| d > today) {
+        errors.push(FieldError::new(
+            "relationship_since",
+            "must not be in the future",
+        ));
+    }
+}
+
+// ---- contacts -----------------------------------------------------------------------------
+
+/// A person at a partner.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-0000-7000-8000-0000000000c0", "partner_id": "0193a1b2-0000-7000-8000-0000000000aa",
+    "name": "Li Wei", "email": "li.wei@example.cn", "phone": "+86 10 5555 0100", "job_title": "Key account director",
+    "is_primary": true, "version": 1, "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"
+}))]
+pub struct Contact {
+    pub id: String,
+    pub partner_id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub job_title: Option<String>,
+    /// At most one contact per partner is primary; making one primary demotes the other.
+    pub is_primary: bool,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Phone numbers: digits with the usual separators and an optional leading `+`.
+pub fn check_phone(value: Option<String>, errors: &mut Vec<FieldError>) -> Option<String> {
+    value.map(|p| {
+        let p = p.trim().to_string();
+        let digits = p.chars().filter(char::is_ascii_digit).count();
+        let ok = (4..=20).contains(&digits)
+            && p.chars()
+                .enumerate()
+                .all(|(i, c)| c.is_ascii_digit() || " -().".contains(c) || (c == '+' && i == 0));
+        if !ok {
+            errors.push(FieldError::new(
+                "phone",
+                "must be a phone number: digits, spaces, - ( ) . and a leading +",
+            ));
+        }
+        p
+    })
+}
+
+// ---- interactions ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InteractionKind {
+    Visit,
+    Call,
+    Meeting,
+    Email,
+    Complaint,
+}
+
+impl InteractionKind {
+    pub const ALL: [InteractionKind; 5] = [
+        InteractionKind::Visit,
+        InteractionKind::Call,
+        InteractionKind::Meeting,
+        InteractionKind::Email,
+        InteractionKind::Complaint,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InteractionKind::Visit => "visit",
+            InteractionKind::Call => "call",
+            InteractionKind::Meeting => "meeting",
+            InteractionKind::Email => "email",
+            InteractionKind::Complaint => "complaint",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<InteractionKind> {
+        InteractionKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Open until its follow-up is done (a complaint answered, an action from a visit taken).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InteractionStatus {
+    Open,
+    Closed,
+}
+
+impl InteractionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InteractionStatus::Open => "open",
+            InteractionStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<InteractionStatus> {
+        match s {
+            "open" => Some(InteractionStatus::Open),
+            "closed" => Some(InteractionStatus::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// A visit, call, meeting, e-mail or complaint, with an optional due date for its follow-up.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-0000-7000-8000-0000000000d0", "partner_id": "0193a1b2-0000-7000-8000-0000000000aa",
+    "kind": "complaint", "subject": "Cans dented on delivery", "notes": "Lot 2026-44, 3 pallets",
+    "occurred_at": "2026-11-20T10:00:00Z", "due_date": "2026-11-27", "status": "open", "overdue": false,
+    "owner_id": null, "created_by": "0193a1b2-0000-7000-8000-0000000000ff", "version": 1,
+    "created_at": "2026-11-20T10:05:00Z", "updated_at": "2026-11-20T10:05:00Z"
+}))]
+pub struct Interaction {
+    pub id: String,
+    pub partner_id: String,
+    pub kind: InteractionKind,
+    pub subject: String,
+    pub notes: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    /// When the follow-up is due.
+    pub due_date: Option<NaiveDate>,
+    pub status: InteractionStatus,
+    /// Open and past its due date (UTC).
+    pub overdue: bool,
+    /// The staff user responsible for the follow-up.
+    pub owner_id: Option<String>,
+    /// Who logged it (user or client id).
+    pub created_by: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub fn is_overdue(status: InteractionStatus, due: Option<NaiveDate>, today: NaiveDate) -> bool {
+    status == InteractionStatus::Open && due.is_some_and(|d| d < today)
+}
+
+/// A partner's editable fields, as a create sets them or an update leaves them.
+#[derive(Debug, Clone)]
+pub struct PartnerDraft {
+    pub name: String,
+    pub legal_name: Option<String>,
+    pub roles: PartnerRoles,
+    pub status: PartnerStatus,
+    pub gln: Option<String>,
+    pub tax_id: Option<String>,
+    pub country: Option<String>,
+    pub erp_references: Vec<ErpReference>,
+    pub relationship_since: Option<NaiveDate>,
+    pub account_owner_id: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// Checks and normalises every field of a draft; the same rules serve create and update.
+pub fn validate_draft(d: PartnerDraft, today: NaiveDate) -> Result<PartnerDraft, Vec<FieldError>> {
+    let mut e = vec![];
+    let name = check_text("name", &d.name, MAX_NAME, &mut e);
+    let legal_name = check_optional_text("legal_name", d.legal_name, MAX_NAME, &mut e);
+    check_roles(&roles_of(d.roles), &mut e);
+    let gln = check_gln(d.gln, &mut e);
+    let tax_id = check_optional_text("tax_id", d.tax_id, 50, &mut e);
+    let country = check_country(d.country, &mut e);
+    let erp_references = check_erp_references(&d.erp_references, &mut e);
+    check_relationship_since(d.relationship_since, today, &mut e);
+    let account_owner_id = d
+        .account_owner_id
+        .map(|id| match uuid::Uuid::parse_str(&id) {
+            Ok(u) => u.hyphenated().to_string(),
+            Err(_) => {
+                e.push(FieldError::new("account_owner_id", "must be a UUID"));
+                id
+            }
+        });
+    let notes = check_optional_text("notes", d.notes, MAX_NOTES, &mut e);
+    if !e.is_empty() {
+        return Err(e);
+    }
+    Ok(PartnerDraft {
+        name,
+        legal_name,
+        roles: d.roles,
+        status: d.status,
+        gln,
+        tax_id,
+        country,
+        erp_references,
+        relationship_since: d.relationship_since,
+        account_owner_id,
+        notes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn tenure_counts_whole_years() {
+        // Marks & Spencer's oldest supplier relationship: over 100 years.
+        assert_eq!(tenure_years(d(1925, 1, 1), d(2026, 11, 25)), Some(101));
+        assert_eq!(tenure_years(d(1925, 12, 1), d(2026, 11, 25)), Some(100));
+        assert_eq!(tenure_years(d(2026, 11, 25), d(2026, 11, 25)), Some(0));
+        assert_eq!(tenure_years(d(2027, 1, 1), d(2026, 11, 25)), None);
+        assert_eq!(tenure_years(d(2024, 2, 29), d(2025, 2, 28)), Some(0));
+        assert_eq!(tenure_years(d(2024, 2, 29), d(2025, 3, 1)), Some(1));
+    }
+
+    #[test]
+    fn status_transitions() {
+        use PartnerStatus::*;
+        assert!(Prospect.can_become(Active));
+        assert!(Active.can_become(Suspended));
+        assert!(Suspended.can_become(Active));
+        assert!(!Prospect.can_become(Suspended));
+        assert!(!Terminated.can_become(Active));
+        assert!(Terminated.can_become(Terminated));
+    }
+
+    #[test]
+    fn roles_round_trip_through_flags() {
+        let roles = vec![PartnerRole::Manufacturer, PartnerRole::KeyAccount];
+        assert_eq!(roles_of(flags_of(&roles)), roles);
+    }
+
+    #[test]
+    fn input_checks_name_fields() {
+        let mut e = vec![];
+        check_roles(&[], &mut e);
+        check_gln(Some("4012345000008".into()), &mut e);
+        check_country(Some("ZZ".into()), &mut e);
+        check_text("name", "  ", MAX_NAME, &mut e);
+        check_erp_references(
+            &[ErpReference {
+                system: "".into(),
+                reference: "x".into(),
+            }],
+            &mut e,
+        );
+        let fields: Vec<_> = e.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "roles",
+                "gln",
+                "country",
+                "name",
+                "erp_references[0].system"
+            ]
+        );
+    }
+
+    #[test]
+    fn overdue_only_when_open_and_past_due() {
+        let today = d(2026, 11, 25);
+        assert!(is_overdue(
+            InteractionStatus::Open,
+            Some(d(2026, 11, 24)),
+            today
+        ));
+        assert!(!is_overdue(InteractionStatus::Open, Some(today), today));
+        assert!(!is_overdue(
+            InteractionStatus::Closed,
+            Some(d(2026, 11, 1)),
+            today
+        ));
+        assert!(!is_overdue(InteractionStatus::Open, None, today));
+    }
+
+    #[test]
+    fn phones() {
+        let mut e = vec![];
+        assert_eq!(
+            check_phone(Some(" +86 10 5555 0100 ".into()), &mut e).as_deref(),
+            Some("+86 10 5555 0100")
+        );
+        assert!(e.is_empty());
+        check_phone(Some("call me".into()), &mut e);
+        check_phone(Some("12+34".into()), &mut e);
+        assert_eq!(e.len(), 2);
+    }
+}
