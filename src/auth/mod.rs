@@ -27,7 +27,7 @@ pub fn bootstrap_admin(
     email: Option<String>,
     password: Option<String>,
 ) -> Result<Bootstrap, ApiError> {
-    let existing = db.write_blocking(|conn| store::count_users(conn))?;
+    let existing = db.write_blocking(store::count_users)?;
     if existing > 0 {
         return Ok(Bootstrap::Existing);
     }

@@ -94,6 +94,14 @@ fn is_json(req: &HttpRequest) -> bool {
 /// Parses JSON into `T`, naming the field that failed: malformed JSON is a 400, JSON of the
 /// wrong shape (types, unknown or missing fields, unknown enum values) a 422.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    // Every body this API takes is a JSON object; serde would otherwise read a struct from an
+    // array positionally, which is never what a client meant.
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{')
+        && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+    {
+        return Err(ApiError::validation("body", "must be a JSON object"));
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize::<_, T>(de) {
         Ok(v) => Ok(v),
@@ -125,6 +133,8 @@ fn field_name(path: &str, message: &str) -> String {
         .find_map(|prefix| message.strip_prefix(prefix))
         .and_then(|rest| rest.split('`').next());
     match (named, path) {
+        // serde_path_to_error already ends the path with an unknown field's name.
+        (Some(name), p) if p == name || p.ends_with(&format!(".{name}")) => p.to_string(),
         (Some(name), "." | "") => name.to_string(),
         (Some(name), parent) => format!("{parent}.{name}"),
         (None, "." | "") => "body".to_string(),

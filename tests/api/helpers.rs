@@ -1,0 +1,251 @@
+//! Test harness: every test gets the real application (`prm::build_app`) on a fresh, migrated
+//! database — a temporary SQLite file, or, when `PRM_TEST_DATABASE_URL` points at PostgreSQL, a
+//! schema of its own in that database, dropped afterwards.
+
+use actix_http::Request;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::{Method, StatusCode};
+use actix_web::test;
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use prm::config::Config;
+use prm::db::Db;
+use serde_json::{json, Value};
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "admin password for tests";
+pub const PASSWORD: &str = "a long enough password";
+pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
+
+/// Keeps the test's database alive for the test and removes it after.
+pub enum DbGuard {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { url: String, schema: String },
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        if let DbGuard::Postgres { url, schema } = self {
+            if let Ok(mut c) = diesel::PgConnection::establish(url) {
+                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+        }
+    }
+}
+
+pub fn test_config(database_url: String) -> Config {
+    Config {
+        database_url,
+        bind: "127.0.0.1:0".into(),
+        jwt_secret: SECRET.to_vec(),
+        access_ttl_seconds: 900,
+        refresh_ttl_seconds: 3600,
+        max_body_bytes: 64 * 1024,
+        db_pool_size: 4,
+        workers: Some(1),
+    }
+}
+
+/// A fresh database URL for one test.
+pub fn fresh_database() -> (String, DbGuard) {
+    match std::env::var("PRM_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        Some(base) => {
+            let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+            let mut c =
+                diesel::PgConnection::establish(&base).expect("connect to PRM_TEST_DATABASE_URL");
+            c.batch_execute(&format!("CREATE SCHEMA {schema}"))
+                .expect("create test schema");
+            let sep = if base.contains('?') { '&' } else { '?' };
+            let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+            (url.clone(), DbGuard::Postgres { url: base, schema })
+        }
+        None => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = dir.path().join("test.db").to_string_lossy().to_string();
+            (url, DbGuard::Sqlite(dir))
+        }
+    }
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: actix_web::http::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+
+    /// Asserts the status, showing the body when it is not the expected one.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Resp {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        self
+    }
+
+    /// Asserts a problem+json answer with this status and code, naming `field` if given.
+    #[track_caller]
+    pub fn expect_problem(self, status: u16, code: &str, field: Option<&str>) -> Resp {
+        let r = self.expect(status);
+        assert_eq!(
+            r.header("content-type").as_deref(),
+            Some("application/problem+json"),
+            "{}",
+            r.text
+        );
+        assert_eq!(r.body["code"], code, "{}", r.text);
+        assert_eq!(r.body["status"], status, "{}", r.text);
+        assert!(
+            r.body["title"].is_string()
+                && r.body["detail"].is_string()
+                && r.body["type"].is_string()
+        );
+        if let Some(f) = field {
+            let fields: Vec<&str> = r.body["errors"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|e| e["field"].as_str()).collect())
+                .unwrap_or_default();
+            assert!(fields.contains(&f), "expected field {f} in {}", r.text);
+        }
+        r
+    }
+
+    pub fn id(&self) -> String {
+        self.body["id"].as_str().expect("id in body").to_string()
+    }
+}
+
+pub struct TestApp<S> {
+    pub svc: S,
+    pub db: Db,
+    _guard: DbGuard,
+}
+
+pub async fn spawn() -> TestApp<
+    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+> {
+    let (url, guard) = fresh_database();
+    let config = test_config(url);
+    let db = Db::connect(&config.database_url, config.db_pool_size).expect("open test database");
+    db.migrate().expect("migrate test database");
+    prm::auth::bootstrap_admin(&db, Some(ADMIN_EMAIL.into()), Some(ADMIN_PASSWORD.into()))
+        .expect("bootstrap admin");
+    let service = prm::Service::new(db.clone(), &config);
+    let svc = test::init_service(prm::build_app(service)).await;
+    TestApp {
+        svc,
+        db,
+        _guard: guard,
+    }
+}
+
+impl<S, B> TestApp<S>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    pub async fn send(&self, req: test::TestRequest) -> Resp {
+        let res = test::call_service(&self.svc, req.to_request()).await;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = test::read_body(res).await;
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = test::TestRequest::default().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.insert_header(("Authorization", format!("Bearer {t}")));
+        }
+        for (k, v) in headers {
+            req = req.insert_header((*k, *v));
+        }
+        if let Some(b) = body {
+            req = req.set_json(b);
+        }
+        self.send(req).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Resp {
+        self.call(Method::GET, path, Some(token), None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::POST, path, Some(token), Some(body), &[])
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::PATCH, path, Some(token), Some(body), &[])
+            .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Resp {
+        self.call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": email, "password": password})),
+            &[],
+        )
+        .await
+    }
+
+    pub async fn admin_token(&self) -> String {
+        let r = self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.expect(200);
+        r.body["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// Creates a user with `role` (bound to `partner_id` for partner roles) and signs them in.
+    pub async fn user(&self, role: &str, partner_id: Option<&str>) -> String {
+        let admin = self.admin_token().await;
+        let email = format!("{role}-{}@example.com", uuid::Uuid::now_v7().simple());
+        self.post("/api/v1/users", &admin, json!({"email": email, "name": role, "role": role, "partner_id": partner_id, "password": PASSWORD}))
+            .await
+            .expect(201);
+        let r = self.login(&email, PASSWORD).await.expect(200);
+        r.body["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// Registers a partner as admin.
+    pub async fn partner(&self, name: &str, roles: &[&str]) -> String {
+        let admin = self.admin_token().await;
+        self.post(
+            "/api/v1/partners",
+            &admin,
+            json!({"name": name, "roles": roles, "status": "active"}),
+        )
+        .await
+        .expect(201)
+        .id()
+    }
+}

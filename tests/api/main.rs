@@ -1,0 +1,10 @@
+//! Black-box HTTP tests against the real application, on SQLite by default and on PostgreSQL
+//! when `PRM_TEST_DATABASE_URL` is set. One test binary, so the crate links once.
+
+mod helpers;
+
+mod identity;
+mod integration_clients;
+mod operations;
+mod partner_children;
+mod partners;
