@@ -253,7 +253,10 @@ pub fn insert_refresh_token(
 /// What presenting a refresh token led to.
 pub enum Rotation {
     /// The token was live and is now spent; here is its user and family for the new one.
-    Rotated { user: Box<UserRow>, family_id: String },
+    Rotated {
+        user: Box<UserRow>,
+        family_id: String,
+    },
     /// Unknown, expired, revoked, or its user is disabled.
     Refused,
     /// Already spent: someone replayed it, so the whole family is now revoked.
@@ -310,7 +313,10 @@ pub fn spend_refresh_token(
     if user.disabled {
         return Ok(Rotation::Refused);
     }
-    Ok(Rotation::Rotated { user: Box::new(user), family_id })
+    Ok(Rotation::Rotated {
+        user: Box::new(user),
+        family_id,
+    })
 }
 
 pub fn revoke_family(conn: &mut DbConnection, family_id: &str) -> Result<(), ApiError> {
