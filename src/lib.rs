@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{from_fn, ErrorHandlers};
 use actix_web::{web, App, HttpResponse};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -58,8 +58,45 @@ impl Service {
     }
 }
 
-async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound("resource"))
+/// Every documented path with the methods it takes, so a known path called with another method
+/// is answered 405 with `Allow` (actix itself would fall through to 404).
+struct KnownPaths(Vec<(actix_web::dev::ResourceDef, String)>);
+
+impl KnownPaths {
+    fn from_doc(api: &utoipa::openapi::OpenApi) -> KnownPaths {
+        let paths = api
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods: Vec<&str> = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, present)| present.then_some(m))
+                .collect();
+                (
+                    actix_web::dev::ResourceDef::new(path.as_str()),
+                    methods.join(", "),
+                )
+            })
+            .collect();
+        KnownPaths(paths)
+    }
+}
+
+async fn not_found(
+    req: actix_web::HttpRequest,
+    known: web::Data<KnownPaths>,
+) -> Result<HttpResponse, ApiError> {
+    match known.0.iter().find(|(def, _)| def.is_match(req.path())) {
+        Some((_, allow)) => Err(ApiError::MethodNotAllowed(allow.clone())),
+        None => Err(ApiError::NotFound("resource")),
+    }
 }
 
 async fn docs_redirect() -> HttpResponse {
@@ -86,7 +123,9 @@ pub fn build_app(
         .configure(openapi::routes)
         .split_for_parts();
     let api = openapi::finish(api);
+    let known = web::Data::new(KnownPaths::from_doc(&api));
     app.app_data(service.state)
+        .app_data(known)
         .app_data(service.metrics)
         .app_data(service.body_limit)
         .app_data(json_config())
@@ -95,5 +134,6 @@ pub fn build_app(
         .route("/docs", web::get().to(docs_redirect))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .default_service(web::to(not_found))
+        .wrap(ErrorHandlers::new().default_handler(crate::http::error::ensure_problem_json))
         .wrap(from_fn(observe))
 }

@@ -14,7 +14,7 @@ use super::model::{
 use super::store::{self, ClientChanges, NewClient, NewUser, Rotation, UserChanges, UserFilter};
 use super::{passwords, policy, tokens};
 use crate::audit::Actor;
-use crate::http::extract::{parse_json, parse_query};
+use crate::http::extract::{parse_json, parse_query, RawBody};
 use crate::http::idempotency::{self, IdempotencyKey, Written};
 use crate::http::{
     path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
@@ -78,6 +78,21 @@ pub struct ClientToken {
     pub scope: String,
 }
 
+/// Checks a presented secret against its stored Argon2 hash on the blocking pool, holding no
+/// database connection meanwhile. An unknown account costs the same time as a known one, so
+/// timing does not tell which accounts exist.
+async fn secret_matches(secret: String, stored_hash: Option<String>) -> Result<bool, ApiError> {
+    web::block(move || match stored_hash {
+        Some(hash) => passwords::verify(&secret, &hash),
+        None => {
+            passwords::verify_against_nothing(&secret);
+            false
+        }
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))
+}
+
 fn bad_credentials() -> ApiError {
     ApiError::Unauthorized(
         "invalid_credentials",
@@ -131,18 +146,13 @@ pub async fn login(
     let password = req.password;
     let user = state
         .db
-        .read(move |conn| {
-            let user = store::find_user_by_email(conn, &email)?;
-            match user {
-                Some(u) if !u.disabled && passwords::verify(&password, &u.password_hash) => Ok(u),
-                Some(_) => Err(bad_credentials()),
-                None => {
-                    passwords::verify_against_nothing(&password);
-                    Err(bad_credentials())
-                }
-            }
-        })
+        .read(move |conn| store::find_user_by_email(conn, &email))
         .await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let user = match (secret_matches(password, stored).await?, user) {
+        (true, Some(u)) if !u.disabled => u,
+        _ => return Err(bad_credentials()),
+    };
     let (pair, hash) = issue_pair(&state, &user)?;
     let family = uuid::Uuid::now_v7().to_string();
     let ttl = state.refresh_ttl;
@@ -265,13 +275,14 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 pub async fn client_token(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: RawBody,
 ) -> Result<HttpResponse, ApiError> {
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let body = body.0;
     let form: ClientCredentialsRequest = if is_form {
         let text = std::str::from_utf8(&body)
             .map_err(|_| ApiError::bad_field("malformed_body", "body", "not UTF-8"))?;
@@ -300,31 +311,25 @@ pub async fn client_token(
         Some(s) => Some(parse_scopes("scope", s).map_err(|e| ApiError::Validation(vec![e]))?),
         None => None,
     };
-    let client = state
-        .db
-        .read(move |conn| {
-            let invalid = || {
-                ApiError::Unauthorized(
-                    "invalid_client",
-                    "unknown client, wrong secret, or client disabled".into(),
-                )
-            };
-            let row = match uuid::Uuid::parse_str(&client_id) {
-                Ok(_) => store::get_client(conn, &client_id).ok(),
-                Err(_) => None,
-            };
-            match row {
-                Some(c) if !c.disabled && passwords::verify(&secret, &c.secret_hash) => {
-                    Ok(c.to_client())
-                }
-                Some(_) => Err(invalid()),
-                None => {
-                    passwords::verify_against_nothing(&secret);
-                    Err(invalid())
-                }
-            }
-        })
-        .await?;
+    let row = match uuid::Uuid::parse_str(&client_id) {
+        Ok(_) => {
+            state
+                .db
+                .read(move |conn| Ok(store::get_client(conn, &client_id).ok()))
+                .await?
+        }
+        Err(_) => None,
+    };
+    let stored = row.as_ref().map(|c| c.secret_hash.clone());
+    let client = match (secret_matches(secret, stored).await?, row) {
+        (true, Some(c)) if !c.disabled => c.to_client(),
+        _ => {
+            return Err(ApiError::Unauthorized(
+                "invalid_client",
+                "unknown client, wrong secret, or client disabled".into(),
+            ))
+        }
+    };
     let granted: Vec<Scope> = match requested {
         Some(req) => {
             if let Some(missing) = req.iter().find(|s| !client.scopes.contains(s)) {
@@ -905,6 +910,7 @@ pub async fn update_client(
     params(
         ("id" = String, Path, description = "Client id"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version you read; 412 when stale"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer (the same new secret) for the same key"),
     ),
     responses(
         (status = 200, description = "New secret", body = ClientWithSecret, headers(("ETag" = String))),
@@ -919,6 +925,8 @@ pub async fn update_client(
 pub async fn rotate_client_secret(
     state: web::Data<AppState>,
     principal: Principal,
+    req: HttpRequest,
+    key: IdempotencyKey,
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
@@ -934,16 +942,18 @@ pub async fn rotate_client_secret(
         secret_hash: Some(secret_hash),
         ..Default::default()
     };
-    let client = state
-        .db
-        .write(move |conn| store::update_client(conn, &actor, &id, if_match, changes))
-        .await?;
-    let version = client.version;
-    Ok(with_etag(
-        &ClientWithSecret {
-            client,
-            client_secret: secret,
-        },
-        version,
-    ))
+    // With an Idempotency-Key, a retry after a lost answer gets the same new secret instead of
+    // rotating again and losing the one the first call created.
+    idempotency::execute(&state.db, &principal.id, key, &req, "", move |conn| {
+        let client = store::update_client(conn, &actor, &id, if_match, changes)?;
+        let version = client.version;
+        Written::ok(
+            &ClientWithSecret {
+                client,
+                client_secret: secret,
+            },
+            Some(version),
+        )
+    })
+    .await
 }

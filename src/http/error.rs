@@ -71,6 +71,9 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// A known path called with a method it does not take; holds the `Allow` list.
+    #[error("this path takes only {0}")]
+    MethodNotAllowed(String),
     #[error("{detail}")]
     Conflict {
         code: &'static str,
@@ -145,6 +148,7 @@ impl ApiError {
             ApiError::Unauthorized(code, _) => code,
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::Conflict { code, .. } => code,
             ApiError::PreconditionFailed { .. } => "version_mismatch",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
@@ -162,6 +166,7 @@ impl ApiError {
             ApiError::Unauthorized(..) => "Unauthorized",
             ApiError::Forbidden(_) => "Forbidden",
             ApiError::NotFound(_) => "Not found",
+            ApiError::MethodNotAllowed(_) => "Method not allowed",
             ApiError::Conflict { .. } => "Conflict",
             ApiError::PreconditionFailed { .. } => "Precondition failed",
             ApiError::PayloadTooLarge { .. } => "Payload too large",
@@ -220,6 +225,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(..) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -237,6 +243,11 @@ impl ResponseError for ApiError {
         }
         let mut builder = HttpResponse::build(self.status_code());
         builder.content_type("application/problem+json");
+        if let ApiError::MethodNotAllowed(allow) = self {
+            if let Ok(v) = HeaderValue::from_str(allow) {
+                builder.insert_header((header::ALLOW, v));
+            }
+        }
         if let ApiError::Unauthorized(code, _) = self {
             let challenge = if *code == "token_invalid" || *code == "token_expired" {
                 "Bearer error=\"invalid_token\""
@@ -273,4 +284,47 @@ impl From<diesel::result::Error> for ApiError {
             other => ApiError::Internal(other.to_string()),
         }
     }
+}
+
+/// Turns any error answer that is not already problem+json (actix's own 405, an oversized
+/// payload caught by the framework, …) into one, keeping its status and `Allow` header.
+pub fn ensure_problem_json<B>(
+    res: actix_web::dev::ServiceResponse<B>,
+) -> actix_web::Result<actix_web::middleware::ErrorHandlerResponse<B>> {
+    use actix_web::middleware::ErrorHandlerResponse;
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let allow = res.headers().get(header::ALLOW).cloned();
+    let (req, _) = res.into_parts();
+    let title = status.canonical_reason().unwrap_or("Error").to_string();
+    let code = title.to_ascii_lowercase().replace([' ', '-'], "_");
+    let detail = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            "this path does not take that method; see the Allow header".to_string()
+        }
+        _ => title.clone(),
+    };
+    let problem = Problem {
+        problem_type: format!("urn:prm:problem:{}", code.replace('_', "-")),
+        title,
+        status: status.as_u16(),
+        detail,
+        code,
+        errors: vec![],
+        allowed: None,
+        current_version: None,
+    };
+    let mut builder = HttpResponse::build(status);
+    builder.content_type("application/problem+json");
+    if let Some(a) = allow {
+        builder.insert_header((header::ALLOW, a));
+    }
+    let res = actix_web::dev::ServiceResponse::new(req, builder.json(problem));
+    Ok(ErrorHandlerResponse::Response(res.map_into_right_body()))
 }

@@ -23,13 +23,10 @@ impl Default for BodyLimit {
     }
 }
 
-/// A JSON body parsed into `T`, with the SHA-256 of the raw bytes kept for idempotency checks.
-pub struct ValidJson<T> {
-    pub value: T,
-    pub body_hash: String,
-}
+/// A request body read whole, within [`BodyLimit`]; too large is a 413 problem.
+pub struct RawBody(pub web::Bytes);
 
-impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
+impl FromRequest for RawBody {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -38,7 +35,6 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
             .app_data::<web::Data<BodyLimit>>()
             .map(|l| l.0)
             .unwrap_or_else(|| BodyLimit::default().0);
-        let content_type_ok = is_json(req);
         let declared_len = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -46,11 +42,6 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
         Box::pin(async move {
-            if !content_type_ok {
-                return Err(ApiError::UnsupportedMediaType(
-                    "send the body as application/json".into(),
-                ));
-            }
             if declared_len.is_some_and(|n| n > limit) {
                 return Err(ApiError::PayloadTooLarge { limit });
             }
@@ -63,6 +54,31 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
+            Ok(RawBody(body.freeze()))
+        })
+    }
+}
+
+/// A JSON body parsed into `T`, with the SHA-256 of the raw bytes kept for idempotency checks.
+pub struct ValidJson<T> {
+    pub value: T,
+    pub body_hash: String,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = is_json(req);
+        let body = RawBody::from_request(req, payload);
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType(
+                    "send the body as application/json".into(),
+                ));
+            }
+            let RawBody(body) = body.await?;
             let value = parse_json::<T>(&body)?;
             Ok(ValidJson {
                 value,

@@ -314,6 +314,8 @@ pub async fn update_partner(
 async fn set_archived(
     state: web::Data<AppState>,
     principal: Principal,
+    req: HttpRequest,
+    key: IdempotencyKey,
     id: web::Path<String>,
     if_match: IfMatch,
     archive: bool,
@@ -321,21 +323,20 @@ async fn set_archived(
     let access = policy::read_partners(&principal)?;
     let id = path_id(&id, "id")?;
     let actor = Actor::from(&principal);
-    let partner = state
-        .db
-        .write(move |conn| {
-            store::set_archived(
-                conn,
-                &actor,
-                &access,
-                &id,
-                if_match,
-                |roles| policy::manage_partner(&principal, roles),
-                archive,
-            )
-        })
-        .await?;
-    Ok(with_etag(&partner, partner.version))
+    let caller = principal.id.clone();
+    idempotency::execute(&state.db, &caller, key, &req, "", move |conn| {
+        let partner = store::set_archived(
+            conn,
+            &actor,
+            &access,
+            &id,
+            if_match,
+            |roles| policy::manage_partner(&principal, roles),
+            archive,
+        )?;
+        Written::ok(&partner, Some(partner.version))
+    })
+    .await
 }
 
 /// Archive a partner
@@ -344,7 +345,7 @@ async fn set_archived(
 /// history and documents. Archiving an archived partner changes nothing.
 #[utoipa::path(
     tag = "Partners",
-    params(("id" = String, Path, description = "Partner id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read; 412 when stale")),
+    params(("id" = String, Path, description = "Partner id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read; 412 when stale"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key")),
     responses(
         (status = 200, description = "Archived", body = Partner, headers(("ETag" = String))),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
@@ -358,16 +359,18 @@ async fn set_archived(
 pub async fn archive_partner(
     state: web::Data<AppState>,
     principal: Principal,
+    req: HttpRequest,
+    key: IdempotencyKey,
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    set_archived(state, principal, id, if_match, true).await
+    set_archived(state, principal, req, key, id, if_match, true).await
 }
 
 /// Restore an archived partner
 #[utoipa::path(
     tag = "Partners",
-    params(("id" = String, Path, description = "Partner id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read; 412 when stale")),
+    params(("id" = String, Path, description = "Partner id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read; 412 when stale"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key")),
     responses(
         (status = 200, description = "Restored", body = Partner, headers(("ETag" = String))),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
@@ -381,10 +384,12 @@ pub async fn archive_partner(
 pub async fn restore_partner(
     state: web::Data<AppState>,
     principal: Principal,
+    req: HttpRequest,
+    key: IdempotencyKey,
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    set_archived(state, principal, id, if_match, false).await
+    set_archived(state, principal, req, key, id, if_match, false).await
 }
 
 // ---- contacts ------------------------------------------------------------------------------

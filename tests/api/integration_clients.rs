@@ -224,3 +224,38 @@ async fn a_partner_bound_client_sees_only_its_partner() {
         assert_eq!(e["partner_id"], mine.as_str());
     }
 }
+
+#[actix_web::test]
+async fn rotating_with_an_idempotency_key_survives_a_lost_answer() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let c = app
+        .post(
+            "/api/v1/integration-clients",
+            &admin,
+            json!({"name": "ERP", "scopes": ["events:read"]}),
+        )
+        .await
+        .expect(201);
+    let id = c.id();
+    let url = format!("/api/v1/integration-clients/{id}/secret");
+    let key = [("Idempotency-Key", "rotate-2026-11")];
+    let first = app
+        .call(Method::POST, &url, Some(&admin), None, &key)
+        .await
+        .expect(200);
+    let retry = app
+        .call(Method::POST, &url, Some(&admin), None, &key)
+        .await
+        .expect(200);
+    assert_eq!(first.body["client_secret"], retry.body["client_secret"]);
+    assert_eq!(retry.header("idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(retry.body["version"], 2, "rotated once");
+    app.send(form_token(
+        &id,
+        first.body["client_secret"].as_str().unwrap(),
+        None,
+    ))
+    .await
+    .expect(200);
+}

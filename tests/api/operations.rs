@@ -263,3 +263,27 @@ async fn runs_on_the_configured_database() {
     assert_eq!(app.db.backend(), expected);
     eprintln!("database backend under test: {expected:?}");
 }
+
+#[actix_web::test]
+async fn wrong_methods_are_problem_json_too() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let r = app
+        .call(Method::DELETE, "/api/v1/partners", Some(&admin), None, &[])
+        .await;
+    let r = r.expect_problem(405, "method_not_allowed", None);
+    assert!(
+        r.header("allow").is_some_and(|a| a.contains("GET")),
+        "{:?}",
+        r.headers
+    );
+    let req = TestRequest::post()
+        .uri("/api/v1/auth/token")
+        .insert_header(("content-type", "application/x-www-form-urlencoded"))
+        .set_payload(
+            "grant_type=client_credentials&client_secret=".to_string() + &"x".repeat(70 * 1024),
+        );
+    app.send(req)
+        .await
+        .expect_problem(413, "payload_too_large", None);
+}
