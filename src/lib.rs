@@ -137,3 +137,21 @@ pub fn build_app(
         .wrap(ErrorHandlers::new().default_handler(crate::http::error::ensure_problem_json))
         .wrap(from_fn(observe))
 }
+
+/// Periodic clean-up: idempotency keys past their retention and refresh tokens long expired.
+pub async fn housekeeping(db: Db) {
+    let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match db
+            .write(|conn| {
+                http::idempotency::purge_expired(conn)
+                    .and_then(|k| Ok((k, auth::store::purge_expired_refresh_tokens(conn)?)))
+            })
+            .await
+        {
+            Ok((keys, tokens)) => tracing::info!(keys, tokens, "housekeeping purged expired rows"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
+        }
+    }
+}

@@ -159,6 +159,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(%bind, backend = ?service.state.db.backend(), "serving; Swagger UI at /docs");
     let workers = config.workers;
     actix_web::rt::System::new().block_on(async move {
+        actix_web::rt::spawn(prm::housekeeping(service.state.db.clone()));
         let mut server = actix_web::HttpServer::new(move || prm::build_app(service.clone()));
         if let Some(w) = workers {
             server = server.workers(w);

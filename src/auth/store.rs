@@ -510,3 +510,13 @@ pub fn list_clients(
     }
     Ok(q.load::<ClientRow>(conn)?)
 }
+
+/// Deletes refresh tokens expired for more than a day (kept that long so a late replay is still
+/// recognised as reuse rather than as an unknown token).
+pub fn purge_expired_refresh_tokens(conn: &mut DbConnection) -> Result<usize, ApiError> {
+    let cutoff = Utc::now().naive_utc() - Duration::days(1);
+    Ok(
+        diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.lt(cutoff)))
+            .execute(conn)?,
+    )
+}

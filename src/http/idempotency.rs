@@ -198,3 +198,12 @@ where
         .await?;
     Ok(written.into_response(replayed))
 }
+
+/// Deletes keys past their retention; returns how many.
+pub fn purge_expired(conn: &mut DbConnection) -> Result<usize, ApiError> {
+    let cutoff = (Utc::now() - Duration::hours(RETENTION_HOURS)).naive_utc();
+    Ok(
+        diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(cutoff)))
+            .execute(conn)?,
+    )
+}

@@ -722,3 +722,43 @@ async fn partner_endpoints_need_a_token() {
     .await
     .expect_problem(401, "unauthenticated", None);
 }
+
+#[actix_web::test]
+async fn idempotency_keys_expire_and_are_purged() {
+    use diesel::prelude::*;
+    use prm::db::schema::idempotency_keys;
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let key = [("Idempotency-Key", "old-key")];
+    app.call(
+        Method::POST,
+        "/api/v1/partners",
+        Some(&admin),
+        Some(json!({"name": "A", "roles": ["manufacturer"]})),
+        &key,
+    )
+    .await
+    .expect(201);
+    let two_days_ago = (chrono::Utc::now() - chrono::Duration::days(2)).naive_utc();
+    let purged = app
+        .db
+        .write(move |conn| {
+            diesel::update(idempotency_keys::table)
+                .set(idempotency_keys::created_at.eq(two_days_ago))
+                .execute(conn)?;
+            prm::http::idempotency::purge_expired(conn)
+        })
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+    // After expiry the key is free again: a new body is a new request, not a 422.
+    app.call(
+        Method::POST,
+        "/api/v1/partners",
+        Some(&admin),
+        Some(json!({"name": "B", "roles": ["manufacturer"]})),
+        &key,
+    )
+    .await
+    .expect(201);
+}

@@ -22,6 +22,11 @@ CREATE TABLE partners (
 CREATE INDEX partners_updated_at_idx ON partners (updated_at);
 CREATE INDEX partners_status_idx ON partners (status, id);
 CREATE INDEX partners_name_lower_idx ON partners (lower(name));
+CREATE INDEX partners_manufacturer_idx ON partners (is_manufacturer, id);
+CREATE INDEX partners_distributor_idx ON partners (is_distributor, id);
+CREATE INDEX partners_key_account_idx ON partners (is_key_account, id);
+CREATE INDEX partners_archived_idx ON partners (archived_at, id);
+CREATE INDEX partners_tax_id_idx ON partners (tax_id);
 
 CREATE TABLE users (
     id TEXT PRIMARY KEY,
@@ -37,6 +42,7 @@ CREATE TABLE users (
 );
 CREATE INDEX users_partner_idx ON users (partner_id);
 CREATE INDEX users_updated_at_idx ON users (updated_at);
+CREATE INDEX users_role_idx ON users (role, id);
 
 ALTER TABLE partners ADD CONSTRAINT partners_account_owner_fk
     FOREIGN KEY (account_owner_id) REFERENCES users (id);
@@ -65,6 +71,8 @@ CREATE TABLE refresh_tokens (
     revoked_at TIMESTAMP
 );
 CREATE INDEX refresh_tokens_family_idx ON refresh_tokens (family_id);
+CREATE INDEX refresh_tokens_user_idx ON refresh_tokens (user_id);
+CREATE INDEX refresh_tokens_expires_idx ON refresh_tokens (expires_at);
 
 CREATE TABLE contacts (
     id TEXT PRIMARY KEY,
@@ -97,7 +105,8 @@ CREATE TABLE interactions (
     updated_at TIMESTAMP NOT NULL
 );
 CREATE INDEX interactions_partner_idx ON interactions (partner_id, id);
-CREATE INDEX interactions_status_due_idx ON interactions (status, due_date);
+CREATE INDEX interactions_status_due_idx ON interactions (partner_id, status, due_date);
+CREATE INDEX interactions_kind_idx ON interactions (partner_id, kind);
 CREATE INDEX interactions_updated_at_idx ON interactions (updated_at);
 
 CREATE TABLE events (
@@ -113,6 +122,7 @@ CREATE TABLE events (
 );
 CREATE INDEX events_partner_seq_idx ON events (partner_id, seq);
 CREATE INDEX events_occurred_at_idx ON events (occurred_at);
+CREATE INDEX events_entity_type_idx ON events (entity_type, seq);
 
 CREATE TABLE audit_log (
     id TEXT PRIMARY KEY,
