@@ -22,7 +22,7 @@ pub struct PageParams {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Only records changed at or after this instant (RFC 3339).
-    #[param(value_type = Option<String>, format = DateTime, example = "2026-01-01T00:00:00Z")]
+    #[param(value_type = Option<String>, format = DateTime)]
     pub updated_since: Option<DateTime<Utc>>,
 }
 

@@ -104,7 +104,7 @@ pub struct ErpReference {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "0193a1b2-0000-7000-8000-0000000000aa", "name": "Dewhirst Group", "legal_name": "Dewhirst Group Ltd",
-    "roles": ["manufacturer"], "status": "active", "gln": "5012345000010", "tax_id": "GB123456789",
+    "roles": ["manufacturer"], "status": "active", "gln": "5012345000015", "tax_id": "GB123456789",
     "country": "GB", "erp_references": [{"system": "SAP-S4", "reference": "V-100234"}],
     "relationship_since": "1925-03-01", "tenure_years": 101, "account_owner_id": null, "notes": null,
     "archived": false, "archived_at": null, "version": 1,

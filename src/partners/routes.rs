@@ -28,7 +28,7 @@ fn today() -> NaiveDate {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "name": "Dewhirst Group", "legal_name": "Dewhirst Group Ltd", "roles": ["manufacturer"], "status": "active",
-    "gln": "5012345000010", "country": "GB", "relationship_since": "1925-03-01",
+    "gln": "5012345000015", "country": "GB", "relationship_since": "1925-03-01",
     "erp_references": [{"system": "SAP-S4", "reference": "V-100234"}]
 }))]
 pub struct NewPartnerRequest {

@@ -287,3 +287,49 @@ async fn wrong_methods_are_problem_json_too() {
         .await
         .expect_problem(413, "payload_too_large", None);
 }
+
+/// The examples Swagger UI pre-fills must work as they are: a procurement officer pressing
+/// "Try it out" → "Execute" should get a 201, not a 422.
+#[actix_web::test]
+async fn documented_request_examples_are_accepted() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let doc: serde_json::Value = serde_json::from_str(&prm::openapi::document_json()).unwrap();
+    let example = |name: &str| doc["components"]["schemas"][name]["example"].clone();
+    let partner = app
+        .post("/api/v1/partners", &admin, example("NewPartnerRequest"))
+        .await
+        .expect(201)
+        .id();
+    app.post("/api/v1/users", &admin, example("NewUserRequest"))
+        .await
+        .expect(201);
+    app.post(
+        "/api/v1/integration-clients",
+        &admin,
+        example("NewClientRequest"),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &format!("/api/v1/partners/{partner}/contacts"),
+        &admin,
+        example("NewContactRequest"),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &format!("/api/v1/partners/{partner}/interactions"),
+        &admin,
+        example("NewInteractionRequest"),
+    )
+    .await
+    .expect(201);
+    app.patch(
+        &format!("/api/v1/partners/{partner}"),
+        &admin,
+        example("PartnerPatch"),
+    )
+    .await
+    .expect(200);
+}
