@@ -14,7 +14,7 @@ use super::model::{
 use super::store::{self, ClientChanges, NewClient, NewUser, Rotation, UserChanges, UserFilter};
 use super::{passwords, policy, tokens};
 use crate::audit::Actor;
-use crate::http::extract::{parse_json, parse_query, RawBody};
+use crate::http::extract::{body_id, parse_json, parse_query, RawBody};
 use crate::http::idempotency::{self, IdempotencyKey, Written};
 use crate::http::{
     path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
@@ -463,13 +463,7 @@ fn check_partner_ref(
     id: Option<String>,
     errors: &mut Vec<FieldError>,
 ) -> Option<String> {
-    id.and_then(|raw| match uuid::Uuid::parse_str(&raw) {
-        Ok(u) => Some(u.hyphenated().to_string()),
-        Err(_) => {
-            errors.push(FieldError::new(field, "must be a UUID"));
-            None
-        }
-    })
+    id.map(|raw| body_id(field, raw, errors))
 }
 
 /// Create a user

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::model::{join_scopes, parse_scopes, IntegrationClient, Role, User};
 use crate::audit::{record_change, Actor, Change};
-use crate::db::schema::{integration_clients, partners, refresh_tokens, users};
+use crate::db::schema::{integration_clients, refresh_tokens, users};
 use crate::db::DbConnection;
 use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
 
@@ -53,6 +53,29 @@ pub fn count_users(conn: &mut DbConnection) -> Result<i64, ApiError> {
     Ok(users::table.count().get_result(conn)?)
 }
 
+/// Checks that `id` names a staff user (an account owner, a follow-up owner): the error, if
+/// any, is recorded against `field`.
+pub fn check_staff_user(
+    conn: &mut DbConnection,
+    field: &str,
+    id: &str,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), ApiError> {
+    let role: Option<String> = users::table
+        .find(id)
+        .select(users::role)
+        .first(conn)
+        .optional()?;
+    match role.as_deref().and_then(Role::parse) {
+        None => errors.push(FieldError::new(field, "no such user")),
+        Some(r) if r.is_partner_role() => {
+            errors.push(FieldError::new(field, "must be a staff user"))
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
 pub fn find_user_by_email(
     conn: &mut DbConnection,
     email: &str,
@@ -77,11 +100,7 @@ fn check_partner_exists(
     errors: &mut Vec<FieldError>,
 ) -> Result<(), ApiError> {
     if let Some(pid) = partner_id {
-        let n: i64 = partners::table
-            .filter(partners::id.eq(pid))
-            .count()
-            .get_result(conn)?;
-        if n == 0 {
+        if !crate::partners::store::partner_exists(conn, pid)? {
             errors.push(FieldError::new("partner_id", "no such partner"));
         }
     }

@@ -204,6 +204,18 @@ pub fn path_id(raw: &str, field: &str) -> Result<String, ApiError> {
         .map_err(|_| ApiError::bad_field("invalid_id", field, "must be a UUID"))
 }
 
+/// Normalises an id given in a body; a malformed one is recorded against `field` and returned
+/// as sent, so validation can go on collecting every error.
+pub fn body_id(field: &str, raw: String, errors: &mut Vec<FieldError>) -> String {
+    match uuid::Uuid::parse_str(&raw) {
+        Ok(u) => u.hyphenated().to_string(),
+        Err(_) => {
+            errors.push(FieldError::new(field, "must be a UUID"));
+            raw
+        }
+    }
+}
+
 /// Error handlers for actix's built-in extractors, in case any is used: problem+json too.
 pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default().error_handler(|err, _| {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::policy::PartnerRoles;
+use crate::http::extract::body_id;
 use crate::http::FieldError;
 use crate::standards;
 
@@ -410,13 +411,7 @@ pub fn validate_draft(d: PartnerDraft, today: NaiveDate) -> Result<PartnerDraft,
     check_relationship_since(d.relationship_since, today, &mut e);
     let account_owner_id = d
         .account_owner_id
-        .map(|id| match uuid::Uuid::parse_str(&id) {
-            Ok(u) => u.hyphenated().to_string(),
-            Err(_) => {
-                e.push(FieldError::new("account_owner_id", "must be a UUID"));
-                id
-            }
-        });
+        .map(|id| body_id("account_owner_id", id, &mut e));
     let notes = check_optional_text("notes", d.notes, MAX_NOTES, &mut e);
     if !e.is_empty() {
         return Err(e);

@@ -10,7 +10,7 @@ use super::store::{self, ContactFields, InteractionFields, InteractionFilter, Pa
 use crate::audit::Actor;
 use crate::auth::model::Principal;
 use crate::auth::policy::{self, Access};
-use crate::http::extract::double_option;
+use crate::http::extract::{body_id, double_option};
 use crate::http::idempotency::{self, IdempotencyKey, Written};
 use crate::http::{
     path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
@@ -697,13 +697,7 @@ fn validate_interaction(f: InteractionFields) -> Result<InteractionFields, ApiEr
     let mut e: Vec<FieldError> = vec![];
     let subject = check_text("subject", &f.subject, MAX_NAME, &mut e);
     let notes = check_optional_text("notes", f.notes, MAX_NOTES, &mut e);
-    let owner_id = f.owner_id.map(|o| match uuid::Uuid::parse_str(&o) {
-        Ok(u) => u.hyphenated().to_string(),
-        Err(_) => {
-            e.push(FieldError::new("owner_id", "must be a UUID"));
-            o
-        }
-    });
+    let owner_id = f.owner_id.map(|o| body_id("owner_id", o, &mut e));
     if f.occurred_at > (Utc::now() + chrono::Duration::days(1)).naive_utc() {
         e.push(FieldError::new("occurred_at", "must not be in the future"));
     }

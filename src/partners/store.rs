@@ -7,9 +7,9 @@ use diesel::sql_types::Text;
 
 use super::model::*;
 use crate::audit::{record_change, Actor, Change};
-use crate::auth::model::Role;
 use crate::auth::policy::{Access, PartnerRoles};
-use crate::db::schema::{contacts, interactions, partners, users};
+use crate::auth::store as auth_store;
+use crate::db::schema::{contacts, interactions, partners};
 use crate::db::DbConnection;
 use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
 
@@ -87,6 +87,14 @@ impl PartnerRow {
     }
 }
 
+pub fn partner_exists(conn: &mut DbConnection, id: &str) -> Result<bool, ApiError> {
+    let n: i64 = partners::table
+        .filter(partners::id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
 /// Loads a partner the caller may see; another partner's record is simply not found.
 pub fn get_partner(
     conn: &mut DbConnection,
@@ -110,18 +118,7 @@ fn check_references(
 ) -> Result<(), ApiError> {
     let mut errors = vec![];
     if let Some(owner) = &f.account_owner_id {
-        let role: Option<String> = users::table
-            .find(owner)
-            .select(users::role)
-            .first(conn)
-            .optional()?;
-        match role.as_deref().and_then(Role::parse) {
-            None => errors.push(FieldError::new("account_owner_id", "no such user")),
-            Some(r) if r.is_partner_role() => {
-                errors.push(FieldError::new("account_owner_id", "must be a staff user"))
-            }
-            Some(_) => {}
-        }
+        auth_store::check_staff_user(conn, "account_owner_id", owner, &mut errors)?;
     }
     ApiError::check(errors)?;
     if let Some(gln) = &f.gln {
@@ -684,21 +681,11 @@ pub struct InteractionFields {
 }
 
 fn check_owner(conn: &mut DbConnection, owner: Option<&str>) -> Result<(), ApiError> {
+    let mut errors = vec![];
     if let Some(owner) = owner {
-        let role: Option<String> = users::table
-            .find(owner)
-            .select(users::role)
-            .first(conn)
-            .optional()?;
-        match role.as_deref().and_then(Role::parse) {
-            None => return Err(ApiError::validation("owner_id", "no such user")),
-            Some(r) if r.is_partner_role() => {
-                return Err(ApiError::validation("owner_id", "must be a staff user"))
-            }
-            Some(_) => {}
-        }
+        auth_store::check_staff_user(conn, "owner_id", owner, &mut errors)?;
     }
-    Ok(())
+    ApiError::check(errors)
 }
 
 pub fn get_interaction(
