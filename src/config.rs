@@ -37,9 +37,13 @@ fn env_num<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
 }
 
 impl Config {
+    /// The database alone, for commands that need nothing else (`migrate`, `user add`).
+    pub fn database_url_from_env() -> String {
+        env("PRM_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string())
+    }
+
     pub fn from_env() -> anyhow::Result<Config> {
-        let database_url =
-            env("PRM_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        let database_url = Config::database_url_from_env();
         let jwt_secret = load_jwt_secret(&database_url)?;
         Ok(Config {
             bind: env("PRM_BIND").unwrap_or_else(|| DEFAULT_BIND.to_string()),

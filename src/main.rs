@@ -73,8 +73,8 @@ fn init_tracing() {
     }
 }
 
-fn open_db(config: &Config) -> anyhow::Result<Db> {
-    let db = Db::connect(&config.database_url, config.db_pool_size)?;
+fn open_db(database_url: &str, pool_size: u32) -> anyhow::Result<Db> {
+    let db = Db::connect(database_url, pool_size)?;
     let applied = db.migrate()?;
     if applied > 0 {
         tracing::info!(applied, "database migrated");
@@ -82,8 +82,17 @@ fn open_db(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+fn main() -> std::process::ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     init_tracing();
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
         Command::Openapi { out } => {
@@ -97,8 +106,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            let config = Config::from_env()?;
-            let db = Db::connect(&config.database_url, 1)?;
+            let db = Db::connect(&Config::database_url_from_env(), 1)?;
             let applied = db.migrate()?;
             eprintln!("applied {applied} migration(s)");
             Ok(())
@@ -112,8 +120,7 @@ fn main() -> anyhow::Result<()> {
                     partner_id,
                 },
         } => {
-            let config = Config::from_env()?;
-            let db = open_db(&config)?;
+            let db = open_db(&Config::database_url_from_env(), 1)?;
             let role = Role::parse(&role).with_context(|| format!("unknown role `{role}`"))?;
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password)?;
@@ -135,7 +142,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn serve(config: Config) -> anyhow::Result<()> {
-    let db = open_db(&config)?;
+    let db = open_db(&config.database_url, config.db_pool_size)?;
     let admin_email = std::env::var("PRM_ADMIN_EMAIL")
         .ok()
         .filter(|v| !v.is_empty());
