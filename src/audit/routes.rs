@@ -11,6 +11,13 @@ use crate::AppState;
 
 /// One recorded write.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-0000-7000-8000-0000000000e1", "at": "2026-11-25T09:30:00Z", "actor_kind": "user",
+    "actor_id": "0193a1b2-0000-7000-8000-0000000000ff", "action": "partner.status_changed", "entity_type": "partner",
+    "entity_id": "0193a1b2-0000-7000-8000-0000000000aa", "partner_id": "0193a1b2-0000-7000-8000-0000000000aa",
+    "before": {"status": "prospect", "version": 1}, "after": {"status": "active", "version": 2},
+    "request_id": "0193a1b2-0000-7000-8000-0000000000f1"
+}))]
 pub struct AuditEntry {
     pub id: String,
     pub at: DateTime<Utc>,

@@ -250,6 +250,11 @@ pub struct User {
 
 /// A machine client (an ERP) that gets tokens with the client-credentials grant.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-0000-7000-8000-0000000000c1", "name": "Suning ERP", "scopes": ["partners:read", "events:read"],
+    "partner_id": "0193a1b2-0000-7000-8000-0000000000aa", "disabled": false, "version": 1,
+    "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"
+}))]
 pub struct IntegrationClient {
     /// Also the OAuth 2 `client_id`.
     pub id: String,

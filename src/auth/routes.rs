@@ -52,6 +52,7 @@ pub struct TokenPair {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "Zk9m3…"}))]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
@@ -70,6 +71,7 @@ pub struct ClientCredentialsRequest {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…", "token_type": "Bearer", "expires_in": 900, "scope": "partners:read events:read"}))]
 pub struct ClientToken {
     pub access_token: String,
     pub token_type: String,
@@ -362,6 +364,14 @@ pub async fn client_token(
 
 /// The caller, as the service sees it.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "kind": "user", "id": "0193a1b2-0000-7000-8000-0000000000ff", "role": "partner_user",
+    "partner_id": "0193a1b2-0000-7000-8000-0000000000aa", "scopes": [],
+    "user": {"id": "0193a1b2-0000-7000-8000-0000000000ff", "email": "li.wei@example.cn", "name": "Li Wei",
+             "role": "partner_user", "partner_id": "0193a1b2-0000-7000-8000-0000000000aa", "disabled": false,
+             "version": 1, "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"},
+    "client": null
+}))]
 pub struct Me {
     pub kind: PrincipalKind,
     pub id: String,
@@ -694,6 +704,12 @@ pub struct NewClientRequest {
 
 /// A client as created or with a new secret: the only time the secret is shown.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-0000-7000-8000-0000000000c1", "name": "Host SAP S/4 integration", "scopes": ["partners:read", "events:read"],
+    "partner_id": null, "disabled": false, "version": 1,
+    "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z",
+    "client_secret": "q_WKEk6OL3T6bvG1OoRS8FGCcsD9y8z8SMotqNQYWbY"
+}))]
 pub struct ClientWithSecret {
     #[serde(flatten)]
     pub client: IntegrationClient,
@@ -703,6 +719,7 @@ pub struct ClientWithSecret {
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"scopes": ["partners:read", "partners:write", "events:read"]}))]
 pub struct ClientPatch {
     pub name: Option<String>,
     pub scopes: Option<Vec<Scope>>,

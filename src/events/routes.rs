@@ -36,6 +36,11 @@ pub struct Event {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"items": [{
+    "seq": 42, "id": "0193a1b2-0000-7000-8000-000000000001", "occurred_at": "2026-11-25T09:30:00Z",
+    "type": "partner.updated", "entity_type": "partner", "entity_id": "0193a1b2-0000-7000-8000-0000000000aa",
+    "partner_id": "0193a1b2-0000-7000-8000-0000000000aa", "actor_id": "0193a1b2-0000-7000-8000-0000000000ff",
+    "data": {"status": "active"}}], "next_cursor": "42"}))]
 pub struct EventPage {
     pub items: Vec<Event>,
     /// The `after` to send next when this page was full (more are waiting); absent otherwise.

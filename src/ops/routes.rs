@@ -7,6 +7,7 @@ use crate::http::Problem;
 use crate::AppState;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"status": "ok"}))]
 pub struct Health {
     #[schema(example = "ok")]
     pub status: String,

@@ -408,6 +408,7 @@ pub struct NewContactRequest {
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"job_title": "Head of procurement", "is_primary": true}))]
 pub struct ContactPatch {
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
