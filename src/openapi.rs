@@ -24,9 +24,9 @@ through which partners and their ERPs exchange business documents.\n\n\
 **Rules every endpoint follows:** errors are RFC 9457 `application/problem+json` with a stable `code` and \
 `errors[{field, message}]`; ids are UUIDv7; money is integer minor units with an ISO 4217 currency; lists take \
 `limit` (1–500, default 50), `cursor` and `updated_since` and answer `{items, next_cursor}`; every mutable \
-resource has a `version`, answered as `ETag`, and writes accept `If-Match` (412 when stale); every POST accepts \
-`Idempotency-Key` (same key and body replays the first answer with `Idempotent-Replayed: true`; another body \
-is 422); partner users see only their own organisation's records, and another partner's record is 404.",
+resource has a `version`, answered as `ETag`, and writes accept `If-Match` (412 when stale); every POST that \
+creates or changes a record accepts `Idempotency-Key` (same key and body replays the first answer with \
+`Idempotent-Replayed: true`; another body is 422; `/auth/*` answers carry live tokens and are never stored); partner users see only their own organisation's records, and another partner's record is 404.",
         license(name = "Apache-2.0")
     ),
     servers((url = "/", description = "This server")),
