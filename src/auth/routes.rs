@@ -95,6 +95,13 @@ async fn secret_matches(secret: String, stored_hash: Option<String>) -> Result<b
     .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))
 }
 
+/// Hashes a new password or client secret with Argon2id on the blocking pool.
+async fn hash_secret(secret: String) -> Result<String, ApiError> {
+    web::block(move || passwords::hash(&secret))
+        .await
+        .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?
+}
+
 fn bad_credentials() -> ApiError {
     ApiError::Unauthorized(
         "invalid_credentials",
@@ -317,7 +324,7 @@ pub async fn client_token(
         Ok(_) => {
             state
                 .db
-                .read(move |conn| Ok(store::get_client(conn, &client_id).ok()))
+                .read(move |conn| store::find_client(conn, &client_id))
                 .await?
         }
         Err(_) => None,
@@ -516,10 +523,7 @@ pub async fn create_user(
         errors.push(e);
     }
     ApiError::check(errors)?;
-    let password = b.password;
-    let password_hash = web::block(move || passwords::hash(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let password_hash = hash_secret(b.password).await?;
     let actor = Actor::from(&principal);
     let new = NewUser {
         email,
@@ -668,11 +672,7 @@ pub async fn update_user(
     }
     ApiError::check(errors)?;
     let password_hash = match b.password {
-        Some(pw) => Some(
-            web::block(move || passwords::hash(&pw))
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))??,
-        ),
+        Some(pw) => Some(hash_secret(pw).await?),
         None => None,
     };
     let changes = UserChanges {
@@ -764,10 +764,7 @@ pub async fn create_client(
     let partner_id = check_partner_ref("partner_id", b.partner_id, &mut errors);
     ApiError::check(errors)?;
     let secret = tokens::random_secret();
-    let s = secret.clone();
-    let secret_hash = web::block(move || passwords::hash(&s))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let secret_hash = hash_secret(secret.clone()).await?;
     let actor = Actor::from(&principal);
     let new = NewClient {
         name,
@@ -944,10 +941,7 @@ pub async fn rotate_client_secret(
     policy::admin_only(&principal)?;
     let id = path_id(&id, "id")?;
     let secret = tokens::random_secret();
-    let s = secret.clone();
-    let secret_hash = web::block(move || passwords::hash(&s))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let secret_hash = hash_secret(secret.clone()).await?;
     let actor = Actor::from(&principal);
     let changes = ClientChanges {
         secret_hash: Some(secret_hash),

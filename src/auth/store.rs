@@ -403,12 +403,15 @@ impl ClientRow {
     }
 }
 
-pub fn get_client(conn: &mut DbConnection, id: &str) -> Result<ClientRow, ApiError> {
-    integration_clients::table
+pub fn find_client(conn: &mut DbConnection, id: &str) -> Result<Option<ClientRow>, ApiError> {
+    Ok(integration_clients::table
         .find(id)
         .first::<ClientRow>(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound("integration client"))
+        .optional()?)
+}
+
+pub fn get_client(conn: &mut DbConnection, id: &str) -> Result<ClientRow, ApiError> {
+    find_client(conn, id)?.ok_or(ApiError::NotFound("integration client"))
 }
 
 pub struct NewClient {

@@ -241,8 +241,7 @@ impl ResponseError for ApiError {
             ApiError::Unavailable(msg) => tracing::warn!(error = %msg, "database unavailable"),
             _ => {}
         }
-        let mut builder = HttpResponse::build(self.status_code());
-        builder.content_type("application/problem+json");
+        let mut builder = problem_builder(self.status_code());
         if let ApiError::MethodNotAllowed(allow) = self {
             if let Ok(v) = HeaderValue::from_str(allow) {
                 builder.insert_header((header::ALLOW, v));
@@ -261,6 +260,13 @@ impl ResponseError for ApiError {
         }
         builder.json(self.to_problem())
     }
+}
+
+/// The start of every problem+json answer, so the content type is set in one place.
+fn problem_builder(status: StatusCode) -> actix_web::HttpResponseBuilder {
+    let mut builder = HttpResponse::build(status);
+    builder.content_type("application/problem+json");
+    builder
 }
 
 impl From<diesel::result::Error> for ApiError {
@@ -286,8 +292,8 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
-/// Turns any error answer that is not already problem+json (actix's own 405, an oversized
-/// payload caught by the framework, …) into one, keeping its status and `Allow` header.
+/// Turns any error answer that is not already problem+json (one the framework made itself)
+/// into one, keeping its status and any `Allow` header. Our own 405s come from `ApiError`.
 pub fn ensure_problem_json<B>(
     res: actix_web::dev::ServiceResponse<B>,
 ) -> actix_web::Result<actix_web::middleware::ErrorHandlerResponse<B>> {
@@ -304,24 +310,17 @@ pub fn ensure_problem_json<B>(
     let (req, _) = res.into_parts();
     let title = status.canonical_reason().unwrap_or("Error").to_string();
     let code = title.to_ascii_lowercase().replace([' ', '-'], "_");
-    let detail = match status {
-        StatusCode::METHOD_NOT_ALLOWED => {
-            "this path does not take that method; see the Allow header".to_string()
-        }
-        _ => title.clone(),
-    };
     let problem = Problem {
         problem_type: format!("urn:prm:problem:{}", code.replace('_', "-")),
+        detail: title.clone(),
         title,
         status: status.as_u16(),
-        detail,
         code,
         errors: vec![],
         allowed: None,
         current_version: None,
     };
-    let mut builder = HttpResponse::build(status);
-    builder.content_type("application/problem+json");
+    let mut builder = problem_builder(status);
     if let Some(a) = allow {
         builder.insert_header((header::ALLOW, a));
     }
