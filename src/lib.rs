@@ -2,14 +2,19 @@
 //!
 //! `build_app` is the one place that wires routes; the binary and the tests both use it.
 
+#![recursion_limit = "256"]
+
 pub mod audit;
 pub mod auth;
+pub mod catalogue;
+pub mod codes;
 pub mod config;
 pub mod db;
 pub mod events;
 pub mod http;
 pub mod openapi;
 pub mod ops;
+pub mod orders;
 pub mod partners;
 pub mod standards;
 

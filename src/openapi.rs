@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{audit, auth, events, ops, partners};
+use crate::{audit, auth, catalogue, events, ops, orders, partners};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -35,6 +35,9 @@ creates or changes a record accepts `Idempotency-Key` (same key and body replays
     tags(
         (name = "Identity", description = "Sign-in, tokens, users and integration clients"),
         (name = "Partners", description = "Manufacturers, distributors and key accounts; contacts; interactions"),
+        (name = "Catalogue", description = "Products: SKU, GTIN, category, brand type, base unit"),
+        (name = "Orders", description = "Order exchange (UBL/PEPPOL ordering; EDIFACT ORDERS, ORDRSP, ORDCHG, DESADV, RECADV): orders, responses, changes, despatch advices, goods receipts"),
+        (name = "Invoices", description = "Invoices (EDIFACT INVOIC / X12 810) three-way matched against order and receipts"),
         (name = "Operations", description = "Change feed, audit log, health, readiness and metrics"),
     )
 )]
@@ -115,6 +118,27 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(partners::routes::list_interactions)
             .service(partners::routes::get_interaction)
             .service(partners::routes::update_interaction)
+            .service(catalogue::routes::create_product)
+            .service(catalogue::routes::list_products)
+            .service(catalogue::routes::get_product)
+            .service(catalogue::routes::update_product)
+            .service(orders::routes::create_order)
+            .service(orders::routes::list_orders)
+            .service(orders::routes::get_order)
+            .service(orders::routes::submit_order)
+            .service(orders::routes::respond_to_order)
+            .service(orders::routes::change_order)
+            .service(orders::routes::cancel_order)
+            .service(orders::routes::close_order)
+            .service(orders::routes::create_despatch_advice)
+            .service(orders::routes::list_despatch_advices)
+            .service(orders::routes::get_despatch_advice)
+            .service(orders::routes::create_goods_receipt)
+            .service(orders::routes::list_goods_receipts)
+            .service(orders::routes::get_goods_receipt)
+            .service(orders::routes::create_invoice)
+            .service(orders::routes::list_invoices)
+            .service(orders::routes::get_invoice)
             .service(events::routes::list_events)
             .service(audit::routes::list_audit_log),
     )

@@ -41,6 +41,82 @@ pub fn validate_gtin(value: &str) -> Result<(), String> {
     check_gs1(value, &[8, 12, 13, 14], "GTIN")
 }
 
+/// A GTIN padded to 14 digits, the form GS1 compares them in (an EAN-13 and its GTIN-14 with a
+/// leading zero are the same item).
+pub fn gtin14(value: &str) -> String {
+    format!("{value:0>14}")
+}
+
+/// An ISO 4217 currency, answered upper-case with its minor-unit exponent (JPY 0, EUR 2, BHD 3).
+/// Codes without minor units (gold, SDR, testing codes) cannot carry money in minor units.
+pub fn currency_exponent(value: &str) -> Result<(String, u16), String> {
+    let upper = value.trim().to_ascii_uppercase();
+    let currency = iso_currency::Currency::from_code(&upper)
+        .ok_or_else(|| "not an ISO 4217 currency code".to_string())?;
+    currency
+        .exponent()
+        .map(|e| (upper, e))
+        .ok_or_else(|| "this ISO 4217 code has no minor unit; use a national currency".to_string())
+}
+
+/// A UN/ECE Recommendation 20 unit of measure (with the Rec 21 package codes EANCOM also uses as
+/// units), and whether it counts whole things, so that `2.5 EA` is refused.
+pub struct UnitOfMeasure {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub whole_numbers_only: bool,
+}
+
+const fn unit(code: &'static str, name: &'static str, whole: bool) -> UnitOfMeasure {
+    UnitOfMeasure {
+        code,
+        name,
+        whole_numbers_only: whole,
+    }
+}
+
+/// The units trading documents use in practice. No maintained crate carries the Rec 20 list, so
+/// this is the subset PEPPOL BIS and EANCOM examples use; adding a code is a one-line change.
+pub const UNITS: &[UnitOfMeasure] = &[
+    unit("EA", "each", true),
+    unit("C62", "one (unit)", true),
+    unit("H87", "piece", true),
+    unit("PCE", "piece (EANCOM)", true),
+    unit("CS", "case", true),
+    unit("PK", "pack", true),
+    unit("BX", "box", true),
+    unit("CT", "carton", true),
+    unit("PF", "pallet (lift)", true),
+    unit("PR", "pair", true),
+    unit("DZN", "dozen", true),
+    unit("SET", "set", true),
+    unit("KT", "kit", true),
+    unit("RO", "roll", true),
+    unit("KGM", "kilogram", false),
+    unit("GRM", "gram", false),
+    unit("TNE", "tonne", false),
+    unit("LBR", "pound", false),
+    unit("LTR", "litre", false),
+    unit("MLT", "millilitre", false),
+    unit("MTQ", "cubic metre", false),
+    unit("MTR", "metre", false),
+    unit("CMT", "centimetre", false),
+    unit("MMT", "millimetre", false),
+    unit("MTK", "square metre", false),
+    unit("HUR", "hour", false),
+    unit("DAY", "day", false),
+];
+
+/// Looks a unit code up (case-sensitive, as the code list is).
+pub fn unit_of_measure(code: &str) -> Result<&'static UnitOfMeasure, String> {
+    UNITS.iter().find(|u| u.code == code).ok_or_else(|| {
+        format!(
+            "not a UN/ECE Rec 20 unit code this service knows; known: {}",
+            UNITS.iter().map(|u| u.code).collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
 /// ISO 3166-1 alpha-2 country code, answered upper-case.
 pub fn normalise_country(value: &str) -> Result<String, String> {
     let upper = value.trim().to_ascii_uppercase();
@@ -52,6 +128,24 @@ pub fn normalise_country(value: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn currencies_carry_their_exponent() {
+        assert_eq!(currency_exponent("eur").unwrap(), ("EUR".into(), 2));
+        assert_eq!(currency_exponent("JPY").unwrap().1, 0);
+        assert_eq!(currency_exponent("BHD").unwrap().1, 3);
+        assert!(currency_exponent("XAU").is_err());
+        assert!(currency_exponent("EURO").is_err());
+    }
+
+    #[test]
+    fn units_know_whether_they_count() {
+        assert!(unit_of_measure("EA").unwrap().whole_numbers_only);
+        assert!(!unit_of_measure("KGM").unwrap().whole_numbers_only);
+        assert!(unit_of_measure("ea").is_err());
+        assert!(unit_of_measure("XYZ").is_err());
+        assert_eq!(gtin14("4006381333931"), "04006381333931");
+    }
 
     #[test]
     fn gln_check_digits() {

@@ -63,16 +63,37 @@ pub enum Scope {
     PartnersWrite,
     #[serde(rename = "events:read")]
     EventsRead,
+    #[serde(rename = "products:read")]
+    ProductsRead,
+    #[serde(rename = "products:write")]
+    ProductsWrite,
+    /// Orders and the documents under them: responses, despatch advices, receipts, invoices.
+    #[serde(rename = "orders:read")]
+    OrdersRead,
+    #[serde(rename = "orders:write")]
+    OrdersWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 3] = [Scope::PartnersRead, Scope::PartnersWrite, Scope::EventsRead];
+    pub const ALL: [Scope; 7] = [
+        Scope::PartnersRead,
+        Scope::PartnersWrite,
+        Scope::EventsRead,
+        Scope::ProductsRead,
+        Scope::ProductsWrite,
+        Scope::OrdersRead,
+        Scope::OrdersWrite,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::PartnersRead => "partners:read",
             Scope::PartnersWrite => "partners:write",
             Scope::EventsRead => "events:read",
+            Scope::ProductsRead => "products:read",
+            Scope::ProductsWrite => "products:write",
+            Scope::OrdersRead => "orders:read",
+            Scope::OrdersWrite => "orders:write",
         }
     }
 
@@ -82,7 +103,13 @@ impl Scope {
 
     /// True when holding `self` grants `needed`.
     pub fn grants(self, needed: Scope) -> bool {
-        self == needed || matches!((self, needed), (Scope::PartnersWrite, Scope::PartnersRead))
+        self == needed
+            || matches!(
+                (self, needed),
+                (Scope::PartnersWrite, Scope::PartnersRead)
+                    | (Scope::ProductsWrite, Scope::ProductsRead)
+                    | (Scope::OrdersWrite, Scope::OrdersRead)
+            )
     }
 }
 

@@ -158,6 +158,67 @@ pub fn read_events(p: &Principal) -> Result<Access, ApiError> {
     bound_access(p)
 }
 
+/// Reading the catalogue: everyone signed in (partners order from it); clients need
+/// `products:read`.
+pub fn read_products(p: &Principal) -> Result<(), ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::ProductsRead)?;
+    }
+    Ok(())
+}
+
+/// Maintaining the catalogue: admins, buyers and account managers, and host ERPs.
+pub fn manage_products(p: &Principal) -> Result<(), ApiError> {
+    match (p.kind, p.role, p.partner_id.as_deref()) {
+        (PrincipalKind::Client, _, None) => require_scope(p, Scope::ProductsWrite),
+        (PrincipalKind::User, Some(Role::Admin | Role::Buyer | Role::AccountManager), None) => {
+            Ok(())
+        }
+        _ => Err(ApiError::Forbidden(
+            "only admins, buyers, account managers and host ERPs maintain the catalogue".into(),
+        )),
+    }
+}
+
+/// Reading orders and the documents under them.
+pub fn read_orders(p: &Principal) -> Result<Access, ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::OrdersRead)?;
+    }
+    bound_access(p)
+}
+
+/// The two parties to an order: the host company and the counterparty partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    Host,
+    Counterparty,
+}
+
+/// Which party a principal may act for on an order with this counterparty. Staff act for the
+/// host within their remit (buyers purchase orders, account managers sales orders, admins both);
+/// a partner's users and ERP act for their own organisation when it is the counterparty.
+pub fn order_party(
+    p: &Principal,
+    is_purchase: bool,
+    counterparty_id: &str,
+) -> Result<Party, ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::OrdersWrite)?;
+    }
+    match (p.kind, p.role, p.partner_id.as_deref()) {
+        (_, _, Some(own)) if own == counterparty_id => Ok(Party::Counterparty),
+        (_, _, Some(_)) => Err(ApiError::forbidden()),
+        (PrincipalKind::Client, _, None) => Ok(Party::Host),
+        (PrincipalKind::User, Some(Role::Admin), None) => Ok(Party::Host),
+        (PrincipalKind::User, Some(Role::Buyer), None) if is_purchase => Ok(Party::Host),
+        (PrincipalKind::User, Some(Role::AccountManager), None) if !is_purchase => Ok(Party::Host),
+        _ => Err(ApiError::Forbidden(
+            "your role may not act on this order: buyers handle purchase orders, account managers sales orders".into(),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +321,46 @@ mod tests {
         assert!(read_audit_log(&user(Role::Analyst, None)).is_ok());
         assert!(read_audit_log(&user(Role::Buyer, None)).is_err());
         assert!(read_events(&client(vec![Scope::EventsRead], Some("A"))).is_ok());
+    }
+
+    #[test]
+    fn catalogue_is_read_by_all_and_kept_by_staff() {
+        assert!(read_products(&user(Role::PartnerUser, Some("A"))).is_ok());
+        assert!(read_products(&client(vec![Scope::OrdersRead], None)).is_err());
+        assert!(manage_products(&user(Role::Buyer, None)).is_ok());
+        assert!(manage_products(&user(Role::Analyst, None)).is_err());
+        assert!(manage_products(&user(Role::PartnerAdmin, Some("A"))).is_err());
+        assert!(manage_products(&client(vec![Scope::ProductsWrite], None)).is_ok());
+        assert!(manage_products(&client(vec![Scope::ProductsWrite], Some("A"))).is_err());
+    }
+
+    #[test]
+    fn order_parties_follow_remit_and_organisation() {
+        let purchase = true;
+        assert_eq!(
+            order_party(&user(Role::Buyer, None), purchase, "A").unwrap(),
+            Party::Host
+        );
+        assert!(order_party(&user(Role::Buyer, None), !purchase, "A").is_err());
+        assert_eq!(
+            order_party(&user(Role::AccountManager, None), !purchase, "A").unwrap(),
+            Party::Host
+        );
+        assert!(order_party(&user(Role::AccountManager, None), purchase, "A").is_err());
+        assert!(order_party(&user(Role::Analyst, None), purchase, "A").is_err());
+        assert_eq!(
+            order_party(&user(Role::PartnerUser, Some("A")), purchase, "A").unwrap(),
+            Party::Counterparty
+        );
+        assert!(order_party(&user(Role::PartnerUser, Some("B")), purchase, "A").is_err());
+        assert_eq!(
+            order_party(&client(vec![Scope::OrdersWrite], Some("A")), !purchase, "A").unwrap(),
+            Party::Counterparty
+        );
+        assert!(order_party(&client(vec![Scope::OrdersRead], Some("A")), purchase, "A").is_err());
+        assert_eq!(
+            order_party(&client(vec![Scope::OrdersWrite], None), purchase, "A").unwrap(),
+            Party::Host
+        );
     }
 }

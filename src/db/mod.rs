@@ -185,3 +185,37 @@ impl Db {
             .await
     }
 }
+
+#[diesel::declare_sql_function]
+extern "SQL" {
+    /// SQL `lower()`, the same on both databases (ILIKE is PostgreSQL-only).
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A case-insensitive `LIKE` pattern for `text` anywhere in a `lower()`ed column, with the
+/// wildcards a user typed escaped (use with `.escape('\\')`).
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Inserts many rows in one statement. diesel's multi-backend connection cannot build a batch
+/// insert, so this runs it on the concrete connection underneath.
+#[macro_export]
+macro_rules! insert_all {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        use diesel::RunQueryDsl;
+        match $conn {
+            $crate::db::DbConnection::Sqlite(c) => {
+                diesel::insert_into($table).values($rows).execute(c)
+            }
+            $crate::db::DbConnection::Postgres(c) => {
+                diesel::insert_into($table).values($rows).execute(c)
+            }
+        }
+    }};
+}

@@ -142,8 +142,184 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    products (id) {
+        id -> Text,
+        sku -> Text,
+        gtin -> Nullable<Text>,
+        gtin14 -> Nullable<Text>,
+        name -> Text,
+        category -> Text,
+        brand_type -> Text,
+        base_unit -> Text,
+        description -> Nullable<Text>,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    document_sequences (prefix, year) {
+        prefix -> Text,
+        year -> Integer,
+        last_value -> BigInt,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Text,
+        number -> Text,
+        direction -> Text,
+        order_type -> Text,
+        counterparty_id -> Text,
+        status -> Text,
+        currency -> Text,
+        buyer_reference -> Nullable<Text>,
+        issue_date -> Date,
+        requested_delivery_date -> Nullable<Date>,
+        delivery_gln -> Nullable<Text>,
+        note -> Nullable<Text>,
+        change_sequence -> Integer,
+        response_code -> Nullable<Text>,
+        response_note -> Nullable<Text>,
+        total_minor -> BigInt,
+        created_by -> Text,
+        submitted_at -> Nullable<Timestamp>,
+        responded_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_lines (order_id, line_number) {
+        order_id -> Text,
+        line_number -> Integer,
+        product_id -> Text,
+        status -> Text,
+        quantity_milli -> BigInt,
+        unit -> Text,
+        unit_price_minor -> BigInt,
+        price_base_milli -> BigInt,
+        allowance_minor -> BigInt,
+        charge_minor -> BigInt,
+        line_amount_minor -> BigInt,
+        requested_delivery_date -> Nullable<Date>,
+        specification_ref -> Nullable<Text>,
+        confirmed_milli -> Nullable<BigInt>,
+        delivery_schedule -> Nullable<Text>,
+        despatched_milli -> BigInt,
+        closed_short_milli -> BigInt,
+        received_milli -> BigInt,
+        rejected_milli -> BigInt,
+        short_milli -> BigInt,
+        oversupply_milli -> BigInt,
+        invoiced_milli -> BigInt,
+    }
+}
+
+diesel::table! {
+    despatch_advices (id) {
+        id -> Text,
+        number -> Text,
+        order_id -> Text,
+        despatch_date -> Date,
+        expected_delivery_date -> Nullable<Date>,
+        carrier -> Nullable<Text>,
+        tracking_number -> Nullable<Text>,
+        note -> Nullable<Text>,
+        status -> Text,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    despatch_lines (despatch_advice_id, line_number) {
+        despatch_advice_id -> Text,
+        line_number -> Integer,
+        delivered_milli -> BigInt,
+        outstanding_milli -> BigInt,
+        closed_short_milli -> BigInt,
+        outstanding_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    goods_receipts (id) {
+        id -> Text,
+        number -> Text,
+        order_id -> Text,
+        despatch_advice_id -> Text,
+        received_date -> Date,
+        note -> Nullable<Text>,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    receipt_lines (goods_receipt_id, line_number) {
+        goods_receipt_id -> Text,
+        line_number -> Integer,
+        received_milli -> BigInt,
+        rejected_milli -> BigInt,
+        short_milli -> BigInt,
+        oversupply_milli -> BigInt,
+        discrepancy_reason -> Nullable<Text>,
+        discrepancy_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Text,
+        number -> Text,
+        invoice_number -> Text,
+        seller_key -> Text,
+        order_id -> Text,
+        counterparty_id -> Text,
+        direction -> Text,
+        currency -> Text,
+        issue_date -> Date,
+        due_date -> Nullable<Date>,
+        total_minor -> BigInt,
+        match_status -> Text,
+        exceptions -> Text,
+        note -> Nullable<Text>,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_lines (invoice_id, line_number) {
+        invoice_id -> Text,
+        line_number -> Integer,
+        quantity_milli -> BigInt,
+        unit_price_minor -> BigInt,
+        price_base_milli -> BigInt,
+        line_amount_minor -> BigInt,
+    }
+}
+
 diesel::joinable!(contacts -> partners (partner_id));
 diesel::joinable!(interactions -> partners (partner_id));
+diesel::joinable!(orders -> partners (counterparty_id));
+diesel::joinable!(order_lines -> orders (order_id));
+diesel::joinable!(order_lines -> products (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -155,4 +331,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     audit_log,
     idempotency_keys,
+    products,
+    document_sequences,
+    orders,
+    order_lines,
+    despatch_advices,
+    despatch_lines,
+    goods_receipts,
+    receipt_lines,
+    invoices,
+    invoice_lines,
 );

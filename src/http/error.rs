@@ -48,6 +48,9 @@ pub struct Problem {
     /// For 409 on an illegal transition: the transitions allowed from the current state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
+    /// For 409 `illegal_transition`: the status the document is in now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<String>,
     /// For 412: the version the resource is at now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
@@ -80,6 +83,15 @@ pub enum ApiError {
         detail: String,
         errors: Vec<FieldError>,
         allowed: Option<Vec<String>>,
+    },
+    /// A document action its current status does not allow (an order cannot be cancelled once
+    /// despatched): names the status and the actions that are possible now.
+    #[error("the {entity} is {current}; `{attempted}` is not possible now")]
+    IllegalTransition {
+        entity: &'static str,
+        current: String,
+        attempted: String,
+        allowed: Vec<String>,
     },
     #[error("the resource is at version {current}")]
     PreconditionFailed { current: i64 },
@@ -150,6 +162,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::Conflict { code, .. } => code,
+            ApiError::IllegalTransition { .. } => "illegal_transition",
             ApiError::PreconditionFailed { .. } => "version_mismatch",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
@@ -167,7 +180,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "Forbidden",
             ApiError::NotFound(_) => "Not found",
             ApiError::MethodNotAllowed(_) => "Method not allowed",
-            ApiError::Conflict { .. } => "Conflict",
+            ApiError::Conflict { .. } | ApiError::IllegalTransition { .. } => "Conflict",
             ApiError::PreconditionFailed { .. } => "Precondition failed",
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::UnsupportedMediaType(_) => "Unsupported media type",
@@ -205,6 +218,11 @@ impl ApiError {
             errors,
             allowed: match self {
                 ApiError::Conflict { allowed, .. } => allowed.clone(),
+                ApiError::IllegalTransition { allowed, .. } => Some(allowed.clone()),
+                _ => None,
+            },
+            current_status: match self {
+                ApiError::IllegalTransition { current, .. } => Some(current.clone()),
                 _ => None,
             },
             current_version: match self {
@@ -226,7 +244,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -318,6 +336,7 @@ pub fn ensure_problem_json<B>(
         code,
         errors: vec![],
         allowed: None,
+        current_status: None,
         current_version: None,
     };
     let mut builder = problem_builder(status);

@@ -3,20 +3,14 @@
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 
 use super::model::*;
 use crate::audit::{record_change, Actor, Change};
 use crate::auth::policy::{Access, PartnerRoles};
 use crate::auth::store as auth_store;
 use crate::db::schema::{contacts, interactions, partners};
-use crate::db::DbConnection;
+use crate::db::{like_pattern, lower, DbConnection};
 use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
-
-#[diesel::declare_sql_function]
-extern "SQL" {
-    fn lower(x: Text) -> Text;
-}
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
@@ -342,15 +336,6 @@ pub struct PartnerFilter {
     pub status: Option<PartnerStatus>,
     pub q: Option<String>,
     pub include_archived: bool,
-}
-
-fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 pub fn list_partners(

@@ -1,0 +1,10 @@
+DROP TABLE invoice_lines;
+DROP TABLE invoices;
+DROP TABLE receipt_lines;
+DROP TABLE goods_receipts;
+DROP TABLE despatch_lines;
+DROP TABLE despatch_advices;
+DROP TABLE order_lines;
+DROP TABLE orders;
+DROP TABLE document_sequences;
+DROP TABLE products;

@@ -1,0 +1,159 @@
+//! What a product is and what makes one valid: SKU, GTIN (GS1 check digit), base unit (UN/ECE
+//! Rec 20), brand type.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::http::FieldError;
+use crate::partners::model::{check_optional_text, check_text, MAX_NAME, MAX_NOTES};
+use crate::standards;
+use crate::text_enum;
+
+text_enum! {
+    /// Whose brand the product carries: our own label (specification-bought), or a national brand.
+    pub enum BrandType {
+        Own = "own",
+        National = "national",
+    }
+}
+
+text_enum! {
+    /// `discontinued` products stay readable (old orders refer to them) but cannot be ordered.
+    pub enum ProductStatus {
+        Active = "active",
+        Discontinued = "discontinued",
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-0000-7000-8000-0000000000a1", "sku": "INS-AER-600", "gtin": "4006381333931",
+    "name": "Insect killer aerosol 600 ml", "category": "insecticides", "brand_type": "national",
+    "base_unit": "EA", "description": null, "status": "active", "version": 1,
+    "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"
+}))]
+pub struct Product {
+    pub id: String,
+    /// Our stock-keeping unit, unique.
+    pub sku: String,
+    /// GS1 GTIN-8/12/13/14, unique (compared as GTIN-14).
+    pub gtin: Option<String>,
+    pub name: String,
+    pub category: String,
+    pub brand_type: BrandType,
+    /// UN/ECE Rec 20 code order lines are counted in (`EA`, `KGM`, `CS`, …).
+    pub base_unit: String,
+    pub description: Option<String>,
+    pub status: ProductStatus,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The fields a user sets, before and after validation.
+#[derive(Debug, Clone)]
+pub struct ProductDraft {
+    pub sku: String,
+    pub gtin: Option<String>,
+    pub name: String,
+    pub category: String,
+    pub brand_type: BrandType,
+    pub base_unit: String,
+    pub description: Option<String>,
+    pub status: ProductStatus,
+}
+
+const MAX_CODE: usize = 64;
+
+/// SKUs and categories are codes that travel through ERPs and EDI: printable, no spaces at the
+/// ends, of sensible length.
+fn check_code(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
+    let v = check_text(field, value, MAX_CODE, errors);
+    if v.chars().any(|c| c.is_control()) {
+        errors.push(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    v
+}
+
+pub fn validate_product(d: ProductDraft) -> Result<ProductDraft, Vec<FieldError>> {
+    let mut e = vec![];
+    let sku = check_code("sku", &d.sku, &mut e);
+    let name = check_text("name", &d.name, MAX_NAME, &mut e);
+    let category = check_code("category", &d.category, &mut e).to_lowercase();
+    let gtin = d.gtin.map(|g| g.trim().to_string());
+    if let Some(g) = &gtin {
+        if let Err(m) = standards::validate_gtin(g) {
+            e.push(FieldError::new("gtin", m));
+        }
+    }
+    let base_unit = d.base_unit.trim().to_string();
+    if let Err(m) = standards::unit_of_measure(&base_unit) {
+        e.push(FieldError::new("base_unit", m));
+    }
+    let description = check_optional_text("description", d.description, MAX_NOTES, &mut e);
+    if e.is_empty() {
+        Ok(ProductDraft {
+            sku,
+            gtin,
+            name,
+            category,
+            base_unit,
+            description,
+            ..d
+        })
+    } else {
+        Err(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> ProductDraft {
+        ProductDraft {
+            sku: " INS-AER-600 ".into(),
+            gtin: Some("4006381333931".into()),
+            name: "Insect killer aerosol 600 ml".into(),
+            category: "Insecticides".into(),
+            brand_type: BrandType::National,
+            base_unit: "EA".into(),
+            description: None,
+            status: ProductStatus::Active,
+        }
+    }
+
+    #[test]
+    fn a_good_product_is_tidied() {
+        let p = validate_product(draft()).unwrap();
+        assert_eq!(p.sku, "INS-AER-600");
+        assert_eq!(p.category, "insecticides");
+    }
+
+    #[test]
+    fn gtin_check_digit_and_unit_code_are_checked() {
+        let e = validate_product(ProductDraft {
+            gtin: Some("4006381333932".into()),
+            base_unit: "BOTTLE".into(),
+            ..draft()
+        })
+        .unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, vec!["gtin", "base_unit"]);
+    }
+
+    #[test]
+    fn empty_names_and_codes_are_refused() {
+        let e = validate_product(ProductDraft {
+            sku: "  ".into(),
+            name: String::new(),
+            ..draft()
+        })
+        .unwrap_err();
+        assert_eq!(e.len(), 2);
+    }
+}

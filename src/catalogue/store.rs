@@ -1,0 +1,262 @@
+//! Products. The catalogue is shared reading for everyone signed in; writes are staff work.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::model::*;
+use crate::audit::{record_change, Actor, Change};
+use crate::db::schema::products;
+use crate::db::{like_pattern, lower, DbConnection};
+use crate::http::{ApiError, IfMatch, PageRequest};
+use crate::standards::gtin14;
+
+#[derive(Debug, Queryable, Clone)]
+pub struct ProductRow {
+    pub id: String,
+    pub sku: String,
+    pub gtin: Option<String>,
+    pub gtin14: Option<String>,
+    pub name: String,
+    pub category: String,
+    pub brand_type: String,
+    pub base_unit: String,
+    pub description: Option<String>,
+    pub status: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl ProductRow {
+    pub fn to_product(&self) -> Product {
+        Product {
+            id: self.id.clone(),
+            sku: self.sku.clone(),
+            gtin: self.gtin.clone(),
+            name: self.name.clone(),
+            category: self.category.clone(),
+            brand_type: BrandType::parse(&self.brand_type).unwrap_or(BrandType::National),
+            base_unit: self.base_unit.clone(),
+            description: self.description.clone(),
+            status: ProductStatus::parse(&self.status).unwrap_or(ProductStatus::Active),
+            version: self.version,
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+        }
+    }
+
+    fn to_draft(&self) -> ProductDraft {
+        let p = self.to_product();
+        ProductDraft {
+            sku: p.sku,
+            gtin: p.gtin,
+            name: p.name,
+            category: p.category,
+            brand_type: p.brand_type,
+            base_unit: p.base_unit,
+            description: p.description,
+            status: p.status,
+        }
+    }
+}
+
+pub fn get_product(conn: &mut DbConnection, id: &str) -> Result<ProductRow, ApiError> {
+    products::table
+        .find(id)
+        .first::<ProductRow>(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("product"))
+}
+
+/// Loads several products at once (for order lines), keyed by id; missing ids are absent.
+pub fn products_by_id(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, ProductRow>, ApiError> {
+    let rows = products::table
+        .filter(products::id.eq_any(ids))
+        .load::<ProductRow>(conn)?;
+    Ok(rows.into_iter().map(|r| (r.id.clone(), r)).collect())
+}
+
+/// SKU and GTIN are unique; say which one clashes rather than a bare "duplicate".
+fn check_unique(
+    conn: &mut DbConnection,
+    d: &ProductDraft,
+    self_id: Option<&str>,
+) -> Result<(), ApiError> {
+    let mut q = products::table
+        .filter(products::sku.eq(&d.sku))
+        .select(products::id)
+        .into_boxed();
+    if let Some(id) = self_id {
+        q = q.filter(products::id.ne(id.to_string()));
+    }
+    if q.first::<String>(conn).optional()?.is_some() {
+        return Err(ApiError::conflict_on(
+            "duplicate",
+            "sku",
+            "another product has this SKU",
+        ));
+    }
+    if let Some(g) = &d.gtin {
+        let mut q = products::table
+            .filter(products::gtin14.eq(gtin14(g)))
+            .select(products::id)
+            .into_boxed();
+        if let Some(id) = self_id {
+            q = q.filter(products::id.ne(id.to_string()));
+        }
+        if q.first::<String>(conn).optional()?.is_some() {
+            return Err(ApiError::conflict_on(
+                "duplicate",
+                "gtin",
+                "another product has this GTIN",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(v).ok()
+}
+
+pub fn insert_product(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    d: ProductDraft,
+) -> Result<Product, ApiError> {
+    check_unique(conn, &d, None)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let t = Utc::now().naive_utc();
+    diesel::insert_into(products::table)
+        .values((
+            products::id.eq(&id),
+            products::sku.eq(&d.sku),
+            products::gtin.eq(&d.gtin),
+            products::gtin14.eq(d.gtin.as_deref().map(gtin14)),
+            products::name.eq(&d.name),
+            products::category.eq(&d.category),
+            products::brand_type.eq(d.brand_type.as_str()),
+            products::base_unit.eq(&d.base_unit),
+            products::description.eq(&d.description),
+            products::status.eq(d.status.as_str()),
+            products::version.eq(1i64),
+            products::created_at.eq(t),
+            products::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    let product = get_product(conn, &id)?.to_product();
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "product.created",
+            entity_type: "product",
+            entity_id: &id,
+            partner_id: None,
+            before: None,
+            after: json(&product),
+        },
+    )?;
+    Ok(product)
+}
+
+pub fn update_product(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    if_match: IfMatch,
+    change: impl FnOnce(ProductDraft) -> Result<ProductDraft, ApiError>,
+) -> Result<Product, ApiError> {
+    let row = get_product(conn, id)?;
+    if_match.check(row.version)?;
+    let d = change(row.to_draft())?;
+    check_unique(conn, &d, Some(id))?;
+    let updated = diesel::update(
+        products::table
+            .find(id)
+            .filter(products::version.eq(row.version)),
+    )
+    .set((
+        products::sku.eq(&d.sku),
+        products::gtin.eq(&d.gtin),
+        products::gtin14.eq(d.gtin.as_deref().map(gtin14)),
+        products::name.eq(&d.name),
+        products::category.eq(&d.category),
+        products::brand_type.eq(d.brand_type.as_str()),
+        products::base_unit.eq(&d.base_unit),
+        products::description.eq(&d.description),
+        products::status.eq(d.status.as_str()),
+        products::version.eq(row.version + 1),
+        products::updated_at.eq(Utc::now().naive_utc()),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        let current = get_product(conn, id)?.version;
+        return Err(ApiError::PreconditionFailed { current });
+    }
+    let before = row.to_product();
+    let after = get_product(conn, id)?.to_product();
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "product.updated",
+            entity_type: "product",
+            entity_id: id,
+            partner_id: None,
+            before: json(&before),
+            after: json(&after),
+        },
+    )?;
+    Ok(after)
+}
+
+#[derive(Debug, Default)]
+pub struct ProductFilter {
+    pub category: Option<String>,
+    pub brand_type: Option<BrandType>,
+    pub status: Option<ProductStatus>,
+    /// Case-insensitive text in the name, or an exact SKU or GTIN.
+    pub q: Option<String>,
+}
+
+pub fn list_products(
+    conn: &mut DbConnection,
+    f: ProductFilter,
+    page: &PageRequest,
+) -> Result<Vec<ProductRow>, ApiError> {
+    let mut q = products::table
+        .order(products::id.asc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after_id {
+        q = q.filter(products::id.gt(after.clone()));
+    }
+    if let Some(t) = page.updated_since {
+        q = q.filter(products::updated_at.ge(t));
+    }
+    if let Some(c) = f.category {
+        q = q.filter(products::category.eq(c.to_lowercase()));
+    }
+    if let Some(b) = f.brand_type {
+        q = q.filter(products::brand_type.eq(b.as_str()));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(products::status.eq(s.as_str()));
+    }
+    if let Some(text) = f.q {
+        let digits = text.bytes().all(|b| b.is_ascii_digit()) && text.len() <= 14;
+        let by_gtin = if digits { gtin14(&text) } else { String::new() };
+        q = q.filter(
+            lower(products::name)
+                .like(like_pattern(&text))
+                .escape('\\')
+                .or(products::sku.eq(text.clone()))
+                .or(products::gtin14.eq(by_gtin)),
+        );
+    }
+    Ok(q.load::<ProductRow>(conn)?)
+}

@@ -1,0 +1,1273 @@
+//! Orders and the documents under them. Every read takes the caller's [`Access`], so a partner
+//! principal only ever loads orders where its organisation is the counterparty. Every change to
+//! an order runs through [`transition`]: lock the order, check who and when, apply, write the
+//! order, its lines, the audit entry and the event in the caller's transaction.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::model::*;
+use crate::audit::{record_change, Actor, Change};
+use crate::auth::policy::Access;
+use crate::db::schema::{
+    despatch_advices, despatch_lines, document_sequences, goods_receipts, invoice_lines, invoices,
+    order_lines, orders, receipt_lines,
+};
+use crate::db::DbConnection;
+use crate::http::{ApiError, IfMatch, PageRequest};
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(v).ok()
+}
+
+// ---- document numbers -----------------------------------------------------------------------
+
+/// The next human number for a document, `PREFIX-YYYY-000123`, gap-free per prefix and year.
+/// On PostgreSQL an advisory lock makes concurrent writers take turns (there is no portable
+/// upsert in diesel's multi-backend connection); SQLite has one writer already.
+pub fn next_number(conn: &mut DbConnection, prefix: &str) -> Result<String, ApiError> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7201002)").execute(pg)?;
+    }
+    let year = Utc::now().year();
+    let last = document_sequences::table
+        .find((prefix, year))
+        .select(document_sequences::last_value)
+        .first::<i64>(conn)
+        .optional()?;
+    let next = match last {
+        Some(n) => {
+            diesel::update(document_sequences::table.find((prefix, year)))
+                .set(document_sequences::last_value.eq(n + 1))
+                .execute(conn)?;
+            n + 1
+        }
+        None => {
+            diesel::insert_into(document_sequences::table)
+                .values((
+                    document_sequences::prefix.eq(prefix),
+                    document_sequences::year.eq(year),
+                    document_sequences::last_value.eq(1i64),
+                ))
+                .execute(conn)?;
+            1
+        }
+    };
+    Ok(format!("{prefix}-{year}-{next:06}"))
+}
+
+// ---- rows -----------------------------------------------------------------------------------
+
+#[derive(Debug, Queryable, Clone)]
+pub struct OrderRow {
+    pub id: String,
+    pub number: String,
+    pub direction: String,
+    pub order_type: String,
+    pub counterparty_id: String,
+    pub status: String,
+    pub currency: String,
+    pub buyer_reference: Option<String>,
+    pub issue_date: NaiveDate,
+    pub requested_delivery_date: Option<NaiveDate>,
+    pub delivery_gln: Option<String>,
+    pub note: Option<String>,
+    pub change_sequence: i32,
+    pub response_code: Option<String>,
+    pub response_note: Option<String>,
+    pub total_minor: i64,
+    pub created_by: String,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub responded_at: Option<NaiveDateTime>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub cancel_reason: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl OrderRow {
+    pub fn direction(&self) -> Direction {
+        Direction::parse(&self.direction).unwrap_or(Direction::Purchase)
+    }
+
+    pub fn status(&self) -> OrderStatus {
+        OrderStatus::parse(&self.status).unwrap_or(OrderStatus::Draft)
+    }
+
+    /// The partner an order's events belong to. A purchase order is ours alone while it is a
+    /// draft: its supplier sees it from submission on.
+    fn event_partner(&self) -> Option<&str> {
+        if self.direction() == Direction::Purchase && self.status() == OrderStatus::Draft {
+            None
+        } else {
+            Some(&self.counterparty_id)
+        }
+    }
+}
+
+#[derive(Debug, Queryable, Insertable, AsChangeset, Clone, PartialEq, Eq)]
+#[diesel(table_name = order_lines)]
+pub struct OrderLineRow {
+    pub order_id: String,
+    pub line_number: i32,
+    pub product_id: String,
+    pub status: String,
+    pub quantity_milli: i64,
+    pub unit: String,
+    pub unit_price_minor: i64,
+    pub price_base_milli: i64,
+    pub allowance_minor: i64,
+    pub charge_minor: i64,
+    pub line_amount_minor: i64,
+    pub requested_delivery_date: Option<NaiveDate>,
+    pub specification_ref: Option<String>,
+    pub confirmed_milli: Option<i64>,
+    pub delivery_schedule: Option<String>,
+    pub despatched_milli: i64,
+    pub closed_short_milli: i64,
+    pub received_milli: i64,
+    pub rejected_milli: i64,
+    pub short_milli: i64,
+    pub oversupply_milli: i64,
+    pub invoiced_milli: i64,
+}
+
+impl OrderLineRow {
+    pub fn state(&self) -> LineState {
+        LineState {
+            line_number: self.line_number,
+            status: LineStatus::parse(&self.status),
+            ordered: Quantity(self.quantity_milli),
+            requested_delivery_date: self.requested_delivery_date,
+            unit_price_minor: self.unit_price_minor,
+            price_base: Quantity(self.price_base_milli),
+            confirmed: self.confirmed_milli.map(Quantity),
+            despatched: Quantity(self.despatched_milli),
+            closed_short: Quantity(self.closed_short_milli),
+            received: Quantity(self.received_milli),
+            rejected: Quantity(self.rejected_milli),
+            short: Quantity(self.short_milli),
+            oversupply: Quantity(self.oversupply_milli),
+            invoiced: Quantity(self.invoiced_milli),
+        }
+    }
+
+    /// What the line is worth now: nothing once rejected or deleted.
+    pub fn effective_amount(&self) -> i64 {
+        match LineStatus::parse(&self.status) {
+            Some(LineStatus::Rejected | LineStatus::Deleted) => 0,
+            _ => self.line_amount_minor,
+        }
+    }
+
+    fn to_line(&self) -> OrderLine {
+        let s = self.state();
+        OrderLine {
+            line_number: self.line_number,
+            product_id: self.product_id.clone(),
+            status: s.status.unwrap_or(LineStatus::Open),
+            quantity: s.ordered,
+            unit: self.unit.clone(),
+            unit_price_minor: self.unit_price_minor,
+            price_base_quantity: s.price_base,
+            allowance_minor: self.allowance_minor,
+            charge_minor: self.charge_minor,
+            line_amount_minor: self.line_amount_minor,
+            requested_delivery_date: self.requested_delivery_date,
+            specification_ref: self.specification_ref.clone(),
+            confirmed_quantity: s.confirmed,
+            delivery_schedule: self
+                .delivery_schedule
+                .as_deref()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or_default(),
+            despatched_quantity: s.despatched,
+            closed_short_quantity: s.closed_short,
+            open_quantity: s.open(),
+            in_transit_quantity: s.in_transit(),
+            received_quantity: s.received,
+            rejected_quantity: s.rejected,
+            short_quantity: s.short,
+            oversupply_quantity: s.oversupply,
+            accepted_quantity: s.accepted(),
+            invoiced_quantity: s.invoiced,
+        }
+    }
+}
+
+/// An order with its lines, as loaded for reading or changing.
+#[derive(Debug, Clone)]
+pub struct OrderDoc {
+    pub row: OrderRow,
+    pub lines: Vec<OrderLineRow>,
+}
+
+impl OrderDoc {
+    pub fn states(&self) -> Vec<LineState> {
+        self.lines.iter().map(OrderLineRow::state).collect()
+    }
+
+    pub fn to_order(&self) -> Order {
+        let r = &self.row;
+        let response = r.response_code.as_deref().and_then(ResponseCode::parse);
+        Order {
+            id: r.id.clone(),
+            number: r.number.clone(),
+            direction: r.direction(),
+            order_type: OrderType::parse(&r.order_type).unwrap_or(OrderType::Order),
+            order_type_code: OrderType::parse(&r.order_type)
+                .unwrap_or(OrderType::Order)
+                .uncl1001()
+                .into(),
+            counterparty_id: r.counterparty_id.clone(),
+            status: r.status(),
+            currency: r.currency.clone(),
+            currency_exponent: crate::standards::currency_exponent(&r.currency)
+                .map(|c| c.1)
+                .unwrap_or(2),
+            buyer_reference: r.buyer_reference.clone(),
+            issue_date: r.issue_date,
+            requested_delivery_date: r.requested_delivery_date,
+            delivery_gln: r.delivery_gln.clone(),
+            note: r.note.clone(),
+            change_sequence: r.change_sequence,
+            response_code: response,
+            response_code_uncl4343: response.map(|c| c.uncl4343().to_string()),
+            response_note: r.response_note.clone(),
+            total_minor: r.total_minor,
+            lines: self.lines.iter().map(OrderLineRow::to_line).collect(),
+            allowed_actions: allowed_actions(r.status()).to_vec(),
+            created_by: r.created_by.clone(),
+            submitted_at: r.submitted_at.map(|t| t.and_utc()),
+            responded_at: r.responded_at.map(|t| t.and_utc()),
+            cancelled_at: r.cancelled_at.map(|t| t.and_utc()),
+            cancel_reason: r.cancel_reason.clone(),
+            version: r.version,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+
+    /// Recomputes the order total from its lines.
+    pub fn retotal(&mut self) -> Result<(), ApiError> {
+        self.row.total_minor = document_total(self.lines.iter().map(|l| l.effective_amount()))
+            .map_err(|m| ApiError::validation("lines", m))?;
+        Ok(())
+    }
+}
+
+/// Filters an order query to what `access` may see: a partner sees the orders it is the
+/// counterparty of, except purchase orders we have not submitted yet.
+macro_rules! scoped {
+    ($q:expr, $access:expr) => {{
+        let mut q = $q;
+        if let Some(own) = $access.partner_id() {
+            q = q
+                .filter(orders::counterparty_id.eq(own.to_string()))
+                .filter(
+                    orders::direction
+                        .ne(Direction::Purchase.as_str())
+                        .or(orders::status.ne(OrderStatus::Draft.as_str())),
+                );
+        }
+        q
+    }};
+}
+
+pub fn get_order_row(
+    conn: &mut DbConnection,
+    access: &Access,
+    id: &str,
+) -> Result<OrderRow, ApiError> {
+    scoped!(orders::table.filter(orders::id.eq(id)).into_boxed(), access)
+        .first::<OrderRow>(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("order"))
+}
+
+fn load_lines(conn: &mut DbConnection, order_id: &str) -> Result<Vec<OrderLineRow>, ApiError> {
+    Ok(order_lines::table
+        .filter(order_lines::order_id.eq(order_id))
+        .order(order_lines::line_number.asc())
+        .load::<OrderLineRow>(conn)?)
+}
+
+pub fn get_order(conn: &mut DbConnection, access: &Access, id: &str) -> Result<OrderDoc, ApiError> {
+    let row = get_order_row(conn, access, id)?;
+    let lines = load_lines(conn, id)?;
+    Ok(OrderDoc { row, lines })
+}
+
+/// A new order, validated, ready to store.
+pub struct NewOrder {
+    pub direction: Direction,
+    pub order_type: OrderType,
+    pub counterparty_id: String,
+    pub currency: String,
+    pub buyer_reference: Option<String>,
+    pub issue_date: NaiveDate,
+    pub requested_delivery_date: Option<NaiveDate>,
+    pub delivery_gln: Option<String>,
+    pub note: Option<String>,
+    pub submit: bool,
+    pub lines: Vec<OrderLineRow>,
+}
+
+pub fn insert_order(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    o: NewOrder,
+) -> Result<Order, ApiError> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let prefix = match o.direction {
+        Direction::Purchase => "PO",
+        Direction::Sales => "SO",
+    };
+    let number = next_number(conn, prefix)?;
+    let t = now();
+    let status = if o.submit {
+        OrderStatus::Submitted
+    } else {
+        OrderStatus::Draft
+    };
+    let lines: Vec<OrderLineRow> = o
+        .lines
+        .into_iter()
+        .map(|l| OrderLineRow {
+            order_id: id.clone(),
+            ..l
+        })
+        .collect();
+    let total = document_total(lines.iter().map(|l| l.line_amount_minor))
+        .map_err(|m| ApiError::validation("lines", m))?;
+    diesel::insert_into(orders::table)
+        .values((
+            orders::id.eq(&id),
+            orders::number.eq(&number),
+            orders::direction.eq(o.direction.as_str()),
+            orders::order_type.eq(o.order_type.as_str()),
+            orders::counterparty_id.eq(&o.counterparty_id),
+            orders::status.eq(status.as_str()),
+            orders::currency.eq(&o.currency),
+            orders::buyer_reference.eq(&o.buyer_reference),
+            orders::issue_date.eq(o.issue_date),
+            orders::requested_delivery_date.eq(o.requested_delivery_date),
+            orders::delivery_gln.eq(&o.delivery_gln),
+            orders::note.eq(&o.note),
+            orders::change_sequence.eq(0),
+            orders::total_minor.eq(total),
+            orders::created_by.eq(&actor.id),
+            orders::submitted_at.eq(o.submit.then_some(t)),
+            orders::version.eq(1i64),
+            orders::created_at.eq(t),
+            orders::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    crate::insert_all!(conn, order_lines::table, &lines)?;
+    let doc = get_order(conn, &Access::All, &id)?;
+    let order = doc.to_order();
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "order.created",
+            entity_type: "order",
+            entity_id: &id,
+            partner_id: doc.row.event_partner(),
+            before: None,
+            after: json(&order),
+        },
+    )?;
+    Ok(order)
+}
+
+#[derive(Debug, Default)]
+pub struct OrderFilter {
+    pub direction: Option<Direction>,
+    pub status: Option<OrderStatus>,
+    pub counterparty_id: Option<String>,
+    pub number: Option<String>,
+}
+
+/// A page of orders (with their lines) the caller may see.
+pub fn list_orders(
+    conn: &mut DbConnection,
+    access: &Access,
+    f: OrderFilter,
+    page: &PageRequest,
+) -> Result<Vec<OrderDoc>, ApiError> {
+    let mut q = scoped!(
+        orders::table
+            .order(orders::id.asc())
+            .limit(page.limit + 1)
+            .into_boxed(),
+        access
+    );
+    if let Some(after) = &page.after_id {
+        q = q.filter(orders::id.gt(after.clone()));
+    }
+    if let Some(t) = page.updated_since {
+        q = q.filter(orders::updated_at.ge(t));
+    }
+    if let Some(d) = f.direction {
+        q = q.filter(orders::direction.eq(d.as_str()));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(orders::status.eq(s.as_str()));
+    }
+    if let Some(c) = f.counterparty_id {
+        q = q.filter(orders::counterparty_id.eq(c));
+    }
+    if let Some(n) = f.number {
+        q = q.filter(orders::number.eq(n));
+    }
+    let rows = q.load::<OrderRow>(conn)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut lines = order_lines::table
+        .filter(order_lines::order_id.eq_any(&ids))
+        .order((order_lines::order_id.asc(), order_lines::line_number.asc()))
+        .load::<OrderLineRow>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let (mine, rest): (Vec<_>, Vec<_>) =
+                lines.drain(..).partition(|l| l.order_id == row.id);
+            lines = rest;
+            OrderDoc { row, lines: mine }
+        })
+        .collect())
+}
+
+// ---- transitions ------------------------------------------------------------------------------
+
+/// Takes the order for this transaction: bumps its version where it still is what we read.
+/// On PostgreSQL the update waits for a concurrent writer's commit and then finds the version
+/// moved; we read again and retry, so racing writers take turns and each sees the other's work.
+fn lock_order(
+    conn: &mut DbConnection,
+    access: &Access,
+    id: &str,
+    if_match: IfMatch,
+) -> Result<OrderRow, ApiError> {
+    for _ in 0..5 {
+        let mut row = get_order_row(conn, access, id)?;
+        if_match.check(row.version)?;
+        let claimed = diesel::update(
+            orders::table
+                .find(id)
+                .filter(orders::version.eq(row.version)),
+        )
+        .set(orders::version.eq(row.version + 1))
+        .execute(conn)?;
+        if claimed == 1 {
+            row.version += 1;
+            return Ok(row);
+        }
+    }
+    Err(ApiError::conflict(
+        "write_conflict",
+        "the order is being changed by others; retry the request",
+    ))
+}
+
+/// Everything a transition needs to know about who asks.
+pub struct Transition<'a> {
+    pub actor: &'a Actor,
+    pub access: &'a Access,
+    pub action: OrderAction,
+    /// The audit/event action, e.g. `order.submitted`.
+    pub event: &'static str,
+    pub if_match: IfMatch,
+}
+
+/// Runs one action on an order: lock it, check the action is allowed now and by `side_of` the
+/// caller, `apply` it (which may write documents of its own), then write the order and its
+/// changed lines and record the change.
+pub fn transition<T>(
+    conn: &mut DbConnection,
+    t: Transition<'_>,
+    id: &str,
+    side_for: impl FnOnce(&OrderRow) -> Result<Side, ApiError>,
+    apply: impl FnOnce(&mut DbConnection, &mut OrderDoc) -> Result<T, ApiError>,
+) -> Result<(Order, T), ApiError> {
+    let row = lock_order(conn, t.access, id, t.if_match)?;
+    let side = side_for(&row)?;
+    check_action(row.status(), t.action, side).map_err(|r| refusal(&row, t.action, r))?;
+    let lines = load_lines(conn, id)?;
+    let before_doc = OrderDoc { row, lines };
+    let mut doc = before_doc.clone();
+    let out = apply(conn, &mut doc)?;
+    doc.retotal()?;
+    doc.row.updated_at = now();
+    save_order(conn, &doc)?;
+    save_lines(conn, &before_doc.lines, &doc.lines)?;
+    let before = before_doc.to_order();
+    let after = doc.to_order();
+    record_change(
+        conn,
+        t.actor,
+        Change {
+            action: t.event,
+            entity_type: "order",
+            entity_id: id,
+            partner_id: doc.row.event_partner(),
+            before: json(&before),
+            after: json(&after),
+        },
+    )?;
+    Ok((after, out))
+}
+
+fn refusal(row: &OrderRow, action: OrderAction, r: Refusal) -> ApiError {
+    match r {
+        Refusal::WrongSide { needed } => ApiError::Forbidden(format!(
+            "only the {} side may {} this order",
+            needed.as_str(),
+            action.as_str()
+        )),
+        Refusal::NotNow { allowed } => ApiError::IllegalTransition {
+            entity: "order",
+            current: row.status.clone(),
+            attempted: action.as_str().into(),
+            allowed: allowed.into_iter().map(str::to_string).collect(),
+        },
+    }
+}
+
+fn save_order(conn: &mut DbConnection, doc: &OrderDoc) -> Result<(), ApiError> {
+    let r = &doc.row;
+    diesel::update(orders::table.find(&r.id))
+        .set((
+            orders::status.eq(&r.status),
+            orders::buyer_reference.eq(&r.buyer_reference),
+            orders::requested_delivery_date.eq(r.requested_delivery_date),
+            orders::note.eq(&r.note),
+            orders::change_sequence.eq(r.change_sequence),
+            orders::response_code.eq(&r.response_code),
+            orders::response_note.eq(&r.response_note),
+            orders::total_minor.eq(r.total_minor),
+            orders::submitted_at.eq(r.submitted_at),
+            orders::responded_at.eq(r.responded_at),
+            orders::cancelled_at.eq(r.cancelled_at),
+            orders::cancel_reason.eq(&r.cancel_reason),
+            orders::version.eq(r.version),
+            orders::updated_at.eq(r.updated_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Writes the lines that changed and inserts the new ones.
+fn save_lines(
+    conn: &mut DbConnection,
+    before: &[OrderLineRow],
+    after: &[OrderLineRow],
+) -> Result<(), ApiError> {
+    for line in after {
+        match before.iter().find(|b| b.line_number == line.line_number) {
+            Some(old) if old == line => {}
+            Some(_) => {
+                diesel::update(order_lines::table.find((&line.order_id, line.line_number)))
+                    .set(line)
+                    .execute(conn)?;
+            }
+            None => {
+                diesel::insert_into(order_lines::table)
+                    .values(line)
+                    .execute(conn)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---- despatch advices -------------------------------------------------------------------------
+
+#[derive(Debug, Queryable, Clone)]
+pub struct DespatchRow {
+    pub id: String,
+    pub number: String,
+    pub order_id: String,
+    pub despatch_date: NaiveDate,
+    pub expected_delivery_date: Option<NaiveDate>,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+    pub note: Option<String>,
+    pub status: String,
+    pub created_by: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Queryable, Insertable, Clone)]
+#[diesel(table_name = despatch_lines)]
+pub struct DespatchLineRow {
+    pub despatch_advice_id: String,
+    pub line_number: i32,
+    pub delivered_milli: i64,
+    pub outstanding_milli: i64,
+    pub closed_short_milli: i64,
+    pub outstanding_reason: Option<String>,
+}
+
+fn to_despatch(r: DespatchRow, lines: Vec<DespatchLineRow>) -> DespatchAdvice {
+    DespatchAdvice {
+        id: r.id,
+        number: r.number,
+        order_id: r.order_id,
+        despatch_date: r.despatch_date,
+        expected_delivery_date: r.expected_delivery_date,
+        carrier: r.carrier,
+        tracking_number: r.tracking_number,
+        note: r.note,
+        status: DespatchStatus::parse(&r.status).unwrap_or(DespatchStatus::Despatched),
+        lines: lines
+            .into_iter()
+            .map(|l| DespatchLine {
+                line_number: l.line_number,
+                quantity: Quantity(l.delivered_milli),
+                outstanding_quantity: Quantity(l.outstanding_milli),
+                closed_short_quantity: Quantity(l.closed_short_milli),
+                outstanding_reason: l.outstanding_reason,
+            })
+            .collect(),
+        created_by: r.created_by,
+        version: r.version,
+        created_at: r.created_at.and_utc(),
+        updated_at: r.updated_at.and_utc(),
+    }
+}
+
+/// The despatch header fields a seller sends.
+pub struct DespatchHeader {
+    pub despatch_date: NaiveDate,
+    pub expected_delivery_date: Option<NaiveDate>,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+    pub note: Option<String>,
+}
+
+fn count_documents(conn: &mut DbConnection, order_id: &str) -> Result<(usize, usize), ApiError> {
+    let despatches: i64 = despatch_advices::table
+        .filter(despatch_advices::order_id.eq(order_id))
+        .count()
+        .get_result(conn)?;
+    let receipts: i64 = goods_receipts::table
+        .filter(goods_receipts::order_id.eq(order_id))
+        .count()
+        .get_result(conn)?;
+    Ok((despatches as usize, receipts as usize))
+}
+
+/// Inside a despatch transition: plans against the locked order's open quantities, writes the
+/// despatch advice, and moves the lines.
+pub fn despatch(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    doc: &mut OrderDoc,
+    header: DespatchHeader,
+    input: &[DespatchLineInput],
+) -> Result<DespatchAdvice, ApiError> {
+    let plan = plan_despatch(&doc.states(), input).map_err(ApiError::Validation)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let number = next_number(conn, "DES")?;
+    let t = now();
+    diesel::insert_into(despatch_advices::table)
+        .values((
+            despatch_advices::id.eq(&id),
+            despatch_advices::number.eq(&number),
+            despatch_advices::order_id.eq(&doc.row.id),
+            despatch_advices::despatch_date.eq(header.despatch_date),
+            despatch_advices::expected_delivery_date.eq(header.expected_delivery_date),
+            despatch_advices::carrier.eq(&header.carrier),
+            despatch_advices::tracking_number.eq(&header.tracking_number),
+            despatch_advices::note.eq(&header.note),
+            despatch_advices::status.eq(DespatchStatus::Despatched.as_str()),
+            despatch_advices::created_by.eq(&actor.id),
+            despatch_advices::version.eq(1i64),
+            despatch_advices::created_at.eq(t),
+            despatch_advices::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    let rows: Vec<DespatchLineRow> = plan
+        .iter()
+        .map(|p| DespatchLineRow {
+            despatch_advice_id: id.clone(),
+            line_number: p.line_number,
+            delivered_milli: p.delivered.milli(),
+            outstanding_milli: p.outstanding.milli(),
+            closed_short_milli: p.closed_short.milli(),
+            outstanding_reason: p.reason.clone(),
+        })
+        .collect();
+    crate::insert_all!(conn, despatch_lines::table, &rows)?;
+    for p in &plan {
+        if let Some(l) = doc
+            .lines
+            .iter_mut()
+            .find(|l| l.line_number == p.line_number)
+        {
+            l.despatched_milli += p.delivered.milli();
+            l.closed_short_milli += p.closed_short.milli();
+        }
+    }
+    let (despatches, receipts) = count_documents(conn, &doc.row.id)?;
+    doc.row.status = progress_status(doc.row.status(), &doc.states(), despatches, receipts)
+        .as_str()
+        .into();
+    let advice = get_despatch(conn, &doc.row.id, &id)?;
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "despatch_advice.created",
+            entity_type: "despatch_advice",
+            entity_id: &id,
+            partner_id: Some(&doc.row.counterparty_id),
+            before: None,
+            after: json(&advice),
+        },
+    )?;
+    Ok(advice)
+}
+
+pub fn get_despatch(
+    conn: &mut DbConnection,
+    order_id: &str,
+    id: &str,
+) -> Result<DespatchAdvice, ApiError> {
+    let row = despatch_advices::table
+        .filter(despatch_advices::id.eq(id))
+        .filter(despatch_advices::order_id.eq(order_id))
+        .first::<DespatchRow>(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("despatch advice"))?;
+    let lines = despatch_lines::table
+        .filter(despatch_lines::despatch_advice_id.eq(id))
+        .order(despatch_lines::line_number.asc())
+        .load::<DespatchLineRow>(conn)?;
+    Ok(to_despatch(row, lines))
+}
+
+pub fn list_despatches(
+    conn: &mut DbConnection,
+    order_id: &str,
+    page: &PageRequest,
+) -> Result<Vec<DespatchAdvice>, ApiError> {
+    let mut q = despatch_advices::table
+        .filter(despatch_advices::order_id.eq(order_id))
+        .order(despatch_advices::id.asc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after_id {
+        q = q.filter(despatch_advices::id.gt(after.clone()));
+    }
+    if let Some(t) = page.updated_since {
+        q = q.filter(despatch_advices::updated_at.ge(t));
+    }
+    let rows = q.load::<DespatchRow>(conn)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let lines = despatch_lines::table
+        .filter(despatch_lines::despatch_advice_id.eq_any(&ids))
+        .order(despatch_lines::line_number.asc())
+        .load::<DespatchLineRow>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mine = lines
+                .iter()
+                .filter(|l| l.despatch_advice_id == r.id)
+                .cloned()
+                .collect();
+            to_despatch(r, mine)
+        })
+        .collect())
+}
+
+// ---- goods receipts ---------------------------------------------------------------------------
+
+#[derive(Debug, Queryable, Clone)]
+pub struct ReceiptRow {
+    pub id: String,
+    pub number: String,
+    pub order_id: String,
+    pub despatch_advice_id: String,
+    pub received_date: NaiveDate,
+    pub note: Option<String>,
+    pub created_by: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Queryable, Insertable, Clone)]
+#[diesel(table_name = receipt_lines)]
+pub struct ReceiptLineRow {
+    pub goods_receipt_id: String,
+    pub line_number: i32,
+    pub received_milli: i64,
+    pub rejected_milli: i64,
+    pub short_milli: i64,
+    pub oversupply_milli: i64,
+    pub discrepancy_reason: Option<String>,
+    pub discrepancy_note: Option<String>,
+}
+
+fn to_receipt(r: ReceiptRow, lines: Vec<ReceiptLineRow>) -> GoodsReceipt {
+    GoodsReceipt {
+        id: r.id,
+        number: r.number,
+        order_id: r.order_id,
+        despatch_advice_id: r.despatch_advice_id,
+        received_date: r.received_date,
+        note: r.note,
+        lines: lines
+            .into_iter()
+            .map(|l| ReceiptLine {
+                line_number: l.line_number,
+                received_quantity: Quantity(l.received_milli),
+                rejected_quantity: Quantity(l.rejected_milli),
+                short_quantity: Quantity(l.short_milli),
+                oversupply_quantity: Quantity(l.oversupply_milli),
+                accepted_quantity: Quantity(l.received_milli - l.rejected_milli),
+                discrepancy_reason: l
+                    .discrepancy_reason
+                    .as_deref()
+                    .and_then(DiscrepancyReason::parse),
+                discrepancy_note: l.discrepancy_note,
+            })
+            .collect(),
+        created_by: r.created_by,
+        version: r.version,
+        created_at: r.created_at.and_utc(),
+        updated_at: r.updated_at.and_utc(),
+    }
+}
+
+/// Inside a receive transition: the despatch advice must belong to the order and not have been
+/// received yet; the receipt answers each of its lines.
+pub fn receive(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    doc: &mut OrderDoc,
+    despatch_advice_id: &str,
+    received_date: NaiveDate,
+    note: Option<String>,
+    input: &[ReceiptLineInput],
+) -> Result<GoodsReceipt, ApiError> {
+    let advice = get_despatch(conn, &doc.row.id, despatch_advice_id).map_err(|_| {
+        ApiError::validation(
+            "despatch_advice_id",
+            "no despatch advice with this id under this order",
+        )
+    })?;
+    if advice.status == DespatchStatus::Received {
+        return Err(ApiError::conflict_on(
+            "already_received",
+            "despatch_advice_id",
+            format!(
+                "despatch advice {} has already been received",
+                advice.number
+            ),
+        ));
+    }
+    let sent: Vec<(i32, Quantity)> = advice
+        .lines
+        .iter()
+        .filter(|l| !l.quantity.is_zero())
+        .map(|l| (l.line_number, l.quantity))
+        .collect();
+    let plan = plan_receipt(&sent, input).map_err(ApiError::Validation)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let number = next_number(conn, "GR")?;
+    let t = now();
+    diesel::insert_into(goods_receipts::table)
+        .values((
+            goods_receipts::id.eq(&id),
+            goods_receipts::number.eq(&number),
+            goods_receipts::order_id.eq(&doc.row.id),
+            goods_receipts::despatch_advice_id.eq(despatch_advice_id),
+            goods_receipts::received_date.eq(received_date),
+            goods_receipts::note.eq(&note),
+            goods_receipts::created_by.eq(&actor.id),
+            goods_receipts::version.eq(1i64),
+            goods_receipts::created_at.eq(t),
+            goods_receipts::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    let rows: Vec<ReceiptLineRow> = plan
+        .iter()
+        .map(|p| ReceiptLineRow {
+            goods_receipt_id: id.clone(),
+            line_number: p.line_number,
+            received_milli: p.received.milli(),
+            rejected_milli: p.rejected.milli(),
+            short_milli: p.short.milli(),
+            oversupply_milli: p.oversupply.milli(),
+            discrepancy_reason: p.reason.map(|r| r.as_str().to_string()),
+            discrepancy_note: p.note.clone(),
+        })
+        .collect();
+    crate::insert_all!(conn, receipt_lines::table, &rows)?;
+    diesel::update(despatch_advices::table.find(despatch_advice_id))
+        .set((
+            despatch_advices::status.eq(DespatchStatus::Received.as_str()),
+            despatch_advices::version.eq(advice.version + 1),
+            despatch_advices::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    for p in &plan {
+        if let Some(l) = doc
+            .lines
+            .iter_mut()
+            .find(|l| l.line_number == p.line_number)
+        {
+            l.received_milli += p.received.milli();
+            l.rejected_milli += p.rejected.milli();
+            l.short_milli += p.short.milli();
+            l.oversupply_milli += p.oversupply.milli();
+        }
+    }
+    let (despatches, receipts) = count_documents(conn, &doc.row.id)?;
+    doc.row.status = progress_status(doc.row.status(), &doc.states(), despatches, receipts)
+        .as_str()
+        .into();
+    let receipt = get_receipt(conn, &doc.row.id, &id)?;
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "goods_receipt.created",
+            entity_type: "goods_receipt",
+            entity_id: &id,
+            partner_id: Some(&doc.row.counterparty_id),
+            before: None,
+            after: json(&receipt),
+        },
+    )?;
+    Ok(receipt)
+}
+
+pub fn get_receipt(
+    conn: &mut DbConnection,
+    order_id: &str,
+    id: &str,
+) -> Result<GoodsReceipt, ApiError> {
+    let row = goods_receipts::table
+        .filter(goods_receipts::id.eq(id))
+        .filter(goods_receipts::order_id.eq(order_id))
+        .first::<ReceiptRow>(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("goods receipt"))?;
+    let lines = receipt_lines::table
+        .filter(receipt_lines::goods_receipt_id.eq(id))
+        .order(receipt_lines::line_number.asc())
+        .load::<ReceiptLineRow>(conn)?;
+    Ok(to_receipt(row, lines))
+}
+
+pub fn list_receipts(
+    conn: &mut DbConnection,
+    order_id: &str,
+    page: &PageRequest,
+) -> Result<Vec<GoodsReceipt>, ApiError> {
+    let mut q = goods_receipts::table
+        .filter(goods_receipts::order_id.eq(order_id))
+        .order(goods_receipts::id.asc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after_id {
+        q = q.filter(goods_receipts::id.gt(after.clone()));
+    }
+    if let Some(t) = page.updated_since {
+        q = q.filter(goods_receipts::updated_at.ge(t));
+    }
+    let rows = q.load::<ReceiptRow>(conn)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let lines = receipt_lines::table
+        .filter(receipt_lines::goods_receipt_id.eq_any(&ids))
+        .order(receipt_lines::line_number.asc())
+        .load::<ReceiptLineRow>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mine = lines
+                .iter()
+                .filter(|l| l.goods_receipt_id == r.id)
+                .cloned()
+                .collect();
+            to_receipt(r, mine)
+        })
+        .collect())
+}
+
+// ---- invoices ---------------------------------------------------------------------------------
+
+#[derive(Debug, Queryable, Clone)]
+pub struct InvoiceRow {
+    pub id: String,
+    pub number: String,
+    pub invoice_number: String,
+    pub seller_key: String,
+    pub order_id: String,
+    pub counterparty_id: String,
+    pub direction: String,
+    pub currency: String,
+    pub issue_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub total_minor: i64,
+    pub match_status: String,
+    pub exceptions: String,
+    pub note: Option<String>,
+    pub created_by: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Queryable, Insertable, Clone)]
+#[diesel(table_name = invoice_lines)]
+pub struct InvoiceLineRow {
+    pub invoice_id: String,
+    pub line_number: i32,
+    pub quantity_milli: i64,
+    pub unit_price_minor: i64,
+    pub price_base_milli: i64,
+    pub line_amount_minor: i64,
+}
+
+fn to_invoice(r: InvoiceRow, lines: Vec<InvoiceLineRow>) -> Invoice {
+    Invoice {
+        id: r.id,
+        number: r.number,
+        invoice_number: r.invoice_number,
+        order_id: r.order_id,
+        counterparty_id: r.counterparty_id,
+        direction: Direction::parse(&r.direction).unwrap_or(Direction::Purchase),
+        currency: r.currency,
+        issue_date: r.issue_date,
+        due_date: r.due_date,
+        total_minor: r.total_minor,
+        match_status: MatchStatus::parse(&r.match_status).unwrap_or(MatchStatus::Exception),
+        exceptions: serde_json::from_str(&r.exceptions).unwrap_or_default(),
+        note: r.note,
+        lines: lines
+            .into_iter()
+            .map(|l| InvoiceLine {
+                line_number: l.line_number,
+                quantity: Quantity(l.quantity_milli),
+                unit_price_minor: l.unit_price_minor,
+                price_base_quantity: Quantity(l.price_base_milli),
+                line_amount_minor: l.line_amount_minor,
+            })
+            .collect(),
+        created_by: r.created_by,
+        version: r.version,
+        created_at: r.created_at.and_utc(),
+        updated_at: r.updated_at.and_utc(),
+    }
+}
+
+/// The invoice fields a seller sends, validated.
+pub struct NewInvoice {
+    pub invoice_number: Option<String>,
+    pub currency: String,
+    pub issue_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub lines: Vec<InvoiceLineInput>,
+    /// Each line's amount, in the order of `lines`.
+    pub amounts: Vec<i64>,
+}
+
+/// Inside an invoice transition: match, store, and count matched quantities as invoiced.
+pub fn invoice(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    doc: &mut OrderDoc,
+    inv: NewInvoice,
+) -> Result<Invoice, ApiError> {
+    if inv.currency != doc.row.currency {
+        return Err(ApiError::validation(
+            "currency",
+            format!(
+                "the order is in {}; an invoice is in its order's currency",
+                doc.row.currency
+            ),
+        ));
+    }
+    let exceptions = match_invoice(&doc.states(), &inv.lines);
+    let status = if exceptions.is_empty() {
+        MatchStatus::Matched
+    } else {
+        MatchStatus::Exception
+    };
+    let id = uuid::Uuid::now_v7().to_string();
+    let number = next_number(conn, "INV")?;
+    let invoice_number = inv.invoice_number.unwrap_or_else(|| number.clone());
+    let seller_key = match doc.row.direction() {
+        Direction::Purchase => doc.row.counterparty_id.clone(),
+        Direction::Sales => "host".to_string(),
+    };
+    let taken: i64 = invoices::table
+        .filter(invoices::seller_key.eq(&seller_key))
+        .filter(invoices::invoice_number.eq(&invoice_number))
+        .count()
+        .get_result(conn)?;
+    if taken > 0 {
+        return Err(ApiError::conflict_on(
+            "duplicate",
+            "invoice_number",
+            format!("this seller already issued invoice {invoice_number}"),
+        ));
+    }
+    let total = document_total(inv.amounts.iter().copied())
+        .map_err(|m| ApiError::validation("lines", m))?;
+    let t = now();
+    diesel::insert_into(invoices::table)
+        .values((
+            invoices::id.eq(&id),
+            invoices::number.eq(&number),
+            invoices::invoice_number.eq(&invoice_number),
+            invoices::seller_key.eq(&seller_key),
+            invoices::order_id.eq(&doc.row.id),
+            invoices::counterparty_id.eq(&doc.row.counterparty_id),
+            invoices::direction.eq(&doc.row.direction),
+            invoices::currency.eq(&inv.currency),
+            invoices::issue_date.eq(inv.issue_date),
+            invoices::due_date.eq(inv.due_date),
+            invoices::total_minor.eq(total),
+            invoices::match_status.eq(status.as_str()),
+            invoices::exceptions
+                .eq(serde_json::to_string(&exceptions).unwrap_or_else(|_| "[]".into())),
+            invoices::note.eq(&inv.note),
+            invoices::created_by.eq(&actor.id),
+            invoices::version.eq(1i64),
+            invoices::created_at.eq(t),
+            invoices::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    let rows: Vec<InvoiceLineRow> = inv
+        .lines
+        .iter()
+        .zip(&inv.amounts)
+        .map(|(l, amount)| InvoiceLineRow {
+            invoice_id: id.clone(),
+            line_number: l.line_number,
+            quantity_milli: l.quantity.milli(),
+            unit_price_minor: l.unit_price_minor,
+            price_base_milli: l.price_base_quantity.unwrap_or(Quantity::units(1)).milli(),
+            line_amount_minor: *amount,
+        })
+        .collect();
+    crate::insert_all!(conn, invoice_lines::table, &rows)?;
+    if status == MatchStatus::Matched {
+        // Only matched invoices count: an exception is disputed until a corrected one comes.
+        for l in &inv.lines {
+            if let Some(line) = doc
+                .lines
+                .iter_mut()
+                .find(|x| x.line_number == l.line_number)
+            {
+                line.invoiced_milli += l.quantity.milli();
+            }
+        }
+        doc.row.status = invoiced_status(doc.row.status(), &doc.states())
+            .as_str()
+            .into();
+    }
+    let invoice = get_invoice(conn, &Access::All, &id)?;
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "invoice.created",
+            entity_type: "invoice",
+            entity_id: &id,
+            partner_id: Some(&doc.row.counterparty_id),
+            before: None,
+            after: json(&invoice),
+        },
+    )?;
+    Ok(invoice)
+}
+
+pub fn get_invoice(
+    conn: &mut DbConnection,
+    access: &Access,
+    id: &str,
+) -> Result<Invoice, ApiError> {
+    let mut q = invoices::table.filter(invoices::id.eq(id)).into_boxed();
+    if let Some(own) = access.partner_id() {
+        q = q.filter(invoices::counterparty_id.eq(own.to_string()));
+    }
+    let row = q
+        .first::<InvoiceRow>(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("invoice"))?;
+    let lines = invoice_lines::table
+        .filter(invoice_lines::invoice_id.eq(id))
+        .order(invoice_lines::line_number.asc())
+        .load::<InvoiceLineRow>(conn)?;
+    Ok(to_invoice(row, lines))
+}
+
+#[derive(Debug, Default)]
+pub struct InvoiceFilter {
+    pub order_id: Option<String>,
+    pub match_status: Option<MatchStatus>,
+    pub direction: Option<Direction>,
+}
+
+pub fn list_invoices(
+    conn: &mut DbConnection,
+    access: &Access,
+    f: InvoiceFilter,
+    page: &PageRequest,
+) -> Result<Vec<Invoice>, ApiError> {
+    let mut q = invoices::table
+        .order(invoices::id.asc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(own) = access.partner_id() {
+        q = q.filter(invoices::counterparty_id.eq(own.to_string()));
+    }
+    if let Some(after) = &page.after_id {
+        q = q.filter(invoices::id.gt(after.clone()));
+    }
+    if let Some(t) = page.updated_since {
+        q = q.filter(invoices::updated_at.ge(t));
+    }
+    if let Some(o) = f.order_id {
+        q = q.filter(invoices::order_id.eq(o));
+    }
+    if let Some(s) = f.match_status {
+        q = q.filter(invoices::match_status.eq(s.as_str()));
+    }
+    if let Some(d) = f.direction {
+        q = q.filter(invoices::direction.eq(d.as_str()));
+    }
+    let rows = q.load::<InvoiceRow>(conn)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let lines = invoice_lines::table
+        .filter(invoice_lines::invoice_id.eq_any(&ids))
+        .order(invoice_lines::line_number.asc())
+        .load::<InvoiceLineRow>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mine = lines
+                .iter()
+                .filter(|l| l.invoice_id == r.id)
+                .cloned()
+                .collect();
+            to_invoice(r, mine)
+        })
+        .collect())
+}
