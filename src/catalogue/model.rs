@@ -28,7 +28,7 @@ text_enum! {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": "0193a1b2-0000-7000-8000-0000000000a1", "sku": "INS-AER-600", "gtin": "4006381333931",
+    "id": "0193a1b2-0000-7000-8000-0000000000a1", "sku": "INS-AER-600", "gtin": "6901234567892",
     "name": "Insect killer aerosol 600 ml", "category": "insecticides", "brand_type": "national",
     "base_unit": "EA", "description": null, "status": "active", "version": 1,
     "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"

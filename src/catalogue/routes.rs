@@ -19,7 +19,7 @@ use crate::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "sku": "INS-AER-600", "gtin": "4006381333931", "name": "Insect killer aerosol 600 ml",
+    "sku": "INS-AER-600", "gtin": "6901234567892", "name": "Insect killer aerosol 600 ml",
     "category": "insecticides", "brand_type": "national", "base_unit": "EA"
 }))]
 pub struct NewProductRequest {

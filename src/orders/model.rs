@@ -228,6 +228,8 @@ pub struct ScheduledDelivery {
 pub struct LineState {
     pub line_number: i32,
     pub status: Option<LineStatus>,
+    /// The line's unit counts whole things (`EA`, `CS`): no document may move a fraction of one.
+    pub whole_units: bool,
     pub ordered: Quantity,
     pub requested_delivery_date: Option<NaiveDate>,
     pub unit_price_minor: i64,
@@ -245,6 +247,24 @@ pub struct LineState {
     pub oversupply: Quantity,
     /// Invoiced on matched invoices.
     pub invoiced: Quantity,
+}
+
+/// Refuses a fraction of a unit that counts whole things.
+fn check_whole(
+    field: String,
+    q: Quantity,
+    whole_units: bool,
+    errors: &mut Vec<FieldError>,
+) -> bool {
+    if whole_units && !q.is_whole() {
+        errors.push(FieldError::new(
+            field,
+            "this line's unit is counted in whole numbers",
+        ));
+        false
+    } else {
+        true
+    }
 }
 
 impl LineState {
@@ -649,6 +669,9 @@ fn answer_line(
             let mut schedule = vec![];
             for (i, a) in entries {
                 let q = a.quantity.unwrap_or(line.ordered);
+                if !check_whole(at(*i, "quantity"), q, line.whole_units, e) {
+                    return None;
+                }
                 if q.is_zero() {
                     e.push(FieldError::new(
                         at(*i, "quantity"),
@@ -794,6 +817,13 @@ pub fn plan_despatch(
             ));
             continue;
         };
+        let whole = check_whole(at("quantity"), d.quantity, line.whole_units, &mut e)
+            && d.outstanding_quantity.is_none_or(|o| {
+                check_whole(at("outstanding_quantity"), o, line.whole_units, &mut e)
+            });
+        if !whole {
+            continue;
+        }
         let open = line.open();
         if d.quantity > open {
             e.push(FieldError::new(
@@ -897,9 +927,9 @@ pub struct ReceiptEffect {
 }
 
 /// A goods receipt answers every line of the despatch it receives: `despatched` holds
-/// `(line_number, delivered)` of that despatch advice.
+/// `(line_number, delivered, whole_units)` of that despatch advice.
 pub fn plan_receipt(
-    despatched: &[(i32, Quantity)],
+    despatched: &[(i32, Quantity, bool)],
     input: &[ReceiptLineInput],
 ) -> Result<Vec<ReceiptEffect>, Vec<FieldError>> {
     let mut e = vec![];
@@ -910,7 +940,7 @@ pub fn plan_receipt(
             .map(|(i, l)| (format!("lines[{i}]"), l.line_number)),
         &mut e,
     );
-    for (n, _) in despatched {
+    for (n, _, _) in despatched {
         if !input.iter().any(|l| l.line_number == *n) {
             e.push(FieldError::new(
                 "lines",
@@ -921,7 +951,8 @@ pub fn plan_receipt(
     let mut out = vec![];
     for (i, r) in input.iter().enumerate() {
         let at = |f: &str| format!("lines[{i}].{f}");
-        let Some((_, sent)) = despatched.iter().find(|(n, _)| *n == r.line_number) else {
+        let Some((_, sent, whole_units)) = despatched.iter().find(|(n, _, _)| *n == r.line_number)
+        else {
             e.push(FieldError::new(
                 at("line_number"),
                 format!("the despatch advice has no line {}", r.line_number),
@@ -930,6 +961,16 @@ pub fn plan_receipt(
         };
         let rejected = r.rejected_quantity.unwrap_or_default();
         let oversupply = r.oversupply_quantity.unwrap_or_default();
+        let whole = [
+            ("received_quantity", r.received_quantity),
+            ("rejected_quantity", rejected),
+            ("oversupply_quantity", oversupply),
+        ]
+        .into_iter()
+        .all(|(f, q)| check_whole(at(f), q, *whole_units, &mut e));
+        if !whole {
+            continue;
+        }
         if rejected > r.received_quantity {
             e.push(FieldError::new(
                 at("rejected_quantity"),
@@ -1544,6 +1585,17 @@ mod tests {
         let e = plan_despatch(&lines, &[despatch(2, 1, None, None)]).unwrap_err();
         assert_eq!(e[0].field, "lines[0].line_number");
         assert!(plan_despatch(&lines, &[]).is_err());
+        // Half a can is not a thing.
+        let cans = vec![LineState {
+            whole_units: true,
+            ..confirmed(1, 10)
+        }];
+        let half = DespatchLineInput {
+            quantity: Quantity(500),
+            ..despatch(1, 0, None, Some("x"))
+        };
+        let e = plan_despatch(&cans, &[half]).unwrap_err();
+        assert_eq!(e[0].field, "lines[0].quantity");
         // Nothing open after a full despatch.
         let done = LineState {
             despatched: q(10),
@@ -1571,7 +1623,7 @@ mod tests {
 
     #[test]
     fn receipts_answer_every_line_and_account_for_every_unit() {
-        let sent = vec![(1, q(6)), (2, q(4))];
+        let sent = vec![(1, q(6), true), (2, q(4), true)];
         let r = plan_receipt(
             &sent,
             &[
@@ -1593,6 +1645,12 @@ mod tests {
         assert_eq!(e[0].field, "lines[0].received_quantity");
         let e = plan_receipt(&sent, &[receipt(1, 6, 7, None), receipt(2, 4, 0, None)]).unwrap_err();
         assert_eq!(e[0].field, "lines[0].rejected_quantity");
+        let half = ReceiptLineInput {
+            received_quantity: Quantity(3_500),
+            ..receipt(2, 0, 0, None)
+        };
+        let e = plan_receipt(&sent, &[receipt(1, 6, 0, None), half]).unwrap_err();
+        assert_eq!(e[0].field, "lines[1].received_quantity");
     }
 
     #[test]

@@ -142,6 +142,8 @@ impl OrderLineRow {
         LineState {
             line_number: self.line_number,
             status: LineStatus::parse(&self.status),
+            whole_units: crate::standards::unit_of_measure(&self.unit)
+                .is_ok_and(|u| u.whole_numbers_only),
             ordered: Quantity(self.quantity_milli),
             requested_delivery_date: self.requested_delivery_date,
             unit_price_minor: self.unit_price_minor,
@@ -877,11 +879,17 @@ pub fn receive(
             ),
         ));
     }
-    let sent: Vec<(i32, Quantity)> = advice
+    let states = doc.states();
+    let sent: Vec<(i32, Quantity, bool)> = advice
         .lines
         .iter()
         .filter(|l| !l.quantity.is_zero())
-        .map(|l| (l.line_number, l.quantity))
+        .map(|l| {
+            let whole = states
+                .iter()
+                .any(|s| s.line_number == l.line_number && s.whole_units);
+            (l.line_number, l.quantity, whole)
+        })
         .collect();
     let plan = plan_receipt(&sent, input).map_err(ApiError::Validation)?;
     let id = uuid::Uuid::now_v7().to_string();

@@ -6,5 +6,6 @@ mod helpers;
 mod identity;
 mod integration_clients;
 mod operations;
+mod orders;
 mod partner_children;
 mod partners;
