@@ -463,9 +463,24 @@ pub async fn create_order(
             &mut e,
         );
     }
-    ApiError::check(e)?;
     let order_type = b.order_type.unwrap_or(OrderType::Order);
     let issue_date = b.issue_date.unwrap_or_else(today);
+    let too_early = |d: Option<NaiveDate>| d.is_some_and(|d| d < issue_date);
+    if too_early(b.requested_delivery_date) {
+        e.push(FieldError::new(
+            "requested_delivery_date",
+            "must not be before the issue date",
+        ));
+    }
+    for (i, l) in b.lines.iter().enumerate() {
+        if too_early(l.requested_delivery_date) {
+            e.push(FieldError::new(
+                format!("lines[{i}].requested_delivery_date"),
+                "must not be before the issue date",
+            ));
+        }
+    }
+    ApiError::check(e)?;
     let requested = b.requested_delivery_date;
     let lines_in = b.lines;
     let direction = b.direction;

@@ -501,8 +501,9 @@ pub fn transition<T>(
     let side = side_for(&row)?;
     check_action(row.status(), t.action, side).map_err(|r| refusal(&row, t.action, r))?;
     let lines = load_lines(conn, id)?;
-    let before_doc = OrderDoc { row, lines };
-    let mut doc = before_doc.clone();
+    let mut doc = OrderDoc { row, lines };
+    let mut before_doc = doc.clone();
+    before_doc.row.version -= 1;
     let out = apply(conn, &mut doc)?;
     doc.retotal()?;
     doc.row.updated_at = now();
@@ -869,6 +870,15 @@ pub fn receive(
             "no despatch advice with this id under this order",
         )
     })?;
+    if received_date < advice.despatch_date {
+        return Err(ApiError::validation(
+            "received_date",
+            format!(
+                "must not be before the despatch date {}",
+                advice.despatch_date
+            ),
+        ));
+    }
     if advice.status == DespatchStatus::Received {
         return Err(ApiError::conflict_on(
             "already_received",

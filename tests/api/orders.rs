@@ -337,7 +337,7 @@ async fn a_purchase_order_lives_its_whole_life() {
         .post(
             &format!("{path}/despatch-advices"),
             &w.supplier_user,
-            json!({"despatch_date": "2026-12-01", "carrier": "DHL", "lines": [
+            json!({"carrier": "DHL", "lines": [
                 {"line_number": 1, "quantity": "60", "outstanding_reason": "January run"},
                 {"line_number": 2, "quantity": "2.5"}
             ]}),
@@ -387,6 +387,9 @@ async fn a_purchase_order_lives_its_whole_life() {
 
     // The first delivery arrives with two cans crushed.
     let d1_id = d1.id();
+    app.post(&format!("{path}/receipts"), &w.buyer, json!({"despatch_advice_id": d1_id, "received_date": "2000-01-01", "lines": [{"line_number": 1, "received_quantity": "60"}, {"line_number": 2, "received_quantity": "2.5"}]}))
+        .await
+        .expect_problem(422, "validation_failed", Some("received_date"));
     app.post(&format!("{path}/receipts"), &w.buyer, json!({"despatch_advice_id": d1_id, "lines": [{"line_number": 1, "received_quantity": "60", "rejected_quantity": "2"}, {"line_number": 2, "received_quantity": "2.5"}]}))
         .await
         .expect_problem(422, "validation_failed", Some("lines[0].discrepancy_reason"));
@@ -400,7 +403,7 @@ async fn a_purchase_order_lives_its_whole_life() {
         .post(
             &format!("{path}/receipts"),
             &w.buyer,
-            json!({"despatch_advice_id": d1_id, "received_date": "2026-12-03", "lines": [
+            json!({"despatch_advice_id": d1_id, "lines": [
                 {"line_number": 1, "received_quantity": "60", "rejected_quantity": "2", "discrepancy_reason": "damaged", "discrepancy_note": "two cans crushed"},
                 {"line_number": 2, "received_quantity": "2.5"}
             ]}),
@@ -748,6 +751,10 @@ async fn bad_orders_are_refused_whole_and_name_the_field() {
         (
             json!({"direction": "purchase", "counterparty_id": w.supplier, "currency": "EUR", "delivery_gln": "4012345000008", "lines": base["lines"]}),
             "delivery_gln",
+        ),
+        (
+            json!({"direction": "purchase", "counterparty_id": w.supplier, "currency": "EUR", "issue_date": "2026-11-25", "requested_delivery_date": "2026-11-01", "lines": base["lines"]}),
+            "requested_delivery_date",
         ),
         (
             json!({"direction": "barter", "counterparty_id": w.supplier, "currency": "EUR", "lines": base["lines"]}),

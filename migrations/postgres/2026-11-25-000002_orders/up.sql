@@ -166,6 +166,7 @@ CREATE TABLE invoices (
 CREATE INDEX invoices_order_idx ON invoices (order_id, id);
 CREATE INDEX invoices_counterparty_idx ON invoices (counterparty_id, id);
 CREATE INDEX invoices_match_status_idx ON invoices (match_status, id);
+CREATE INDEX invoices_direction_idx ON invoices (direction, id);
 CREATE INDEX invoices_updated_at_idx ON invoices (updated_at);
 
 CREATE TABLE invoice_lines (
