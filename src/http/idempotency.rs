@@ -120,53 +120,11 @@ where
         request.path()
     )));
     let principal_id = principal_id.to_string();
-    let (written, replayed) = db
+    let (who, which, expected) = (principal_id.clone(), key.clone(), fingerprint.clone());
+    let outcome = db
         .write(move |conn| {
-            let cutoff = (Utc::now() - Duration::hours(RETENTION_HOURS)).naive_utc();
-            let stored = idempotency_keys::table
-                .find((&principal_id, &key))
-                .select((
-                    idempotency_keys::request_hash,
-                    idempotency_keys::status_code,
-                    idempotency_keys::response_body,
-                    idempotency_keys::etag,
-                    idempotency_keys::location,
-                    idempotency_keys::created_at,
-                ))
-                .first::<(
-                    String,
-                    i32,
-                    String,
-                    Option<String>,
-                    Option<String>,
-                    chrono::NaiveDateTime,
-                )>(conn)
-                .optional()?;
-            match stored {
-                Some((hash, status, body, etag, location, created)) if created >= cutoff => {
-                    if hash != fingerprint {
-                        return Err(ApiError::Unprocessable(
-                            "idempotency_key_reused",
-                            "this Idempotency-Key was used with a different request; use a new key"
-                                .into(),
-                        ));
-                    }
-                    let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
-                    return Ok((
-                        Written {
-                            status,
-                            body,
-                            etag,
-                            location,
-                        },
-                        true,
-                    ));
-                }
-                Some(_) => {
-                    diesel::delete(idempotency_keys::table.find((&principal_id, &key)))
-                        .execute(conn)?;
-                }
-                None => {}
+            if let Some((hash, written)) = stored_answer(conn, &principal_id, &key)? {
+                return replay(hash, &fingerprint, written).map(|w| (w, true));
             }
             let written = write(conn)?;
             diesel::insert_into(idempotency_keys::table)
@@ -182,8 +140,7 @@ where
                 ))
                 .execute(conn)
                 .map_err(|e| match e {
-                    // Another request with the same key committed while this one ran: this
-                    // transaction rolls back, and a retry will replay the winner's answer.
+                    // Another request with the same key committed while this one ran.
                     diesel::result::Error::DatabaseError(
                         diesel::result::DatabaseErrorKind::UniqueViolation,
                         _,
@@ -195,8 +152,86 @@ where
                 })?;
             Ok((written, false))
         })
-        .await?;
-    Ok(written.into_response(replayed))
+        .await;
+    match outcome {
+        Ok((written, replayed)) => Ok(written.into_response(replayed)),
+        // This attempt failed and rolled back; if a racing retry with the same key committed
+        // meanwhile (on PostgreSQL both may have looked before either wrote), that one's answer
+        // is the answer: the client sees one outcome for one key, never "exceeds open quantity"
+        // because its own first attempt won.
+        Err(error) => {
+            let raced = db
+                .read(move |conn| stored_answer(conn, &who, &which))
+                .await
+                .ok()
+                .flatten();
+            match raced {
+                Some((hash, written)) => Ok(replay(hash, &expected, written)?.into_response(true)),
+                None => Err(error),
+            }
+        }
+    }
+}
+
+/// The stored answer for a key still within its retention, with the request fingerprint it
+/// answered; an expired one is deleted.
+fn stored_answer(
+    conn: &mut DbConnection,
+    principal_id: &str,
+    key: &str,
+) -> Result<Option<(String, Written)>, ApiError> {
+    let cutoff = (Utc::now() - Duration::hours(RETENTION_HOURS)).naive_utc();
+    let stored = idempotency_keys::table
+        .find((principal_id, key))
+        .select((
+            idempotency_keys::request_hash,
+            idempotency_keys::status_code,
+            idempotency_keys::response_body,
+            idempotency_keys::etag,
+            idempotency_keys::location,
+            idempotency_keys::created_at,
+        ))
+        .first::<(
+            String,
+            i32,
+            String,
+            Option<String>,
+            Option<String>,
+            chrono::NaiveDateTime,
+        )>(conn)
+        .optional()?;
+    match stored {
+        Some((hash, status, body, etag, location, created)) if created >= cutoff => {
+            let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
+            Ok(Some((
+                hash,
+                Written {
+                    status,
+                    body,
+                    etag,
+                    location,
+                },
+            )))
+        }
+        Some(_) => {
+            diesel::delete(idempotency_keys::table.find((principal_id, key))).execute(conn)?;
+            Ok(None)
+        }
+        None => Ok(None),
+    }
+}
+
+/// Replays a stored answer when it answered this very request; another request under the same
+/// key is the client's mistake.
+fn replay(stored_hash: String, fingerprint: &str, written: Written) -> Result<Written, ApiError> {
+    if stored_hash == fingerprint {
+        Ok(written)
+    } else {
+        Err(ApiError::Unprocessable(
+            "idempotency_key_reused",
+            "this Idempotency-Key was used with a different request; use a new key".into(),
+        ))
+    }
 }
 
 /// Deletes keys past their retention; returns how many.

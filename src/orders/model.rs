@@ -1245,6 +1245,16 @@ text_enum! {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-0000-7000-8000-0000000000e1", "number": "DES-2026-000001",
+    "order_id": "0193a1b2-0000-7000-8000-0000000000b1", "despatch_date": "2026-12-01",
+    "expected_delivery_date": "2026-12-03", "carrier": "DHL Freight", "tracking_number": "JD014600006281234567",
+    "note": null, "status": "despatched",
+    "lines": [{"line_number": 1, "quantity": "60", "outstanding_quantity": "40", "closed_short_quantity": "0",
+        "outstanding_reason": "Second shipment from the January run"}],
+    "created_by": "0193a1b2-0000-7000-8000-0000000000d2", "version": 1,
+    "created_at": "2026-12-01T07:30:00Z", "updated_at": "2026-12-01T07:30:00Z"
+}))]
 pub struct DespatchAdvice {
     pub id: String,
     /// `DES-2026-000001`.
@@ -1278,6 +1288,16 @@ pub struct ReceiptLine {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-0000-7000-8000-0000000000f1", "number": "GR-2026-000001",
+    "order_id": "0193a1b2-0000-7000-8000-0000000000b1", "despatch_advice_id": "0193a1b2-0000-7000-8000-0000000000e1",
+    "received_date": "2026-12-03", "note": null,
+    "lines": [{"line_number": 1, "received_quantity": "60", "rejected_quantity": "2", "short_quantity": "0",
+        "oversupply_quantity": "0", "accepted_quantity": "58", "discrepancy_reason": "damaged",
+        "discrepancy_note": "Two cans crushed"}],
+    "created_by": "0193a1b2-0000-7000-8000-0000000000d1", "version": 1,
+    "created_at": "2026-12-03T10:00:00Z", "updated_at": "2026-12-03T10:00:00Z"
+}))]
 pub struct GoodsReceipt {
     pub id: String,
     /// `GR-2026-000001`.
@@ -1303,6 +1323,17 @@ pub struct InvoiceLine {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-0000-7000-8000-0000000000c9", "number": "INV-2026-000002", "invoice_number": "SUP-INV-88813",
+    "order_id": "0193a1b2-0000-7000-8000-0000000000b1", "counterparty_id": "0193a1b2-0000-7000-8000-0000000000c1",
+    "direction": "purchase", "currency": "EUR", "issue_date": "2026-12-04", "due_date": "2027-01-03",
+    "total_minor": 75000, "match_status": "exception",
+    "exceptions": [{"line_number": 1, "reason": "QTY", "detail": "invoiced 60 but 58 received and kept, 0 already invoiced"}],
+    "note": null,
+    "lines": [{"line_number": 1, "quantity": "60", "unit_price_minor": 1250, "price_base_quantity": "1", "line_amount_minor": 75000}],
+    "created_by": "0193a1b2-0000-7000-8000-0000000000d2", "version": 1,
+    "created_at": "2026-12-04T08:00:00Z", "updated_at": "2026-12-04T08:00:00Z"
+}))]
 pub struct Invoice {
     pub id: String,
     /// Our number, `INV-2026-000001`.

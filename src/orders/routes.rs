@@ -379,6 +379,24 @@ fn order_answer(order: Order, _: ()) -> Result<Written, ApiError> {
     Written::ok(&order, Some(order.version))
 }
 
+/// Reads documents under an order, once the caller is known to see the order (404 otherwise).
+async fn under_order<T: Send + 'static>(
+    state: &AppState,
+    principal: &Principal,
+    order_id: &str,
+    read: impl FnOnce(&mut DbConnection, &str) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let access = policy::read_orders(principal)?;
+    let id = path_id(order_id, "id")?;
+    state
+        .db
+        .read(move |conn| {
+            store::get_order_row(conn, &access, &id)?;
+            read(conn, &id)
+        })
+        .await
+}
+
 // ---- orders -----------------------------------------------------------------------------------
 
 /// Place an order
@@ -456,13 +474,15 @@ pub async fn create_order(
             (field, id)
         })
         .collect();
-    for (i, l) in b.lines.iter().enumerate() {
-        check_reference(
-            &format!("lines[{i}].specification_ref"),
-            l.specification_ref.clone(),
-            &mut e,
-        );
-    }
+    let specification_refs: Vec<Option<String>> = b
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let field = format!("lines[{i}].specification_ref");
+            check_reference(&field, l.specification_ref.clone(), &mut e)
+        })
+        .collect();
     let order_type = b.order_type.unwrap_or(OrderType::Order);
     let issue_date = b.issue_date.unwrap_or_else(today);
     let too_early = |d: Option<NaiveDate>| d.is_some_and(|d| d < issue_date);
@@ -498,7 +518,10 @@ pub async fn create_order(
             let mut e = vec![];
             let mut lines = vec![];
             for (i, l) in lines_in.into_iter().enumerate() {
-                let product = &products[&product_ids[i].1];
+                let Some(product) = products.get(&product_ids[i].1) else {
+                    e.push(FieldError::new(&product_ids[i].0, "no such product"));
+                    continue;
+                };
                 if let Some(row) = build_line(
                     &format!("lines[{i}]"),
                     numbers[i],
@@ -510,7 +533,7 @@ pub async fn create_order(
                     l.allowance_minor,
                     l.charge_minor,
                     l.requested_delivery_date.or(requested),
-                    l.specification_ref,
+                    specification_refs[i].clone(),
                     &mut e,
                 ) {
                     lines.push(row);
@@ -883,8 +906,9 @@ fn apply_change(
             (ChangeAction::Add, None) => {
                 let product = c
                     .product_id
-                    .as_ref()
-                    .and_then(|p| products.get(&p.to_lowercase()));
+                    .as_deref()
+                    .and_then(|p| uuid::Uuid::parse_str(p).ok())
+                    .and_then(|u| products.get(&u.hyphenated().to_string()));
                 let (Some(product), Some(quantity), Some(price)) =
                     (product, c.quantity, c.unit_price_minor)
                 else {
@@ -1167,17 +1191,12 @@ pub async fn list_despatch_advices(
     id: web::Path<String>,
     page: ValidQuery<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let access = policy::read_orders(&principal)?;
-    let id = path_id(&id, "id")?;
     let page = page.0.validate()?;
     let limit = page.limit;
-    let items = state
-        .db
-        .read(move |conn| {
-            store::get_order_row(conn, &access, &id)?;
-            store::list_despatches(conn, &id, &page)
-        })
-        .await?;
+    let items = under_order(&state, &principal, &id, move |conn, id| {
+        store::list_despatches(conn, id, &page)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |d| d.id.as_str(), |d| d)))
 }
 
@@ -1199,16 +1218,11 @@ pub async fn get_despatch_advice(
     principal: Principal,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let access = policy::read_orders(&principal)?;
-    let id = path_id(&path.0, "id")?;
     let child = path_id(&path.1, "despatch_advice_id")?;
-    let advice = state
-        .db
-        .read(move |conn| {
-            store::get_order_row(conn, &access, &id)?;
-            store::get_despatch(conn, &id, &child)
-        })
-        .await?;
+    let advice = under_order(&state, &principal, &path.0, move |conn, id| {
+        store::get_despatch(conn, id, &child)
+    })
+    .await?;
     Ok(with_etag(&advice, advice.version))
 }
 
@@ -1295,17 +1309,12 @@ pub async fn list_goods_receipts(
     id: web::Path<String>,
     page: ValidQuery<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let access = policy::read_orders(&principal)?;
-    let id = path_id(&id, "id")?;
     let page = page.0.validate()?;
     let limit = page.limit;
-    let items = state
-        .db
-        .read(move |conn| {
-            store::get_order_row(conn, &access, &id)?;
-            store::list_receipts(conn, &id, &page)
-        })
-        .await?;
+    let items = under_order(&state, &principal, &id, move |conn, id| {
+        store::list_receipts(conn, id, &page)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |d| d.id.as_str(), |d| d)))
 }
 
@@ -1327,16 +1336,11 @@ pub async fn get_goods_receipt(
     principal: Principal,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let access = policy::read_orders(&principal)?;
-    let id = path_id(&path.0, "id")?;
     let child = path_id(&path.1, "receipt_id")?;
-    let receipt = state
-        .db
-        .read(move |conn| {
-            store::get_order_row(conn, &access, &id)?;
-            store::get_receipt(conn, &id, &child)
-        })
-        .await?;
+    let receipt = under_order(&state, &principal, &path.0, move |conn, id| {
+        store::get_receipt(conn, id, &child)
+    })
+    .await?;
     Ok(with_etag(&receipt, receipt.version))
 }
 

@@ -60,6 +60,26 @@ pub fn next_number(conn: &mut DbConnection, prefix: &str) -> Result<String, ApiE
     Ok(format!("{prefix}-{year}-{next:06}"))
 }
 
+/// Hands each document its lines, loaded for a whole page at once: one pass over each list.
+fn with_lines<D, L, T>(
+    docs: Vec<D>,
+    lines: Vec<L>,
+    doc_id: impl Fn(&D) -> &str,
+    line_of: impl Fn(&L) -> &str,
+    build: impl Fn(D, Vec<L>) -> T,
+) -> Vec<T> {
+    let mut by_doc: std::collections::HashMap<String, Vec<L>> = std::collections::HashMap::new();
+    for l in lines {
+        by_doc.entry(line_of(&l).to_string()).or_default().push(l);
+    }
+    docs.into_iter()
+        .map(|d| {
+            let mine = by_doc.remove(doc_id(&d)).unwrap_or_default();
+            build(d, mine)
+        })
+        .collect()
+}
+
 // ---- rows -----------------------------------------------------------------------------------
 
 #[derive(Debug, Queryable, Clone)]
@@ -430,19 +450,17 @@ pub fn list_orders(
     }
     let rows = q.load::<OrderRow>(conn)?;
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let mut lines = order_lines::table
+    let lines = order_lines::table
         .filter(order_lines::order_id.eq_any(&ids))
         .order((order_lines::order_id.asc(), order_lines::line_number.asc()))
         .load::<OrderLineRow>(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let (mine, rest): (Vec<_>, Vec<_>) =
-                lines.drain(..).partition(|l| l.order_id == row.id);
-            lines = rest;
-            OrderDoc { row, lines: mine }
-        })
-        .collect())
+    Ok(with_lines(
+        rows,
+        lines,
+        |r| &r.id,
+        |l| &l.order_id,
+        |row, lines| OrderDoc { row, lines },
+    ))
 }
 
 // ---- transitions ------------------------------------------------------------------------------
@@ -780,17 +798,13 @@ pub fn list_despatches(
         .filter(despatch_lines::despatch_advice_id.eq_any(&ids))
         .order(despatch_lines::line_number.asc())
         .load::<DespatchLineRow>(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let mine = lines
-                .iter()
-                .filter(|l| l.despatch_advice_id == r.id)
-                .cloned()
-                .collect();
-            to_despatch(r, mine)
-        })
-        .collect())
+    Ok(with_lines(
+        rows,
+        lines,
+        |r| &r.id,
+        |l| &l.despatch_advice_id,
+        to_despatch,
+    ))
 }
 
 // ---- goods receipts ---------------------------------------------------------------------------
@@ -953,9 +967,10 @@ pub fn receive(
         }
     }
     let (despatches, receipts) = count_documents(conn, &doc.row.id)?;
-    doc.row.status = progress_status(doc.row.status(), &doc.states(), despatches, receipts)
-        .as_str()
-        .into();
+    let states = doc.states();
+    // Everything kept may already be invoiced (say the last delivery was refused whole).
+    let progressed = progress_status(doc.row.status(), &states, despatches, receipts);
+    doc.row.status = invoiced_status(progressed, &states).as_str().into();
     let receipt = get_receipt(conn, &doc.row.id, &id)?;
     record_change(
         conn,
@@ -1012,17 +1027,13 @@ pub fn list_receipts(
         .filter(receipt_lines::goods_receipt_id.eq_any(&ids))
         .order(receipt_lines::line_number.asc())
         .load::<ReceiptLineRow>(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let mine = lines
-                .iter()
-                .filter(|l| l.goods_receipt_id == r.id)
-                .cloned()
-                .collect();
-            to_receipt(r, mine)
-        })
-        .collect())
+    Ok(with_lines(
+        rows,
+        lines,
+        |r| &r.id,
+        |l| &l.goods_receipt_id,
+        to_receipt,
+    ))
 }
 
 // ---- invoices ---------------------------------------------------------------------------------
@@ -1277,15 +1288,11 @@ pub fn list_invoices(
         .filter(invoice_lines::invoice_id.eq_any(&ids))
         .order(invoice_lines::line_number.asc())
         .load::<InvoiceLineRow>(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let mine = lines
-                .iter()
-                .filter(|l| l.invoice_id == r.id)
-                .cloned()
-                .collect();
-            to_invoice(r, mine)
-        })
-        .collect())
+    Ok(with_lines(
+        rows,
+        lines,
+        |r| &r.id,
+        |l| &l.invoice_id,
+        to_invoice,
+    ))
 }

@@ -919,14 +919,15 @@ async fn racing_retries_create_one_document_and_never_over_despatch() {
     .await;
     let mut ids = std::collections::HashSet::new();
     for a in &answers {
-        match a.status.as_u16() {
-            201 => {
-                ids.insert(a.id());
-            }
-            409 => assert_eq!(a.body["code"], "idempotency_key_in_flight", "{}", a.text),
-            other => panic!("unexpected {other}: {}", a.text),
-        }
+        assert_eq!(a.status.as_u16(), 201, "{}", a.text);
+        ids.insert(a.id());
     }
+    // Exactly one of the racers wrote; the others got its answer back.
+    let fresh = answers
+        .iter()
+        .filter(|a| a.header("idempotent-replayed").is_none())
+        .count();
+    assert_eq!(fresh, 1);
     // A retry after the race replays the one order.
     let replay = app
         .call(
@@ -983,9 +984,16 @@ async fn racing_retries_create_one_document_and_never_over_despatch() {
         )
     }))
     .await;
-    assert!(answers
+    // Each racer gets the one despatch advice back, never "exceeds the open quantity" because
+    // its own twin got there first.
+    let ids: std::collections::HashSet<String> = answers
         .iter()
-        .all(|a| matches!(a.status.as_u16(), 201 | 409)));
+        .map(|a| {
+            assert_eq!(a.status.as_u16(), 201, "{}", a.text);
+            a.id()
+        })
+        .collect();
+    assert_eq!(ids.len(), 1);
     let docs = app
         .get(&format!("{path}/despatch-advices"), &w.buyer)
         .await
@@ -1087,4 +1095,97 @@ async fn documented_order_examples_work_with_real_ids() {
     )
     .await
     .expect(200);
+}
+
+#[actix_web::test]
+async fn order_changes_add_delete_and_reopen_lines() {
+    let app = spawn().await;
+    let w = world(&app).await;
+    let po = app
+        .post("/api/v1/orders", &w.buyer, json!({"direction": "purchase", "counterparty_id": w.supplier, "currency": "EUR", "submit": true,
+            "lines": [{"product_id": w.cans, "quantity": "10", "unit_price_minor": 1250}]}))
+        .await
+        .expect(201);
+    let change = format!("/api/v1/orders/{}/change", po.id());
+    let r = app
+        .post(&change, &w.buyer, json!({"sequence_number": 1, "lines": [
+            {"line_number": 2, "action": "add", "product_id": w.powder.to_uppercase(), "quantity": "1.5", "unit_price_minor": 200},
+            {"line_number": 1, "action": "delete"}
+        ]}))
+        .await
+        .expect(200);
+    assert_eq!(r.body["total_minor"], 300);
+    assert_eq!(line_of(&r.body, 1)["status"], "deleted");
+    assert_eq!(line_of(&r.body, 2)["unit"], "KGM");
+    for (body, field) in [
+        (
+            json!({"sequence_number": 2, "lines": [{"line_number": 2, "action": "delete"}]}),
+            "lines",
+        ),
+        (
+            json!({"sequence_number": 2, "lines": [{"line_number": 2, "action": "add", "product_id": w.cans, "quantity": "1", "unit_price_minor": 1}]}),
+            "lines[0].line_number",
+        ),
+        (
+            json!({"sequence_number": 2, "lines": [{"line_number": 1, "action": "change", "quantity": "3"}]}),
+            "lines[0].action",
+        ),
+        (
+            json!({"sequence_number": 2, "lines": [{"line_number": 2, "action": "reopen"}]}),
+            "lines[0].action",
+        ),
+        (
+            json!({"sequence_number": 2, "lines": [{"line_number": 7, "action": "change", "quantity": "3"}]}),
+            "lines[0].line_number",
+        ),
+        (
+            json!({"sequence_number": 2, "lines": [{"line_number": 3, "action": "add"}]}),
+            "lines[0].product_id",
+        ),
+        (
+            json!({"sequence_number": 2, "lines": [{"line_number": 2, "action": "change", "quantity": "-3"}]}),
+            "lines[0].quantity",
+        ),
+    ] {
+        app.post(&change, &w.buyer, body).await.expect_problem(
+            422,
+            "validation_failed",
+            Some(field),
+        );
+    }
+    let r = app
+        .post(
+            &change,
+            &w.buyer,
+            json!({"sequence_number": 2, "lines": [{"line_number": 1, "action": "reopen"}]}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.body["total_minor"], 12_800);
+    let respond = format!("/api/v1/orders/{}/response", po.id());
+    let r = app
+        .post(
+            &respond,
+            &w.supplier_user,
+            json!({"response_code": "accepted"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(line_of(&r.body, 2)["confirmed_quantity"], "1.5");
+    // A change after acceptance goes back to the supplier, every line open again.
+    let r = app
+        .post(&change, &w.buyer, json!({"sequence_number": 3, "lines": [{"line_number": 2, "action": "change", "quantity": "2", "requested_delivery_date": "2027-01-15"}]}))
+        .await
+        .expect(200);
+    assert_eq!(r.body["status"], "submitted");
+    assert!(r.body["response_code"].is_null());
+    assert!(line_of(&r.body, 1)["confirmed_quantity"].is_null());
+    assert_eq!(line_of(&r.body, 2)["requested_delivery_date"], "2027-01-15");
+    app.post(
+        &change,
+        &w.supplier_user,
+        json!({"sequence_number": 4, "lines": [{"line_number": 2, "action": "no_action"}]}),
+    )
+    .await
+    .expect_problem(403, "forbidden", None);
 }
