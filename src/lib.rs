@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod codes;
 pub mod config;
 pub mod db;
+pub mod decimal;
 pub mod events;
 pub mod http;
 pub mod openapi;

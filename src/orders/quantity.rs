@@ -44,33 +44,7 @@ impl Quantity {
 
     /// Parses a non-negative decimal with at most three decimal places.
     pub fn parse(text: &str) -> Result<Quantity, String> {
-        let t = text.trim();
-        if t.starts_with('-') {
-            return Err("must not be negative".into());
-        }
-        let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty()
-            || !digits(whole)
-            || !digits(frac)
-            || (t.contains('.') && frac.is_empty())
-        {
-            return Err("must be a decimal number such as \"12\" or \"12.5\"".into());
-        }
-        if frac.len() > 3 {
-            return Err("has more than 3 decimal places".into());
-        }
-        let whole = whole.trim_start_matches('0');
-        if whole.len() > 10 {
-            return Err("is too large".into());
-        }
-        let w: i64 = if whole.is_empty() {
-            0
-        } else {
-            whole.parse().map_err(|_| "is too large")?
-        };
-        let f: i64 = format!("{frac:0<3}").parse().unwrap_or(0);
-        let q = Quantity(w * SCALE + f);
+        let q = Quantity(crate::decimal::parse_fixed(text, 3, false)?);
         if q > MAX {
             return Err("is too large (at most 1000000000)".into());
         }
@@ -80,14 +54,7 @@ impl Quantity {
 
 impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let whole = self.0 / SCALE;
-        let frac = self.0 % SCALE;
-        if frac == 0 {
-            write!(f, "{whole}")
-        } else {
-            let s = format!("{frac:03}");
-            write!(f, "{whole}.{}", s.trim_end_matches('0'))
-        }
+        f.write_str(&crate::decimal::format_fixed(self.0, 3))
     }
 }
 
@@ -119,20 +86,7 @@ impl Serialize for Quantity {
 
 impl<'de> Deserialize<'de> for Quantity {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Quantity, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Text(String),
-            Number(serde_json::Number),
-        }
-        let text = match Raw::deserialize(d)
-            .map_err(|_| serde::de::Error::custom("expected a decimal quantity such as \"12.5\""))?
-        {
-            Raw::Text(t) => t,
-            // serde_json keeps the number as typed (integer) or as the shortest float that
-            // round-trips, whose text is the decimal the client wrote.
-            Raw::Number(n) => n.to_string(),
-        };
+        let text = crate::decimal::decimal_text(d)?;
         Quantity::parse(&text).map_err(|m| serde::de::Error::custom(format!("quantity {m}")))
     }
 }
