@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod ops;
 pub mod orders;
 pub mod partners;
+pub mod specs;
 pub mod standards;
 
 use std::sync::Arc;

@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{audit, auth, catalogue, events, ops, orders, partners};
+use crate::{audit, auth, catalogue, events, ops, orders, partners, specs};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -38,6 +38,8 @@ creates or changes a record accepts `Idempotency-Key` (same key and body replays
         (name = "Catalogue", description = "Products: SKU, GTIN, category, brand type, base unit"),
         (name = "Orders", description = "Order exchange (UBL/PEPPOL ordering; EDIFACT ORDERS, ORDRSP, ORDCHG, DESADV, RECADV): orders, responses, changes, despatch advices, goods receipts"),
         (name = "Invoices", description = "Invoices (EDIFACT INVOIC / X12 810) three-way matched against order and receipts"),
+        (name = "Specifications", description = "Specification buying: versioned specifications with measurable requirements, target cost from target retail price and margin, approved manufacturers, quotes against target cost"),
+        (name = "Quality", description = "QA inspections with computed verdicts, non-conformances with corrective action, customer returns traced to spec version and supplier, return rates"),
         (name = "Operations", description = "Change feed, audit log, health, readiness and metrics"),
     )
 )]
@@ -139,6 +141,36 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(orders::routes::create_invoice)
             .service(orders::routes::list_invoices)
             .service(orders::routes::get_invoice)
+            .service(partners::routes::supplier_tenure)
+            .service(specs::routes::create_specification)
+            .service(specs::routes::list_specifications)
+            .service(specs::routes::get_specification)
+            .service(specs::routes::create_version)
+            .service(specs::routes::list_versions)
+            .service(specs::routes::get_version)
+            .service(specs::routes::update_version)
+            .service(specs::routes::issue_version)
+            .service(specs::routes::approve_version)
+            .service(specs::routes::withdraw_version)
+            .service(specs::routes::approve_supplier)
+            .service(specs::routes::list_suppliers)
+            .service(specs::routes::revoke_supplier)
+            .service(specs::routes::create_quote)
+            .service(specs::routes::list_quotes)
+            .service(specs::routes::create_inspection)
+            .service(specs::routes::list_inspections)
+            .service(specs::routes::get_inspection)
+            .service(specs::routes::create_non_conformance)
+            .service(specs::routes::list_non_conformances)
+            .service(specs::routes::get_non_conformance)
+            .service(specs::routes::propose_action)
+            .service(specs::routes::reject_action)
+            .service(specs::routes::verify_non_conformance)
+            .service(specs::routes::close_non_conformance)
+            .service(specs::routes::create_return)
+            .service(specs::routes::list_returns)
+            .service(specs::routes::get_return)
+            .service(specs::routes::return_rates)
             .service(events::routes::list_events)
             .service(audit::routes::list_audit_log),
     )

@@ -103,6 +103,11 @@ pub const UNITS: &[UnitOfMeasure] = &[
     unit("CMT", "centimetre", false),
     unit("MMT", "millimetre", false),
     unit("MTK", "square metre", false),
+    unit("CEL", "degree Celsius", false),
+    unit("P1", "percent", false),
+    unit("NEW", "newton", false),
+    unit("BAR", "bar", false),
+    unit("GM", "gram per square metre", false),
     unit("HUR", "hour", false),
     unit("DAY", "day", false),
 ];

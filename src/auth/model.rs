@@ -72,10 +72,16 @@ pub enum Scope {
     OrdersRead,
     #[serde(rename = "orders:write")]
     OrdersWrite,
+    /// Specifications and quality: versions, suppliers, quotes, inspections,
+    /// non-conformances, returns.
+    #[serde(rename = "specs:read")]
+    SpecsRead,
+    #[serde(rename = "specs:write")]
+    SpecsWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 7] = [
+    pub const ALL: [Scope; 9] = [
         Scope::PartnersRead,
         Scope::PartnersWrite,
         Scope::EventsRead,
@@ -83,6 +89,8 @@ impl Scope {
         Scope::ProductsWrite,
         Scope::OrdersRead,
         Scope::OrdersWrite,
+        Scope::SpecsRead,
+        Scope::SpecsWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +102,8 @@ impl Scope {
             Scope::ProductsWrite => "products:write",
             Scope::OrdersRead => "orders:read",
             Scope::OrdersWrite => "orders:write",
+            Scope::SpecsRead => "specs:read",
+            Scope::SpecsWrite => "specs:write",
         }
     }
 
@@ -109,6 +119,7 @@ impl Scope {
                 (Scope::PartnersWrite, Scope::PartnersRead)
                     | (Scope::ProductsWrite, Scope::ProductsRead)
                     | (Scope::OrdersWrite, Scope::OrdersRead)
+                    | (Scope::SpecsWrite, Scope::SpecsRead)
             )
     }
 }

@@ -219,6 +219,55 @@ pub fn order_party(
     }
 }
 
+/// Reading specifications and quality records. Partner principals get `Access::Partner`: the
+/// store shows them the specifications they are approved for and their own quality records.
+pub fn read_specs(p: &Principal) -> Result<Access, ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::SpecsRead)?;
+    }
+    bound_access(p)
+}
+
+/// Writing specifications, approving suppliers, inspecting, verifying and closing
+/// non-conformances: procurement and QA (admins, buyers, host ERPs).
+pub fn manage_specs(p: &Principal) -> Result<(), ApiError> {
+    match (p.kind, p.role, p.partner_id.as_deref()) {
+        (PrincipalKind::Client, _, None) => require_scope(p, Scope::SpecsWrite),
+        (PrincipalKind::User, Some(Role::Admin | Role::Buyer), None) => Ok(()),
+        _ => Err(ApiError::Forbidden(
+            "only admins, buyers and host ERPs manage specifications and quality".into(),
+        )),
+    }
+}
+
+/// Acting as a supplier (quoting, proposing corrective action): a partner's own users and ERP
+/// act for it; procurement staff may record it on a supplier's behalf. Answers the partner the
+/// principal is bound to, if any.
+pub fn act_as_supplier(p: &Principal) -> Result<Option<String>, ApiError> {
+    match (p.kind, &p.partner_id) {
+        (PrincipalKind::Client, Some(own)) => {
+            require_scope(p, Scope::SpecsWrite)?;
+            Ok(Some(own.clone()))
+        }
+        (PrincipalKind::User, Some(own)) => Ok(Some(own.clone())),
+        _ => manage_specs(p).map(|_| None),
+    }
+}
+
+/// Recording customer returns: the staff who face customers (admins, buyers, account managers)
+/// and host ERPs (the till or web shop).
+pub fn record_returns(p: &Principal) -> Result<(), ApiError> {
+    match (p.kind, p.role, p.partner_id.as_deref()) {
+        (PrincipalKind::Client, _, None) => require_scope(p, Scope::SpecsWrite),
+        (PrincipalKind::User, Some(Role::Admin | Role::Buyer | Role::AccountManager), None) => {
+            Ok(())
+        }
+        _ => Err(ApiError::Forbidden(
+            "only staff and host ERPs record customer returns".into(),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,6 +381,26 @@ mod tests {
         assert!(manage_products(&user(Role::PartnerAdmin, Some("A"))).is_err());
         assert!(manage_products(&client(vec![Scope::ProductsWrite], None)).is_ok());
         assert!(manage_products(&client(vec![Scope::ProductsWrite], Some("A"))).is_err());
+    }
+
+    #[test]
+    fn quality_work_is_split_between_staff_and_suppliers() {
+        assert!(manage_specs(&user(Role::Buyer, None)).is_ok());
+        assert!(manage_specs(&user(Role::AccountManager, None)).is_err());
+        assert!(manage_specs(&user(Role::PartnerAdmin, Some("A"))).is_err());
+        assert_eq!(
+            act_as_supplier(&user(Role::PartnerUser, Some("A"))).unwrap(),
+            Some("A".to_string())
+        );
+        assert_eq!(act_as_supplier(&user(Role::Buyer, None)).unwrap(), None);
+        assert!(act_as_supplier(&user(Role::Analyst, None)).is_err());
+        assert!(act_as_supplier(&client(vec![Scope::SpecsRead], Some("A"))).is_err());
+        assert!(record_returns(&user(Role::AccountManager, None)).is_ok());
+        assert!(record_returns(&user(Role::PartnerUser, Some("A"))).is_err());
+        assert_eq!(
+            read_specs(&user(Role::PartnerUser, Some("A"))).unwrap(),
+            Access::Partner("A".into())
+        );
     }
 
     #[test]

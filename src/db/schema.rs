@@ -315,11 +315,140 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    specifications (id) {
+        id -> Text,
+        number -> Text,
+        product_id -> Text,
+        title -> Text,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    spec_versions (spec_id, number) {
+        spec_id -> Text,
+        number -> Integer,
+        status -> Text,
+        currency -> Text,
+        target_retail_price_minor -> BigInt,
+        target_margin_bp -> BigInt,
+        target_cost_minor -> BigInt,
+        requirements -> Text,
+        notes -> Nullable<Text>,
+        issued_at -> Nullable<Timestamp>,
+        approved_at -> Nullable<Timestamp>,
+        approved_by -> Nullable<Text>,
+        superseded_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    spec_suppliers (spec_id, partner_id) {
+        spec_id -> Text,
+        partner_id -> Text,
+        approved_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quotes (id) {
+        id -> Text,
+        spec_id -> Text,
+        version_number -> Integer,
+        supplier_id -> Text,
+        currency -> Text,
+        unit_cost_minor -> BigInt,
+        target_cost_minor -> BigInt,
+        valid_until -> Nullable<Date>,
+        lead_time_days -> Nullable<Integer>,
+        note -> Nullable<Text>,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspections (id) {
+        id -> Text,
+        number -> Text,
+        spec_id -> Text,
+        version_number -> Integer,
+        supplier_id -> Text,
+        kind -> Text,
+        lot_reference -> Nullable<Text>,
+        inspected_on -> Date,
+        verdict -> Text,
+        results -> Text,
+        note -> Nullable<Text>,
+        non_conformance_id -> Nullable<Text>,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    non_conformances (id) {
+        id -> Text,
+        number -> Text,
+        supplier_id -> Text,
+        spec_id -> Nullable<Text>,
+        inspection_id -> Nullable<Text>,
+        description -> Text,
+        status -> Text,
+        due_date -> Date,
+        corrective_action -> Nullable<Text>,
+        rejection_reason -> Nullable<Text>,
+        proposed_at -> Nullable<Timestamp>,
+        verified_at -> Nullable<Timestamp>,
+        verified_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    returns (id) {
+        id -> Text,
+        number -> Text,
+        product_id -> Text,
+        spec_id -> Nullable<Text>,
+        spec_version_number -> Nullable<Integer>,
+        supplier_id -> Nullable<Text>,
+        quantity_milli -> BigInt,
+        reason -> Nullable<Text>,
+        resolution -> Text,
+        returned_on -> Date,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(contacts -> partners (partner_id));
 diesel::joinable!(interactions -> partners (partner_id));
 diesel::joinable!(orders -> partners (counterparty_id));
 diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(order_lines -> products (product_id));
+diesel::joinable!(spec_suppliers -> specifications (spec_id));
+diesel::joinable!(spec_versions -> specifications (spec_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -341,4 +470,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     receipt_lines,
     invoices,
     invoice_lines,
+    specifications,
+    spec_versions,
+    spec_suppliers,
+    quotes,
+    inspections,
+    non_conformances,
+    returns,
 );

@@ -1296,3 +1296,61 @@ pub fn list_invoices(
         to_invoice,
     ))
 }
+
+/// Units received and kept (received − rejected) on purchase orders with the receipt dated in
+/// `from..=to`, per (supplier, product): what return rates are measured against.
+pub fn supplied_quantities(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(String, String, i64)>, ApiError> {
+    let receipts: Vec<(String, String, String)> = goods_receipts::table
+        .inner_join(orders::table.on(orders::id.eq(goods_receipts::order_id)))
+        .filter(goods_receipts::received_date.ge(from))
+        .filter(goods_receipts::received_date.le(to))
+        .filter(orders::direction.eq(Direction::Purchase.as_str()))
+        .select((
+            goods_receipts::id,
+            goods_receipts::order_id,
+            orders::counterparty_id,
+        ))
+        .load(conn)?;
+    let receipt_ids: Vec<&str> = receipts.iter().map(|r| r.0.as_str()).collect();
+    let order_ids: Vec<&str> = receipts.iter().map(|r| r.1.as_str()).collect();
+    let received: Vec<(String, i32, i64, i64)> = receipt_lines::table
+        .filter(receipt_lines::goods_receipt_id.eq_any(&receipt_ids))
+        .select((
+            receipt_lines::goods_receipt_id,
+            receipt_lines::line_number,
+            receipt_lines::received_milli,
+            receipt_lines::rejected_milli,
+        ))
+        .load(conn)?;
+    let products: std::collections::HashMap<(String, i32), String> = order_lines::table
+        .filter(order_lines::order_id.eq_any(&order_ids))
+        .select((
+            order_lines::order_id,
+            order_lines::line_number,
+            order_lines::product_id,
+        ))
+        .load::<(String, i32, String)>(conn)?
+        .into_iter()
+        .map(|(o, n, p)| ((o, n), p))
+        .collect();
+    let by_receipt: std::collections::HashMap<&str, (&str, &str)> = receipts
+        .iter()
+        .map(|(r, o, s)| (r.as_str(), (o.as_str(), s.as_str())))
+        .collect();
+    let mut totals: std::collections::BTreeMap<(String, String), i64> = Default::default();
+    for (receipt, line, got, rejected) in received {
+        let Some((order, supplier)) = by_receipt.get(receipt.as_str()) else {
+            continue;
+        };
+        if let Some(product) = products.get(&(order.to_string(), line)) {
+            *totals
+                .entry((supplier.to_string(), product.clone()))
+                .or_default() += got - rejected;
+        }
+    }
+    Ok(totals.into_iter().map(|((s, p), q)| (s, p, q)).collect())
+}

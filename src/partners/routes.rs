@@ -2,7 +2,7 @@
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::*;
@@ -180,6 +180,8 @@ pub struct PartnerQuery {
     pub q: Option<String>,
     /// Include archived partners (default false).
     pub include_archived: Option<bool>,
+    /// Only partners we have dealt with for at least this many years (by `relationship_since`).
+    pub min_tenure_years: Option<u32>,
 }
 
 /// List partners
@@ -218,6 +220,10 @@ pub async fn list_partners(
         status: q.status,
         q: q.q.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),
         include_archived: q.include_archived.unwrap_or(false),
+        relationship_since_by: q
+            .min_tenure_years
+            .map(|years| tenure_cutoff(today(), years))
+            .transpose()?,
     };
     let limit = page.limit;
     let rows = state
@@ -390,6 +396,104 @@ pub async fn restore_partner(
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     set_archived(state, principal, req, key, id, if_match, false).await
+}
+
+/// The latest `relationship_since` that still gives `years` of tenure today.
+fn tenure_cutoff(today: NaiveDate, years: u32) -> Result<NaiveDate, ApiError> {
+    if years > 500 {
+        return Err(ApiError::bad_field(
+            "invalid_query",
+            "min_tenure_years",
+            "must be at most 500",
+        ));
+    }
+    today
+        .checked_sub_months(chrono::Months::new(12 * years))
+        .ok_or_else(|| ApiError::bad_field("invalid_query", "min_tenure_years", "out of range"))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TenureQuery {
+    /// Cohort thresholds in years, comma-separated (default `100,50,30`).
+    pub thresholds: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenureCohort {
+    /// At least this many years.
+    pub min_years: u32,
+    pub manufacturers: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"as_of": "2026-11-25", "cohorts": [
+    {"min_years": 100, "manufacturers": 1}, {"min_years": 50, "manufacturers": 62}, {"min_years": 30, "manufacturers": 104}
+]}))]
+pub struct SupplierTenure {
+    pub as_of: NaiveDate,
+    pub cohorts: Vec<TenureCohort>,
+}
+
+/// Supplier tenure cohorts
+///
+/// How many manufacturers we have dealt with for over 100, 50 and 30 years (or the thresholds
+/// given), archived ones left out. List a cohort with
+/// `GET /partners?role=manufacturer&min_tenure_years=50`. Staff only.
+#[utoipa::path(
+    tag = "Partners",
+    params(TenureQuery),
+    responses(
+        (status = 200, description = "Manufacturers per tenure cohort", body = SupplierTenure),
+        (status = 400, description = "Bad thresholds", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Partners do not see the supplier base", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/supplier-tenure")]
+pub async fn supplier_tenure(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: ValidQuery<TenureQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if policy::read_partners(&principal)? != Access::All {
+        return Err(ApiError::Forbidden("the supplier base is internal".into()));
+    }
+    let bad = || {
+        ApiError::bad_field(
+            "invalid_query",
+            "thresholds",
+            "comma-separated whole years, 1 to 10 of them, each at most 500",
+        )
+    };
+    let mut thresholds: Vec<u32> = match query.0.thresholds {
+        None => vec![100, 50, 30],
+        Some(t) => t
+            .split(',')
+            .map(|x| x.trim().parse::<u32>().ok().filter(|y| *y <= 500))
+            .collect::<Option<Vec<_>>>()
+            .filter(|v| (1..=10).contains(&v.len()))
+            .ok_or_else(bad)?,
+    };
+    thresholds.sort_unstable_by(|a, b| b.cmp(a));
+    thresholds.dedup();
+    let since = state.db.read(store::manufacturer_relationships).await?;
+    let today = today();
+    let tenures: Vec<u32> = since
+        .into_iter()
+        .filter_map(|s| tenure_years(s, today))
+        .collect();
+    Ok(HttpResponse::Ok().json(SupplierTenure {
+        as_of: today,
+        cohorts: thresholds
+            .into_iter()
+            .map(|min_years| TenureCohort {
+                min_years,
+                manufacturers: tenures.iter().filter(|t| **t >= min_years).count() as u64,
+            })
+            .collect(),
+    }))
 }
 
 // ---- contacts ------------------------------------------------------------------------------

@@ -336,6 +336,8 @@ pub struct PartnerFilter {
     pub status: Option<PartnerStatus>,
     pub q: Option<String>,
     pub include_archived: bool,
+    /// Only partners with `relationship_since` on or before this day.
+    pub relationship_since_by: Option<NaiveDate>,
 }
 
 pub fn list_partners(
@@ -359,6 +361,9 @@ pub fn list_partners(
     }
     if !f.include_archived {
         q = q.filter(partners::archived_at.is_null());
+    }
+    if let Some(by) = f.relationship_since_by {
+        q = q.filter(partners::relationship_since.le(by));
     }
     match f.role {
         Some(PartnerRole::Manufacturer) => q = q.filter(partners::is_manufacturer.eq(true)),
@@ -829,4 +834,14 @@ pub fn list_interactions(
         None => {}
     }
     Ok(q.load::<InteractionRow>(conn)?)
+}
+
+/// When each current (not archived) manufacturer's relationship with us began.
+pub fn manufacturer_relationships(conn: &mut DbConnection) -> Result<Vec<NaiveDate>, ApiError> {
+    Ok(partners::table
+        .filter(partners::is_manufacturer.eq(true))
+        .filter(partners::archived_at.is_null())
+        .filter(partners::relationship_since.is_not_null())
+        .select(partners::relationship_since.assume_not_null())
+        .load::<NaiveDate>(conn)?)
 }
