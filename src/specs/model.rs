@@ -498,6 +498,8 @@ pub struct SpecVersion {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"partner_id": "0193a1b2-0000-7000-8000-0000000000c1", "name": "Dewhirst Group", "tenure_years": 101,
+    "approved_by": "0193a1b2-0000-7000-8000-0000000000d1", "approved_at": "2026-11-25T09:00:00Z"}))]
 pub struct ApprovedSupplier {
     pub partner_id: String,
     pub name: String,

@@ -103,6 +103,19 @@ pub struct NewSpecificationRequest {
 
 /// A specification with the version just written.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "specification": {"id": "0193a1b2-0000-7000-8000-000000000051", "number": "SPEC-2026-000001",
+        "product_id": "0193a1b2-0000-7000-8000-0000000000a1", "title": "Own-label insect killer 600 ml",
+        "approved_version": null, "versions": [{"number": 1, "status": "draft"}],
+        "created_by": "0193a1b2-0000-7000-8000-0000000000d1", "version": 1,
+        "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"},
+    "version": {"spec_id": "0193a1b2-0000-7000-8000-000000000051", "number": 1, "status": "draft", "currency": "GBP",
+        "target_retail_price_minor": 999, "target_margin_bp": 4000, "target_cost_minor": 599,
+        "requirements": [{"code": "WALL-THK", "attribute": "Wall thickness", "target": "0.25", "min": "0.23", "max": "0.27", "unit": "MMT", "critical": true}],
+        "notes": null, "allowed_actions": ["edit", "issue", "withdraw"], "issued_at": null, "approved_at": null,
+        "approved_by": null, "superseded_at": null, "withdrawn_at": null, "created_by": "0193a1b2-0000-7000-8000-0000000000d1",
+        "version": 1, "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"}
+}))]
 pub struct SpecificationCreated {
     pub specification: Specification,
     pub version: SpecVersion,
@@ -301,7 +314,7 @@ pub async fn create_version(
     tag = "Specifications",
     params(("id" = String, Path, description = "Specification id")),
     responses(
-        (status = 200, description = "Every version", body = Vec<SpecVersion>),
+        (status = 200, description = "Every version, oldest first, in one page", body = Page<SpecVersion>),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such specification, or not approved for it", body = Problem, content_type = "application/problem+json"),
     ),
@@ -319,7 +332,10 @@ pub async fn list_versions(
         .db
         .read(move |conn| store::list_versions(conn, &access, &id))
         .await?;
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        next_cursor: None,
+    }))
 }
 
 /// Get a version
@@ -615,7 +631,7 @@ pub async fn approve_supplier(
     tag = "Specifications",
     params(("id" = String, Path, description = "Specification id")),
     responses(
-        (status = 200, description = "Approved suppliers, by name", body = Vec<ApprovedSupplier>),
+        (status = 200, description = "Approved suppliers by name, in one page", body = Page<ApprovedSupplier>),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such specification, or not approved for it", body = Problem, content_type = "application/problem+json"),
     ),
@@ -644,7 +660,10 @@ pub async fn list_suppliers(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        next_cursor: None,
+    }))
 }
 
 /// Revoke a manufacturer's approval

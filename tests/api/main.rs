@@ -9,3 +9,4 @@ mod operations;
 mod orders;
 mod partner_children;
 mod partners;
+mod specs;
