@@ -69,6 +69,16 @@ impl Written {
         })
     }
 
+    /// A created record that has no version of its own (a link between two records).
+    pub fn created_link<T: Serialize>(body: &T, location: String) -> Result<Written, ApiError> {
+        Ok(Written {
+            status: StatusCode::CREATED,
+            body: to_json(body)?,
+            etag: None,
+            location: Some(location),
+        })
+    }
+
     pub fn ok<T: Serialize>(body: &T, version: Option<i64>) -> Result<Written, ApiError> {
         Ok(Written {
             status: StatusCode::OK,

@@ -617,10 +617,7 @@ pub async fn approve_supplier(
         &body.body_hash,
         move |conn| {
             let s = store::approve_supplier(conn, &actor, &id, &partner_id)?;
-            let mut w = Written::ok(&s, None)?;
-            w.status = actix_web::http::StatusCode::CREATED;
-            w.location = Some(format!("/api/v1/specifications/{id}/suppliers"));
-            Ok(w)
+            Written::created_link(&s, format!("/api/v1/specifications/{id}/suppliers"))
         },
     )
     .await
