@@ -119,10 +119,10 @@ impl OrderRow {
         OrderStatus::parse(&self.status).unwrap_or(OrderStatus::Draft)
     }
 
-    /// The partner an order's events belong to. A purchase order is ours alone while it is a
-    /// draft: its supplier sees it from submission on.
+    /// The partner an order's events belong to. A purchase order is ours alone until it is
+    /// submitted: its supplier sees it from then on (a draft we cancel it never sees at all).
     fn event_partner(&self) -> Option<&str> {
-        if self.direction() == Direction::Purchase && self.status() == OrderStatus::Draft {
+        if self.direction() == Direction::Purchase && self.submitted_at.is_none() {
             None
         } else {
             Some(&self.counterparty_id)
@@ -284,7 +284,7 @@ impl OrderDoc {
 }
 
 /// Filters an order query to what `access` may see: a partner sees the orders it is the
-/// counterparty of, except purchase orders we have not submitted yet.
+/// counterparty of, except purchase orders we never submitted (drafts, and drafts we cancelled).
 macro_rules! scoped {
     ($q:expr, $access:expr) => {{
         let mut q = $q;
@@ -294,7 +294,7 @@ macro_rules! scoped {
                 .filter(
                     orders::direction
                         .ne(Direction::Purchase.as_str())
-                        .or(orders::status.ne(OrderStatus::Draft.as_str())),
+                        .or(orders::submitted_at.is_not_null()),
                 );
         }
         q

@@ -847,6 +847,31 @@ async fn another_partner_cannot_see_or_touch_an_order() {
         .expect_problem(404, "not_found", None);
     let list = app.get("/api/v1/orders", s).await.expect(200);
     assert_eq!(list.body["items"].as_array().unwrap().len(), 0);
+
+    // A draft we cancel before sending never reaches the supplier, not even as an event.
+    let draft = app
+        .post("/api/v1/orders", &w.buyer, json!({"direction": "purchase", "counterparty_id": w.supplier, "currency": "EUR", "lines": [{"product_id": w.cans, "quantity": "1", "unit_price_minor": 1}]}))
+        .await
+        .expect(201)
+        .id();
+    app.post(
+        &format!("/api/v1/orders/{draft}/cancel"),
+        &w.buyer,
+        json!({}),
+    )
+    .await
+    .expect(200);
+    app.get(&format!("/api/v1/orders/{draft}"), &w.supplier_user)
+        .await
+        .expect_problem(404, "not_found", None);
+    let feed = app
+        .get(
+            "/api/v1/events?entity_type=order&limit=500",
+            &w.supplier_user,
+        )
+        .await
+        .expect(200);
+    assert!(!feed.text.contains(&draft));
     // Naming the other partner as counterparty does not help either.
     app.post("/api/v1/orders", s, json!({"direction": "sales", "counterparty_id": w.customer, "currency": "EUR", "lines": [{"product_id": w.cans, "quantity": "1", "unit_price_minor": 1}]}))
         .await
