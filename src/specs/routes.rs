@@ -1547,12 +1547,12 @@ pub async fn get_return(
     Ok(with_etag(&r, r.version))
 }
 
-/// How return rates are grouped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RateGrouping {
-    Supplier,
-    Product,
+crate::text_enum! {
+    /// How return rates are grouped.
+    pub enum RateGrouping {
+        Supplier = "supplier",
+        Product = "product",
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -1563,6 +1563,7 @@ pub struct ReturnRateQuery {
     /// Last day of the period.
     pub to: NaiveDate,
     /// `supplier` (default) or `product`.
+    #[param(inline)]
     pub by: Option<RateGrouping>,
 }
 
@@ -1668,10 +1669,7 @@ pub async fn return_rates(
     Ok(HttpResponse::Ok().json(ReturnRates {
         from,
         to,
-        by: match by {
-            RateGrouping::Supplier => "supplier".into(),
-            RateGrouping::Product => "product".into(),
-        },
+        by: by.as_str().into(),
         items,
     }))
 }

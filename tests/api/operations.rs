@@ -144,6 +144,48 @@ fn every_operation_is_documented() {
     assert!(count >= 30, "only {count} operations");
 }
 
+/// Every `$ref` in the document points at a schema it defines (a validator refuses the document
+/// otherwise, and clients cannot be generated from it).
+#[test]
+fn every_schema_reference_resolves() {
+    fn refs(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::String(r)) = m.get("$ref") {
+                    out.push(r.clone());
+                }
+                m.values().for_each(|x| refs(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let doc: serde_json::Value = serde_json::from_str(&prm::openapi::document_json()).unwrap();
+    let mut all = vec![];
+    refs(&doc, &mut all);
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for r in all {
+        let name = r.trim_start_matches("#/components/schemas/");
+        assert!(schemas.contains_key(name), "{r} is not defined");
+    }
+}
+
+/// Enumerations list the strings that travel on the wire (`accepted_with_changes`), never the
+/// Rust names (`AcceptedWithChanges`).
+#[test]
+fn enumerations_use_wire_names() {
+    let doc: serde_json::Value = serde_json::from_str(&prm::openapi::document_json()).unwrap();
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        for v in schema["enum"].as_array().into_iter().flatten() {
+            let v = v.as_str().unwrap_or_default();
+            assert!(
+                !v.chars().next().is_some_and(|c| c.is_ascii_uppercase()) || v.len() <= 3,
+                "{name}: enum value {v} looks like a Rust name"
+            );
+        }
+    }
+}
+
 #[actix_web::test]
 async fn audit_log_records_writes_for_admins_and_analysts() {
     let app = spawn().await;
