@@ -38,6 +38,11 @@ impl From<&Principal> for Actor {
     }
 }
 
+/// A record as the audit log and the change feed keep it.
+pub fn snapshot<T: serde::Serialize>(record: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(record).ok()
+}
+
 /// One change to one record.
 pub struct Change<'a> {
     /// `<entity>.<verb>`, e.g. `partner.created`; also the event type.

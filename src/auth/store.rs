@@ -4,7 +4,7 @@ use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::model::{join_scopes, parse_scopes, IntegrationClient, Role, User};
-use crate::audit::{record_change, Actor, Change};
+use crate::audit::{record_change, snapshot, Actor, Change};
 use crate::db::schema::{integration_clients, refresh_tokens, users};
 use crate::db::DbConnection;
 use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
@@ -43,10 +43,6 @@ impl UserRow {
             updated_at: self.updated_at.and_utc(),
         }
     }
-}
-
-fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
-    serde_json::to_value(v).ok()
 }
 
 pub fn count_users(conn: &mut DbConnection) -> Result<i64, ApiError> {
@@ -152,7 +148,7 @@ pub fn insert_user(conn: &mut DbConnection, actor: &Actor, new: NewUser) -> Resu
             entity_id: &id,
             partner_id: user.partner_id.as_deref(),
             before: None,
-            after: json(&user),
+            after: snapshot(&user),
         },
     )?;
     Ok(user)
@@ -209,8 +205,8 @@ pub fn update_user(
             entity_type: "user",
             entity_id: id,
             partner_id: after.partner_id.as_deref(),
-            before: json(&before),
-            after: json(&after),
+            before: snapshot(&before),
+            after: snapshot(&after),
         },
     )?;
     Ok(after)
@@ -454,7 +450,7 @@ pub fn insert_client(
             entity_id: &id,
             partner_id: client.partner_id.as_deref(),
             before: None,
-            after: json(&client),
+            after: snapshot(&client),
         },
     )?;
     Ok(client)
@@ -509,8 +505,8 @@ pub fn update_client(
             entity_type: "integration_client",
             entity_id: id,
             partner_id: after.partner_id.as_deref(),
-            before: json(&before),
-            after: json(&after),
+            before: snapshot(&before),
+            after: snapshot(&after),
         },
     )?;
     Ok(after)

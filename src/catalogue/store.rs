@@ -1,10 +1,11 @@
 //! Products. The catalogue is shared reading for everyone signed in; writes are staff work.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::*;
-use crate::audit::{record_change, Actor, Change};
+use crate::audit::{record_change, snapshot, Actor, Change};
+use crate::clock::now;
 use crate::db::schema::products;
 use crate::db::{like_pattern, lower, DbConnection};
 use crate::http::{ApiError, IfMatch, PageRequest};
@@ -118,10 +119,6 @@ fn check_unique(
     Ok(())
 }
 
-fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
-    serde_json::to_value(v).ok()
-}
-
 pub fn insert_product(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -129,7 +126,7 @@ pub fn insert_product(
 ) -> Result<Product, ApiError> {
     check_unique(conn, &d, None)?;
     let id = uuid::Uuid::now_v7().to_string();
-    let t = Utc::now().naive_utc();
+    let t = now();
     diesel::insert_into(products::table)
         .values((
             products::id.eq(&id),
@@ -157,7 +154,7 @@ pub fn insert_product(
             entity_id: &id,
             partner_id: None,
             before: None,
-            after: json(&product),
+            after: snapshot(&product),
         },
     )?;
     Ok(product)
@@ -190,7 +187,7 @@ pub fn update_product(
         products::description.eq(&d.description),
         products::status.eq(d.status.as_str()),
         products::version.eq(row.version + 1),
-        products::updated_at.eq(Utc::now().naive_utc()),
+        products::updated_at.eq(now()),
     ))
     .execute(conn)?;
     if updated == 0 {
@@ -207,8 +204,8 @@ pub fn update_product(
             entity_type: "product",
             entity_id: id,
             partner_id: None,
-            before: json(&before),
-            after: json(&after),
+            before: snapshot(&before),
+            after: snapshot(&after),
         },
     )?;
     Ok(after)

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -19,6 +19,7 @@ use crate::auth::model::Principal;
 use crate::auth::policy::{self, Access};
 use crate::catalogue::model::ProductStatus;
 use crate::catalogue::store::{products_by_id, ProductRow};
+use crate::clock::{now, today};
 use crate::db::DbConnection;
 use crate::http::extract::body_id;
 use crate::http::idempotency::{self, IdempotencyKey, Written};
@@ -32,10 +33,6 @@ use crate::AppState;
 
 const MAX_LINES: usize = 1000;
 const MAX_REFERENCE: usize = 64;
-
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
 
 // ---- request bodies -------------------------------------------------------------------------
 
@@ -699,7 +696,7 @@ pub async fn submit_order(
         |conn, _, doc| {
             check_counterparty(conn, &doc.row.counterparty_id)?;
             doc.row.status = OrderStatus::Submitted.as_str().into();
-            doc.row.submitted_at = Some(Utc::now().naive_utc());
+            doc.row.submitted_at = Some(now());
             Ok(())
         },
         order_answer,
@@ -770,7 +767,7 @@ pub async fn respond_to_order(
             doc.row.status = status.as_str().into();
             doc.row.response_code = Some(b.response_code.as_str().into());
             doc.row.response_note = note;
-            doc.row.responded_at = Some(Utc::now().naive_utc());
+            doc.row.responded_at = Some(now());
             Ok(())
         },
         order_answer,
@@ -1044,7 +1041,7 @@ pub async fn cancel_order(
         "order.cancelled",
         move |_, _, doc| {
             doc.row.status = OrderStatus::Cancelled.as_str().into();
-            doc.row.cancelled_at = Some(Utc::now().naive_utc());
+            doc.row.cancelled_at = Some(now());
             doc.row.cancel_reason = reason;
             Ok(())
         },

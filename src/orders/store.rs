@@ -7,22 +7,15 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::model::*;
-use crate::audit::{record_change, Actor, Change};
+use crate::audit::{record_change, snapshot, Actor, Change};
 use crate::auth::policy::Access;
+use crate::clock::now;
 use crate::db::schema::{
     despatch_advices, despatch_lines, document_sequences, goods_receipts, invoice_lines, invoices,
     order_lines, orders, receipt_lines,
 };
 use crate::db::DbConnection;
 use crate::http::{ApiError, IfMatch, PageRequest};
-
-fn now() -> NaiveDateTime {
-    Utc::now().naive_utc()
-}
-
-fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
-    serde_json::to_value(v).ok()
-}
 
 // ---- document numbers -----------------------------------------------------------------------
 
@@ -402,7 +395,7 @@ pub fn insert_order(
             entity_id: &id,
             partner_id: doc.row.event_partner(),
             before: None,
-            after: json(&order),
+            after: snapshot(&order),
         },
     )?;
     Ok(order)
@@ -537,8 +530,8 @@ pub fn transition<T>(
             entity_type: "order",
             entity_id: id,
             partner_id: doc.row.event_partner(),
-            before: json(&before),
-            after: json(&after),
+            before: snapshot(&before),
+            after: snapshot(&after),
         },
     )?;
     Ok((after, out))
@@ -752,7 +745,7 @@ pub fn despatch(
             entity_id: &id,
             partner_id: Some(&doc.row.counterparty_id),
             before: None,
-            after: json(&advice),
+            after: snapshot(&advice),
         },
     )?;
     Ok(advice)
@@ -981,7 +974,7 @@ pub fn receive(
             entity_id: &id,
             partner_id: Some(&doc.row.counterparty_id),
             before: None,
-            after: json(&receipt),
+            after: snapshot(&receipt),
         },
     )?;
     Ok(receipt)
@@ -1221,7 +1214,7 @@ pub fn invoice(
             entity_id: &id,
             partner_id: Some(&doc.row.counterparty_id),
             before: None,
-            after: json(&invoice),
+            after: snapshot(&invoice),
         },
     )?;
     Ok(invoice)

@@ -10,6 +10,7 @@ use super::store::{self, ContactFields, InteractionFields, InteractionFilter, Pa
 use crate::audit::Actor;
 use crate::auth::model::Principal;
 use crate::auth::policy::{self, Access};
+use crate::clock::today;
 use crate::http::extract::{body_id, double_option};
 use crate::http::idempotency::{self, IdempotencyKey, Written};
 use crate::http::{
@@ -17,10 +18,6 @@ use crate::http::{
     ValidQuery,
 };
 use crate::AppState;
-
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
 
 // ---- partners ------------------------------------------------------------------------------
 

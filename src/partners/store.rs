@@ -1,28 +1,17 @@
 //! Partners, contacts and interactions. Every read takes the caller's [`Access`], so a partner
 //! principal's queries are filtered to its own organisation here, not in the handlers.
 
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::model::*;
-use crate::audit::{record_change, Actor, Change};
+use crate::audit::{record_change, snapshot, Actor, Change};
 use crate::auth::policy::{Access, PartnerRoles};
 use crate::auth::store as auth_store;
+use crate::clock::{now, today};
 use crate::db::schema::{contacts, interactions, partners};
 use crate::db::{like_pattern, lower, DbConnection};
 use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
-
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
-fn now() -> NaiveDateTime {
-    Utc::now().naive_utc()
-}
-
-fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
-    serde_json::to_value(v).ok()
-}
 
 // ---- partners ------------------------------------------------------------------------------
 
@@ -174,7 +163,7 @@ pub fn insert_partner(
             entity_id: &id,
             partner_id: Some(&id),
             before: None,
-            after: json(&partner),
+            after: snapshot(&partner),
         },
     )?;
     Ok(partner)
@@ -273,8 +262,8 @@ pub fn update_partner(
             entity_type: "partner",
             entity_id: id,
             partner_id: Some(id),
-            before: json(&before),
-            after: json(&after),
+            before: snapshot(&before),
+            after: snapshot(&after),
         },
     )?;
     Ok(after)
@@ -323,8 +312,8 @@ pub fn set_archived(
             entity_type: "partner",
             entity_id: id,
             partner_id: Some(id),
-            before: json(&before),
-            after: json(&after),
+            before: snapshot(&before),
+            after: snapshot(&after),
         },
     )?;
     Ok(after)
@@ -475,8 +464,8 @@ fn demote_other_primaries(
                 entity_type: "contact",
                 entity_id: &row.id,
                 partner_id: Some(partner_id),
-                before: json(&row.to_contact()),
-                after: json(&after),
+                before: snapshot(&row.to_contact()),
+                after: snapshot(&after),
             },
         )?;
     }
@@ -518,7 +507,7 @@ pub fn insert_contact(
             entity_id: &id,
             partner_id: Some(partner_id),
             before: None,
-            after: json(&contact),
+            after: snapshot(&contact),
         },
     )?;
     Ok(contact)
@@ -568,8 +557,8 @@ pub fn update_contact(
             entity_type: "contact",
             entity_id: id,
             partner_id: Some(partner_id),
-            before: json(&row.to_contact()),
-            after: json(&after),
+            before: snapshot(&row.to_contact()),
+            after: snapshot(&after),
         },
     )?;
     Ok(after)
@@ -593,7 +582,7 @@ pub fn delete_contact(
             entity_type: "contact",
             entity_id: id,
             partner_id: Some(partner_id),
-            before: json(&row.to_contact()),
+            before: snapshot(&row.to_contact()),
             after: None,
         },
     )
@@ -727,7 +716,7 @@ pub fn insert_interaction(
             entity_id: &id,
             partner_id: Some(partner_id),
             before: None,
-            after: json(&interaction),
+            after: snapshot(&interaction),
         },
     )?;
     Ok(interaction)
@@ -780,8 +769,8 @@ pub fn update_interaction(
             entity_type: "interaction",
             entity_id: id,
             partner_id: Some(partner_id),
-            before: json(&before),
-            after: json(&after),
+            before: snapshot(&before),
+            after: snapshot(&after),
         },
     )?;
     Ok(after)

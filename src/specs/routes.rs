@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -13,6 +13,7 @@ use super::store::{self, InspectionDraft, NcDraft, QuoteDraft, ReturnDraft, Vers
 use crate::audit::Actor;
 use crate::auth::model::Principal;
 use crate::auth::policy::{self, Access};
+use crate::clock::today;
 use crate::http::extract::{body_id, double_option};
 use crate::http::idempotency::{self, IdempotencyKey, Written};
 use crate::http::{
@@ -22,10 +23,6 @@ use crate::http::{
 use crate::orders::model::Quantity;
 use crate::partners::model::{check_optional_text, check_text, MAX_NAME, MAX_NOTES};
 use crate::AppState;
-
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
 
 fn version_number(raw: &str) -> Result<i32, ApiError> {
     raw.parse::<i32>().ok().filter(|n| *n >= 1).ok_or_else(|| {

@@ -6,8 +6,9 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::model::*;
-use crate::audit::{record_change, Actor, Change};
+use crate::audit::{record_change, snapshot, Actor, Change};
 use crate::auth::policy::Access;
+use crate::clock::{now, today};
 use crate::db::schema::{
     inspections, non_conformances, partners, quotes, returns, spec_suppliers, spec_versions,
     specifications,
@@ -17,14 +18,6 @@ use crate::http::pagination::encode_cursor;
 use crate::http::{ApiError, IfMatch, PageRequest};
 use crate::orders::model::Quantity;
 use crate::orders::store::next_number;
-
-fn now() -> NaiveDateTime {
-    Utc::now().naive_utc()
-}
-
-fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
-    serde_json::to_value(v).ok()
-}
 
 fn utc(t: Option<NaiveDateTime>) -> Option<chrono::DateTime<Utc>> {
     t.map(|t| t.and_utc())
@@ -212,7 +205,7 @@ pub fn insert_spec(
             entity_id: &id,
             partner_id: None,
             before: None,
-            after: json(&spec),
+            after: snapshot(&spec),
         },
     )?;
     Ok((spec, version))
@@ -259,7 +252,7 @@ fn insert_version(
             entity_id: spec_id,
             partner_id: None,
             before: None,
-            after: json(&v),
+            after: snapshot(&v),
         },
     )?;
     Ok(v)
@@ -417,8 +410,8 @@ pub fn change_version(
             entity_type: "specification",
             entity_id: spec_id,
             partner_id: None,
-            before: json(&before),
-            after: json(&after),
+            before: snapshot(&before),
+            after: snapshot(&after),
         },
     )?;
     Ok(after)
@@ -451,8 +444,8 @@ fn supersede_approved(
                 entity_type: "specification",
                 entity_id: spec_id,
                 partner_id: None,
-                before: json(&old.to_version()),
-                after: json(&new.to_version()),
+                before: snapshot(&old.to_version()),
+                after: snapshot(&new.to_version()),
             },
         )?;
     }
@@ -593,7 +586,7 @@ pub fn approve_supplier(
             entity_id: spec_id,
             partner_id: Some(partner_id),
             before: None,
-            after: json(&supplier),
+            after: snapshot(&supplier),
         },
     )?;
     Ok(supplier)
@@ -620,7 +613,7 @@ pub fn revoke_supplier(
             entity_type: "specification",
             entity_id: spec_id,
             partner_id: Some(partner_id),
-            before: json(&before),
+            before: snapshot(&before),
             after: None,
         },
     )
@@ -642,7 +635,7 @@ pub fn list_suppliers(
             spec_suppliers::created_at,
         ))
         .load::<(String, String, Option<NaiveDate>, String, NaiveDateTime)>(conn)?;
-    let today = Utc::now().date_naive();
+    let today = today();
     Ok(rows
         .into_iter()
         .map(
@@ -796,7 +789,7 @@ pub fn insert_quote(
             entity_id: &id,
             partner_id: Some(&d.supplier_id),
             before: None,
-            after: json(&quote),
+            after: snapshot(&quote),
         },
     )?;
     Ok(quote)
@@ -999,7 +992,7 @@ pub fn insert_inspection(
             entity_id: &id,
             partner_id: Some(&d.supplier_id),
             before: None,
-            after: json(&inspection),
+            after: snapshot(&inspection),
         },
     )?;
     Ok(inspection)
@@ -1132,10 +1125,6 @@ pub struct NcDraft {
     pub due_date: NaiveDate,
 }
 
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
 pub fn insert_nc(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -1170,7 +1159,7 @@ pub fn insert_nc(
             entity_id: &id,
             partner_id: Some(&d.supplier_id),
             before: None,
-            after: json(&nc),
+            after: snapshot(&nc),
         },
     )?;
     Ok(nc)
@@ -1272,8 +1261,8 @@ pub fn nc_transition(
             entity_type: "non_conformance",
             entity_id: id,
             partner_id: Some(&row.supplier_id),
-            before: json(&row.to_nc(today())),
-            after: json(&after),
+            before: snapshot(&row.to_nc(today())),
+            after: snapshot(&after),
         },
     )?;
     Ok(after)
@@ -1482,7 +1471,7 @@ pub fn insert_return(
             entity_id: &id,
             partner_id: supplier_id.as_deref(),
             before: None,
-            after: json(&r),
+            after: snapshot(&r),
         },
     )?;
     Ok(r)
