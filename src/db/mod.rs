@@ -219,3 +219,24 @@ macro_rules! insert_all {
         }
     }};
 }
+
+/// Hands each document of a page its lines (order lines, versions, …), loaded for the whole
+/// page in one query: one pass over each list instead of a filter per document.
+pub fn with_lines<D, L, T>(
+    docs: Vec<D>,
+    lines: Vec<L>,
+    doc_id: impl Fn(&D) -> &str,
+    line_of: impl Fn(&L) -> &str,
+    build: impl Fn(D, Vec<L>) -> T,
+) -> Vec<T> {
+    let mut by_doc: std::collections::HashMap<String, Vec<L>> = std::collections::HashMap::new();
+    for l in lines {
+        by_doc.entry(line_of(&l).to_string()).or_default().push(l);
+    }
+    docs.into_iter()
+        .map(|d| {
+            let mine = by_doc.remove(doc_id(&d)).unwrap_or_default();
+            build(d, mine)
+        })
+        .collect()
+}

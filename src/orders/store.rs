@@ -14,7 +14,7 @@ use crate::db::schema::{
     despatch_advices, despatch_lines, document_sequences, goods_receipts, invoice_lines, invoices,
     order_lines, orders, receipt_lines,
 };
-use crate::db::DbConnection;
+use crate::db::{with_lines, DbConnection};
 use crate::http::{ApiError, IfMatch, PageRequest};
 
 // ---- document numbers -----------------------------------------------------------------------
@@ -51,26 +51,6 @@ pub fn next_number(conn: &mut DbConnection, prefix: &str) -> Result<String, ApiE
         }
     };
     Ok(format!("{prefix}-{year}-{next:06}"))
-}
-
-/// Hands each document its lines, loaded for a whole page at once: one pass over each list.
-fn with_lines<D, L, T>(
-    docs: Vec<D>,
-    lines: Vec<L>,
-    doc_id: impl Fn(&D) -> &str,
-    line_of: impl Fn(&L) -> &str,
-    build: impl Fn(D, Vec<L>) -> T,
-) -> Vec<T> {
-    let mut by_doc: std::collections::HashMap<String, Vec<L>> = std::collections::HashMap::new();
-    for l in lines {
-        by_doc.entry(line_of(&l).to_string()).or_default().push(l);
-    }
-    docs.into_iter()
-        .map(|d| {
-            let mine = by_doc.remove(doc_id(&d)).unwrap_or_default();
-            build(d, mine)
-        })
-        .collect()
 }
 
 // ---- rows -----------------------------------------------------------------------------------

@@ -838,11 +838,17 @@ pub async fn list_quotes(
     let id = path_id(&id, "id")?;
     let page = page.0.validate()?;
     let version = query.0.version_number;
-    let (items, next_cursor) = state
+    let limit = page.limit;
+    let rows = state
         .db
         .read(move |conn| store::list_quotes(conn, &access, &id, version, &page))
         .await?;
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        limit,
+        |r| r.id.as_str(),
+        |r| r.to_quote(),
+    )))
 }
 
 // ---- inspections ----------------------------------------------------------------------------

@@ -13,8 +13,7 @@ use crate::db::schema::{
     inspections, non_conformances, partners, quotes, returns, spec_suppliers, spec_versions,
     specifications,
 };
-use crate::db::DbConnection;
-use crate::http::pagination::encode_cursor;
+use crate::db::{with_lines, DbConnection};
 use crate::http::{ApiError, IfMatch, PageRequest};
 use crate::orders::model::Quantity;
 use crate::orders::store::next_number;
@@ -508,17 +507,13 @@ pub fn list_specs(
         .filter(spec_versions::spec_id.eq_any(&ids))
         .order((spec_versions::spec_id.asc(), spec_versions::number.asc()))
         .load::<VersionRow>(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let mine: Vec<VersionRow> = versions
-                .iter()
-                .filter(|v| v.spec_id == r.id)
-                .cloned()
-                .collect();
-            to_spec(r, &mine, access)
-        })
-        .collect())
+    Ok(with_lines(
+        rows,
+        versions,
+        |r| &r.id,
+        |v| &v.spec_id,
+        |r, mine| to_spec(r, &mine, access),
+    ))
 }
 
 // ---- approved suppliers ---------------------------------------------------------------------
@@ -795,15 +790,16 @@ pub fn insert_quote(
     Ok(quote)
 }
 
-/// Quotes side by side, cheapest first. The cursor is the last quote's id; its cost is looked
-/// up so the next page starts right after it in (cost, id) order.
+/// Quotes side by side, cheapest first, `limit + 1` of them for `Page::from_rows`. The cursor
+/// is the last quote's id; its cost is looked up so the next page starts right after it in
+/// (cost, id) order.
 pub fn list_quotes(
     conn: &mut DbConnection,
     access: &Access,
     spec_id: &str,
     version_number: Option<i32>,
     page: &PageRequest,
-) -> Result<(Vec<Quote>, Option<String>), ApiError> {
+) -> Result<Vec<QuoteRow>, ApiError> {
     get_spec_row(conn, access, spec_id)?;
     let mut q = quotes::table
         .filter(quotes::spec_id.eq(spec_id))
@@ -834,15 +830,7 @@ pub fn list_quotes(
                 .and(quotes::id.gt(after.clone()))),
         );
     }
-    let mut rows = q.load::<QuoteRow>(conn)?;
-    let more = rows.len() as i64 > page.limit;
-    rows.truncate(page.limit as usize);
-    let next = if more {
-        rows.last().map(|r| encode_cursor(&r.id))
-    } else {
-        None
-    };
-    Ok((rows.iter().map(QuoteRow::to_quote).collect(), next))
+    Ok(q.load::<QuoteRow>(conn)?)
 }
 
 // ---- inspections ----------------------------------------------------------------------------
