@@ -27,8 +27,9 @@ use crate::http::{
     path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
     ValidQuery,
 };
-use crate::partners::model::PartnerStatus;
-use crate::partners::model::{check_optional_text, MAX_NAME, MAX_NOTES};
+use crate::partners::model::{
+    check_currency, check_gln, check_optional_text, PartnerStatus, MAX_NAME, MAX_NOTES,
+};
 use crate::AppState;
 
 const MAX_LINES: usize = 1000;
@@ -205,16 +206,6 @@ pub struct NewInvoiceRequest {
 
 fn check_reference(field: &str, v: Option<String>, e: &mut Vec<FieldError>) -> Option<String> {
     check_optional_text(field, v, MAX_REFERENCE, e)
-}
-
-fn check_currency(field: &str, v: &str, e: &mut Vec<FieldError>) -> String {
-    match crate::standards::currency_exponent(v) {
-        Ok((code, _)) => code,
-        Err(m) => {
-            e.push(FieldError::new(field, m));
-            v.to_string()
-        }
-    }
 }
 
 fn check_line_count(n: usize, e: &mut Vec<FieldError>) {
@@ -440,13 +431,10 @@ pub async fn create_order(
         }));
     }
     let mut e = vec![];
-    let currency = check_currency("currency", &b.currency, &mut e);
+    let currency = check_currency("currency", b.currency, &mut e);
     let buyer_reference = check_reference("buyer_reference", b.buyer_reference, &mut e);
     let note = check_optional_text("note", b.note, MAX_NOTES, &mut e);
-    let delivery_gln = b.delivery_gln.map(|g| g.trim().to_string());
-    if let Some(Err(m)) = delivery_gln.as_deref().map(crate::standards::validate_gln) {
-        e.push(FieldError::new("delivery_gln", m));
-    }
+    let delivery_gln = check_gln("delivery_gln", b.delivery_gln, &mut e);
     check_line_count(b.lines.len(), &mut e);
     let numbers: Vec<i32> = b
         .lines
@@ -1374,7 +1362,7 @@ pub async fn create_invoice(
     let b = body.value;
     let mut e = vec![];
     let order_id = body_id("order_id", b.order_id, &mut e);
-    let currency = check_currency("currency", &b.currency, &mut e);
+    let currency = check_currency("currency", b.currency, &mut e);
     let invoice_number = check_reference("invoice_number", b.invoice_number, &mut e);
     let note = check_optional_text("note", b.note, MAX_NOTES, &mut e);
     let issue_date = b.issue_date.unwrap_or_else(today);

@@ -186,11 +186,15 @@ pub fn check_roles(roles: &[PartnerRole], errors: &mut Vec<FieldError>) {
     }
 }
 
-pub fn check_gln(value: Option<String>, errors: &mut Vec<FieldError>) -> Option<String> {
+pub fn check_gln(
+    field: &str,
+    value: Option<String>,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
     value.map(|g| {
         let g = g.trim().to_string();
         if let Err(e) = standards::validate_gln(&g) {
-            errors.push(FieldError::new("gln", e));
+            errors.push(FieldError::new(field, e));
         }
         g
     })
@@ -204,6 +208,17 @@ pub fn check_country(value: Option<String>, errors: &mut Vec<FieldError>) -> Opt
             c
         }
     })
+}
+
+/// An ISO 4217 currency code, answered upper-case.
+pub fn check_currency(field: &str, value: String, errors: &mut Vec<FieldError>) -> String {
+    match standards::currency_exponent(&value) {
+        Ok((code, _)) => code,
+        Err(e) => {
+            errors.push(FieldError::new(field, e));
+            value
+        }
+    }
 }
 
 pub fn check_erp_references(
@@ -404,7 +419,7 @@ pub fn validate_draft(d: PartnerDraft, today: NaiveDate) -> Result<PartnerDraft,
     let name = check_text("name", &d.name, MAX_NAME, &mut e);
     let legal_name = check_optional_text("legal_name", d.legal_name, MAX_NAME, &mut e);
     check_roles(&roles_of(d.roles), &mut e);
-    let gln = check_gln(d.gln, &mut e);
+    let gln = check_gln("gln", d.gln, &mut e);
     let tax_id = check_optional_text("tax_id", d.tax_id, 50, &mut e);
     let country = check_country(d.country, &mut e);
     let erp_references = check_erp_references(&d.erp_references, &mut e);
@@ -471,7 +486,7 @@ mod tests {
     fn input_checks_name_fields() {
         let mut e = vec![];
         check_roles(&[], &mut e);
-        check_gln(Some("4012345000008".into()), &mut e);
+        check_gln("gln", Some("4012345000008".into()), &mut e);
         check_country(Some("ZZ".into()), &mut e);
         check_text("name", "  ", MAX_NAME, &mut e);
         check_erp_references(

@@ -21,7 +21,9 @@ use crate::http::{
     ValidQuery,
 };
 use crate::orders::model::Quantity;
-use crate::partners::model::{check_optional_text, check_text, MAX_NAME, MAX_NOTES};
+use crate::partners::model::{
+    check_currency, check_optional_text, check_text, MAX_NAME, MAX_NOTES,
+};
 use crate::AppState;
 
 fn version_number(raw: &str) -> Result<i32, ApiError> {
@@ -55,13 +57,7 @@ pub struct VersionRequest {
 
 fn validate_version(v: VersionRequest) -> Result<VersionDraft, ApiError> {
     let mut e = vec![];
-    let currency = match crate::standards::currency_exponent(&v.currency) {
-        Ok((c, _)) => c,
-        Err(m) => {
-            e.push(FieldError::new("currency", m));
-            v.currency
-        }
-    };
+    let currency = check_currency("currency", v.currency, &mut e);
     check_pricing(v.target_retail_price_minor, v.target_margin_bp, &mut e);
     check_requirements(&v.requirements, &mut e);
     let notes = check_optional_text("notes", v.notes, MAX_NOTES, &mut e);
@@ -771,13 +767,7 @@ pub async fn create_quote(
     if b.valid_until.is_some_and(|d| d < today()) {
         e.push(FieldError::new("valid_until", "must not be in the past"));
     }
-    let currency = match crate::standards::currency_exponent(&b.currency) {
-        Ok((c, _)) => c,
-        Err(m) => {
-            e.push(FieldError::new("currency", m));
-            b.currency
-        }
-    };
+    let currency = check_currency("currency", b.currency, &mut e);
     let note = check_optional_text("note", b.note, MAX_NOTES, &mut e);
     ApiError::check(e)?;
     let draft = QuoteDraft {
