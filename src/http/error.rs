@@ -140,6 +140,21 @@ impl ApiError {
         }
     }
 
+    /// 409: `attempted` is not possible while the `entity` is `current`; `allowed` is what is.
+    pub fn illegal_transition<'a>(
+        entity: &'static str,
+        current: &str,
+        attempted: &str,
+        allowed: impl IntoIterator<Item = &'a str>,
+    ) -> ApiError {
+        ApiError::IllegalTransition {
+            entity,
+            current: current.to_string(),
+            attempted: attempted.to_string(),
+            allowed: allowed.into_iter().map(str::to_string).collect(),
+        }
+    }
+
     pub fn forbidden() -> ApiError {
         ApiError::Forbidden("your role may not do this".into())
     }

@@ -524,12 +524,9 @@ fn refusal(row: &OrderRow, action: OrderAction, r: Refusal) -> ApiError {
             needed.as_str(),
             action.as_str()
         )),
-        Refusal::NotNow { allowed } => ApiError::IllegalTransition {
-            entity: "order",
-            current: row.status.clone(),
-            attempted: action.as_str().into(),
-            allowed: allowed.into_iter().map(str::to_string).collect(),
-        },
+        Refusal::NotNow { allowed } => {
+            ApiError::illegal_transition("order", &row.status, action.as_str(), allowed)
+        }
     }
 }
 

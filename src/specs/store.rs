@@ -340,12 +340,12 @@ pub fn change_version(
     let row = get_version_row(conn, &Access::All, spec_id, number)?;
     if_match.check(row.version)?;
     let next = next_version_status(row.status(), action).map_err(|allowed| {
-        ApiError::IllegalTransition {
-            entity: "specification version",
-            current: row.status.clone(),
-            attempted: action.as_str().into(),
-            allowed: allowed.into_iter().map(str::to_string).collect(),
-        }
+        ApiError::illegal_transition(
+            "specification version",
+            &row.status,
+            action.as_str(),
+            allowed,
+        )
     })?;
     let before = row.to_version();
     let t = now();
@@ -1186,13 +1186,9 @@ pub fn nc_transition(
 ) -> Result<NonConformance, ApiError> {
     let row = get_nc_row(conn, access, id)?;
     if_match.check(row.version)?;
-    let next =
-        next_nc_status(row.status(), action).map_err(|allowed| ApiError::IllegalTransition {
-            entity: "non-conformance",
-            current: row.status.clone(),
-            attempted: action.as_str().into(),
-            allowed: allowed.into_iter().map(str::to_string).collect(),
-        })?;
+    let next = next_nc_status(row.status(), action).map_err(|allowed| {
+        ApiError::illegal_transition("non-conformance", &row.status, action.as_str(), allowed)
+    })?;
     let t = now();
     let mut corrective_action = row.corrective_action.clone();
     let mut rejection_reason = row.rejection_reason.clone();
