@@ -122,16 +122,7 @@ pub fn list(
     f: AuditFilter,
     page: &PageRequest,
 ) -> Result<Vec<AuditRow>, ApiError> {
-    let mut q = audit_log::table
-        .order(audit_log::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
-    if let Some(after) = &page.after_id {
-        q = q.filter(audit_log::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(audit_log::at.ge(t));
-    }
+    let mut q = crate::paged!(audit_log, page, at);
     if let Some(v) = f.entity_type {
         q = q.filter(audit_log::entity_type.eq(v));
     }

@@ -223,16 +223,7 @@ pub fn list_users(
     f: UserFilter,
     page: &PageRequest,
 ) -> Result<Vec<UserRow>, ApiError> {
-    let mut q = users::table
-        .order(users::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
-    if let Some(after) = &page.after_id {
-        q = q.filter(users::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(users::updated_at.ge(t));
-    }
+    let mut q = crate::paged!(users, page);
     if let Some(r) = f.role {
         q = q.filter(users::role.eq(r.as_str()));
     }
@@ -516,16 +507,7 @@ pub fn list_clients(
     conn: &mut DbConnection,
     page: &PageRequest,
 ) -> Result<Vec<ClientRow>, ApiError> {
-    let mut q = integration_clients::table
-        .order(integration_clients::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
-    if let Some(after) = &page.after_id {
-        q = q.filter(integration_clients::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(integration_clients::updated_at.ge(t));
-    }
+    let q = crate::paged!(integration_clients, page);
     Ok(q.load::<ClientRow>(conn)?)
 }
 

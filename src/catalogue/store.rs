@@ -225,16 +225,7 @@ pub fn list_products(
     f: ProductFilter,
     page: &PageRequest,
 ) -> Result<Vec<ProductRow>, ApiError> {
-    let mut q = products::table
-        .order(products::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
-    if let Some(after) = &page.after_id {
-        q = q.filter(products::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(products::updated_at.ge(t));
-    }
+    let mut q = crate::paged!(products, page);
     if let Some(c) = f.category {
         q = q.filter(products::category.eq(c.to_lowercase()));
     }

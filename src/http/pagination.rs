@@ -66,6 +66,30 @@ fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
     Ok(id.to_string())
 }
 
+/// The query for one page of a table's rows: ordered by id, `limit + 1` rows (the extra one
+/// tells `Page::from_rows` that more exist), after the cursor, changed at or after
+/// `updated_since` (by `updated_at`, or the column named). Callers add their own filters.
+#[macro_export]
+macro_rules! paged {
+    ($t:ident, $page:expr) => {
+        $crate::paged!($t, $page, updated_at)
+    };
+    ($t:ident, $page:expr, $changed:ident) => {{
+        let page: &$crate::http::PageRequest = $page;
+        let mut q = $t::table
+            .order($t::id.asc())
+            .limit(page.limit + 1)
+            .into_boxed();
+        if let Some(after) = &page.after_id {
+            q = q.filter($t::id.gt(after.clone()));
+        }
+        if let Some(t) = page.updated_since {
+            q = q.filter($t::$changed.ge(t));
+        }
+        q
+    }};
+}
+
 /// One page of a list.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Page<T> {

@@ -396,19 +396,7 @@ pub fn list_orders(
     f: OrderFilter,
     page: &PageRequest,
 ) -> Result<Vec<OrderDoc>, ApiError> {
-    let mut q = scoped!(
-        orders::table
-            .order(orders::id.asc())
-            .limit(page.limit + 1)
-            .into_boxed(),
-        access
-    );
-    if let Some(after) = &page.after_id {
-        q = q.filter(orders::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(orders::updated_at.ge(t));
-    }
+    let mut q = scoped!(crate::paged!(orders, page), access);
     if let Some(d) = f.direction {
         q = q.filter(orders::direction.eq(d.as_str()));
     }
@@ -751,17 +739,7 @@ pub fn list_despatches(
     order_id: &str,
     page: &PageRequest,
 ) -> Result<Vec<DespatchAdvice>, ApiError> {
-    let mut q = despatch_advices::table
-        .filter(despatch_advices::order_id.eq(order_id))
-        .order(despatch_advices::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
-    if let Some(after) = &page.after_id {
-        q = q.filter(despatch_advices::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(despatch_advices::updated_at.ge(t));
-    }
+    let q = crate::paged!(despatch_advices, page).filter(despatch_advices::order_id.eq(order_id));
     let rows = q.load::<DespatchRow>(conn)?;
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let lines = despatch_lines::table
@@ -980,17 +958,7 @@ pub fn list_receipts(
     order_id: &str,
     page: &PageRequest,
 ) -> Result<Vec<GoodsReceipt>, ApiError> {
-    let mut q = goods_receipts::table
-        .filter(goods_receipts::order_id.eq(order_id))
-        .order(goods_receipts::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
-    if let Some(after) = &page.after_id {
-        q = q.filter(goods_receipts::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(goods_receipts::updated_at.ge(t));
-    }
+    let q = crate::paged!(goods_receipts, page).filter(goods_receipts::order_id.eq(order_id));
     let rows = q.load::<ReceiptRow>(conn)?;
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let lines = receipt_lines::table
@@ -1230,18 +1198,9 @@ pub fn list_invoices(
     f: InvoiceFilter,
     page: &PageRequest,
 ) -> Result<Vec<Invoice>, ApiError> {
-    let mut q = invoices::table
-        .order(invoices::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
+    let mut q = crate::paged!(invoices, page);
     if let Some(own) = access.partner_id() {
         q = q.filter(invoices::counterparty_id.eq(own.to_string()));
-    }
-    if let Some(after) = &page.after_id {
-        q = q.filter(invoices::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(invoices::updated_at.ge(t));
     }
     if let Some(o) = f.order_id {
         q = q.filter(invoices::order_id.eq(o));

@@ -335,18 +335,9 @@ pub fn list_partners(
     f: PartnerFilter,
     page: &PageRequest,
 ) -> Result<Vec<PartnerRow>, ApiError> {
-    let mut q = partners::table
-        .order(partners::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
+    let mut q = crate::paged!(partners, page);
     if let Some(own) = access.partner_id() {
         q = q.filter(partners::id.eq(own.to_string()));
-    }
-    if let Some(after) = &page.after_id {
-        q = q.filter(partners::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(partners::updated_at.ge(t));
     }
     if !f.include_archived {
         q = q.filter(partners::archived_at.is_null());
@@ -593,17 +584,7 @@ pub fn list_contacts(
     partner_id: &str,
     page: &PageRequest,
 ) -> Result<Vec<ContactRow>, ApiError> {
-    let mut q = contacts::table
-        .filter(contacts::partner_id.eq(partner_id.to_string()))
-        .order(contacts::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
-    if let Some(after) = &page.after_id {
-        q = q.filter(contacts::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(contacts::updated_at.ge(t));
-    }
+    let q = crate::paged!(contacts, page).filter(contacts::partner_id.eq(partner_id.to_string()));
     Ok(q.load::<ContactRow>(conn)?)
 }
 
@@ -789,17 +770,8 @@ pub fn list_interactions(
     f: InteractionFilter,
     page: &PageRequest,
 ) -> Result<Vec<InteractionRow>, ApiError> {
-    let mut q = interactions::table
-        .filter(interactions::partner_id.eq(partner_id.to_string()))
-        .order(interactions::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
-    if let Some(after) = &page.after_id {
-        q = q.filter(interactions::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(interactions::updated_at.ge(t));
-    }
+    let mut q = crate::paged!(interactions, page)
+        .filter(interactions::partner_id.eq(partner_id.to_string()));
     if let Some(k) = f.kind {
         q = q.filter(interactions::kind.eq(k.as_str()));
     }

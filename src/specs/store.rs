@@ -479,10 +479,7 @@ pub fn list_specs(
     f: SpecFilter,
     page: &PageRequest,
 ) -> Result<Vec<Specification>, ApiError> {
-    let mut q = specifications::table
-        .order(specifications::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
+    let mut q = crate::paged!(specifications, page);
     if let Some(own) = access.partner_id() {
         q = q.filter(
             specifications::id.eq_any(
@@ -491,12 +488,6 @@ pub fn list_specs(
                     .select(spec_suppliers::spec_id),
             ),
         );
-    }
-    if let Some(after) = &page.after_id {
-        q = q.filter(specifications::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(specifications::updated_at.ge(t));
     }
     if let Some(p) = f.product_id {
         q = q.filter(specifications::product_id.eq(p));
@@ -1019,19 +1010,9 @@ pub fn list_inspections(
     page: &PageRequest,
 ) -> Result<Vec<Inspection>, ApiError> {
     get_spec_row(conn, access, spec_id)?;
-    let mut q = inspections::table
-        .filter(inspections::spec_id.eq(spec_id))
-        .order(inspections::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
+    let mut q = crate::paged!(inspections, page).filter(inspections::spec_id.eq(spec_id));
     if let Some(own) = access.partner_id() {
         q = q.filter(inspections::supplier_id.eq(own.to_string()));
-    }
-    if let Some(after) = &page.after_id {
-        q = q.filter(inspections::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(inspections::updated_at.ge(t));
     }
     if let Some(s) = f.supplier_id {
         q = q.filter(inspections::supplier_id.eq(s));
@@ -1265,18 +1246,9 @@ pub fn list_ncs(
     f: NcFilter,
     page: &PageRequest,
 ) -> Result<Vec<NonConformance>, ApiError> {
-    let mut q = non_conformances::table
-        .order(non_conformances::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
+    let mut q = crate::paged!(non_conformances, page);
     if let Some(own) = access.partner_id() {
         q = q.filter(non_conformances::supplier_id.eq(own.to_string()));
-    }
-    if let Some(after) = &page.after_id {
-        q = q.filter(non_conformances::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(non_conformances::updated_at.ge(t));
     }
     if let Some(s) = f.status {
         q = q.filter(non_conformances::status.eq(s.as_str()));
@@ -1490,18 +1462,9 @@ pub fn list_returns(
     f: ReturnFilter,
     page: &PageRequest,
 ) -> Result<Vec<ProductReturn>, ApiError> {
-    let mut q = returns::table
-        .order(returns::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
+    let mut q = crate::paged!(returns, page);
     if let Some(own) = access.partner_id() {
         q = q.filter(returns::supplier_id.eq(own.to_string()));
-    }
-    if let Some(after) = &page.after_id {
-        q = q.filter(returns::id.gt(after.clone()));
-    }
-    if let Some(t) = page.updated_since {
-        q = q.filter(returns::updated_at.ge(t));
     }
     if let Some(p) = f.product_id {
         q = q.filter(returns::product_id.eq(p));
