@@ -129,27 +129,39 @@ fn to_spec(row: SpecRow, versions: &[VersionRow], access: &Access) -> Specificat
     }
 }
 
+/// Filters a specification query to what `access` may see: staff every specification, a
+/// supplier those it is approved for.
+macro_rules! visible_specs {
+    ($q:expr, $access:expr) => {{
+        let mut q = $q;
+        if let Some(own) = $access.partner_id() {
+            q = q.filter(
+                specifications::id.eq_any(
+                    spec_suppliers::table
+                        .filter(spec_suppliers::partner_id.eq(own.to_string()))
+                        .select(spec_suppliers::spec_id),
+                ),
+            );
+        }
+        q
+    }};
+}
+
 /// The specification if the caller may see it: staff always, a supplier when approved for it.
 pub fn get_spec_row(
     conn: &mut DbConnection,
     access: &Access,
     id: &str,
 ) -> Result<SpecRow, ApiError> {
-    let mut q = specifications::table
-        .filter(specifications::id.eq(id))
-        .into_boxed();
-    if let Some(own) = access.partner_id() {
-        q = q.filter(
-            specifications::id.eq_any(
-                spec_suppliers::table
-                    .filter(spec_suppliers::partner_id.eq(own.to_string()))
-                    .select(spec_suppliers::spec_id),
-            ),
-        );
-    }
-    q.first::<SpecRow>(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound("specification"))
+    visible_specs!(
+        specifications::table
+            .filter(specifications::id.eq(id))
+            .into_boxed(),
+        access
+    )
+    .first::<SpecRow>(conn)
+    .optional()?
+    .ok_or(ApiError::NotFound("specification"))
 }
 
 fn load_versions(conn: &mut DbConnection, spec_id: &str) -> Result<Vec<VersionRow>, ApiError> {
@@ -479,16 +491,7 @@ pub fn list_specs(
     f: SpecFilter,
     page: &PageRequest,
 ) -> Result<Vec<Specification>, ApiError> {
-    let mut q = crate::paged!(specifications, page);
-    if let Some(own) = access.partner_id() {
-        q = q.filter(
-            specifications::id.eq_any(
-                spec_suppliers::table
-                    .filter(spec_suppliers::partner_id.eq(own.to_string()))
-                    .select(spec_suppliers::spec_id),
-            ),
-        );
-    }
+    let mut q = visible_specs!(crate::paged!(specifications, page), access);
     if let Some(p) = f.product_id {
         q = q.filter(specifications::product_id.eq(p));
     }
