@@ -15,6 +15,10 @@ pub struct Config {
     pub access_ttl_seconds: i64,
     pub refresh_ttl_seconds: i64,
     pub max_body_bytes: usize,
+    /// The largest batch body (sell-out reports).
+    pub max_batch_bytes: usize,
+    /// Share of customer below this (basis points) marks a growth target.
+    pub growth_threshold_bp: i64,
     pub db_pool_size: u32,
     pub workers: Option<usize>,
 }
@@ -51,6 +55,8 @@ impl Config {
             access_ttl_seconds: env_num("PRM_ACCESS_TOKEN_TTL_SECONDS", 900)?,
             refresh_ttl_seconds: env_num("PRM_REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600)?,
             max_body_bytes: env_num("PRM_MAX_BODY_BYTES", 1024 * 1024)?,
+            max_batch_bytes: env_num("PRM_MAX_BATCH_BYTES", 32 * 1024 * 1024)?,
+            growth_threshold_bp: env_num("PRM_GROWTH_THRESHOLD_BP", 3000)?,
             db_pool_size: env_num("PRM_DB_POOL_SIZE", 8)?,
             workers: env("PRM_WORKERS")
                 .map(|w| w.parse())

@@ -4,9 +4,11 @@
 
 #![recursion_limit = "256"]
 
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod catalogue;
+pub mod channel;
 pub mod clock;
 pub mod codes;
 pub mod config;
@@ -18,6 +20,7 @@ pub mod openapi;
 pub mod ops;
 pub mod orders;
 pub mod partners;
+pub mod period;
 pub mod specs;
 pub mod standards;
 
@@ -33,7 +36,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::tokens::JwtKeys;
 use crate::config::Config;
 use crate::db::Db;
-use crate::http::extract::{json_config, path_config, query_config, BodyLimit};
+use crate::http::extract::{json_config, path_config, query_config, BatchBodyLimit, BodyLimit};
 use crate::http::observe::{observe, Metrics};
 use crate::http::ApiError;
 
@@ -42,6 +45,9 @@ pub struct AppState {
     pub db: Db,
     pub jwt: Arc<JwtKeys>,
     pub refresh_ttl: chrono::Duration,
+    /// Share of customer below this (basis points) marks a growth target, unless a request
+    /// names its own threshold.
+    pub growth_threshold_bp: i64,
 }
 
 /// The process-wide parts of the service: built once, handed to every worker's `App`.
@@ -50,6 +56,7 @@ pub struct Service {
     pub state: web::Data<AppState>,
     pub metrics: web::Data<Metrics>,
     pub body_limit: web::Data<BodyLimit>,
+    pub batch_limit: web::Data<BatchBodyLimit>,
 }
 
 impl Service {
@@ -59,9 +66,11 @@ impl Service {
                 db,
                 jwt: Arc::new(JwtKeys::new(&config.jwt_secret, config.access_ttl_seconds)),
                 refresh_ttl: chrono::Duration::seconds(config.refresh_ttl_seconds),
+                growth_threshold_bp: config.growth_threshold_bp,
             }),
             metrics: web::Data::new(Metrics::new()),
             body_limit: web::Data::new(BodyLimit(config.max_body_bytes)),
+            batch_limit: web::Data::new(BatchBodyLimit(config.max_batch_bytes)),
         }
     }
 }
@@ -136,6 +145,7 @@ pub fn build_app(
         .app_data(known)
         .app_data(service.metrics)
         .app_data(service.body_limit)
+        .app_data(service.batch_limit)
         .app_data(json_config())
         .app_data(query_config())
         .app_data(path_config())

@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{audit, auth, catalogue, events, ops, orders, partners, specs};
+use crate::{analytics, audit, auth, catalogue, channel, events, ops, orders, partners, specs};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -40,6 +40,8 @@ creates or changes a record accepts `Idempotency-Key` (same key and body replays
         (name = "Invoices", description = "Invoices (EDIFACT INVOIC / X12 810) three-way matched against order and receipts"),
         (name = "Specifications", description = "Specification buying: versioned specifications with measurable requirements, target cost from target retail price and margin, approved manufacturers, quotes against target cost"),
         (name = "Quality", description = "QA inspections with computed verdicts, non-conformances with corrective action, customer returns traced to spec version and supplier, return rates"),
+        (name = "Channel", description = "Channel data (EDIFACT SLSRPT/INVRPT, X12 852): sell-out and stock reports from distributors and key accounts; wallet estimates of a customer's total category purchases"),
+        (name = "Analytics", description = "Share of customer, supplier share and concentration, ABC contribution ranking, stock cover; JSON or CSV (`Accept: text/csv`)"),
         (name = "Operations", description = "Change feed, audit log, health, readiness and metrics"),
     )
 )]
@@ -171,6 +173,18 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(specs::routes::list_returns)
             .service(specs::routes::get_return)
             .service(specs::routes::return_rates)
+            .service(channel::routes::create_sell_out_report)
+            .service(channel::routes::list_sell_out_reports)
+            .service(channel::routes::get_sell_out_report)
+            .service(channel::routes::list_sell_out_lines)
+            .service(channel::routes::create_wallet_estimate)
+            .service(channel::routes::list_wallet_estimates)
+            .service(channel::routes::get_wallet_estimate)
+            .service(channel::routes::update_wallet_estimate)
+            .service(analytics::routes::share_of_customer)
+            .service(analytics::routes::supplier_share)
+            .service(analytics::routes::abc_analysis)
+            .service(analytics::routes::stock_cover)
             .service(events::routes::list_events)
             .service(audit::routes::list_audit_log),
     )

@@ -78,10 +78,19 @@ pub enum Scope {
     SpecsRead,
     #[serde(rename = "specs:write")]
     SpecsWrite,
+    /// Sell-out and stock reports (a partner's ERP sends its own); wallet estimates (host only).
+    #[serde(rename = "channel:read")]
+    ChannelRead,
+    #[serde(rename = "channel:write")]
+    ChannelWrite,
+    /// Share of customer, supplier share, ABC, stock cover (host-bound clients; partner-bound
+    /// ones see only their own stock cover).
+    #[serde(rename = "analytics:read")]
+    AnalyticsRead,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 9] = [
+    pub const ALL: [Scope; 12] = [
         Scope::PartnersRead,
         Scope::PartnersWrite,
         Scope::EventsRead,
@@ -91,6 +100,9 @@ impl Scope {
         Scope::OrdersWrite,
         Scope::SpecsRead,
         Scope::SpecsWrite,
+        Scope::ChannelRead,
+        Scope::ChannelWrite,
+        Scope::AnalyticsRead,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +116,9 @@ impl Scope {
             Scope::OrdersWrite => "orders:write",
             Scope::SpecsRead => "specs:read",
             Scope::SpecsWrite => "specs:write",
+            Scope::ChannelRead => "channel:read",
+            Scope::ChannelWrite => "channel:write",
+            Scope::AnalyticsRead => "analytics:read",
         }
     }
 
@@ -120,6 +135,7 @@ impl Scope {
                     | (Scope::ProductsWrite, Scope::ProductsRead)
                     | (Scope::OrdersWrite, Scope::OrdersRead)
                     | (Scope::SpecsWrite, Scope::SpecsRead)
+                    | (Scope::ChannelWrite, Scope::ChannelRead)
             )
     }
 }

@@ -268,6 +268,80 @@ pub fn record_returns(p: &Principal) -> Result<(), ApiError> {
     }
 }
 
+/// Reading sell-out and stock reports: staff see all; a partner's users and ERP see their own.
+pub fn read_sell_out(p: &Principal) -> Result<Access, ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::ChannelRead)?;
+    }
+    bound_access(p)
+}
+
+/// Sending a sell-out report for `partner_id`: the partner's own users and ERP, or account
+/// managers, admins and host ERPs on its behalf.
+pub fn report_sell_out(p: &Principal, partner_id: &str) -> Result<(), ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::ChannelWrite)?;
+    }
+    match (p.kind, p.role, p.partner_id.as_deref()) {
+        (_, _, Some(own)) if own == partner_id => Ok(()),
+        (_, _, Some(_)) => Err(ApiError::Forbidden(
+            "you report sell-out for your own organisation only".into(),
+        )),
+        (PrincipalKind::Client, _, None) => Ok(()),
+        (PrincipalKind::User, Some(Role::Admin | Role::AccountManager), None) => Ok(()),
+        _ => Err(ApiError::Forbidden(
+            "only account managers, admins, host ERPs and the partner itself report sell-out"
+                .into(),
+        )),
+    }
+}
+
+/// Wallet estimates and the figures built on them are internal: staff and host-bound clients
+/// with `channel:read` read them; partners never see what we think they buy elsewhere.
+pub fn read_wallet_estimates(p: &Principal) -> Result<(), ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::ChannelRead)?;
+    }
+    internal_only(p, "wallet estimates are internal")
+}
+
+/// Entering and correcting wallet estimates: account managers, admins and host-bound clients
+/// with `channel:write`.
+pub fn manage_wallet_estimates(p: &Principal) -> Result<(), ApiError> {
+    match (p.kind, p.role, p.partner_id.as_deref()) {
+        (PrincipalKind::Client, _, None) => require_scope(p, Scope::ChannelWrite),
+        (PrincipalKind::User, Some(Role::Admin | Role::AccountManager), None) => Ok(()),
+        _ => Err(ApiError::Forbidden(
+            "only account managers, admins and host systems keep wallet estimates".into(),
+        )),
+    }
+}
+
+/// Reading analytics: staff and host clients with `analytics:read` see every partner; partner
+/// principals get their own — which only the stock-cover view accepts.
+pub fn read_analytics(p: &Principal) -> Result<Access, ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::AnalyticsRead)?;
+    }
+    bound_access(p)
+}
+
+/// Share of customer, supplier share and contribution rankings: staff and host systems only.
+pub fn read_internal_analytics(p: &Principal) -> Result<(), ApiError> {
+    read_analytics(p)?;
+    internal_only(
+        p,
+        "share, concentration and contribution figures are internal",
+    )
+}
+
+fn internal_only(p: &Principal, why: &str) -> Result<(), ApiError> {
+    match bound_access(p)? {
+        Access::All => Ok(()),
+        Access::Partner(_) => Err(ApiError::Forbidden(why.into())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,6 +475,29 @@ mod tests {
             read_specs(&user(Role::PartnerUser, Some("A"))).unwrap(),
             Access::Partner("A".into())
         );
+    }
+
+    #[test]
+    fn channel_data_is_shared_and_estimates_are_internal() {
+        let own = user(Role::PartnerUser, Some("A"));
+        assert!(report_sell_out(&own, "A").is_ok());
+        assert!(report_sell_out(&own, "B").is_err());
+        assert!(report_sell_out(&user(Role::AccountManager, None), "A").is_ok());
+        assert!(report_sell_out(&user(Role::Buyer, None), "A").is_err());
+        assert!(report_sell_out(&client(vec![Scope::ChannelWrite], Some("A")), "A").is_ok());
+        assert!(report_sell_out(&client(vec![Scope::ChannelRead], Some("A")), "A").is_err());
+        assert_eq!(read_sell_out(&own).unwrap(), Access::Partner("A".into()));
+        assert!(read_wallet_estimates(&own).is_err());
+        assert!(read_wallet_estimates(&user(Role::Analyst, None)).is_ok());
+        assert!(read_wallet_estimates(&client(vec![Scope::ChannelRead], Some("A"))).is_err());
+        assert!(manage_wallet_estimates(&user(Role::AccountManager, None)).is_ok());
+        assert!(manage_wallet_estimates(&user(Role::Analyst, None)).is_err());
+        assert!(manage_wallet_estimates(&client(vec![Scope::ChannelWrite], None)).is_ok());
+        assert!(read_internal_analytics(&user(Role::Buyer, None)).is_ok());
+        assert!(read_internal_analytics(&own).is_err());
+        assert!(read_internal_analytics(&client(vec![Scope::ChannelRead], None)).is_err());
+        assert!(read_internal_analytics(&client(vec![Scope::AnalyticsRead], None)).is_ok());
+        assert_eq!(read_analytics(&own).unwrap(), Access::Partner("A".into()));
     }
 
     #[test]

@@ -63,6 +63,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        segment -> Nullable<Text>,
     }
 }
 
@@ -442,7 +443,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sell_out_reports (id) {
+        id -> Text,
+        partner_id -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        currency -> Text,
+        purpose -> Text,
+        revision -> Integer,
+        status -> Text,
+        supersedes_id -> Nullable<Text>,
+        superseded_by_id -> Nullable<Text>,
+        reference -> Nullable<Text>,
+        line_count -> Integer,
+        total_value_minor -> BigInt,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sell_out_lines (report_id, line_number) {
+        report_id -> Text,
+        line_number -> Integer,
+        product_id -> Text,
+        location_gln -> Nullable<Text>,
+        units_sold_milli -> BigInt,
+        value_minor -> BigInt,
+        stock_on_hand_milli -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    wallet_estimates (id) {
+        id -> Text,
+        partner_id -> Text,
+        category -> Text,
+        period -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        total_milli -> BigInt,
+        unit -> Text,
+        source -> Text,
+        target_share_bp -> Nullable<Integer>,
+        notes -> Nullable<Text>,
+        entered_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(contacts -> partners (partner_id));
+diesel::joinable!(sell_out_lines -> sell_out_reports (report_id));
+diesel::joinable!(sell_out_lines -> products (product_id));
 diesel::joinable!(interactions -> partners (partner_id));
 diesel::joinable!(orders -> partners (counterparty_id));
 diesel::joinable!(order_lines -> orders (order_id));
@@ -477,4 +534,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     inspections,
     non_conformances,
     returns,
+    sell_out_reports,
+    sell_out_lines,
+    wallet_estimates,
 );

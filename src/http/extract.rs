@@ -26,6 +26,17 @@ impl Default for BodyLimit {
 /// A request body read whole, within [`BodyLimit`]; too large is a 413 problem.
 pub struct RawBody(pub web::Bytes);
 
+/// The largest batch body (a sell-out report of tens of thousands of lines), in bytes
+/// (`PRM_MAX_BATCH_BYTES`, default 32 MiB). Only batch endpoints read this much.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchBodyLimit(pub usize);
+
+impl Default for BatchBodyLimit {
+    fn default() -> Self {
+        BatchBodyLimit(32 * 1024 * 1024)
+    }
+}
+
 impl FromRequest for RawBody {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -35,6 +46,17 @@ impl FromRequest for RawBody {
             .app_data::<web::Data<BodyLimit>>()
             .map(|l| l.0)
             .unwrap_or_else(|| BodyLimit::default().0);
+        read_body(req, payload, limit)
+    }
+}
+
+/// Reads a body whole, refusing it (413) as soon as it is known to exceed `limit`.
+fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> Pin<Box<dyn Future<Output = Result<RawBody, ApiError>>>> {
+    {
         let declared_len = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -70,8 +92,51 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        parse_body(req, RawBody::from_request(req, payload))
+    }
+}
+
+/// A batch's JSON body: [`ValidJson`] within the larger [`BatchBodyLimit`]. Parsing a batch of
+/// megabytes is CPU work, so it runs on the blocking pool, off the executor.
+pub struct BatchJson<T>(pub ValidJson<T>);
+
+impl<T: DeserializeOwned + Send + 'static> FromRequest for BatchJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<BatchBodyLimit>>()
+            .map(|l| l.0)
+            .unwrap_or_else(|| BatchBodyLimit::default().0);
         let content_type_ok = is_json(req);
-        let body = RawBody::from_request(req, payload);
+        let body = read_body(req, payload, limit);
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType(
+                    "send the body as application/json".into(),
+                ));
+            }
+            let RawBody(body) = body.await?;
+            web::block(move || {
+                let value = parse_json::<T>(&body)?;
+                Ok(BatchJson(ValidJson {
+                    value,
+                    body_hash: hex::encode(Sha256::digest(&body)),
+                }))
+            })
+            .await
+            .map_err(|e| ApiError::Internal(format!("batch parsing was cancelled: {e}")))?
+        })
+    }
+}
+
+fn parse_body<T: DeserializeOwned + 'static>(
+    req: &HttpRequest,
+    body: impl Future<Output = Result<RawBody, ApiError>> + 'static,
+) -> Pin<Box<dyn Future<Output = Result<ValidJson<T>, ApiError>>>> {
+    let content_type_ok = is_json(req);
+    {
         Box::pin(async move {
             if !content_type_ok {
                 return Err(ApiError::UnsupportedMediaType(

@@ -1,6 +1,7 @@
 //! Cross-cutting web plumbing shared by every business area.
 
 pub mod concurrency;
+pub mod csv;
 pub mod error;
 pub mod extract;
 pub mod idempotency;

@@ -35,7 +35,7 @@ pub struct PageRequest {
 }
 
 impl PageParams {
-    pub fn validate(&self) -> Result<PageRequest, ApiError> {
+    fn validate_limit(&self) -> Result<i64, ApiError> {
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(ApiError::bad_field(
@@ -44,6 +44,11 @@ impl PageParams {
                 format!("must be between 1 and {MAX_LIMIT}"),
             ));
         }
+        Ok(limit)
+    }
+
+    pub fn validate(&self) -> Result<PageRequest, ApiError> {
+        let limit = self.validate_limit()?;
         let after_id = self.cursor.as_deref().map(decode_cursor).transpose()?;
         Ok(PageRequest {
             limit,
@@ -53,17 +58,49 @@ impl PageParams {
     }
 }
 
+impl PageParams {
+    /// For children numbered within their document (report lines): the cursor is the last line
+    /// number seen; `updated_since` does not apply.
+    pub fn validate_numbered(&self) -> Result<(i64, Option<i32>), ApiError> {
+        let limit = self.validate_limit()?;
+        let after = self
+            .cursor
+            .as_deref()
+            .map(|c| {
+                decode(c)
+                    .and_then(|t| t.strip_prefix('#').and_then(|n| n.parse::<i32>().ok()))
+                    .ok_or_else(bad_cursor)
+            })
+            .transpose()?;
+        Ok((limit, after))
+    }
+}
+
+/// The cursor after line `n` of a numbered list.
+pub fn encode_number_cursor(n: i32) -> String {
+    URL_SAFE_NO_PAD.encode(format!("v1:#{n}"))
+}
+
+fn bad_cursor() -> ApiError {
+    ApiError::bad_field("invalid_cursor", "cursor", "not a cursor this API issued")
+}
+
+fn decode(cursor: &str) -> Option<String> {
+    let raw = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    String::from_utf8(raw)
+        .ok()?
+        .strip_prefix("v1:")
+        .map(str::to_string)
+}
+
 pub fn encode_cursor(last_id: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("v1:{last_id}"))
 }
 
 fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
-    let bad = || ApiError::bad_field("invalid_cursor", "cursor", "not a cursor this API issued");
-    let raw = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
-    let text = String::from_utf8(raw).map_err(|_| bad())?;
-    let id = text.strip_prefix("v1:").ok_or_else(bad)?;
-    uuid::Uuid::parse_str(id).map_err(|_| bad())?;
-    Ok(id.to_string())
+    let id = decode(cursor).ok_or_else(bad_cursor)?;
+    uuid::Uuid::parse_str(&id).map_err(|_| bad_cursor())?;
+    Ok(id)
 }
 
 /// The query for one page of a table's rows: ordered by id, `limit + 1` rows (the extra one
@@ -130,6 +167,21 @@ mod tests {
         assert_eq!(decode_cursor(&encode_cursor(id)).unwrap(), id);
         assert!(decode_cursor("garbage!").is_err());
         assert!(decode_cursor(&URL_SAFE_NO_PAD.encode("v1:'; DROP TABLE partners")).is_err());
+    }
+
+    #[test]
+    fn numbered_cursors_round_trip_and_are_not_ids() {
+        let p = PageParams {
+            cursor: Some(encode_number_cursor(500)),
+            ..Default::default()
+        };
+        assert_eq!(p.validate_numbered().unwrap(), (50, Some(500)));
+        assert!(p.validate().is_err());
+        let p = PageParams {
+            cursor: Some(encode_cursor("0192f0c1-7b3a-7cc0-8d9e-0123456789ab")),
+            ..Default::default()
+        };
+        assert!(p.validate_numbered().is_err());
     }
 
     #[test]

@@ -23,6 +23,25 @@ text_enum! {
 }
 
 text_enum! {
+    /// How goods count as supplied: when the customer `received` them (received − rejected, on
+    /// the receipt's date) or when they were `despatched` (delivered quantity, on the despatch
+    /// date).
+    pub enum VolumeBasis {
+        Received = "received",
+        Despatched = "despatched",
+    }
+}
+
+text_enum! {
+    /// What a partner's contribution is counted from: `invoiced` (matched invoices, by issue
+    /// date) or `ordered` (submitted orders not cancelled or rejected, by issue date).
+    pub enum ValueBasis {
+        Invoiced = "invoiced",
+        Ordered = "ordered",
+    }
+}
+
+text_enum! {
     /// UNCL1001 document type: `order` 220, `blanket` 221, `call_off` 226, `consignment` 227
     /// (a VMI withdrawal).
     pub enum OrderType {

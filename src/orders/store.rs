@@ -1226,60 +1226,162 @@ pub fn list_invoices(
     ))
 }
 
-/// Units received and kept (received − rejected) on purchase orders with the receipt dated in
-/// `from..=to`, per (supplier, product): what return rates are measured against.
+/// Goods supplied on orders of one direction, one row per document line: who the counterparty
+/// was, the product, its category and unit, the day, and the quantity.
+#[derive(Debug, Clone, Queryable)]
+pub struct SuppliedVolume {
+    pub partner_id: String,
+    pub product_id: String,
+    pub category: String,
+    pub unit: String,
+    pub day: NaiveDate,
+    pub milli: i64,
+}
+
+/// What a volume query is limited to.
+#[derive(Debug, Clone, Default)]
+pub struct VolumeScope {
+    pub partner_id: Option<String>,
+    pub category: Option<String>,
+}
+
+/// Goods supplied between `from` and `to` (both included) on `direction` orders, by `basis`.
+pub fn supplied_volumes(
+    conn: &mut DbConnection,
+    direction: Direction,
+    basis: VolumeBasis,
+    from: NaiveDate,
+    to: NaiveDate,
+    scope: &VolumeScope,
+) -> Result<Vec<SuppliedVolume>, ApiError> {
+    use crate::db::schema::products;
+    match basis {
+        VolumeBasis::Received => {
+            let mut q = receipt_lines::table
+                .inner_join(
+                    goods_receipts::table
+                        .on(goods_receipts::id.eq(receipt_lines::goods_receipt_id)),
+                )
+                .inner_join(orders::table.on(orders::id.eq(goods_receipts::order_id)))
+                .inner_join(
+                    order_lines::table.on(order_lines::order_id
+                        .eq(goods_receipts::order_id)
+                        .and(order_lines::line_number.eq(receipt_lines::line_number))),
+                )
+                .inner_join(products::table.on(products::id.eq(order_lines::product_id)))
+                .filter(goods_receipts::received_date.ge(from))
+                .filter(goods_receipts::received_date.le(to))
+                .filter(orders::direction.eq(direction.as_str()))
+                .select((
+                    orders::counterparty_id,
+                    order_lines::product_id,
+                    products::category,
+                    order_lines::unit,
+                    goods_receipts::received_date,
+                    receipt_lines::received_milli - receipt_lines::rejected_milli,
+                ))
+                .into_boxed();
+            if let Some(p) = &scope.partner_id {
+                q = q.filter(orders::counterparty_id.eq(p.clone()));
+            }
+            if let Some(c) = &scope.category {
+                q = q.filter(products::category.eq(c.clone()));
+            }
+            Ok(q.load(conn)?)
+        }
+        VolumeBasis::Despatched => {
+            let mut q = despatch_lines::table
+                .inner_join(
+                    despatch_advices::table
+                        .on(despatch_advices::id.eq(despatch_lines::despatch_advice_id)),
+                )
+                .inner_join(orders::table.on(orders::id.eq(despatch_advices::order_id)))
+                .inner_join(
+                    order_lines::table.on(order_lines::order_id
+                        .eq(despatch_advices::order_id)
+                        .and(order_lines::line_number.eq(despatch_lines::line_number))),
+                )
+                .inner_join(products::table.on(products::id.eq(order_lines::product_id)))
+                .filter(despatch_advices::despatch_date.ge(from))
+                .filter(despatch_advices::despatch_date.le(to))
+                .filter(orders::direction.eq(direction.as_str()))
+                .select((
+                    orders::counterparty_id,
+                    order_lines::product_id,
+                    products::category,
+                    order_lines::unit,
+                    despatch_advices::despatch_date,
+                    despatch_lines::delivered_milli,
+                ))
+                .into_boxed();
+            if let Some(p) = &scope.partner_id {
+                q = q.filter(orders::counterparty_id.eq(p.clone()));
+            }
+            if let Some(c) = &scope.category {
+                q = q.filter(products::category.eq(c.clone()));
+            }
+            Ok(q.load(conn)?)
+        }
+    }
+}
+
+/// Units received and kept from each supplier, per product, between `from` and `to`: what the
+/// suppliers' return rates are measured against.
 pub fn supplied_quantities(
     conn: &mut DbConnection,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(String, String, i64)>, ApiError> {
-    let receipts: Vec<(String, String, String)> = goods_receipts::table
-        .inner_join(orders::table.on(orders::id.eq(goods_receipts::order_id)))
-        .filter(goods_receipts::received_date.ge(from))
-        .filter(goods_receipts::received_date.le(to))
-        .filter(orders::direction.eq(Direction::Purchase.as_str()))
-        .select((
-            goods_receipts::id,
-            goods_receipts::order_id,
-            orders::counterparty_id,
-        ))
-        .load(conn)?;
-    let receipt_ids: Vec<&str> = receipts.iter().map(|r| r.0.as_str()).collect();
-    let order_ids: Vec<&str> = receipts.iter().map(|r| r.1.as_str()).collect();
-    let received: Vec<(String, i32, i64, i64)> = receipt_lines::table
-        .filter(receipt_lines::goods_receipt_id.eq_any(&receipt_ids))
-        .select((
-            receipt_lines::goods_receipt_id,
-            receipt_lines::line_number,
-            receipt_lines::received_milli,
-            receipt_lines::rejected_milli,
-        ))
-        .load(conn)?;
-    let products: std::collections::HashMap<(String, i32), String> = order_lines::table
-        .filter(order_lines::order_id.eq_any(&order_ids))
-        .select((
-            order_lines::order_id,
-            order_lines::line_number,
-            order_lines::product_id,
-        ))
-        .load::<(String, i32, String)>(conn)?
-        .into_iter()
-        .map(|(o, n, p)| ((o, n), p))
-        .collect();
-    let by_receipt: std::collections::HashMap<&str, (&str, &str)> = receipts
-        .iter()
-        .map(|(r, o, s)| (r.as_str(), (o.as_str(), s.as_str())))
-        .collect();
+    let rows = supplied_volumes(
+        conn,
+        Direction::Purchase,
+        VolumeBasis::Received,
+        from,
+        to,
+        &VolumeScope::default(),
+    )?;
     let mut totals: std::collections::BTreeMap<(String, String), i64> = Default::default();
-    for (receipt, line, got, rejected) in received {
-        let Some((order, supplier)) = by_receipt.get(receipt.as_str()) else {
-            continue;
-        };
-        if let Some(product) = products.get(&(order.to_string(), line)) {
-            *totals
-                .entry((supplier.to_string(), product.clone()))
-                .or_default() += got - rejected;
-        }
+    for r in rows {
+        *totals.entry((r.partner_id, r.product_id)).or_default() += r.milli;
     }
     Ok(totals.into_iter().map(|((s, p), q)| (s, p, q)).collect())
+}
+
+/// Document values per counterparty between `from` and `to`: `(partner, currency, total_minor)`
+/// for each matched invoice or live order of the direction.
+pub fn document_values(
+    conn: &mut DbConnection,
+    direction: Direction,
+    basis: ValueBasis,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(String, String, i64)>, ApiError> {
+    Ok(match basis {
+        ValueBasis::Invoiced => invoices::table
+            .filter(invoices::direction.eq(direction.as_str()))
+            .filter(invoices::match_status.eq(MatchStatus::Matched.as_str()))
+            .filter(invoices::issue_date.ge(from))
+            .filter(invoices::issue_date.le(to))
+            .select((
+                invoices::counterparty_id,
+                invoices::currency,
+                invoices::total_minor,
+            ))
+            .load(conn)?,
+        ValueBasis::Ordered => orders::table
+            .filter(orders::direction.eq(direction.as_str()))
+            .filter(orders::submitted_at.is_not_null())
+            .filter(orders::status.ne_all([
+                OrderStatus::Cancelled.as_str(),
+                OrderStatus::Rejected.as_str(),
+            ]))
+            .filter(orders::issue_date.ge(from))
+            .filter(orders::issue_date.le(to))
+            .select((
+                orders::counterparty_id,
+                orders::currency,
+                orders::total_minor,
+            ))
+            .load(conn)?,
+    })
 }

@@ -107,7 +107,7 @@ pub struct ErpReference {
     "id": "0193a1b2-0000-7000-8000-0000000000aa", "name": "Dewhirst Group", "legal_name": "Dewhirst Group Ltd",
     "roles": ["manufacturer"], "status": "active", "gln": "5012345000015", "tax_id": "GB123456789",
     "country": "GB", "erp_references": [{"system": "SAP-S4", "reference": "V-100234"}],
-    "relationship_since": "1925-03-01", "tenure_years": 101, "account_owner_id": null, "notes": null,
+    "relationship_since": "1925-03-01", "tenure_years": 101, "account_owner_id": null, "segment": null, "notes": null,
     "archived": false, "archived_at": null, "version": 1,
     "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"
 }))]
@@ -129,6 +129,9 @@ pub struct Partner {
     pub tenure_years: Option<u32>,
     /// The staff user who owns the relationship.
     pub account_owner_id: Option<String>,
+    /// How we group customers in portfolio views (share of customer, ABC), in the business's
+    /// own words, lower-case: `top_10`, `second_line`, `first_line`.
+    pub segment: Option<String>,
     pub notes: Option<String>,
     /// Archived partners are hidden from lists unless `include_archived=true`.
     pub archived: bool,
@@ -410,6 +413,7 @@ pub struct PartnerDraft {
     pub erp_references: Vec<ErpReference>,
     pub relationship_since: Option<NaiveDate>,
     pub account_owner_id: Option<String>,
+    pub segment: Option<String>,
     pub notes: Option<String>,
 }
 
@@ -427,6 +431,8 @@ pub fn validate_draft(d: PartnerDraft, today: NaiveDate) -> Result<PartnerDraft,
     let account_owner_id = d
         .account_owner_id
         .map(|id| body_id("account_owner_id", id, &mut e));
+    let segment =
+        check_optional_text("segment", d.segment, MAX_SEGMENT, &mut e).map(|s| s.to_lowercase());
     let notes = check_optional_text("notes", d.notes, MAX_NOTES, &mut e);
     if !e.is_empty() {
         return Err(e);
@@ -442,9 +448,13 @@ pub fn validate_draft(d: PartnerDraft, today: NaiveDate) -> Result<PartnerDraft,
         erp_references,
         relationship_since: d.relationship_since,
         account_owner_id,
+        segment,
         notes,
     })
 }
+
+/// Segment names are short labels (`second_line`), not descriptions.
+pub const MAX_SEGMENT: usize = 64;
 
 #[cfg(test)]
 mod tests {

@@ -45,6 +45,8 @@ pub struct NewPartnerRequest {
     pub relationship_since: Option<NaiveDate>,
     /// A staff user.
     pub account_owner_id: Option<String>,
+    /// Portfolio segment, e.g. `top_10`, `second_line`; stored lower-case.
+    pub segment: Option<String>,
     pub notes: Option<String>,
 }
 
@@ -79,6 +81,9 @@ pub struct PartnerPatch {
     pub account_owner_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    pub segment: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
     pub notes: Option<Option<String>>,
 }
 
@@ -96,6 +101,7 @@ impl PartnerPatch {
             erp_references: self.erp_references.unwrap_or(c.erp_references),
             relationship_since: self.relationship_since.unwrap_or(c.relationship_since),
             account_owner_id: self.account_owner_id.unwrap_or(c.account_owner_id),
+            segment: self.segment.unwrap_or(c.segment),
             notes: self.notes.unwrap_or(c.notes),
         }
     }
@@ -143,6 +149,7 @@ pub async fn create_partner(
             erp_references: b.erp_references,
             relationship_since: b.relationship_since,
             account_owner_id: b.account_owner_id,
+            segment: b.segment,
             notes: b.notes,
         },
         today(),
@@ -179,6 +186,8 @@ pub struct PartnerQuery {
     pub include_archived: Option<bool>,
     /// Only partners we have dealt with for at least this many years (by `relationship_since`).
     pub min_tenure_years: Option<u32>,
+    /// Only partners in this portfolio segment (case-insensitive).
+    pub segment: Option<String>,
 }
 
 /// List partners
@@ -221,6 +230,7 @@ pub async fn list_partners(
             .min_tenure_years
             .map(|years| tenure_cutoff(today(), years))
             .transpose()?,
+        segment: q.segment.map(|s| s.trim().to_lowercase()),
     };
     let limit = page.limit;
     let rows = state

@@ -35,6 +35,7 @@ pub struct PartnerRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub segment: Option<String>,
 }
 
 impl PartnerRow {
@@ -60,6 +61,7 @@ impl PartnerRow {
             relationship_since: self.relationship_since,
             tenure_years: self.relationship_since.and_then(|s| tenure_years(s, today)),
             account_owner_id: self.account_owner_id.clone(),
+            segment: self.segment.clone(),
             notes: self.notes.clone(),
             archived: self.archived_at.is_some(),
             archived_at: self.archived_at.map(|t| t.and_utc()),
@@ -147,6 +149,7 @@ pub fn insert_partner(
                 .eq(serde_json::to_string(&f.erp_references).unwrap_or_else(|_| "[]".into())),
             partners::relationship_since.eq(f.relationship_since),
             partners::account_owner_id.eq(&f.account_owner_id),
+            partners::segment.eq(&f.segment),
             partners::notes.eq(&f.notes),
             partners::version.eq(1i64),
             partners::created_at.eq(t),
@@ -195,6 +198,7 @@ pub fn update_partner(
         erp_references: before.erp_references.clone(),
         relationship_since: row.relationship_since,
         account_owner_id: row.account_owner_id.clone(),
+        segment: row.segment.clone(),
         notes: row.notes.clone(),
     };
     let f = change(&current)?;
@@ -238,6 +242,7 @@ pub fn update_partner(
             .eq(serde_json::to_string(&f.erp_references).unwrap_or_else(|_| "[]".into())),
         partners::relationship_since.eq(f.relationship_since),
         partners::account_owner_id.eq(&f.account_owner_id),
+        partners::segment.eq(&f.segment),
         partners::notes.eq(&f.notes),
         partners::version.eq(row.version + 1),
         partners::updated_at.eq(now()),
@@ -327,6 +332,7 @@ pub struct PartnerFilter {
     pub include_archived: bool,
     /// Only partners with `relationship_since` on or before this day.
     pub relationship_since_by: Option<NaiveDate>,
+    pub segment: Option<String>,
 }
 
 pub fn list_partners(
@@ -344,6 +350,9 @@ pub fn list_partners(
     }
     if let Some(by) = f.relationship_since_by {
         q = q.filter(partners::relationship_since.le(by));
+    }
+    if let Some(segment) = f.segment {
+        q = q.filter(partners::segment.eq(segment));
     }
     match f.role {
         Some(PartnerRole::Manufacturer) => q = q.filter(partners::is_manufacturer.eq(true)),
@@ -805,4 +814,20 @@ pub fn manufacturer_relationships(conn: &mut DbConnection) -> Result<Vec<NaiveDa
         .filter(partners::relationship_since.is_not_null())
         .select(partners::relationship_since.assume_not_null())
         .load::<NaiveDate>(conn)?)
+}
+
+/// Names and segments of the partners with these ids, for reports that list partners by id.
+pub fn names_and_segments(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, (String, Option<String>)>, ApiError> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(10_000) {
+        let rows: Vec<(String, String, Option<String>)> = partners::table
+            .filter(partners::id.eq_any(chunk))
+            .select((partners::id, partners::name, partners::segment))
+            .load(conn)?;
+        out.extend(rows.into_iter().map(|(id, n, s)| (id, (n, s))));
+    }
+    Ok(out)
 }

@@ -42,6 +42,8 @@ pub fn test_config(database_url: String) -> Config {
         access_ttl_seconds: 900,
         refresh_ttl_seconds: 3600,
         max_body_bytes: 64 * 1024,
+        max_batch_bytes: 4 * 1024 * 1024,
+        growth_threshold_bp: 3000,
         db_pool_size: 4,
         workers: Some(1),
     }

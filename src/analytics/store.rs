@@ -1,0 +1,169 @@
+//! What the analytics read, gathered from the areas that own it: deliveries and receipts from
+//! orders, wallet estimates and sell-out from channel, names and segments from partners. Each
+//! function runs its queries on one connection, inside one read, so the figures agree.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::model::{PartnerLabel, Reported, Supplied};
+use crate::channel::model::WalletEstimate;
+use crate::db::DbConnection;
+use crate::http::ApiError;
+use crate::orders::model::{Direction, VolumeBasis};
+use crate::orders::store::{supplied_volumes, SuppliedVolume, VolumeScope};
+
+/// Names and segments of the partners with these ids.
+pub fn labels<'a>(
+    conn: &mut DbConnection,
+    ids: impl Iterator<Item = &'a String>,
+) -> Result<HashMap<String, PartnerLabel>, ApiError> {
+    let mut ids: Vec<String> = ids.cloned().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(crate::partners::store::names_and_segments(conn, &ids)?
+        .into_iter()
+        .map(|(id, (name, segment))| (id, PartnerLabel { name, segment }))
+        .collect())
+}
+
+fn to_supplied(v: SuppliedVolume) -> Supplied {
+    Supplied {
+        partner_id: v.partner_id,
+        category: v.category,
+        unit: v.unit,
+        day: v.day,
+        milli: v.milli,
+    }
+}
+
+/// Everything share of customer needs over `from..=to`: the wallet estimates, our deliveries to
+/// customers by `basis`, and the customers' names and segments.
+pub struct ShareInputs {
+    pub estimates: Vec<WalletEstimate>,
+    pub supplied: Vec<Supplied>,
+    pub partners: HashMap<String, PartnerLabel>,
+}
+
+pub fn share_inputs(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    basis: VolumeBasis,
+    scope: &VolumeScope,
+) -> Result<ShareInputs, ApiError> {
+    let estimates = crate::channel::store::estimates_within(
+        conn,
+        from,
+        to,
+        scope.partner_id.as_deref(),
+        scope.category.as_deref(),
+    )?;
+    let supplied: Vec<Supplied> = supplied_volumes(conn, Direction::Sales, basis, from, to, scope)?
+        .into_iter()
+        .map(to_supplied)
+        .collect();
+    let partners = labels(
+        conn,
+        estimates
+            .iter()
+            .map(|e| &e.partner_id)
+            .chain(supplied.iter().map(|s| &s.partner_id)),
+    )?;
+    Ok(ShareInputs {
+        estimates,
+        supplied,
+        partners,
+    })
+}
+
+/// Goods received from suppliers over `from..=to` (received − rejected), with their names.
+pub fn supply_inputs(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    category: Option<String>,
+) -> Result<(Vec<Supplied>, HashMap<String, PartnerLabel>), ApiError> {
+    let scope = VolumeScope {
+        partner_id: None,
+        category,
+    };
+    let received: Vec<Supplied> = supplied_volumes(
+        conn,
+        Direction::Purchase,
+        VolumeBasis::Received,
+        from,
+        to,
+        &scope,
+    )?
+    .into_iter()
+    .map(to_supplied)
+    .collect();
+    let partners = labels(conn, received.iter().map(|r| &r.partner_id))?;
+    Ok((received, partners))
+}
+
+/// The lines of the current sell-out reports ending in `from..=to`, with the partners' names and
+/// the products' SKUs and names.
+pub struct CoverInputs {
+    pub reported: Vec<Reported>,
+    pub partners: HashMap<String, PartnerLabel>,
+    pub products: HashMap<String, (String, String)>,
+}
+
+pub fn cover_inputs(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    partner_id: Option<&str>,
+    product_id: Option<&str>,
+) -> Result<CoverInputs, ApiError> {
+    let reported: Vec<Reported> =
+        crate::channel::store::reported_figures(conn, from, to, partner_id, product_id)?
+            .into_iter()
+            .map(|f| Reported {
+                partner_id: f.partner_id,
+                period_start: f.period_start,
+                period_end: f.period_end,
+                product_id: f.product_id,
+                units_sold_milli: f.units_sold_milli,
+                stock_on_hand_milli: f.stock_on_hand_milli,
+            })
+            .collect();
+    // A product missing from a report still counts that report's days; so do reports with
+    // none of the filtered product.
+    let mut reported = reported;
+    if product_id.is_some() {
+        for (partner, start, end) in
+            crate::channel::store::reported_periods(conn, from, to, partner_id)?
+        {
+            reported.push(Reported {
+                partner_id: partner,
+                period_start: start,
+                period_end: end,
+                product_id: String::new(),
+                units_sold_milli: 0,
+                stock_on_hand_milli: None,
+            });
+        }
+    }
+    let partners = labels(conn, reported.iter().map(|r| &r.partner_id))?;
+    let mut ids: Vec<String> = reported
+        .iter()
+        .filter(|r| !r.product_id.is_empty())
+        .map(|r| r.product_id.clone())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut products = HashMap::new();
+    for chunk in ids.chunks(10_000) {
+        for (id, p) in crate::catalogue::store::products_by_id(conn, chunk)? {
+            products.insert(id, (p.sku, p.name));
+        }
+    }
+    Ok(CoverInputs {
+        reported,
+        partners,
+        products,
+    })
+}

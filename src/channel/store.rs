@@ -1,0 +1,816 @@
+//! Sell-out reports and wallet estimates. Report reads take the caller's [`Access`], so a
+//! partner's users only ever load their own organisation's reports; wallet estimates are
+//! internal and their events carry no partner, so they never reach a partner's change feed.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::model::*;
+use crate::audit::{record_change, snapshot, Actor, Change};
+use crate::auth::policy::Access;
+use crate::clock::now;
+use crate::db::schema::{products, sell_out_lines, sell_out_reports, wallet_estimates};
+use crate::db::DbConnection;
+use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
+use crate::orders::model::{Direction, Quantity, VolumeBasis};
+use crate::orders::store::{supplied_volumes, VolumeScope};
+use crate::period::{Granularity, Period};
+
+/// Rows per INSERT: well inside SQLite's and PostgreSQL's bind-parameter limits.
+const INSERT_CHUNK: usize = 2_000;
+/// Ids per `IN (…)` lookup, for the same reason.
+const LOOKUP_CHUNK: usize = 10_000;
+
+// ---- sell-out reports ---------------------------------------------------------------------------
+
+#[derive(Debug, Queryable, Clone)]
+pub struct ReportRow {
+    pub id: String,
+    pub partner_id: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub currency: String,
+    pub purpose: String,
+    pub revision: i32,
+    pub status: String,
+    pub supersedes_id: Option<String>,
+    pub superseded_by_id: Option<String>,
+    pub reference: Option<String>,
+    pub line_count: i32,
+    pub total_value_minor: i64,
+    pub created_by: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl ReportRow {
+    pub fn to_report(&self) -> SellOutReport {
+        SellOutReport {
+            id: self.id.clone(),
+            partner_id: self.partner_id.clone(),
+            period_start: self.period_start,
+            period_end: self.period_end,
+            currency: self.currency.clone(),
+            purpose: ReportPurpose::parse(&self.purpose).unwrap_or(ReportPurpose::Original),
+            revision: self.revision,
+            status: ReportStatus::parse(&self.status).unwrap_or(ReportStatus::Current),
+            supersedes_id: self.supersedes_id.clone(),
+            superseded_by_id: self.superseded_by_id.clone(),
+            reference: self.reference.clone(),
+            line_count: self.line_count,
+            total_value_minor: self.total_value_minor,
+            created_by: self.created_by.clone(),
+            version: self.version,
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+        }
+    }
+}
+
+/// A report as received, its header checked; its lines are checked here against the catalogue.
+pub struct ReportDraft {
+    pub partner_id: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub currency: String,
+    pub purpose: ReportPurpose,
+    pub reference: Option<String>,
+    pub lines: Vec<SellOutLineInput>,
+}
+
+pub fn get_report(
+    conn: &mut DbConnection,
+    access: &Access,
+    id: &str,
+) -> Result<ReportRow, ApiError> {
+    let mut q = sell_out_reports::table
+        .filter(sell_out_reports::id.eq(id))
+        .into_boxed();
+    if let Some(own) = access.partner_id() {
+        q = q.filter(sell_out_reports::partner_id.eq(own.to_string()));
+    }
+    q.first::<ReportRow>(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("sell-out report"))
+}
+
+/// Reports of one partner are placed one at a time: on PostgreSQL two corrections racing for
+/// the same period would otherwise both see the old report current. SQLite has one writer.
+fn lock_partner_reports(conn: &mut DbConnection, partner_id: &str) -> Result<(), ApiError> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7201003, hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(partner_id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// The reporting partner must exist and sell on: a distributor or a key account.
+fn check_reporting_partner(conn: &mut DbConnection, partner_id: &str) -> Result<(), ApiError> {
+    let partner = crate::partners::store::get_partner(conn, &Access::All, partner_id)
+        .map_err(|_| ApiError::validation("partner_id", "no such partner"))?;
+    let roles = partner.roles();
+    if !(roles.distributor || roles.key_account) {
+        return Err(ApiError::validation(
+            "partner_id",
+            "sell-out is reported by distributors and key accounts",
+        ));
+    }
+    Ok(())
+}
+
+/// Finds the products the lines name, by id and by GTIN-14, a chunk of ids at a time.
+fn find_products(
+    conn: &mut DbConnection,
+    refs: &[Option<ProductRef>],
+) -> Result<HashMap<ProductRef, ProductUnit>, ApiError> {
+    let mut ids: Vec<String> = vec![];
+    let mut gtins: Vec<String> = vec![];
+    for r in refs.iter().flatten() {
+        match r {
+            ProductRef::Id(i) => ids.push(i.clone()),
+            ProductRef::Gtin14(g) => gtins.push(g.clone()),
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    gtins.sort_unstable();
+    gtins.dedup();
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(LOOKUP_CHUNK) {
+        let rows: Vec<(String, String)> = products::table
+            .filter(products::id.eq_any(chunk))
+            .select((products::id, products::base_unit))
+            .load(conn)?;
+        for (id, base_unit) in rows {
+            found.insert(ProductRef::Id(id.clone()), ProductUnit { id, base_unit });
+        }
+    }
+    for chunk in gtins.chunks(LOOKUP_CHUNK) {
+        let rows: Vec<(String, Option<String>, String)> = products::table
+            .filter(products::gtin14.eq_any(chunk))
+            .select((products::id, products::gtin14, products::base_unit))
+            .load(conn)?;
+        for (id, gtin14, base_unit) in rows {
+            if let Some(g) = gtin14 {
+                found.insert(ProductRef::Gtin14(g), ProductUnit { id, base_unit });
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The partner's current reports whose period overlaps `start..=end`.
+fn overlapping_reports(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<Vec<CurrentReport>, ApiError> {
+    let rows: Vec<(String, NaiveDate, NaiveDate, i32)> = sell_out_reports::table
+        .filter(sell_out_reports::partner_id.eq(partner_id))
+        .filter(sell_out_reports::status.eq(ReportStatus::Current.as_str()))
+        .filter(sell_out_reports::period_start.le(end))
+        .filter(sell_out_reports::period_end.ge(start))
+        .select((
+            sell_out_reports::id,
+            sell_out_reports::period_start,
+            sell_out_reports::period_end,
+            sell_out_reports::revision,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, period_start, period_end, revision)| CurrentReport {
+            id,
+            period_start,
+            period_end,
+            revision,
+        })
+        .collect())
+}
+
+fn placement_error(e: PlacementError) -> ApiError {
+    match e {
+        PlacementError::AlreadyReported(r) => ApiError::conflict_on(
+            "already_reported",
+            "purpose",
+            format!(
+                "report {} already covers {} to {}; send `purpose: replacement` to correct it",
+                r.id, r.period_start, r.period_end
+            ),
+        ),
+        PlacementError::NothingToReplace => ApiError::validation(
+            "purpose",
+            "there is no current report for exactly this period to replace",
+        ),
+        PlacementError::Overlaps(r) => ApiError::conflict_on(
+            "period_overlap",
+            "period_start",
+            format!(
+                "overlaps report {} for {} to {}: a correction must cover exactly the same period",
+                r.id, r.period_start, r.period_end
+            ),
+        ),
+    }
+}
+
+/// Checks every line, then writes the report, its lines, the superseding of the report it
+/// corrects, and their audit entries and events — all or nothing, in the caller's transaction.
+pub fn insert_report(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    d: ReportDraft,
+) -> Result<SellOutReport, ApiError> {
+    lock_partner_reports(conn, &d.partner_id)?;
+    check_reporting_partner(conn, &d.partner_id)?;
+    let mut errors = vec![];
+    let refs = product_refs(&d.lines, &mut errors);
+    let products = find_products(conn, &refs)?;
+    let lines = resolve_lines(d.lines, refs, |r| products.get(r).cloned(), &mut errors);
+    let total_value_minor = lines
+        .iter()
+        .try_fold(0i64, |sum, l| sum.checked_add(l.value_minor))
+        .filter(|t| *t <= crate::orders::model::MAX_AMOUNT_MINOR);
+    if total_value_minor.is_none() {
+        errors.push(FieldError::new(
+            "lines",
+            "the report's total value is too large",
+        ));
+    }
+    ApiError::check(cap_errors(errors))?;
+    let overlapping = overlapping_reports(conn, &d.partner_id, d.period_start, d.period_end)?;
+    let placement = place_report(&overlapping, d.period_start, d.period_end, d.purpose)
+        .map_err(placement_error)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let t = now();
+    let (revision, supersedes_id) = match &placement {
+        Placement::First => (1, None),
+        Placement::Replaces(old) => {
+            supersede(conn, actor, &old.id, &id)?;
+            (old.revision + 1, Some(old.id.clone()))
+        }
+    };
+    diesel::insert_into(sell_out_reports::table)
+        .values((
+            sell_out_reports::id.eq(&id),
+            sell_out_reports::partner_id.eq(&d.partner_id),
+            sell_out_reports::period_start.eq(d.period_start),
+            sell_out_reports::period_end.eq(d.period_end),
+            sell_out_reports::currency.eq(&d.currency),
+            sell_out_reports::purpose.eq(d.purpose.as_str()),
+            sell_out_reports::revision.eq(revision),
+            sell_out_reports::status.eq(ReportStatus::Current.as_str()),
+            sell_out_reports::supersedes_id.eq(&supersedes_id),
+            sell_out_reports::reference.eq(&d.reference),
+            sell_out_reports::line_count.eq(lines.len() as i32),
+            sell_out_reports::total_value_minor.eq(total_value_minor.unwrap_or(0)),
+            sell_out_reports::created_by.eq(&actor.id),
+            sell_out_reports::version.eq(1i64),
+            sell_out_reports::created_at.eq(t),
+            sell_out_reports::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    let rows: Vec<_> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            (
+                sell_out_lines::report_id.eq(&id),
+                sell_out_lines::line_number.eq(i as i32 + 1),
+                sell_out_lines::product_id.eq(&l.product_id),
+                sell_out_lines::location_gln.eq(&l.location_gln),
+                sell_out_lines::units_sold_milli.eq(l.units_sold.milli()),
+                sell_out_lines::value_minor.eq(l.value_minor),
+                sell_out_lines::stock_on_hand_milli.eq(l.stock_on_hand.map(Quantity::milli)),
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        crate::insert_all!(conn, sell_out_lines::table, chunk)?;
+    }
+    let report = get_report(conn, &Access::All, &id)?.to_report();
+    // The event carries the header, not 10,000 lines: readers fetch the lines they need.
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "sell_out_report.created",
+            entity_type: "sell_out_report",
+            entity_id: &id,
+            partner_id: Some(&report.partner_id),
+            before: None,
+            after: snapshot(&report),
+        },
+    )?;
+    Ok(report)
+}
+
+/// Marks a current report superseded by the correction `by`, keeping it as history.
+fn supersede(conn: &mut DbConnection, actor: &Actor, id: &str, by: &str) -> Result<(), ApiError> {
+    let before = get_report(conn, &Access::All, id)?;
+    diesel::update(sell_out_reports::table.find(id))
+        .set((
+            sell_out_reports::status.eq(ReportStatus::Superseded.as_str()),
+            sell_out_reports::superseded_by_id.eq(by),
+            sell_out_reports::version.eq(before.version + 1),
+            sell_out_reports::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    let after = get_report(conn, &Access::All, id)?.to_report();
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "sell_out_report.superseded",
+            entity_type: "sell_out_report",
+            entity_id: id,
+            partner_id: Some(&after.partner_id),
+            before: snapshot(&before.to_report()),
+            after: snapshot(&after),
+        },
+    )
+}
+
+pub struct ReportFilter {
+    pub partner_id: Option<String>,
+    pub include_superseded: bool,
+    /// Reports whose period ends on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Reports whose period starts on or before this day.
+    pub to: Option<NaiveDate>,
+}
+
+pub fn list_reports(
+    conn: &mut DbConnection,
+    access: &Access,
+    f: ReportFilter,
+    page: &PageRequest,
+) -> Result<Vec<ReportRow>, ApiError> {
+    let mut q = crate::paged!(sell_out_reports, page);
+    if let Some(own) = access.partner_id() {
+        q = q.filter(sell_out_reports::partner_id.eq(own.to_string()));
+    }
+    if let Some(p) = f.partner_id {
+        q = q.filter(sell_out_reports::partner_id.eq(p));
+    }
+    if !f.include_superseded {
+        q = q.filter(sell_out_reports::status.eq(ReportStatus::Current.as_str()));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(sell_out_reports::period_end.ge(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(sell_out_reports::period_start.le(to));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// A line with its product's GTIN-14 and base unit.
+type LineWithProduct = (
+    i32,
+    String,
+    Option<String>,
+    i64,
+    i64,
+    Option<i64>,
+    Option<String>,
+    String,
+);
+
+/// A page of a report's lines, after line `after`, with each product's GTIN and unit.
+pub fn list_lines(
+    conn: &mut DbConnection,
+    access: &Access,
+    report_id: &str,
+    after: Option<i32>,
+    limit: i64,
+) -> Result<Vec<SellOutLine>, ApiError> {
+    get_report(conn, access, report_id)?;
+    let rows: Vec<LineWithProduct> = sell_out_lines::table
+        .inner_join(products::table.on(products::id.eq(sell_out_lines::product_id)))
+        .filter(sell_out_lines::report_id.eq(report_id))
+        .filter(sell_out_lines::line_number.gt(after.unwrap_or(0)))
+        .order(sell_out_lines::line_number.asc())
+        .limit(limit + 1)
+        .select((
+            sell_out_lines::line_number,
+            sell_out_lines::product_id,
+            sell_out_lines::location_gln,
+            sell_out_lines::units_sold_milli,
+            sell_out_lines::value_minor,
+            sell_out_lines::stock_on_hand_milli,
+            products::gtin14,
+            products::base_unit,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(line_number, product_id, location_gln, sold, value_minor, stock, gtin, unit)| {
+                SellOutLine {
+                    line_number,
+                    product_id,
+                    gtin,
+                    location_gln,
+                    units_sold: Quantity(sold),
+                    unit,
+                    value_minor,
+                    stock_on_hand: stock.map(Quantity),
+                }
+            },
+        )
+        .collect())
+}
+
+/// One product's figures in one current report, for stock cover.
+#[derive(Debug, Clone, Queryable)]
+pub struct ReportedFigure {
+    pub partner_id: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub product_id: String,
+    pub units_sold_milli: i64,
+    pub stock_on_hand_milli: Option<i64>,
+}
+
+/// Every line of the current reports ending between `from` and `to`, optionally of one partner
+/// and product.
+pub fn reported_figures(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    partner_id: Option<&str>,
+    product_id: Option<&str>,
+) -> Result<Vec<ReportedFigure>, ApiError> {
+    let mut q = sell_out_lines::table
+        .inner_join(sell_out_reports::table.on(sell_out_reports::id.eq(sell_out_lines::report_id)))
+        .filter(sell_out_reports::status.eq(ReportStatus::Current.as_str()))
+        .filter(sell_out_reports::period_end.ge(from))
+        .filter(sell_out_reports::period_end.le(to))
+        .select((
+            sell_out_reports::partner_id,
+            sell_out_reports::period_start,
+            sell_out_reports::period_end,
+            sell_out_lines::product_id,
+            sell_out_lines::units_sold_milli,
+            sell_out_lines::stock_on_hand_milli,
+        ))
+        .into_boxed();
+    if let Some(p) = partner_id {
+        q = q.filter(sell_out_reports::partner_id.eq(p.to_string()));
+    }
+    if let Some(p) = product_id {
+        q = q.filter(sell_out_lines::product_id.eq(p.to_string()));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// The periods of the current reports ending between `from` and `to`: which days each partner
+/// has reported (a product missing from a report sold nothing in it).
+pub fn reported_periods(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    partner_id: Option<&str>,
+) -> Result<Vec<(String, NaiveDate, NaiveDate)>, ApiError> {
+    let mut q = sell_out_reports::table
+        .filter(sell_out_reports::status.eq(ReportStatus::Current.as_str()))
+        .filter(sell_out_reports::period_end.ge(from))
+        .filter(sell_out_reports::period_end.le(to))
+        .select((
+            sell_out_reports::partner_id,
+            sell_out_reports::period_start,
+            sell_out_reports::period_end,
+        ))
+        .into_boxed();
+    if let Some(p) = partner_id {
+        q = q.filter(sell_out_reports::partner_id.eq(p.to_string()));
+    }
+    Ok(q.load(conn)?)
+}
+
+// ---- wallet estimates ---------------------------------------------------------------------------
+
+#[derive(Debug, Queryable, Clone)]
+pub struct EstimateRow {
+    pub id: String,
+    pub partner_id: String,
+    pub category: String,
+    pub period: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub total_milli: i64,
+    pub unit: String,
+    pub source: String,
+    pub target_share_bp: Option<i32>,
+    pub notes: Option<String>,
+    pub entered_by: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl EstimateRow {
+    pub fn to_estimate(&self) -> WalletEstimate {
+        let period = Period::parse(&self.period)
+            .unwrap_or_else(|_| Period::containing(self.period_start, Granularity::Year));
+        WalletEstimate {
+            id: self.id.clone(),
+            partner_id: self.partner_id.clone(),
+            category: self.category.clone(),
+            period,
+            granularity: period.granularity,
+            period_start: self.period_start,
+            period_end: self.period_end,
+            total_quantity: Quantity(self.total_milli),
+            unit: self.unit.clone(),
+            source: EstimateSource::parse(&self.source).unwrap_or(EstimateSource::Estimated),
+            target_share_bp: self.target_share_bp,
+            notes: self.notes.clone(),
+            entered_by: self.entered_by.clone(),
+            version: self.version,
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+        }
+    }
+
+    fn to_draft(&self) -> EstimateDraft {
+        let e = self.to_estimate();
+        EstimateDraft {
+            partner_id: e.partner_id,
+            category: e.category,
+            period: e.period,
+            total: e.total_quantity,
+            unit: e.unit,
+            source: e.source,
+            target_share_bp: e.target_share_bp,
+            notes: e.notes,
+        }
+    }
+}
+
+/// A wallet estimate's fields, checked.
+#[derive(Debug, Clone)]
+pub struct EstimateDraft {
+    pub partner_id: String,
+    pub category: String,
+    pub period: Period,
+    pub total: Quantity,
+    pub unit: String,
+    pub source: EstimateSource,
+    pub target_share_bp: Option<i32>,
+    pub notes: Option<String>,
+}
+
+pub fn get_estimate(conn: &mut DbConnection, id: &str) -> Result<EstimateRow, ApiError> {
+    wallet_estimates::table
+        .find(id)
+        .first::<EstimateRow>(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("wallet estimate"))
+}
+
+/// Share of customer is ours ÷ a customer's total: the partner must buy from us.
+fn check_customer(conn: &mut DbConnection, partner_id: &str) -> Result<(), ApiError> {
+    let partner = crate::partners::store::get_partner(conn, &Access::All, partner_id)
+        .map_err(|_| ApiError::validation("partner_id", "no such partner"))?;
+    let roles = partner.roles();
+    if !(roles.distributor || roles.key_account) {
+        return Err(ApiError::validation(
+            "partner_id",
+            "wallet estimates are kept for customers: distributors and key accounts",
+        ));
+    }
+    Ok(())
+}
+
+/// What we supplied the partner in the category and unit over the period, by the larger of the
+/// two bases (a delivery not yet booked as received still counts against the estimate).
+pub fn supplied_in(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    category: &str,
+    unit: &str,
+    period: Period,
+) -> Result<Quantity, ApiError> {
+    let scope = VolumeScope {
+        partner_id: Some(partner_id.to_string()),
+        category: Some(category.to_string()),
+    };
+    let mut best = Quantity::ZERO;
+    for basis in [VolumeBasis::Received, VolumeBasis::Despatched] {
+        let sum: Quantity = supplied_volumes(
+            conn,
+            Direction::Sales,
+            basis,
+            period.start(),
+            period.end(),
+            &scope,
+        )?
+        .into_iter()
+        .filter(|v| v.unit == unit)
+        .map(|v| Quantity(v.milli))
+        .sum();
+        best = best.max(sum);
+    }
+    Ok(best)
+}
+
+fn written(conn: &mut DbConnection, id: &str) -> Result<WalletEstimateWritten, ApiError> {
+    let estimate = get_estimate(conn, id)?.to_estimate();
+    let supplied = supplied_in(
+        conn,
+        &estimate.partner_id,
+        &estimate.category,
+        &estimate.unit,
+        estimate.period,
+    )?;
+    let warnings = supplied_beyond_wallet(
+        estimate.total_quantity,
+        supplied,
+        &estimate.unit,
+        estimate.period,
+    )
+    .into_iter()
+    .collect();
+    Ok(WalletEstimateWritten { estimate, warnings })
+}
+
+pub fn insert_estimate(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    d: EstimateDraft,
+) -> Result<WalletEstimateWritten, ApiError> {
+    check_customer(conn, &d.partner_id)?;
+    let label = d.period.to_string();
+    let existing = wallet_estimates::table
+        .filter(wallet_estimates::partner_id.eq(&d.partner_id))
+        .filter(wallet_estimates::category.eq(&d.category))
+        .filter(wallet_estimates::period.eq(&label))
+        .select(wallet_estimates::id)
+        .first::<String>(conn)
+        .optional()?;
+    if let Some(other) = existing {
+        return Err(ApiError::conflict_on(
+            "estimate_exists",
+            "period",
+            format!(
+                "wallet estimate {other} already covers this partner, category and period; PATCH it instead"
+            ),
+        ));
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let t = now();
+    diesel::insert_into(wallet_estimates::table)
+        .values((
+            wallet_estimates::id.eq(&id),
+            wallet_estimates::partner_id.eq(&d.partner_id),
+            wallet_estimates::category.eq(&d.category),
+            wallet_estimates::period.eq(&label),
+            wallet_estimates::period_start.eq(d.period.start()),
+            wallet_estimates::period_end.eq(d.period.end()),
+            wallet_estimates::total_milli.eq(d.total.milli()),
+            wallet_estimates::unit.eq(&d.unit),
+            wallet_estimates::source.eq(d.source.as_str()),
+            wallet_estimates::target_share_bp.eq(d.target_share_bp),
+            wallet_estimates::notes.eq(&d.notes),
+            wallet_estimates::entered_by.eq(&actor.id),
+            wallet_estimates::version.eq(1i64),
+            wallet_estimates::created_at.eq(t),
+            wallet_estimates::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    let w = written(conn, &id)?;
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "wallet_estimate.created",
+            entity_type: "wallet_estimate",
+            entity_id: &id,
+            // Internal: no partner, so the estimate never reaches the partner's change feed.
+            partner_id: None,
+            before: None,
+            after: snapshot(&w.estimate),
+        },
+    )?;
+    Ok(w)
+}
+
+/// Changes an estimate's figures (the partner, category and period it is for stay).
+pub fn update_estimate(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    if_match: IfMatch,
+    change: impl FnOnce(&EstimateDraft) -> Result<EstimateDraft, ApiError>,
+) -> Result<WalletEstimateWritten, ApiError> {
+    let row = get_estimate(conn, id)?;
+    if_match.check(row.version)?;
+    let f = change(&row.to_draft())?;
+    let updated = diesel::update(
+        wallet_estimates::table
+            .find(id)
+            .filter(wallet_estimates::version.eq(row.version)),
+    )
+    .set((
+        wallet_estimates::total_milli.eq(f.total.milli()),
+        wallet_estimates::unit.eq(&f.unit),
+        wallet_estimates::source.eq(f.source.as_str()),
+        wallet_estimates::target_share_bp.eq(f.target_share_bp),
+        wallet_estimates::notes.eq(&f.notes),
+        wallet_estimates::entered_by.eq(&actor.id),
+        wallet_estimates::version.eq(row.version + 1),
+        wallet_estimates::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        let current = get_estimate(conn, id)?.version;
+        return Err(ApiError::PreconditionFailed { current });
+    }
+    let w = written(conn, id)?;
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "wallet_estimate.updated",
+            entity_type: "wallet_estimate",
+            entity_id: id,
+            partner_id: None,
+            before: snapshot(&row.to_estimate()),
+            after: snapshot(&w.estimate),
+        },
+    )?;
+    Ok(w)
+}
+
+#[derive(Debug, Default)]
+pub struct EstimateFilter {
+    pub partner_id: Option<String>,
+    pub category: Option<String>,
+    pub granularity: Option<Granularity>,
+    /// Estimates whose period ends on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Estimates whose period starts on or before this day.
+    pub to: Option<NaiveDate>,
+}
+
+pub fn list_estimates(
+    conn: &mut DbConnection,
+    f: EstimateFilter,
+    page: &PageRequest,
+) -> Result<Vec<EstimateRow>, ApiError> {
+    let mut q = crate::paged!(wallet_estimates, page);
+    if let Some(p) = f.partner_id {
+        q = q.filter(wallet_estimates::partner_id.eq(p));
+    }
+    if let Some(c) = f.category {
+        q = q.filter(wallet_estimates::category.eq(c));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(wallet_estimates::period_end.ge(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(wallet_estimates::period_start.le(to));
+    }
+    // The grain is in the label: `2026`, `2026-Q1`, `2026-03`.
+    match f.granularity {
+        Some(Granularity::Year) => q = q.filter(wallet_estimates::period.not_like("%-%")),
+        Some(Granularity::Quarter) => q = q.filter(wallet_estimates::period.like("%-Q%")),
+        Some(Granularity::Month) => {
+            q = q
+                .filter(wallet_estimates::period.like("%-%"))
+                .filter(wallet_estimates::period.not_like("%-Q%"))
+        }
+        None => {}
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Every estimate for periods exactly `from..=to` of one grain, for the analytics.
+pub fn estimates_within(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    partner_id: Option<&str>,
+    category: Option<&str>,
+) -> Result<Vec<WalletEstimate>, ApiError> {
+    let mut q = wallet_estimates::table
+        .filter(wallet_estimates::period_start.ge(from))
+        .filter(wallet_estimates::period_end.le(to))
+        .into_boxed();
+    if let Some(p) = partner_id {
+        q = q.filter(wallet_estimates::partner_id.eq(p.to_string()));
+    }
+    if let Some(c) = category {
+        q = q.filter(wallet_estimates::category.eq(c.to_string()));
+    }
+    Ok(q.load::<EstimateRow>(conn)?
+        .iter()
+        .map(EstimateRow::to_estimate)
+        .collect())
+}
