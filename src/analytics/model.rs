@@ -503,7 +503,8 @@ pub struct StockCover {
     pub product_id: String,
     pub sku: String,
     pub product_name: String,
-    /// From the latest report in the window that gives stock for the product.
+    /// From the latest report in the window that gives stock for the product, summed over its
+    /// locations.
     pub stock_on_hand: Quantity,
     /// The end of that report's period.
     pub stock_as_of: NaiveDate,
@@ -519,7 +520,7 @@ pub struct StockCover {
 }
 
 /// Stock cover per partner and product from the current reports in a window: the latest stock
-/// each product was reported with, over its average daily sell-out across every day the
+/// each product was reported with (all its locations), over its average daily sell-out across every day the
 /// partner reported. Lowest cover first; products never given stock are left out.
 pub fn stock_covers(
     reported: &[Reported],
@@ -537,10 +538,13 @@ pub fn stock_covers(
             .entry((&r.partner_id, &r.product_id))
             .or_default();
         entry.0 += r.units_sold_milli;
+        // Stock is the latest report's, summed over its locations.
         if let Some(stock) = r.stock_on_hand_milli {
-            if entry.1.is_none_or(|(as_of, _)| r.period_end > as_of) {
-                entry.1 = Some((r.period_end, stock));
-            }
+            entry.1 = match entry.1 {
+                Some((as_of, sum)) if as_of == r.period_end => Some((as_of, sum + stock)),
+                Some((as_of, sum)) if as_of > r.period_end => Some((as_of, sum)),
+                _ => Some((r.period_end, stock)),
+            };
         }
     }
     let mut out: Vec<(String, String, StockCoverFigures)> = per_product
@@ -803,7 +807,8 @@ mod tests {
                 stock_on_hand_milli: stock.map(|s| s * 1000),
             };
         let reported = vec![
-            line("2026-10-01", "2026-10-15", "tv", 600, Some(900)),
+            line("2026-10-01", "2026-10-15", "tv", 300, Some(500)),
+            line("2026-10-01", "2026-10-15", "tv", 300, Some(400)),
             line("2026-10-16", "2026-10-31", "tv", 600, Some(450)),
             // The radio is missing from the second report: it sold nothing then.
             line("2026-10-01", "2026-10-15", "radio", 31, Some(200)),

@@ -2,6 +2,8 @@
 //! takes its place among a partner's earlier ones (original, correction, overlap), line checks,
 //! wallet estimates and the warning when one is smaller than what we already supplied.
 
+use std::collections::hash_map::Entry;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -289,11 +291,14 @@ pub fn resolve_lines(
             line.stock_on_hand,
             errors,
         );
-        if let Some(first) = seen.insert((product.id.clone(), location_gln.clone()), i) {
-            errors.push(FieldError::new(
+        match seen.entry((product.id.clone(), location_gln.clone())) {
+            Entry::Occupied(first) => errors.push(FieldError::new(
                 at,
-                format!("repeats the product and location of lines[{first}]"),
-            ));
+                format!("repeats the product and location of lines[{}]", first.get()),
+            )),
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
         }
         out.push(SellOutLineDraft {
             product_id: product.id,

@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod analytics;
+mod channel;
 mod identity;
 mod integration_clients;
 mod operations;
