@@ -482,7 +482,7 @@ pub fn daily_average(sold_milli: i64, days: i64) -> Quantity {
 #[derive(Debug, Clone)]
 pub struct Reported {
     pub partner_id: String,
-    pub period_start: NaiveDate,
+    /// The end of the report's period: the day its stock is as of.
     pub period_end: NaiveDate,
     pub product_id: String,
     pub units_sold_milli: i64,
@@ -524,16 +524,18 @@ pub struct StockCover {
 /// partner reported. Lowest cover first; products never given stock are left out.
 pub fn stock_covers(
     reported: &[Reported],
+    periods: &[(String, NaiveDate, NaiveDate)],
     threshold_days: i64,
 ) -> Vec<(String, String, StockCoverFigures)> {
+    // Every day a partner reported, whether or not a product is on that report.
     let mut days: HashMap<&str, BTreeSet<(NaiveDate, NaiveDate)>> = HashMap::new();
+    for (partner, start, end) in periods {
+        days.entry(partner).or_default().insert((*start, *end));
+    }
     // (partner, product) → (units sold, latest (as-of day, stock)).
     type Sums = (i64, Option<(NaiveDate, i64)>);
     let mut per_product: BTreeMap<(&str, &str), Sums> = BTreeMap::new();
     for r in reported {
-        days.entry(&r.partner_id)
-            .or_default()
-            .insert((r.period_start, r.period_end));
         let entry = per_product
             .entry((&r.partner_id, &r.product_id))
             .or_default();
@@ -797,24 +799,27 @@ mod tests {
     #[test]
     fn stock_cover_uses_latest_stock_and_every_reported_day() {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        let line =
-            |start: &str, end: &str, product: &str, sold: i64, stock: Option<i64>| Reported {
-                partner_id: "dc".into(),
-                period_start: d(start),
-                period_end: d(end),
-                product_id: product.into(),
-                units_sold_milli: sold * 1000,
-                stock_on_hand_milli: stock.map(|s| s * 1000),
-            };
+        let line = |end: &str, product: &str, sold: i64, stock: Option<i64>| Reported {
+            partner_id: "dc".into(),
+            period_end: d(end),
+            product_id: product.into(),
+            units_sold_milli: sold * 1000,
+            stock_on_hand_milli: stock.map(|s| s * 1000),
+        };
+        // Lines by the end of their report's period.
         let reported = vec![
-            line("2026-10-01", "2026-10-15", "tv", 300, Some(500)),
-            line("2026-10-01", "2026-10-15", "tv", 300, Some(400)),
-            line("2026-10-16", "2026-10-31", "tv", 600, Some(450)),
+            line("2026-10-15", "tv", 300, Some(500)),
+            line("2026-10-15", "tv", 300, Some(400)),
+            line("2026-10-31", "tv", 600, Some(450)),
             // The radio is missing from the second report: it sold nothing then.
-            line("2026-10-01", "2026-10-15", "radio", 31, Some(200)),
-            line("2026-10-01", "2026-10-15", "cable", 0, None),
+            line("2026-10-15", "radio", 31, Some(200)),
+            line("2026-10-15", "cable", 0, None),
         ];
-        let covers = stock_covers(&reported, 14);
+        let periods = vec![
+            ("dc".to_string(), d("2026-10-01"), d("2026-10-15")),
+            ("dc".to_string(), d("2026-10-16"), d("2026-10-31")),
+        ];
+        let covers = stock_covers(&reported, &periods, 14);
         assert_eq!(covers.len(), 2, "the cable never had stock reported");
         let (_, product, tv) = &covers[0];
         assert_eq!(product, "tv");

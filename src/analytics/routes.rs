@@ -641,7 +641,7 @@ pub async fn stock_cover(
             )
         })
         .await?;
-    let mut items: Vec<StockCover> = stock_covers(&inputs.reported, threshold_days)
+    let mut items: Vec<StockCover> = stock_covers(&inputs.reported, &inputs.days, threshold_days)
         .into_iter()
         .map(|(partner_id, product_id, f)| {
             let (sku, product_name) = inputs

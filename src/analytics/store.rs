@@ -103,10 +103,12 @@ pub fn supply_inputs(
     Ok((received, partners))
 }
 
-/// The lines of the current sell-out reports ending in `from..=to`, with the partners' names and
-/// the products' SKUs and names.
+/// The lines of the current sell-out reports ending in `from..=to` and the periods those reports
+/// cover, with the partners' names and the products' SKUs and names.
 pub struct CoverInputs {
     pub reported: Vec<Reported>,
+    /// Every current report's partner and period, lines of the product or not.
+    pub days: Vec<(String, NaiveDate, NaiveDate)>,
     pub partners: HashMap<String, PartnerLabel>,
     pub products: HashMap<String, (String, String)>,
 }
@@ -118,41 +120,29 @@ pub fn cover_inputs(
     partner_id: Option<&str>,
     product_id: Option<&str>,
 ) -> Result<CoverInputs, ApiError> {
-    let reported: Vec<Reported> =
-        crate::channel::store::reported_figures(conn, from, to, partner_id, product_id)?
-            .into_iter()
-            .map(|f| Reported {
-                partner_id: f.partner_id,
-                period_start: f.period_start,
-                period_end: f.period_end,
+    let (periods, figures) =
+        crate::channel::store::reported_between(conn, from, to, partner_id, product_id)?;
+    let report_of: HashMap<&str, &crate::channel::store::ReportedPeriod> =
+        periods.iter().map(|p| (p.report_id.as_str(), p)).collect();
+    let reported: Vec<Reported> = figures
+        .into_iter()
+        .filter_map(|f| {
+            let r = report_of.get(f.report_id.as_str())?;
+            Some(Reported {
+                partner_id: r.partner_id.clone(),
+                period_end: r.period_end,
                 product_id: f.product_id,
                 units_sold_milli: f.units_sold_milli,
                 stock_on_hand_milli: f.stock_on_hand_milli,
             })
-            .collect();
-    // A product missing from a report still counts that report's days; so do reports with
-    // none of the filtered product.
-    let mut reported = reported;
-    if product_id.is_some() {
-        for (partner, start, end) in
-            crate::channel::store::reported_periods(conn, from, to, partner_id)?
-        {
-            reported.push(Reported {
-                partner_id: partner,
-                period_start: start,
-                period_end: end,
-                product_id: String::new(),
-                units_sold_milli: 0,
-                stock_on_hand_milli: None,
-            });
-        }
-    }
-    let partners = labels(conn, reported.iter().map(|r| &r.partner_id))?;
-    let mut ids: Vec<String> = reported
-        .iter()
-        .filter(|r| !r.product_id.is_empty())
-        .map(|r| r.product_id.clone())
+        })
         .collect();
+    let days = periods
+        .iter()
+        .map(|p| (p.partner_id.clone(), p.period_start, p.period_end))
+        .collect();
+    let partners = labels(conn, reported.iter().map(|r| &r.partner_id))?;
+    let mut ids: Vec<String> = reported.iter().map(|r| r.product_id.clone()).collect();
     ids.sort_unstable();
     ids.dedup();
     let mut products = HashMap::new();
@@ -163,6 +153,7 @@ pub fn cover_inputs(
     }
     Ok(CoverInputs {
         reported,
+        days,
         partners,
         products,
     })

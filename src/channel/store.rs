@@ -426,62 +426,39 @@ pub fn list_lines(
         .collect())
 }
 
-/// One product's figures in one current report, for stock cover.
+/// A current report's period, for stock cover: which days a partner has reported.
 #[derive(Debug, Clone, Queryable)]
-pub struct ReportedFigure {
+pub struct ReportedPeriod {
+    pub report_id: String,
     pub partner_id: String,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
+}
+
+/// One product's figures in one report.
+#[derive(Debug, Clone, Queryable)]
+pub struct ReportedFigure {
+    pub report_id: String,
     pub product_id: String,
     pub units_sold_milli: i64,
     pub stock_on_hand_milli: Option<i64>,
 }
 
-/// Every line of the current reports ending between `from` and `to`, optionally of one partner
-/// and product.
-pub fn reported_figures(
+/// The current reports ending between `from` and `to` (of one partner, if given), and their
+/// lines (of one product, if given).
+pub fn reported_between(
     conn: &mut DbConnection,
     from: NaiveDate,
     to: NaiveDate,
     partner_id: Option<&str>,
     product_id: Option<&str>,
-) -> Result<Vec<ReportedFigure>, ApiError> {
-    let mut q = sell_out_lines::table
-        .inner_join(sell_out_reports::table.on(sell_out_reports::id.eq(sell_out_lines::report_id)))
-        .filter(sell_out_reports::status.eq(ReportStatus::Current.as_str()))
-        .filter(sell_out_reports::period_end.ge(from))
-        .filter(sell_out_reports::period_end.le(to))
-        .select((
-            sell_out_reports::partner_id,
-            sell_out_reports::period_start,
-            sell_out_reports::period_end,
-            sell_out_lines::product_id,
-            sell_out_lines::units_sold_milli,
-            sell_out_lines::stock_on_hand_milli,
-        ))
-        .into_boxed();
-    if let Some(p) = partner_id {
-        q = q.filter(sell_out_reports::partner_id.eq(p.to_string()));
-    }
-    if let Some(p) = product_id {
-        q = q.filter(sell_out_lines::product_id.eq(p.to_string()));
-    }
-    Ok(q.load(conn)?)
-}
-
-/// The periods of the current reports ending between `from` and `to`: which days each partner
-/// has reported (a product missing from a report sold nothing in it).
-pub fn reported_periods(
-    conn: &mut DbConnection,
-    from: NaiveDate,
-    to: NaiveDate,
-    partner_id: Option<&str>,
-) -> Result<Vec<(String, NaiveDate, NaiveDate)>, ApiError> {
+) -> Result<(Vec<ReportedPeriod>, Vec<ReportedFigure>), ApiError> {
     let mut q = sell_out_reports::table
         .filter(sell_out_reports::status.eq(ReportStatus::Current.as_str()))
         .filter(sell_out_reports::period_end.ge(from))
         .filter(sell_out_reports::period_end.le(to))
         .select((
+            sell_out_reports::id,
             sell_out_reports::partner_id,
             sell_out_reports::period_start,
             sell_out_reports::period_end,
@@ -490,7 +467,25 @@ pub fn reported_periods(
     if let Some(p) = partner_id {
         q = q.filter(sell_out_reports::partner_id.eq(p.to_string()));
     }
-    Ok(q.load(conn)?)
+    let periods: Vec<ReportedPeriod> = q.load(conn)?;
+    let ids: Vec<&str> = periods.iter().map(|p| p.report_id.as_str()).collect();
+    let mut figures = vec![];
+    for chunk in ids.chunks(LOOKUP_CHUNK) {
+        let mut q = sell_out_lines::table
+            .filter(sell_out_lines::report_id.eq_any(chunk))
+            .select((
+                sell_out_lines::report_id,
+                sell_out_lines::product_id,
+                sell_out_lines::units_sold_milli,
+                sell_out_lines::stock_on_hand_milli,
+            ))
+            .into_boxed();
+        if let Some(p) = product_id {
+            q = q.filter(sell_out_lines::product_id.eq(p.to_string()));
+        }
+        figures.extend(q.load::<ReportedFigure>(conn)?);
+    }
+    Ok((periods, figures))
 }
 
 // ---- wallet estimates ---------------------------------------------------------------------------

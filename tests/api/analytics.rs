@@ -322,13 +322,15 @@ async fn abc_splits_a_seeded_population() {
     let range = format!("from={}-01-01&to={today}", today.year());
     let url = format!("/api/v1/analytics/abc?{range}&basis=ordered");
     let r = app.get(&url, &am).await.expect(200);
-    let classes: String = r.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["class"].as_str().unwrap())
-        .collect();
-    assert_eq!(classes, "AAABBCCCC", "{}", r.text);
+    let classes = |body: &Value| -> String {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["class"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(classes(&r.body), "AAABBCCCC", "{}", r.text);
     assert_eq!(r.body["items"][0]["partner_id"], customers[0].0.as_str());
     assert_eq!(r.body["items"][0]["contribution_minor"], 50_000);
     assert_eq!(r.body["items"][2]["cumulative_share_bp"], 8000);
@@ -347,13 +349,7 @@ async fn abc_splits_a_seeded_population() {
         )
         .await
         .expect(200);
-    let classes: String = strict.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["class"].as_str().unwrap())
-        .collect();
-    assert_eq!(classes, "ABBBCCCCC");
+    assert_eq!(classes(&strict.body), "ABBBCCCCC");
     let csv = app
         .call(
             Method::GET,

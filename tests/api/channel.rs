@@ -360,48 +360,12 @@ async fn partners_report_and_read_only_their_own_sell_out() {
         .await
         .expect_problem(422, "validation_failed", Some("partner_id"));
     // The distributor's ERP reports with `channel:write`; `channel:read` cannot.
-    let erp = |scope: &str| json!({"name": format!("DC ERP {scope}"), "scopes": [scope], "partner_id": c.distributor});
-    let reader = app
-        .post("/api/v1/integration-clients", &c.admin, erp("channel:read"))
-        .await
-        .expect(201);
-    let writer = app
-        .post(
-            "/api/v1/integration-clients",
-            &c.admin,
-            erp("channel:write"),
-        )
-        .await
-        .expect(201);
-    let token = |client: &Value| json!({"grant_type": "client_credentials", "client_id": client["id"], "client_secret": client["client_secret"]});
     let reader_token = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/token",
-            None,
-            Some(token(&reader.body)),
-            &[],
-        )
-        .await
-        .expect(200)
-        .body["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .client_token(&["channel:read"], Some(&c.distributor))
+        .await;
     let writer_token = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/token",
-            None,
-            Some(token(&writer.body)),
-            &[],
-        )
-        .await
-        .expect(200)
-        .body["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .client_token(&["channel:write"], Some(&c.distributor))
+        .await;
     app.post("/api/v1/sell-out-reports", &reader_token, body.clone())
         .await
         .expect_problem(403, "forbidden", None);
@@ -550,4 +514,36 @@ async fn wallet_estimates_are_internal_and_checked() {
         .await
         .expect(200);
     assert!(!events.text.contains("wallet_estimate"));
+}
+
+/// The request examples Swagger UI pre-fills work once their ids are real ones.
+#[actix_web::test]
+async fn documented_channel_examples_work_with_real_ids() {
+    let app = spawn().await;
+    let c = channel(&app).await;
+    let doc: Value = serde_json::from_str(&prm::openapi::document_json()).unwrap();
+    let example = |name: &str| doc["components"]["schemas"][name]["example"].clone();
+    let mut report = example("NewSellOutReport");
+    report["partner_id"] = json!(c.distributor);
+    report["lines"][1]["product_id"] = json!(c.powder);
+    let r = app
+        .post("/api/v1/sell-out-reports", &c.account_manager, report)
+        .await
+        .expect(201);
+    assert_eq!(r.body["line_count"], 2);
+    let mut estimate = example("NewWalletEstimate");
+    estimate["partner_id"] = json!(c.distributor);
+    let e = app
+        .post("/api/v1/wallet-estimates", &c.account_manager, estimate)
+        .await
+        .expect(201);
+    app.call(
+        Method::PATCH,
+        &format!("/api/v1/wallet-estimates/{}", e.id()),
+        Some(&c.account_manager),
+        Some(example("WalletEstimatePatch")),
+        &[("If-Match", "\"1\"")],
+    )
+    .await
+    .expect(200);
 }

@@ -238,6 +238,27 @@ where
         r.body["access_token"].as_str().unwrap().to_string()
     }
 
+    /// Registers an integration client with `scopes` (bound to `partner_id` if given) and
+    /// answers an access token from the client-credentials grant.
+    pub async fn client_token(&self, scopes: &[&str], partner_id: Option<&str>) -> String {
+        let admin = self.admin_token().await;
+        let name = format!("ERP {}", uuid::Uuid::now_v7().simple());
+        let c = self
+            .post(
+                "/api/v1/integration-clients",
+                &admin,
+                json!({"name": name, "scopes": scopes, "partner_id": partner_id}),
+            )
+            .await
+            .expect(201);
+        let grant = json!({"grant_type": "client_credentials", "client_id": c.body["id"], "client_secret": c.body["client_secret"]});
+        let r = self
+            .call(Method::POST, "/api/v1/auth/token", None, Some(grant), &[])
+            .await
+            .expect(200);
+        r.body["access_token"].as_str().unwrap().to_string()
+    }
+
     /// Registers a partner as admin.
     pub async fn partner(&self, name: &str, roles: &[&str]) -> String {
         let admin = self.admin_token().await;
