@@ -19,6 +19,12 @@ pub struct Config {
     pub max_batch_bytes: usize,
     /// Share of customer below this (basis points) marks a growth target.
     pub growth_threshold_bp: i64,
+    /// Browser origins (partner portals) allowed to call the API; none by default.
+    pub cors_origins: Vec<String>,
+    /// How long a client may take to send a request's head, and then its body.
+    pub request_timeout_seconds: u64,
+    /// How long an idle keep-alive connection stays open.
+    pub idle_timeout_seconds: u64,
     pub db_pool_size: u32,
     pub workers: Option<usize>,
 }
@@ -57,6 +63,9 @@ impl Config {
             max_body_bytes: env_num("PRM_MAX_BODY_BYTES", 1024 * 1024)?,
             max_batch_bytes: env_num("PRM_MAX_BATCH_BYTES", 32 * 1024 * 1024)?,
             growth_threshold_bp: env_num("PRM_GROWTH_THRESHOLD_BP", 3000)?,
+            cors_origins: cors_origins(env("PRM_CORS_ORIGINS").as_deref())?,
+            request_timeout_seconds: env_num("PRM_REQUEST_TIMEOUT_SECONDS", 10)?,
+            idle_timeout_seconds: env_num("PRM_IDLE_TIMEOUT_SECONDS", 30)?,
             db_pool_size: env_num("PRM_DB_POOL_SIZE", 8)?,
             workers: env("PRM_WORKERS")
                 .map(|w| w.parse())
@@ -65,6 +74,30 @@ impl Config {
             database_url,
         })
     }
+}
+
+/// `PRM_CORS_ORIGINS`: comma-separated `scheme://host[:port]` origins, each checked, so a typo
+/// fails the start instead of silently leaving a portal locked out (or `*` letting everyone in:
+/// it is refused, as credentials travel in headers any origin could then use).
+fn cors_origins(raw: Option<&str>) -> anyhow::Result<Vec<String>> {
+    let Some(raw) = raw else { return Ok(vec![]) };
+    raw.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|o| {
+            let rest = o
+                .strip_prefix("https://")
+                .or_else(|| o.strip_prefix("http://"));
+            match rest {
+                Some(host) if !host.is_empty() && !host.contains('/') && !host.contains('*') => {
+                    Ok(o.to_string())
+                }
+                _ => bail!(
+                    "PRM_CORS_ORIGINS: `{o}` is not an origin like https://portal.example.com"
+                ),
+            }
+        })
+        .collect()
 }
 
 /// The signing secret: `PRM_JWT_SECRET`, else the file named by `PRM_JWT_SECRET_FILE`, else (on
@@ -141,6 +174,18 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cors_origins_are_checked() {
+        assert_eq!(cors_origins(None).unwrap(), Vec::<String>::new());
+        assert_eq!(
+            cors_origins(Some("https://portal.example.com, http://localhost:3000")).unwrap(),
+            ["https://portal.example.com", "http://localhost:3000"]
+        );
+        assert!(cors_origins(Some("*")).is_err());
+        assert!(cors_origins(Some("portal.example.com")).is_err());
+        assert!(cors_origins(Some("https://portal.example.com/app")).is_err());
+    }
 
     #[test]
     fn secret_lives_beside_the_database() {

@@ -36,7 +36,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::tokens::JwtKeys;
 use crate::config::Config;
 use crate::db::Db;
-use crate::http::extract::{json_config, path_config, query_config, BatchBodyLimit, BodyLimit};
+use crate::http::extract::{
+    json_config, path_config, query_config, BatchBodyLimit, BodyLimit, BodyReadTimeout,
+};
 use crate::http::observe::{observe, Metrics};
 use crate::http::ApiError;
 
@@ -57,6 +59,9 @@ pub struct Service {
     pub metrics: web::Data<Metrics>,
     pub body_limit: web::Data<BodyLimit>,
     pub batch_limit: web::Data<BatchBodyLimit>,
+    pub body_timeout: web::Data<BodyReadTimeout>,
+    /// Browser origins allowed cross-origin (partner portals); same-origin is always allowed.
+    pub cors_origins: Arc<Vec<String>>,
 }
 
 impl Service {
@@ -71,6 +76,10 @@ impl Service {
             metrics: web::Data::new(Metrics::new()),
             body_limit: web::Data::new(BodyLimit(config.max_body_bytes)),
             batch_limit: web::Data::new(BatchBodyLimit(config.max_batch_bytes)),
+            body_timeout: web::Data::new(BodyReadTimeout(std::time::Duration::from_secs(
+                config.request_timeout_seconds,
+            ))),
+            cors_origins: Arc::new(config.cors_origins.clone()),
         }
     }
 }
@@ -146,6 +155,7 @@ pub fn build_app(
         .app_data(service.metrics)
         .app_data(service.body_limit)
         .app_data(service.batch_limit)
+        .app_data(service.body_timeout)
         .app_data(json_config())
         .app_data(query_config())
         .app_data(path_config())
@@ -153,7 +163,46 @@ pub fn build_app(
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .default_service(web::to(not_found))
         .wrap(ErrorHandlers::new().default_handler(crate::http::error::ensure_problem_json))
+        .wrap(cors(service.cors_origins))
         .wrap(from_fn(observe))
+}
+
+/// CORS closed by default: a browser page on another origin gets no access unless its origin is
+/// listed in `PRM_CORS_ORIGINS`. Same-origin calls (Swagger UI at `/docs`) always pass.
+fn cors(origins: Arc<Vec<String>>) -> actix_cors::Cors {
+    use actix_web::http::header;
+    actix_cors::Cors::default()
+        .allowed_origin_fn(move |origin, head| {
+            let origin = origin.to_str().unwrap_or("");
+            let same_origin = head
+                .headers()
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .is_some_and(|host| {
+                    origin
+                        .strip_prefix("http://")
+                        .or_else(|| origin.strip_prefix("https://"))
+                        == Some(host)
+                });
+            same_origin || origins.iter().any(|o| o == origin)
+        })
+        .allowed_methods(["GET", "POST", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::IF_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            header::HeaderName::from_static("x-request-id"),
+            header::HeaderName::from_static("idempotent-replayed"),
+        ])
+        .max_age(3600)
 }
 
 /// Periodic clean-up: idempotency keys past their retention and refresh tokens long expired.

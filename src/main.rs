@@ -165,9 +165,15 @@ fn serve(config: Config) -> anyhow::Result<()> {
     let bind = config.bind.clone();
     tracing::info!(%bind, backend = ?service.state.db.backend(), "serving; Swagger UI at /docs");
     let workers = config.workers;
+    let request_timeout = std::time::Duration::from_secs(config.request_timeout_seconds);
+    let idle_timeout = std::time::Duration::from_secs(config.idle_timeout_seconds);
     actix_web::rt::System::new().block_on(async move {
         actix_web::rt::spawn(prm::housekeeping(service.state.db.clone()));
-        let mut server = actix_web::HttpServer::new(move || prm::build_app(service.clone()));
+        // A client that is slow to send its request head is answered 408 and dropped; an idle
+        // keep-alive connection is closed: neither may hold a connection slot for long.
+        let mut server = actix_web::HttpServer::new(move || prm::build_app(service.clone()))
+            .client_request_timeout(request_timeout)
+            .keep_alive(idle_timeout);
         if let Some(w) = workers {
             server = server.workers(w);
         }

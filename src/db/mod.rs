@@ -171,18 +171,53 @@ impl Db {
             .pool
             .get()
             .map_err(|e| ApiError::Unavailable(e.to_string()))?;
-        let _turn = match self.backend {
-            // A poisoned lock only means another writer panicked; the database is still sound.
-            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
-            Backend::Postgres => None,
-        };
-        (*conn).transaction(f)
+        match self.backend {
+            Backend::Sqlite => {
+                // A poisoned lock only means another writer panicked; the database is sound.
+                let _turn = self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner());
+                immediate_transaction(&mut conn, f)
+            }
+            Backend::Postgres => (*conn).transaction(f),
+        }
     }
 
     /// Checks the database answers a trivial query (readiness probe).
     pub async fn ping(&self) -> Result<(), ApiError> {
         self.read(|conn| conn.batch_execute("SELECT 1").map_err(ApiError::from))
             .await
+    }
+}
+
+/// An SQLite write transaction that takes the write lock as it begins (`BEGIN IMMEDIATE`). A
+/// deferred transaction that reads first and writes later cannot wait for another process's
+/// writer: its upgrade fails at once with SQLITE_BUSY. Taking the lock up front lets the busy
+/// timeout make it wait its turn instead, so several `prm` processes can share one file.
+fn immediate_transaction<T, F>(conn: &mut DbConnection, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    fn sqlite(conn: &mut DbConnection) -> Result<&mut diesel::SqliteConnection, ApiError> {
+        match conn {
+            DbConnection::Sqlite(c) => Ok(c),
+            DbConnection::Postgres(_) => Err(ApiError::Internal(
+                "an SQLite transaction on a PostgreSQL connection".into(),
+            )),
+        }
+    }
+    AnsiTransactionManager::begin_transaction_sql(sqlite(conn)?, "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => match AnsiTransactionManager::commit_transaction(sqlite(conn)?) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                let _ = AnsiTransactionManager::rollback_transaction(sqlite(conn)?);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(sqlite(conn)?)?;
+            Err(e)
+        }
     }
 }
 

@@ -30,16 +30,21 @@ pub struct NewEvent<'a> {
 
 /// Appends an event inside the caller's transaction.
 ///
-/// On PostgreSQL a sequence number is handed out at insert but becomes visible at commit, so two
-/// concurrent writers could commit out of order and a reader at `after=N` would skip the slower
-/// one for good. A transaction-scoped advisory lock, taken right before the insert (the last step
-/// of every write), makes event-writing commits take turns. SQLite has one writer already.
+/// Readers follow the feed with `after=N`, so numbers must become visible in order and without
+/// gaps. On PostgreSQL a transaction-scoped advisory lock, taken right before the insert (the
+/// last step of every write), makes event-writing commits take turns; under it the next number
+/// is the highest so far plus one, so a transaction that rolls back leaves no hole (a database
+/// sequence would). SQLite has one writer already.
 pub fn append(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), ApiError> {
     if let DbConnection::Postgres(pg) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7201001)").execute(pg)?;
     }
+    let last: Option<i64> = events::table
+        .select(diesel::dsl::max(events::seq))
+        .first(conn)?;
     diesel::insert_into(events::table)
         .values((
+            events::seq.eq(last.unwrap_or(0) + 1),
             events::id.eq(uuid::Uuid::now_v7().to_string()),
             events::occurred_at.eq(Utc::now().naive_utc()),
             events::event_type.eq(e.event_type),

@@ -97,6 +97,9 @@ pub enum ApiError {
     PreconditionFailed { current: i64 },
     #[error("request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// The client took longer than the request timeout to send its body.
+    #[error("the request body did not arrive within the request timeout")]
+    RequestTimeout,
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("{0}")]
@@ -180,6 +183,7 @@ impl ApiError {
             ApiError::IllegalTransition { .. } => "illegal_transition",
             ApiError::PreconditionFailed { .. } => "version_mismatch",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::RequestTimeout => "request_timeout",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Unprocessable(code, _) => code,
             ApiError::Unavailable(_) => "unavailable",
@@ -198,6 +202,7 @@ impl ApiError {
             ApiError::Conflict { .. } | ApiError::IllegalTransition { .. } => "Conflict",
             ApiError::PreconditionFailed { .. } => "Precondition failed",
             ApiError::PayloadTooLarge { .. } => "Payload too large",
+            ApiError::RequestTimeout => "Request timeout",
             ApiError::UnsupportedMediaType(_) => "Unsupported media type",
             ApiError::Unprocessable(..) => "Unprocessable content",
             ApiError::Unavailable(_) => "Service unavailable",
@@ -262,6 +267,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict { .. } | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

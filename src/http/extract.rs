@@ -37,6 +37,17 @@ impl Default for BatchBodyLimit {
     }
 }
 
+/// How long a client may take to send a body (`PRM_REQUEST_TIMEOUT_SECONDS`): a slow sender
+/// holds a worker's buffer, so it is cut off with 408.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyReadTimeout(pub std::time::Duration);
+
+impl Default for BodyReadTimeout {
+    fn default() -> Self {
+        BodyReadTimeout(std::time::Duration::from_secs(10))
+    }
+}
+
 impl FromRequest for RawBody {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -62,21 +73,31 @@ fn read_body(
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
+        let timeout = req
+            .app_data::<web::Data<BodyReadTimeout>>()
+            .map(|t| t.0)
+            .unwrap_or_else(|| BodyReadTimeout::default().0);
         let mut payload = payload.take();
         Box::pin(async move {
             if declared_len.is_some_and(|n| n > limit) {
                 return Err(ApiError::PayloadTooLarge { limit });
             }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk
-                    .map_err(|e| ApiError::bad_field("body_unreadable", "body", e.to_string()))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(ApiError::PayloadTooLarge { limit });
+            let read = async {
+                let mut body = web::BytesMut::new();
+                while let Some(chunk) = payload.next().await {
+                    let chunk = chunk.map_err(|e| {
+                        ApiError::bad_field("body_unreadable", "body", e.to_string())
+                    })?;
+                    if body.len() + chunk.len() > limit {
+                        return Err(ApiError::PayloadTooLarge { limit });
+                    }
+                    body.extend_from_slice(&chunk);
                 }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(RawBody(body.freeze()))
+                Ok(RawBody(body.freeze()))
+            };
+            actix_web::rt::time::timeout(timeout, read)
+                .await
+                .map_err(|_| ApiError::RequestTimeout)?
         })
     }
 }

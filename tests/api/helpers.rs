@@ -44,6 +44,9 @@ pub fn test_config(database_url: String) -> Config {
         max_body_bytes: 64 * 1024,
         max_batch_bytes: 4 * 1024 * 1024,
         growth_threshold_bp: 3000,
+        cors_origins: vec!["https://portal.example.com".into()],
+        request_timeout_seconds: 10,
+        idle_timeout_seconds: 30,
         db_pool_size: 4,
         workers: Some(1),
     }
