@@ -12,6 +12,8 @@ pub struct Config {
     pub bind: String,
     /// HS256 signing secret; at least 32 bytes.
     pub jwt_secret: Vec<u8>,
+    /// Secrets being retired: tokens they signed are still accepted, none are signed with them.
+    pub jwt_previous_secrets: Vec<Vec<u8>>,
     pub access_ttl_seconds: i64,
     pub refresh_ttl_seconds: i64,
     pub max_body_bytes: usize,
@@ -25,6 +27,8 @@ pub struct Config {
     pub request_timeout_seconds: u64,
     /// How long an idle keep-alive connection stays open.
     pub idle_timeout_seconds: u64,
+    /// Failed sign-ins allowed per account and per address within the window.
+    pub login_limits: crate::auth::throttle::Limits,
     pub db_pool_size: u32,
     pub workers: Option<usize>,
 }
@@ -58,6 +62,7 @@ impl Config {
         Ok(Config {
             bind: env("PRM_BIND").unwrap_or_else(|| DEFAULT_BIND.to_string()),
             jwt_secret,
+            jwt_previous_secrets: previous_secrets(env("PRM_JWT_PREVIOUS_SECRETS").as_deref())?,
             access_ttl_seconds: env_num("PRM_ACCESS_TOKEN_TTL_SECONDS", 900)?,
             refresh_ttl_seconds: env_num("PRM_REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600)?,
             max_body_bytes: env_num("PRM_MAX_BODY_BYTES", 1024 * 1024)?,
@@ -66,6 +71,11 @@ impl Config {
             cors_origins: cors_origins(env("PRM_CORS_ORIGINS").as_deref())?,
             request_timeout_seconds: env_num("PRM_REQUEST_TIMEOUT_SECONDS", 10)?,
             idle_timeout_seconds: env_num("PRM_IDLE_TIMEOUT_SECONDS", 30)?,
+            login_limits: crate::auth::throttle::Limits {
+                per_account: env_num("PRM_LOGIN_MAX_FAILURES", 5)?,
+                per_address: env_num("PRM_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
+                window: std::time::Duration::from_secs(env_num("PRM_LOGIN_WINDOW_SECONDS", 900)?),
+            },
             db_pool_size: env_num("PRM_DB_POOL_SIZE", 8)?,
             workers: env("PRM_WORKERS")
                 .map(|w| w.parse())
@@ -74,6 +84,19 @@ impl Config {
             database_url,
         })
     }
+}
+
+/// `PRM_JWT_PREVIOUS_SECRETS`: comma-separated secrets retired from signing but still accepted,
+/// so tokens issued before a key rotation keep working until they expire; remove one to retire it.
+fn previous_secrets(raw: Option<&str>) -> anyhow::Result<Vec<Vec<u8>>> {
+    raw.map(|r| {
+        r.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| check_secret(s.as_bytes().to_vec(), "PRM_JWT_PREVIOUS_SECRETS"))
+            .collect()
+    })
+    .unwrap_or(Ok(vec![]))
 }
 
 /// `PRM_CORS_ORIGINS`: comma-separated `scheme://host[:port]` origins, each checked, so a typo

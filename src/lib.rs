@@ -50,6 +50,8 @@ pub struct AppState {
     /// Share of customer below this (basis points) marks a growth target, unless a request
     /// names its own threshold.
     pub growth_threshold_bp: i64,
+    /// Failed sign-ins per account and address (this process's count).
+    pub login_throttle: crate::auth::throttle::LoginThrottle,
 }
 
 /// The process-wide parts of the service: built once, handed to every worker's `App`.
@@ -69,9 +71,14 @@ impl Service {
         Service {
             state: web::Data::new(AppState {
                 db,
-                jwt: Arc::new(JwtKeys::new(&config.jwt_secret, config.access_ttl_seconds)),
+                jwt: Arc::new(JwtKeys::rotating(
+                    &config.jwt_secret,
+                    &config.jwt_previous_secrets,
+                    config.access_ttl_seconds,
+                )),
                 refresh_ttl: chrono::Duration::seconds(config.refresh_ttl_seconds),
                 growth_threshold_bp: config.growth_threshold_bp,
+                login_throttle: crate::auth::throttle::LoginThrottle::new(config.login_limits),
             }),
             metrics: web::Data::new(Metrics::new()),
             body_limit: web::Data::new(BodyLimit(config.max_body_bytes)),

@@ -5,6 +5,7 @@ pub mod passwords;
 pub mod policy;
 pub mod routes;
 pub mod store;
+pub mod throttle;
 pub mod tokens;
 
 use crate::audit::Actor;

@@ -1,5 +1,7 @@
 //! Sign-in, tokens, the caller's own identity, users and integration clients.
 
+use std::time::Instant;
+
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::STANDARD;
@@ -102,6 +104,22 @@ async fn hash_secret(secret: String) -> Result<String, ApiError> {
         .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?
 }
 
+/// Counts a sign-in attempt against its account and the caller's address; refuses it (429,
+/// `Retry-After`) while either has failed too often, before any secret is checked.
+fn throttled(
+    state: &AppState,
+    req: &HttpRequest,
+    account: &str,
+) -> Result<crate::auth::throttle::Attempt, ApiError> {
+    let address = req.peer_addr().map(|a| a.ip().to_string());
+    let attempt = state.login_throttle.attempt(account, address);
+    state
+        .login_throttle
+        .check(&attempt, Instant::now())
+        .map_err(|retry_after| ApiError::TooManyAttempts { retry_after })?;
+    Ok(attempt)
+}
+
 fn bad_credentials() -> ApiError {
     ApiError::Unauthorized(
         "invalid_credentials",
@@ -140,19 +158,22 @@ fn issue_pair(state: &AppState, user: &store::UserRow) -> Result<(TokenPair, Str
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
-        (status = 401, description = "Wrong e-mail or password, or account disabled", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong e-mail or password, or account disabled (one answer for all, so it does not tell which accounts exist)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed sign-ins for this account or from this address (`too_many_attempts`); try again after `Retry-After` seconds", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until another attempt is taken"))),
     ),
     security(())
 )]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
+    http: HttpRequest,
     body: ValidJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.value;
     let email = req.email.trim().to_lowercase();
     let password = req.password;
+    let attempt = throttled(&state, &http, &email)?;
     let user = state
         .db
         .read(move |conn| store::find_user_by_email(conn, &email))
@@ -160,8 +181,12 @@ pub async fn login(
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let user = match (secret_matches(password, stored).await?, user) {
         (true, Some(u)) if !u.disabled => u,
-        _ => return Err(bad_credentials()),
+        _ => {
+            state.login_throttle.failed(&attempt, Instant::now());
+            return Err(bad_credentials());
+        }
     };
+    state.login_throttle.succeeded(&attempt);
     let (pair, hash) = issue_pair(&state, &user)?;
     let family = uuid::Uuid::now_v7().to_string();
     let ttl = state.refresh_ttl;
@@ -277,6 +302,7 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
         (status = 401, description = "Unknown or disabled client, or wrong secret", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "Unsupported grant type or malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Scope not granted to this client", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts for this client or from this address (`too_many_attempts`); try again after `Retry-After` seconds", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until another attempt is taken"))),
     ),
     security(())
 )]
@@ -320,6 +346,7 @@ pub async fn client_token(
         Some(s) => Some(parse_scopes("scope", s).map_err(|e| ApiError::Validation(vec![e]))?),
         None => None,
     };
+    let attempt = throttled(&state, &req, &client_id)?;
     let row = match uuid::Uuid::parse_str(&client_id) {
         Ok(_) => {
             state
@@ -331,12 +358,16 @@ pub async fn client_token(
     };
     let stored = row.as_ref().map(|c| c.secret_hash.clone());
     let client = match (secret_matches(secret, stored).await?, row) {
-        (true, Some(c)) if !c.disabled => c.to_client(),
+        (true, Some(c)) if !c.disabled => {
+            state.login_throttle.succeeded(&attempt);
+            c.to_client()
+        }
         _ => {
+            state.login_throttle.failed(&attempt, Instant::now());
             return Err(ApiError::Unauthorized(
                 "invalid_client",
                 "unknown client, wrong secret, or client disabled".into(),
-            ))
+            ));
         }
     };
     let granted: Vec<Scope> = match requested {

@@ -3,7 +3,9 @@
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::model::{join_scopes, parse_scopes, IntegrationClient, Role, User};
+use super::model::{
+    join_scopes, parse_scopes, IntegrationClient, Principal, PrincipalKind, Role, User,
+};
 use crate::audit::{record_change, snapshot, Actor, Change};
 use crate::db::schema::{integration_clients, refresh_tokens, users};
 use crate::db::DbConnection;
@@ -519,4 +521,34 @@ pub fn purge_expired_refresh_tokens(conn: &mut DbConnection) -> Result<usize, Ap
         diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.lt(cutoff)))
             .execute(conn)?,
     )
+}
+
+/// Whether a token's bearer may still act as the token says: the user or client exists, is not
+/// disabled, and holds the role, partner and scopes the token was issued with. Checked on every
+/// request, so disabling an account or changing its rights takes effect at once, not when its
+/// tokens expire.
+pub fn still_as_issued(conn: &mut DbConnection, p: &Principal) -> Result<bool, ApiError> {
+    Ok(match p.kind {
+        PrincipalKind::User => users::table
+            .find(&p.id)
+            .select((users::disabled, users::role, users::partner_id))
+            .first::<(bool, String, Option<String>)>(conn)
+            .optional()?
+            .is_some_and(|(disabled, role, partner)| {
+                !disabled && p.role.is_some_and(|r| r.as_str() == role) && partner == p.partner_id
+            }),
+        PrincipalKind::Client => integration_clients::table
+            .find(&p.id)
+            .select((
+                integration_clients::disabled,
+                integration_clients::scopes,
+                integration_clients::partner_id,
+            ))
+            .first::<(bool, String, Option<String>)>(conn)
+            .optional()?
+            .is_some_and(|(disabled, scopes, partner)| {
+                let held = parse_scopes("scopes", &scopes).unwrap_or_default();
+                !disabled && partner == p.partner_id && p.scopes.iter().all(|s| held.contains(s))
+            }),
+    })
 }

@@ -34,16 +34,31 @@ pub struct Claims {
     pub scope: String,
 }
 
-/// Signing and checking keys, built once at start.
+/// Signing and checking keys, built once at start. Tokens are signed with the current secret
+/// and name it in their `kid` header; secrets being retired (`PRM_JWT_PREVIOUS_SECRETS`) still
+/// verify the tokens they signed until they are taken out of the configuration.
 pub struct JwtKeys {
+    current_kid: String,
     encoding: EncodingKey,
-    decoding: DecodingKey,
+    /// The current key first, then the previous ones.
+    decoding: Vec<(String, DecodingKey)>,
     validation: Validation,
     pub access_ttl_seconds: i64,
 }
 
+/// A key's id: the first 16 hex digits of the secret's SHA-256, so it names the key without
+/// revealing it and needs no configuration of its own.
+pub fn key_id(secret: &[u8]) -> String {
+    hex::encode(Sha256::digest(secret))[..16].to_string()
+}
+
 impl JwtKeys {
     pub fn new(secret: &[u8], access_ttl_seconds: i64) -> JwtKeys {
+        JwtKeys::rotating(secret, &[], access_ttl_seconds)
+    }
+
+    /// Keys that sign with `secret` and also accept tokens signed with any of `previous`.
+    pub fn rotating(secret: &[u8], previous: &[Vec<u8>], access_ttl_seconds: i64) -> JwtKeys {
         // Only HS256 is accepted: a token claiming `none` or any other algorithm is refused,
         // which closes the algorithm-switching attacks.
         let mut validation = Validation::new(Algorithm::HS256);
@@ -52,11 +67,33 @@ impl JwtKeys {
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
         validation.leeway = 30;
+        let decoding = std::iter::once(secret)
+            .chain(previous.iter().map(Vec::as_slice))
+            .map(|s| (key_id(s), DecodingKey::from_secret(s)))
+            .collect();
         JwtKeys {
+            current_kid: key_id(secret),
             encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
+            decoding,
             validation,
             access_ttl_seconds,
+        }
+    }
+
+    /// The key a token names; a token without `kid` (issued before keys had ids) is checked
+    /// against the current key only, and an unknown `kid` is refused.
+    fn key_for(&self, token: &str) -> Result<&DecodingKey, ApiError> {
+        let invalid =
+            || ApiError::Unauthorized("token_invalid", "the access token is not valid".into());
+        let header = jsonwebtoken::decode_header(token).map_err(|_| invalid())?;
+        match header.kid {
+            None => Ok(&self.decoding[0].1),
+            Some(kid) => self
+                .decoding
+                .iter()
+                .find(|(k, _)| *k == kid)
+                .map(|(_, key)| key)
+                .ok_or_else(invalid),
         }
     }
 
@@ -82,13 +119,15 @@ impl JwtKeys {
             partner_id,
             scope,
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(self.current_kid.clone());
+        jsonwebtoken::encode(&header, &claims, &self.encoding)
             .map_err(|e| ApiError::Internal(format!("sign token: {e}")))
     }
 
     pub fn verify(&self, token: &str) -> Result<Principal, ApiError> {
         use jsonwebtoken::errors::ErrorKind;
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+        let data = jsonwebtoken::decode::<Claims>(token, self.key_for(token)?, &self.validation)
             .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => ApiError::Unauthorized(
                     "token_expired",

@@ -97,6 +97,10 @@ pub enum ApiError {
     PreconditionFailed { current: i64 },
     #[error("request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// Too many failed sign-ins for this account or address: try again after `retry_after`
+    /// seconds.
+    #[error("too many failed attempts; try again in {retry_after} seconds")]
+    TooManyAttempts { retry_after: u64 },
     /// The client took longer than the request timeout to send its body.
     #[error("the request body did not arrive within the request timeout")]
     RequestTimeout,
@@ -184,6 +188,7 @@ impl ApiError {
             ApiError::PreconditionFailed { .. } => "version_mismatch",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::RequestTimeout => "request_timeout",
+            ApiError::TooManyAttempts { .. } => "too_many_attempts",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Unprocessable(code, _) => code,
             ApiError::Unavailable(_) => "unavailable",
@@ -203,6 +208,7 @@ impl ApiError {
             ApiError::PreconditionFailed { .. } => "Precondition failed",
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::RequestTimeout => "Request timeout",
+            ApiError::TooManyAttempts { .. } => "Too many attempts",
             ApiError::UnsupportedMediaType(_) => "Unsupported media type",
             ApiError::Unprocessable(..) => "Unprocessable content",
             ApiError::Unavailable(_) => "Service unavailable",
@@ -268,6 +274,7 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -285,6 +292,9 @@ impl ResponseError for ApiError {
             if let Ok(v) = HeaderValue::from_str(allow) {
                 builder.insert_header((header::ALLOW, v));
             }
+        }
+        if let ApiError::TooManyAttempts { retry_after } = self {
+            builder.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         if let ApiError::Unauthorized(code, _) = self {
             let challenge = if *code == "token_invalid" || *code == "token_expired" {

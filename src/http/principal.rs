@@ -12,17 +12,36 @@ use crate::AppState;
 
 impl FromRequest for Principal {
     type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(authenticate(req))
+        let verified = req
+            .app_data::<web::Data<AppState>>()
+            .cloned()
+            .ok_or_else(|| ApiError::Internal("application state not configured".into()))
+            .and_then(|state| authenticate(req, &state).map(|p| (state, p)));
+        Box::pin(async move {
+            let (state, principal) = verified?;
+            // The signature proves who was signed in; the database says whether they still
+            // may be: a disabled account, or one whose role changed, is refused at once.
+            let check = principal.clone();
+            let current = state
+                .db
+                .read(move |conn| crate::auth::store::still_as_issued(conn, &check))
+                .await?;
+            if !current {
+                return Err(ApiError::Unauthorized(
+                    "token_revoked",
+                    "the account behind this token is disabled or its rights changed; sign in again"
+                        .into(),
+                ));
+            }
+            Ok(principal)
+        })
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::Internal("application state not configured".into()))?;
+fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Principal, ApiError> {
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
         ApiError::Unauthorized(
             "unauthenticated",

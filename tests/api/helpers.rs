@@ -39,6 +39,7 @@ pub fn test_config(database_url: String) -> Config {
         database_url,
         bind: "127.0.0.1:0".into(),
         jwt_secret: SECRET.to_vec(),
+        jwt_previous_secrets: vec![],
         access_ttl_seconds: 900,
         refresh_ttl_seconds: 3600,
         max_body_bytes: 64 * 1024,
@@ -47,6 +48,7 @@ pub fn test_config(database_url: String) -> Config {
         cors_origins: vec!["https://portal.example.com".into()],
         request_timeout_seconds: 10,
         idle_timeout_seconds: 30,
+        login_limits: Default::default(),
         db_pool_size: 4,
         workers: Some(1),
     }
@@ -138,14 +140,24 @@ impl Resp {
 pub struct TestApp<S> {
     pub svc: S,
     pub db: Db,
-    _guard: DbGuard,
+    _guard: Option<DbGuard>,
 }
 
 pub async fn spawn() -> TestApp<
     impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
 > {
     let (url, guard) = fresh_database();
-    let config = test_config(url);
+    spawn_with(test_config(url), Some(guard)).await
+}
+
+/// The application with this configuration, on its database (migrated, with the test admin);
+/// several may share one database, as instances of a deployment do.
+pub async fn spawn_with(
+    config: Config,
+    guard: Option<DbGuard>,
+) -> TestApp<
+    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+> {
     let db = Db::connect(&config.database_url, config.db_pool_size).expect("open test database");
     db.migrate().expect("migrate test database");
     prm::auth::bootstrap_admin(&db, Some(ADMIN_EMAIL.into()), Some(ADMIN_PASSWORD.into()))

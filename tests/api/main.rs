@@ -15,3 +15,4 @@ mod partners;
 mod process;
 mod resilience;
 mod specs;
+mod tokens;
