@@ -35,6 +35,11 @@ enum Command {
         #[arg(long, default_value = "openapi/openapi.json")]
         out: String,
     },
+    /// Copy the SQLite database to FILE while the service runs, and check the copy.
+    Backup {
+        /// A new file (an existing one is not overwritten).
+        file: std::path::PathBuf,
+    },
     /// Manage users from the command line.
     User {
         #[command(subcommand)]
@@ -103,6 +108,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 std::fs::write(&out, json).with_context(|| format!("cannot write {out}"))?;
                 eprintln!("wrote {out}");
             }
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let db = Db::connect(&Config::database_url_from_env(), 1)?;
+            db.backup_sqlite(&file)?;
+            eprintln!("backed up to {} (integrity check: ok)", file.display());
             Ok(())
         }
         Command::Migrate => {

@@ -181,6 +181,36 @@ impl Db {
         }
     }
 
+    /// Copies the SQLite database to `target` while it serves: `VACUUM INTO` reads one consistent
+    /// snapshot (writers carry on meanwhile) into a new, compact file, which is then opened and
+    /// checked with `PRAGMA integrity_check`. PostgreSQL has its own tools (`pg_dump`).
+    pub fn backup_sqlite(&self, target: &std::path::Path) -> anyhow::Result<()> {
+        if self.backend != Backend::Sqlite {
+            anyhow::bail!(
+                "`prm backup` copies the embedded SQLite database; back up PostgreSQL with pg_dump (see the README)"
+            );
+        }
+        if target.exists() {
+            anyhow::bail!("{} exists; back up to a new file", target.display());
+        }
+        let path = target
+            .to_str()
+            .ok_or_else(|| anyhow::anyhow!("the backup path is not UTF-8"))?;
+        let mut conn = self.pool.get()?;
+        conn.batch_execute(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))?;
+        #[derive(diesel::QueryableByName)]
+        struct Check {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            integrity_check: String,
+        }
+        let mut copy = diesel::SqliteConnection::establish(path)?;
+        let rows: Vec<Check> = diesel::sql_query("PRAGMA integrity_check").load(&mut copy)?;
+        match rows.first().map(|r| r.integrity_check.as_str()) {
+            Some("ok") => Ok(()),
+            other => anyhow::bail!("the copy failed its integrity check: {other:?}"),
+        }
+    }
+
     /// Checks the database answers a trivial query (readiness probe).
     pub async fn ping(&self) -> Result<(), ApiError> {
         self.read(|conn| conn.batch_execute("SELECT 1").map_err(ApiError::from))
