@@ -714,7 +714,7 @@ pub struct NewQuoteRequest {
     responses(
         (status = 201, description = "Quoted", body = Quote, headers(("Location" = String))),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "May not quote", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "May not quote, or a supplier quoting for another organisation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such specification, or not approved for it", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Another currency than the specification's, a version not open for quotes, a supplier not approved", body = Problem, content_type = "application/problem+json"),
     ),
@@ -734,16 +734,14 @@ pub async fn create_quote(
     let id = path_id(&id, "id")?;
     let b = body.value;
     let mut e = vec![];
+    // A supplier naming another is refused once the specification is known to be visible to it,
+    // so the answer never tells a stranger that the specification exists.
+    let mut for_another = false;
     let supplier_id = match (&own, b.supplier_id) {
         (Some(own), None) => own.clone(),
         (Some(own), Some(s)) => {
             let s = body_id("supplier_id", s, &mut e);
-            if &s != own {
-                e.push(FieldError::new(
-                    "supplier_id",
-                    "you quote for your own organisation",
-                ));
-            }
+            for_another = &s != own;
             s
         }
         (None, Some(s)) => body_id("supplier_id", s, &mut e),
@@ -788,6 +786,11 @@ pub async fn create_quote(
         &body.body_hash,
         move |conn| {
             store::get_spec_row(conn, &access, &id)?;
+            if for_another {
+                return Err(ApiError::Forbidden(
+                    "you quote for your own organisation".into(),
+                ));
+            }
             let q = store::insert_quote(conn, &actor, &id, draft)?;
             Written::created(&q, q.version, format!("/api/v1/specifications/{id}/quotes"))
         },

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod analytics;
+mod authorization;
 mod channel;
 mod identity;
 mod integration_clients;
