@@ -85,8 +85,59 @@ pub fn base() -> OpenApiDoc {
 }
 
 /// Everything the routes alone cannot settle, applied after they are collected.
-pub fn finish(api: OpenApiDoc) -> OpenApiDoc {
+pub fn finish(mut api: OpenApiDoc) -> OpenApiDoc {
+    for (path, item) in api.paths.paths.iter_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in operations.into_iter().flatten() {
+            add_shared_answers(path, op);
+        }
+    }
     api
+}
+
+/// The answers the plumbing gives on any operation, whatever its handler says: a malformed path
+/// id, `If-Match`, `Idempotency-Key` or query (400); for operations that take a body, one too
+/// large (413), sent too slowly (408) or in another content type (415); for those that take an
+/// `Idempotency-Key`, a key reused for another request (422). Each is documented
+/// where the route has not said it already, so a client sees every status it can meet.
+fn add_shared_answers(path: &str, op: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    if !path.starts_with("/api/") {
+        return;
+    }
+    let has_body = op.request_body.is_some();
+    let takes_key = op.parameters.iter().flatten().any(|p| {
+        matches!(p, utoipa::openapi::RefOr::T(p) if p.name.eq_ignore_ascii_case("Idempotency-Key"))
+    });
+    let shared: [(&str, &str, bool); 5] = [
+        ("400", "A malformed path id, `If-Match`, `Idempotency-Key`, cursor or query parameter (the problem names it)", true),
+        ("408", "The body did not arrive within the request timeout", has_body),
+        ("413", "The body is larger than the limit", has_body),
+        ("415", "The body is not in a content type this operation takes", has_body),
+        ("422", "The `Idempotency-Key` was used before for another request (`idempotency_key_reused`)", takes_key),
+    ];
+    for (status, description, applies) in shared {
+        if !applies || op.responses.responses.contains_key(status) {
+            continue;
+        }
+        let problem = ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build();
+        op.responses.responses.insert(
+            status.to_string(),
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/problem+json", problem)
+                .build()
+                .into(),
+        );
+    }
 }
 
 /// Registers every route, for the running app and for the generated document alike.
