@@ -10,14 +10,12 @@ use serde_json::{json, Value};
 use crate::channel::{channel, gln};
 use crate::helpers::*;
 
-type App<S> = TestApp<S>;
-
 /// Runs one order through to a goods receipt: placed by the buyer side, accepted and despatched
 /// by the seller side, received by the buyer side. `host` acts for us, `partner` for the
 /// counterparty. Answers the order id.
 #[allow(clippy::too_many_arguments)]
-async fn deliver<S, B>(
-    app: &App<S>,
+async fn deliver(
+    app: &TestApp,
     host: &str,
     partner: &str,
     direction: &str,
@@ -25,15 +23,7 @@ async fn deliver<S, B>(
     product: &str,
     quantity: &str,
     receive: bool,
-) -> String
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+) -> String {
     let (buyer, seller) = if direction == "sales" {
         (partner, host)
     } else {
@@ -69,15 +59,7 @@ where
     order
 }
 
-async fn customer<S, B>(app: &App<S>, admin: &str, name: &str, segment: &str) -> (String, String)
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn customer(app: &TestApp, admin: &str, name: &str, segment: &str) -> (String, String) {
     let id = app
         .post(
             "/api/v1/partners",

@@ -338,68 +338,86 @@ struct World {
 
 type Req = (Method, String, Option<Value>);
 
-macro_rules! app_fns {
-    ($(#[doc = $doc:expr])* $name:ident ($app:ident $(, $arg:ident : $ty:ty)*) -> $ret:ty $body:block) => {
-        $(#[doc = $doc])*
-        async fn $name<S, B>($app: &TestApp<S>, $($arg: $ty),*) -> $ret
-        where
-            S: actix_web::dev::Service<
-                actix_http::Request,
-                Response = actix_web::dev::ServiceResponse<B>,
-                Error = actix_web::Error,
-            >,
-            B: actix_web::body::MessageBody,
-        $body
-    };
-}
-
-app_fns!(created(app, token: &str, path: &str, body: Value) -> Value {
+async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     let r = app.post(path, token, body).await;
     assert!(r.status.is_success(), "{path}: {}", r.text);
     r.body
-});
+}
 
-app_fns!(
 /// A purchase order to the own partner for 10 units, taken as far as `stage`: `draft`,
 /// `submitted`, `accepted`, `despatched`, `received`. Answers (order, despatch advice).
-purchase_order(app, w: &World, admin: &str, stage: &str) -> (String, String) {
+async fn purchase_order(app: &TestApp, w: &World, admin: &str, stage: &str) -> (String, String) {
     let own = w.tokens["own"].clone().unwrap();
-    let o = created(app, admin, "/api/v1/orders", json!({"direction": "purchase", "counterparty_id": w.own,
+    let o = created(
+        app,
+        admin,
+        "/api/v1/orders",
+        json!({"direction": "purchase", "counterparty_id": w.own,
         "currency": "EUR", "submit": stage != "draft",
-        "lines": [{"product_id": w.product, "quantity": "10", "unit_price_minor": 100}]})).await;
+        "lines": [{"product_id": w.product, "quantity": "10", "unit_price_minor": 100}]}),
+    )
+    .await;
     let id = o["id"].as_str().unwrap().to_string();
     let path = format!("/api/v1/orders/{id}");
     let mut despatch = String::new();
     if matches!(stage, "accepted" | "despatched" | "received") {
-        created(app, &own, &format!("{path}/response"), json!({"response_code": "accepted"})).await;
+        created(
+            app,
+            &own,
+            &format!("{path}/response"),
+            json!({"response_code": "accepted"}),
+        )
+        .await;
     }
     if matches!(stage, "despatched" | "received") {
-        let d = created(app, &own, &format!("{path}/despatch-advices"),
-            json!({"lines": [{"line_number": 1, "quantity": "10"}]})).await;
+        let d = created(
+            app,
+            &own,
+            &format!("{path}/despatch-advices"),
+            json!({"lines": [{"line_number": 1, "quantity": "10"}]}),
+        )
+        .await;
         despatch = d["id"].as_str().unwrap().to_string();
     }
     if stage == "received" {
-        created(app, admin, &format!("{path}/receipts"), json!({"despatch_advice_id": despatch,
-            "lines": [{"line_number": 1, "received_quantity": "10"}]})).await;
+        created(
+            app,
+            admin,
+            &format!("{path}/receipts"),
+            json!({"despatch_advice_id": despatch,
+            "lines": [{"line_number": 1, "received_quantity": "10"}]}),
+        )
+        .await;
     }
     (id, despatch)
-});
+}
 
 fn requirements() -> Value {
     json!([{"code": "WALL-THK", "attribute": "Wall thickness", "target": "0.25", "min": "0.23",
         "max": "0.27", "unit": "MMT", "critical": true}])
 }
 
-app_fns!(
 /// A specification with the own partner approved, its version taken to `stage`: `draft`,
 /// `issued` or `approved`.
-specification(app, w: &World, admin: &str, stage: &str) -> String {
-    let s = created(app, admin, "/api/v1/specifications", json!({"product_id": w.product, "title": "Can",
+async fn specification(app: &TestApp, w: &World, admin: &str, stage: &str) -> String {
+    let s = created(
+        app,
+        admin,
+        "/api/v1/specifications",
+        json!({"product_id": w.product, "title": "Can",
         "version": {"currency": "EUR", "target_retail_price_minor": 999, "target_margin_bp": 4000,
-        "requirements": requirements()}})).await;
+        "requirements": requirements()}}),
+    )
+    .await;
     let id = s["specification"]["id"].as_str().unwrap().to_string();
     let base = format!("/api/v1/specifications/{id}");
-    created(app, admin, &format!("{base}/suppliers"), json!({"partner_id": w.own})).await;
+    created(
+        app,
+        admin,
+        &format!("{base}/suppliers"),
+        json!({"partner_id": w.own}),
+    )
+    .await;
     if stage != "draft" {
         created(app, admin, &format!("{base}/versions/1/issue"), json!({})).await;
     }
@@ -407,26 +425,36 @@ specification(app, w: &World, admin: &str, stage: &str) -> String {
         created(app, admin, &format!("{base}/versions/1/approve"), json!({})).await;
     }
     id
-});
+}
 
-app_fns!(
 /// A non-conformance of the own partner taken to `stage`: `open`, `action_proposed`, `verified`.
-non_conformance(app, w: &World, admin: &str, stage: &str) -> String {
+async fn non_conformance(app: &TestApp, w: &World, admin: &str, stage: &str) -> String {
     let own = w.tokens["own"].clone().unwrap();
-    let nc = created(app, admin, "/api/v1/non-conformances",
-        json!({"supplier_id": w.own, "description": "Dented cans"})).await;
+    let nc = created(
+        app,
+        admin,
+        "/api/v1/non-conformances",
+        json!({"supplier_id": w.own, "description": "Dented cans"}),
+    )
+    .await;
     let id = nc["id"].as_str().unwrap().to_string();
     let path = format!("/api/v1/non-conformances/{id}");
     if stage != "open" {
-        created(app, &own, &format!("{path}/propose-action"), json!({"text": "New die"})).await;
+        created(
+            app,
+            &own,
+            &format!("{path}/propose-action"),
+            json!({"text": "New die"}),
+        )
+        .await;
     }
     if stage == "verified" {
         created(app, admin, &format!("{path}/verify"), json!({})).await;
     }
     id
-});
+}
 
-app_fns!(world(app) -> World {
+async fn world(app: &TestApp) -> World {
     let admin = app.admin_token().await;
     let roles = ["manufacturer", "distributor", "key_account"];
     let own = app.partner("Own Co", &roles).await;
@@ -439,24 +467,68 @@ app_fns!(world(app) -> World {
     tokens.insert("analyst", Some(app.user("analyst", None).await));
     tokens.insert("own", Some(app.user("partner_admin", Some(&own)).await));
     tokens.insert("other", Some(app.user("partner_admin", Some(&other)).await));
-    let all: Vec<&str> = prm::auth::model::Scope::ALL.iter().map(|s| s.as_str()).collect();
+    let all: Vec<&str> = prm::auth::model::Scope::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
     tokens.insert("client", Some(app.client_token(&all, None).await));
     let mut noscope = HashMap::new();
     for family in FAMILIES {
-        noscope.insert(family, app.client_token(&scopes_without(family), None).await);
+        noscope.insert(
+            family,
+            app.client_token(&scopes_without(family), None).await,
+        );
     }
     let own_token = tokens["own"].clone().unwrap();
-    let product = created(app, &admin, "/api/v1/products", json!({"sku": "CAN", "gtin": "5000000000012",
-        "name": "Can", "category": "cans", "brand_type": "own", "base_unit": "EA"})).await["id"]
-        .as_str().unwrap().to_string();
-    let contact = created(app, &admin, &format!("/api/v1/partners/{own}/contacts"),
-        json!({"name": "Li Wei"})).await["id"].as_str().unwrap().to_string();
-    let interaction = created(app, &admin, &format!("/api/v1/partners/{own}/interactions"),
-        json!({"kind": "visit", "subject": "Plant visit"})).await["id"].as_str().unwrap().to_string();
-    let user = created(app, &admin, "/api/v1/users", json!({"email": "someone@example.com", "name": "S",
-        "role": "analyst", "password": PASSWORD})).await["id"].as_str().unwrap().to_string();
-    let k = created(app, &admin, "/api/v1/integration-clients",
-        json!({"name": "Known ERP", "scopes": ["events:read"]})).await;
+    let product = created(
+        app,
+        &admin,
+        "/api/v1/products",
+        json!({"sku": "CAN", "gtin": "5000000000012",
+        "name": "Can", "category": "cans", "brand_type": "own", "base_unit": "EA"}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let contact = created(
+        app,
+        &admin,
+        &format!("/api/v1/partners/{own}/contacts"),
+        json!({"name": "Li Wei"}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let interaction = created(
+        app,
+        &admin,
+        &format!("/api/v1/partners/{own}/interactions"),
+        json!({"kind": "visit", "subject": "Plant visit"}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let user = created(
+        app,
+        &admin,
+        "/api/v1/users",
+        json!({"email": "someone@example.com", "name": "S",
+        "role": "analyst", "password": PASSWORD}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let k = created(
+        app,
+        &admin,
+        "/api/v1/integration-clients",
+        json!({"name": "Known ERP", "scopes": ["events:read"]}),
+    )
+    .await;
     let mut w = World {
         tokens,
         noscope,
@@ -481,34 +553,69 @@ app_fns!(world(app) -> World {
     };
     w.order = purchase_order(app, &w, &admin, "submitted").await.0;
     let (delivered, despatch) = purchase_order(app, &w, &admin, "received").await;
-    let receipts = app.get(&format!("/api/v1/orders/{delivered}/receipts"), &admin).await.expect(200);
-    w.receipt = receipts.body["items"][0]["id"].as_str().unwrap().to_string();
-    w.invoice = created(app, &own_token, "/api/v1/invoices", json!({"order_id": delivered, "currency": "EUR",
-        "lines": [{"line_number": 1, "quantity": "10", "unit_price_minor": 100}]})).await["id"]
-        .as_str().unwrap().to_string();
+    let receipts = app
+        .get(&format!("/api/v1/orders/{delivered}/receipts"), &admin)
+        .await
+        .expect(200);
+    w.receipt = receipts.body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    w.invoice = created(
+        app,
+        &own_token,
+        "/api/v1/invoices",
+        json!({"order_id": delivered, "currency": "EUR",
+        "lines": [{"line_number": 1, "quantity": "10", "unit_price_minor": 100}]}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     w.delivered = delivered;
     w.despatch = despatch;
     w.spec = specification(app, &w, &admin, "approved").await;
-    created(app, &own_token, &format!("/api/v1/specifications/{}/quotes", w.spec),
-        json!({"unit_cost_minor": 500, "currency": "EUR"})).await;
+    created(
+        app,
+        &own_token,
+        &format!("/api/v1/specifications/{}/quotes", w.spec),
+        json!({"unit_cost_minor": 500, "currency": "EUR"}),
+    )
+    .await;
     w.inspection = created(app, &admin, &format!("/api/v1/specifications/{}/inspections", w.spec),
         json!({"supplier_id": own, "kind": "lot", "measurements": [{"code": "WALL-THK", "value": "0.25"}]})).await["id"]
         .as_str().unwrap().to_string();
     w.non_conformance = non_conformance(app, &w, &admin, "open").await;
-    w.product_return = created(app, &admin, "/api/v1/returns", json!({"product_id": w.product, "quantity": "1",
-        "resolution": "refund", "supplier_id": own})).await["id"].as_str().unwrap().to_string();
+    w.product_return = created(
+        app,
+        &admin,
+        "/api/v1/returns",
+        json!({"product_id": w.product, "quantity": "1",
+        "resolution": "refund", "supplier_id": own}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     w.report = created(app, &own_token, "/api/v1/sell-out-reports", json!({"period_start": "2026-01-01",
         "period_end": "2026-01-31", "currency": "EUR", "lines": [{"product_id": w.product, "units_sold": "5",
         "stock_on_hand": "7"}]})).await["id"].as_str().unwrap().to_string();
-    w.estimate = created(app, &admin, "/api/v1/wallet-estimates", json!({"partner_id": own, "category": "cans",
-        "period": "2026", "total_quantity": "1000", "unit": "EA", "source": "survey"})).await["id"]
-        .as_str().unwrap().to_string();
+    w.estimate = created(
+        app,
+        &admin,
+        "/api/v1/wallet-estimates",
+        json!({"partner_id": own, "category": "cans",
+        "period": "2026", "total_quantity": "1000", "unit": "EA", "source": "survey"}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     w
-});
+}
 
-app_fns!(
 /// The request that tries `op`; records an attempt may use up are made afresh for each.
-request(app, w: &World, op: &str, n: usize) -> Req {
+async fn request(app: &TestApp, w: &World, op: &str, n: usize) -> Req {
     let admin = w.tokens["admin"].clone().unwrap();
     let own = &w.own;
     let get = |p: String| (Method::GET, p, None);
@@ -516,51 +623,134 @@ request(app, w: &World, op: &str, n: usize) -> Req {
     let patch = |p: String, b: Value| (Method::PATCH, p, Some(b));
     let spec = format!("/api/v1/specifications/{}", w.spec);
     match op {
-        "POST /api/v1/auth/login" => post("/api/v1/auth/login".into(), json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})),
+        "POST /api/v1/auth/login" => post(
+            "/api/v1/auth/login".into(),
+            json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
+        ),
         "POST /api/v1/auth/refresh" | "POST /api/v1/auth/logout" => {
             let r = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.expect(200);
             let path = op.trim_start_matches("POST ").to_string();
             post(path, json!({"refresh_token": r.body["refresh_token"]}))
         }
-        "POST /api/v1/auth/token" => post("/api/v1/auth/token".into(), json!({"grant_type": "client_credentials", "client_id": w.client, "client_secret": w.client_secret})),
+        "POST /api/v1/auth/token" => post(
+            "/api/v1/auth/token".into(),
+            json!({"grant_type": "client_credentials", "client_id": w.client, "client_secret": w.client_secret}),
+        ),
         "GET /api/v1/me" => get("/api/v1/me".into()),
         "GET /api/v1/users" => get("/api/v1/users".into()),
-        "POST /api/v1/users" => post("/api/v1/users".into(), json!({"email": format!("new{n}@example.com"), "name": "N", "role": "analyst", "password": PASSWORD})),
+        "POST /api/v1/users" => post(
+            "/api/v1/users".into(),
+            json!({"email": format!("new{n}@example.com"), "name": "N", "role": "analyst", "password": PASSWORD}),
+        ),
         "GET /api/v1/users/{id}" => get(format!("/api/v1/users/{}", w.user)),
-        "PATCH /api/v1/users/{id}" => patch(format!("/api/v1/users/{}", w.user), json!({"name": format!("Renamed {n}")})),
+        "PATCH /api/v1/users/{id}" => patch(
+            format!("/api/v1/users/{}", w.user),
+            json!({"name": format!("Renamed {n}")}),
+        ),
         "GET /api/v1/integration-clients" => get("/api/v1/integration-clients".into()),
-        "POST /api/v1/integration-clients" => post("/api/v1/integration-clients".into(), json!({"name": format!("ERP {n}"), "scopes": ["events:read"]})),
-        "GET /api/v1/integration-clients/{id}" => get(format!("/api/v1/integration-clients/{}", w.client)),
-        "PATCH /api/v1/integration-clients/{id}" => patch(format!("/api/v1/integration-clients/{}", w.client), json!({"name": format!("Known ERP {n}")})),
+        "POST /api/v1/integration-clients" => post(
+            "/api/v1/integration-clients".into(),
+            json!({"name": format!("ERP {n}"), "scopes": ["events:read"]}),
+        ),
+        "GET /api/v1/integration-clients/{id}" => {
+            get(format!("/api/v1/integration-clients/{}", w.client))
+        }
+        "PATCH /api/v1/integration-clients/{id}" => patch(
+            format!("/api/v1/integration-clients/{}", w.client),
+            json!({"name": format!("Known ERP {n}")}),
+        ),
         "POST /api/v1/integration-clients/{id}/secret" => {
-            let k = created(app, &admin, "/api/v1/integration-clients", json!({"name": format!("Rotating {n}"), "scopes": ["events:read"]})).await;
-            post(format!("/api/v1/integration-clients/{}/secret", k["id"].as_str().unwrap()), json!({}))
+            let k = created(
+                app,
+                &admin,
+                "/api/v1/integration-clients",
+                json!({"name": format!("Rotating {n}"), "scopes": ["events:read"]}),
+            )
+            .await;
+            post(
+                format!(
+                    "/api/v1/integration-clients/{}/secret",
+                    k["id"].as_str().unwrap()
+                ),
+                json!({}),
+            )
         }
         "GET /api/v1/partners" => get("/api/v1/partners".into()),
-        "POST /api/v1/partners" => post("/api/v1/partners".into(), json!({"name": format!("New {n}"), "roles": ["manufacturer"]})),
+        "POST /api/v1/partners" => post(
+            "/api/v1/partners".into(),
+            json!({"name": format!("New {n}"), "roles": ["manufacturer"]}),
+        ),
         "GET /api/v1/partners/{id}" => get(format!("/api/v1/partners/{own}")),
-        "PATCH /api/v1/partners/{id}" => patch(format!("/api/v1/partners/{own}"), json!({"notes": format!("note {n}")})),
-        "POST /api/v1/partners/{id}/archive" => post(format!("/api/v1/partners/{own}/archive"), json!({})),
-        "POST /api/v1/partners/{id}/restore" => post(format!("/api/v1/partners/{own}/restore"), json!({})),
-        "GET /api/v1/partners/{id}/contacts" => get(format!("/api/v1/partners/{own}/contacts")),
-        "POST /api/v1/partners/{id}/contacts" => post(format!("/api/v1/partners/{own}/contacts"), json!({"name": format!("Contact {n}")})),
-        "GET /api/v1/partners/{id}/contacts/{contact_id}" => get(format!("/api/v1/partners/{own}/contacts/{}", w.contact)),
-        "PATCH /api/v1/partners/{id}/contacts/{contact_id}" => patch(format!("/api/v1/partners/{own}/contacts/{}", w.contact), json!({"job_title": format!("Title {n}")})),
-        "DELETE /api/v1/partners/{id}/contacts/{contact_id}" => {
-            let c = created(app, &admin, &format!("/api/v1/partners/{own}/contacts"), json!({"name": format!("Leaving {n}")})).await;
-            (Method::DELETE, format!("/api/v1/partners/{own}/contacts/{}", c["id"].as_str().unwrap()), None)
+        "PATCH /api/v1/partners/{id}" => patch(
+            format!("/api/v1/partners/{own}"),
+            json!({"notes": format!("note {n}")}),
+        ),
+        "POST /api/v1/partners/{id}/archive" => {
+            post(format!("/api/v1/partners/{own}/archive"), json!({}))
         }
-        "GET /api/v1/partners/{id}/interactions" => get(format!("/api/v1/partners/{own}/interactions")),
-        "POST /api/v1/partners/{id}/interactions" => post(format!("/api/v1/partners/{own}/interactions"), json!({"kind": "visit", "subject": format!("Visit {n}")})),
-        "GET /api/v1/partners/{id}/interactions/{interaction_id}" => get(format!("/api/v1/partners/{own}/interactions/{}", w.interaction)),
-        "PATCH /api/v1/partners/{id}/interactions/{interaction_id}" => patch(format!("/api/v1/partners/{own}/interactions/{}", w.interaction), json!({"notes": format!("n{n}")})),
+        "POST /api/v1/partners/{id}/restore" => {
+            post(format!("/api/v1/partners/{own}/restore"), json!({}))
+        }
+        "GET /api/v1/partners/{id}/contacts" => get(format!("/api/v1/partners/{own}/contacts")),
+        "POST /api/v1/partners/{id}/contacts" => post(
+            format!("/api/v1/partners/{own}/contacts"),
+            json!({"name": format!("Contact {n}")}),
+        ),
+        "GET /api/v1/partners/{id}/contacts/{contact_id}" => {
+            get(format!("/api/v1/partners/{own}/contacts/{}", w.contact))
+        }
+        "PATCH /api/v1/partners/{id}/contacts/{contact_id}" => patch(
+            format!("/api/v1/partners/{own}/contacts/{}", w.contact),
+            json!({"job_title": format!("Title {n}")}),
+        ),
+        "DELETE /api/v1/partners/{id}/contacts/{contact_id}" => {
+            let c = created(
+                app,
+                &admin,
+                &format!("/api/v1/partners/{own}/contacts"),
+                json!({"name": format!("Leaving {n}")}),
+            )
+            .await;
+            (
+                Method::DELETE,
+                format!(
+                    "/api/v1/partners/{own}/contacts/{}",
+                    c["id"].as_str().unwrap()
+                ),
+                None,
+            )
+        }
+        "GET /api/v1/partners/{id}/interactions" => {
+            get(format!("/api/v1/partners/{own}/interactions"))
+        }
+        "POST /api/v1/partners/{id}/interactions" => post(
+            format!("/api/v1/partners/{own}/interactions"),
+            json!({"kind": "visit", "subject": format!("Visit {n}")}),
+        ),
+        "GET /api/v1/partners/{id}/interactions/{interaction_id}" => get(format!(
+            "/api/v1/partners/{own}/interactions/{}",
+            w.interaction
+        )),
+        "PATCH /api/v1/partners/{id}/interactions/{interaction_id}" => patch(
+            format!("/api/v1/partners/{own}/interactions/{}", w.interaction),
+            json!({"notes": format!("n{n}")}),
+        ),
         "GET /api/v1/supplier-tenure" => get("/api/v1/supplier-tenure".into()),
         "GET /api/v1/products" => get("/api/v1/products".into()),
-        "POST /api/v1/products" => post("/api/v1/products".into(), json!({"sku": format!("SKU-{n}"), "name": "P", "category": "cans", "brand_type": "own", "base_unit": "EA"})),
+        "POST /api/v1/products" => post(
+            "/api/v1/products".into(),
+            json!({"sku": format!("SKU-{n}"), "name": "P", "category": "cans", "brand_type": "own", "base_unit": "EA"}),
+        ),
         "GET /api/v1/products/{id}" => get(format!("/api/v1/products/{}", w.product)),
-        "PATCH /api/v1/products/{id}" => patch(format!("/api/v1/products/{}", w.product), json!({"name": format!("Can {n}")})),
+        "PATCH /api/v1/products/{id}" => patch(
+            format!("/api/v1/products/{}", w.product),
+            json!({"name": format!("Can {n}")}),
+        ),
         "GET /api/v1/orders" => get("/api/v1/orders".into()),
-        "POST /api/v1/orders" => post("/api/v1/orders".into(), json!({"direction": "purchase", "counterparty_id": own, "currency": "EUR", "lines": [{"product_id": w.product, "quantity": "1", "unit_price_minor": 100}]})),
+        "POST /api/v1/orders" => post(
+            "/api/v1/orders".into(),
+            json!({"direction": "purchase", "counterparty_id": own, "currency": "EUR", "lines": [{"product_id": w.product, "quantity": "1", "unit_price_minor": 100}]}),
+        ),
         "GET /api/v1/orders/{id}" => get(format!("/api/v1/orders/{}", w.order)),
         "POST /api/v1/orders/{id}/submit" => {
             let (o, _) = purchase_order(app, w, &admin, "draft").await;
@@ -568,62 +758,108 @@ request(app, w: &World, op: &str, n: usize) -> Req {
         }
         "POST /api/v1/orders/{id}/response" => {
             let (o, _) = purchase_order(app, w, &admin, "submitted").await;
-            post(format!("/api/v1/orders/{o}/response"), json!({"response_code": "accepted"}))
+            post(
+                format!("/api/v1/orders/{o}/response"),
+                json!({"response_code": "accepted"}),
+            )
         }
         "POST /api/v1/orders/{id}/change" => {
             let (o, _) = purchase_order(app, w, &admin, "submitted").await;
-            post(format!("/api/v1/orders/{o}/change"), json!({"sequence_number": 1, "lines": [{"line_number": 1, "action": "change", "quantity": "12"}]}))
+            post(
+                format!("/api/v1/orders/{o}/change"),
+                json!({"sequence_number": 1, "lines": [{"line_number": 1, "action": "change", "quantity": "12"}]}),
+            )
         }
         "POST /api/v1/orders/{id}/cancel" => {
             let (o, _) = purchase_order(app, w, &admin, "submitted").await;
-            post(format!("/api/v1/orders/{o}/cancel"), json!({"reason": "No longer needed"}))
+            post(
+                format!("/api/v1/orders/{o}/cancel"),
+                json!({"reason": "No longer needed"}),
+            )
         }
         "POST /api/v1/orders/{id}/close" => {
             let (o, _) = purchase_order(app, w, &admin, "received").await;
             post(format!("/api/v1/orders/{o}/close"), json!({}))
         }
-        "GET /api/v1/orders/{id}/despatch-advices" => get(format!("/api/v1/orders/{}/despatch-advices", w.delivered)),
+        "GET /api/v1/orders/{id}/despatch-advices" => {
+            get(format!("/api/v1/orders/{}/despatch-advices", w.delivered))
+        }
         "POST /api/v1/orders/{id}/despatch-advices" => {
             let (o, _) = purchase_order(app, w, &admin, "accepted").await;
-            post(format!("/api/v1/orders/{o}/despatch-advices"), json!({"lines": [{"line_number": 1, "quantity": "10"}]}))
+            post(
+                format!("/api/v1/orders/{o}/despatch-advices"),
+                json!({"lines": [{"line_number": 1, "quantity": "10"}]}),
+            )
         }
-        "GET /api/v1/orders/{id}/despatch-advices/{despatch_advice_id}" => get(format!("/api/v1/orders/{}/despatch-advices/{}", w.delivered, w.despatch)),
-        "GET /api/v1/orders/{id}/receipts" => get(format!("/api/v1/orders/{}/receipts", w.delivered)),
+        "GET /api/v1/orders/{id}/despatch-advices/{despatch_advice_id}" => get(format!(
+            "/api/v1/orders/{}/despatch-advices/{}",
+            w.delivered, w.despatch
+        )),
+        "GET /api/v1/orders/{id}/receipts" => {
+            get(format!("/api/v1/orders/{}/receipts", w.delivered))
+        }
         "POST /api/v1/orders/{id}/receipts" => {
             let (o, d) = purchase_order(app, w, &admin, "despatched").await;
-            post(format!("/api/v1/orders/{o}/receipts"), json!({"despatch_advice_id": d, "lines": [{"line_number": 1, "received_quantity": "10"}]}))
+            post(
+                format!("/api/v1/orders/{o}/receipts"),
+                json!({"despatch_advice_id": d, "lines": [{"line_number": 1, "received_quantity": "10"}]}),
+            )
         }
-        "GET /api/v1/orders/{id}/receipts/{receipt_id}" => get(format!("/api/v1/orders/{}/receipts/{}", w.delivered, w.receipt)),
+        "GET /api/v1/orders/{id}/receipts/{receipt_id}" => get(format!(
+            "/api/v1/orders/{}/receipts/{}",
+            w.delivered, w.receipt
+        )),
         "GET /api/v1/invoices" => get("/api/v1/invoices".into()),
         "POST /api/v1/invoices" => {
             let (o, _) = purchase_order(app, w, &admin, "received").await;
-            post("/api/v1/invoices".into(), json!({"order_id": o, "currency": "EUR", "lines": [{"line_number": 1, "quantity": "10", "unit_price_minor": 100}]}))
+            post(
+                "/api/v1/invoices".into(),
+                json!({"order_id": o, "currency": "EUR", "lines": [{"line_number": 1, "quantity": "10", "unit_price_minor": 100}]}),
+            )
         }
         "GET /api/v1/invoices/{id}" => get(format!("/api/v1/invoices/{}", w.invoice)),
         "GET /api/v1/specifications" => get("/api/v1/specifications".into()),
-        "POST /api/v1/specifications" => post("/api/v1/specifications".into(), json!({"product_id": w.product, "title": format!("Spec {n}"), "version": {"currency": "EUR", "target_retail_price_minor": 999, "target_margin_bp": 4000, "requirements": requirements()}})),
+        "POST /api/v1/specifications" => post(
+            "/api/v1/specifications".into(),
+            json!({"product_id": w.product, "title": format!("Spec {n}"), "version": {"currency": "EUR", "target_retail_price_minor": 999, "target_margin_bp": 4000, "requirements": requirements()}}),
+        ),
         "GET /api/v1/specifications/{id}" => get(spec.clone()),
         "GET /api/v1/specifications/{id}/versions" => get(format!("{spec}/versions")),
         "POST /api/v1/specifications/{id}/versions" => {
             let s = specification(app, w, &admin, "approved").await;
-            post(format!("/api/v1/specifications/{s}/versions"), json!({"currency": "EUR", "target_retail_price_minor": 1099, "target_margin_bp": 4000, "requirements": requirements()}))
+            post(
+                format!("/api/v1/specifications/{s}/versions"),
+                json!({"currency": "EUR", "target_retail_price_minor": 1099, "target_margin_bp": 4000, "requirements": requirements()}),
+            )
         }
         "GET /api/v1/specifications/{id}/versions/{number}" => get(format!("{spec}/versions/1")),
         "PATCH /api/v1/specifications/{id}/versions/{number}" => {
             let s = specification(app, w, &admin, "draft").await;
-            patch(format!("/api/v1/specifications/{s}/versions/1"), json!({"target_retail_price_minor": 1099}))
+            patch(
+                format!("/api/v1/specifications/{s}/versions/1"),
+                json!({"target_retail_price_minor": 1099}),
+            )
         }
         "POST /api/v1/specifications/{id}/versions/{number}/issue" => {
             let s = specification(app, w, &admin, "draft").await;
-            post(format!("/api/v1/specifications/{s}/versions/1/issue"), json!({}))
+            post(
+                format!("/api/v1/specifications/{s}/versions/1/issue"),
+                json!({}),
+            )
         }
         "POST /api/v1/specifications/{id}/versions/{number}/approve" => {
             let s = specification(app, w, &admin, "issued").await;
-            post(format!("/api/v1/specifications/{s}/versions/1/approve"), json!({}))
+            post(
+                format!("/api/v1/specifications/{s}/versions/1/approve"),
+                json!({}),
+            )
         }
         "POST /api/v1/specifications/{id}/versions/{number}/withdraw" => {
             let s = specification(app, w, &admin, "issued").await;
-            post(format!("/api/v1/specifications/{s}/versions/1/withdraw"), json!({}))
+            post(
+                format!("/api/v1/specifications/{s}/versions/1/withdraw"),
+                json!({}),
+            )
         }
         "GET /api/v1/specifications/{id}/suppliers" => get(format!("{spec}/suppliers")),
         "POST /api/v1/specifications/{id}/suppliers" => {
@@ -632,23 +868,46 @@ request(app, w: &World, op: &str, n: usize) -> Req {
         }
         "DELETE /api/v1/specifications/{id}/suppliers/{partner_id}" => {
             let s = specification(app, w, &admin, "draft").await;
-            (Method::DELETE, format!("/api/v1/specifications/{s}/suppliers/{own}"), None)
+            (
+                Method::DELETE,
+                format!("/api/v1/specifications/{s}/suppliers/{own}"),
+                None,
+            )
         }
         "GET /api/v1/specifications/{id}/quotes" => get(format!("{spec}/quotes")),
-        "POST /api/v1/specifications/{id}/quotes" => post(format!("{spec}/quotes"), json!({"unit_cost_minor": 450 + n as i64, "currency": "EUR", "supplier_id": own})),
+        "POST /api/v1/specifications/{id}/quotes" => post(
+            format!("{spec}/quotes"),
+            json!({"unit_cost_minor": 450 + n as i64, "currency": "EUR", "supplier_id": own}),
+        ),
         "GET /api/v1/specifications/{id}/inspections" => get(format!("{spec}/inspections")),
-        "POST /api/v1/specifications/{id}/inspections" => post(format!("{spec}/inspections"), json!({"supplier_id": own, "kind": "lot", "measurements": [{"code": "WALL-THK", "value": "0.25"}]})),
-        "GET /api/v1/specifications/{id}/inspections/{inspection_id}" => get(format!("{spec}/inspections/{}", w.inspection)),
+        "POST /api/v1/specifications/{id}/inspections" => post(
+            format!("{spec}/inspections"),
+            json!({"supplier_id": own, "kind": "lot", "measurements": [{"code": "WALL-THK", "value": "0.25"}]}),
+        ),
+        "GET /api/v1/specifications/{id}/inspections/{inspection_id}" => {
+            get(format!("{spec}/inspections/{}", w.inspection))
+        }
         "GET /api/v1/non-conformances" => get("/api/v1/non-conformances".into()),
-        "POST /api/v1/non-conformances" => post("/api/v1/non-conformances".into(), json!({"supplier_id": own, "description": format!("Problem {n}")})),
-        "GET /api/v1/non-conformances/{id}" => get(format!("/api/v1/non-conformances/{}", w.non_conformance)),
+        "POST /api/v1/non-conformances" => post(
+            "/api/v1/non-conformances".into(),
+            json!({"supplier_id": own, "description": format!("Problem {n}")}),
+        ),
+        "GET /api/v1/non-conformances/{id}" => {
+            get(format!("/api/v1/non-conformances/{}", w.non_conformance))
+        }
         "POST /api/v1/non-conformances/{id}/propose-action" => {
             let nc = non_conformance(app, w, &admin, "open").await;
-            post(format!("/api/v1/non-conformances/{nc}/propose-action"), json!({"text": "New die"}))
+            post(
+                format!("/api/v1/non-conformances/{nc}/propose-action"),
+                json!({"text": "New die"}),
+            )
         }
         "POST /api/v1/non-conformances/{id}/reject-action" => {
             let nc = non_conformance(app, w, &admin, "action_proposed").await;
-            post(format!("/api/v1/non-conformances/{nc}/reject-action"), json!({"text": "Not enough"}))
+            post(
+                format!("/api/v1/non-conformances/{nc}/reject-action"),
+                json!({"text": "Not enough"}),
+            )
         }
         "POST /api/v1/non-conformances/{id}/verify" => {
             let nc = non_conformance(app, w, &admin, "action_proposed").await;
@@ -659,27 +918,57 @@ request(app, w: &World, op: &str, n: usize) -> Req {
             post(format!("/api/v1/non-conformances/{nc}/close"), json!({}))
         }
         "GET /api/v1/returns" => get("/api/v1/returns".into()),
-        "POST /api/v1/returns" => post("/api/v1/returns".into(), json!({"product_id": w.product, "quantity": "1", "resolution": "refund", "supplier_id": own})),
+        "POST /api/v1/returns" => post(
+            "/api/v1/returns".into(),
+            json!({"product_id": w.product, "quantity": "1", "resolution": "refund", "supplier_id": own}),
+        ),
         "GET /api/v1/returns/{id}" => get(format!("/api/v1/returns/{}", w.product_return)),
-        "GET /api/v1/return-rates" => get("/api/v1/return-rates?from=2026-01-01&to=2026-12-31".into()),
+        "GET /api/v1/return-rates" => {
+            get("/api/v1/return-rates?from=2026-01-01&to=2026-12-31".into())
+        }
         "GET /api/v1/sell-out-reports" => get("/api/v1/sell-out-reports".into()),
-        "POST /api/v1/sell-out-reports" => post("/api/v1/sell-out-reports".into(), json!({"partner_id": own, "period_start": format!("2025-{:02}-01", n % 12 + 1), "period_end": format!("2025-{:02}-15", n % 12 + 1), "currency": "EUR", "lines": [{"product_id": w.product, "units_sold": "1"}]})),
-        "GET /api/v1/sell-out-reports/{id}" => get(format!("/api/v1/sell-out-reports/{}", w.report)),
-        "GET /api/v1/sell-out-reports/{id}/lines" => get(format!("/api/v1/sell-out-reports/{}/lines", w.report)),
+        "POST /api/v1/sell-out-reports" => post(
+            "/api/v1/sell-out-reports".into(),
+            json!({"partner_id": own, "period_start": format!("2025-{:02}-01", n % 12 + 1), "period_end": format!("2025-{:02}-15", n % 12 + 1), "currency": "EUR", "lines": [{"product_id": w.product, "units_sold": "1"}]}),
+        ),
+        "GET /api/v1/sell-out-reports/{id}" => {
+            get(format!("/api/v1/sell-out-reports/{}", w.report))
+        }
+        "GET /api/v1/sell-out-reports/{id}/lines" => {
+            get(format!("/api/v1/sell-out-reports/{}/lines", w.report))
+        }
         "GET /api/v1/wallet-estimates" => get("/api/v1/wallet-estimates".into()),
-        "POST /api/v1/wallet-estimates" => post("/api/v1/wallet-estimates".into(), json!({"partner_id": own, "category": "cans", "period": format!("2025-{:02}", n % 12 + 1), "total_quantity": "100", "unit": "EA", "source": "estimated"})),
-        "GET /api/v1/wallet-estimates/{id}" => get(format!("/api/v1/wallet-estimates/{}", w.estimate)),
-        "PATCH /api/v1/wallet-estimates/{id}" => patch(format!("/api/v1/wallet-estimates/{}", w.estimate), json!({"notes": format!("n{n}")})),
-        "GET /api/v1/analytics/share-of-customer" => get("/api/v1/analytics/share-of-customer?from=2026".into()),
-        "GET /api/v1/analytics/supplier-share" => get("/api/v1/analytics/supplier-share?from=2026-01-01&to=2026-12-31".into()),
-        "GET /api/v1/analytics/abc" => get("/api/v1/analytics/abc?from=2026-01-01&to=2026-12-31".into()),
-        "GET /api/v1/analytics/stock-cover" => get(format!("/api/v1/analytics/stock-cover?partner_id={own}&as_of=2026-01-31")),
+        "POST /api/v1/wallet-estimates" => post(
+            "/api/v1/wallet-estimates".into(),
+            json!({"partner_id": own, "category": "cans", "period": format!("2025-{:02}", n % 12 + 1), "total_quantity": "100", "unit": "EA", "source": "estimated"}),
+        ),
+        "GET /api/v1/wallet-estimates/{id}" => {
+            get(format!("/api/v1/wallet-estimates/{}", w.estimate))
+        }
+        "PATCH /api/v1/wallet-estimates/{id}" => patch(
+            format!("/api/v1/wallet-estimates/{}", w.estimate),
+            json!({"notes": format!("n{n}")}),
+        ),
+        "GET /api/v1/analytics/share-of-customer" => {
+            get("/api/v1/analytics/share-of-customer?from=2026".into())
+        }
+        "GET /api/v1/analytics/supplier-share" => {
+            get("/api/v1/analytics/supplier-share?from=2026-01-01&to=2026-12-31".into())
+        }
+        "GET /api/v1/analytics/abc" => {
+            get("/api/v1/analytics/abc?from=2026-01-01&to=2026-12-31".into())
+        }
+        "GET /api/v1/analytics/stock-cover" => get(format!(
+            "/api/v1/analytics/stock-cover?partner_id={own}&as_of=2026-01-31"
+        )),
         "GET /api/v1/events" => get("/api/v1/events".into()),
         "GET /api/v1/audit-log" => get("/api/v1/audit-log".into()),
-        "GET /healthz" | "GET /readyz" | "GET /metrics" => get(op.trim_start_matches("GET ").to_string()),
+        "GET /healthz" | "GET /readyz" | "GET /metrics" => {
+            get(op.trim_start_matches("GET ").to_string())
+        }
         other => panic!("no request for `{other}`: add a row to the authorization matrix"),
     }
-});
+}
 
 fn satisfies(expected: char, status: u16) -> bool {
     match expected {

@@ -30,15 +30,7 @@ pub struct Channel {
     pub powder: String,
 }
 
-pub async fn channel<S, B>(app: &TestApp<S>) -> Channel
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+pub async fn channel(app: &TestApp) -> Channel {
     let admin = app.admin_token().await;
     let distributor = app.partner("Suning Nanjing DC", &["distributor"]).await;
     let rival = app.partner("Gome", &["key_account"]).await;

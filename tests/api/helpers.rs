@@ -3,12 +3,13 @@
 //! schema of its own in that database, dropped afterwards.
 
 use actix_http::Request;
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
+use actix_web::body::BoxBody;
+use actix_web::dev::ServiceResponse;
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
+use futures_util::future::LocalBoxFuture;
 use prm::config::Config;
 use prm::db::Db;
 use serde_json::{json, Value};
@@ -137,47 +138,44 @@ impl Resp {
     }
 }
 
-pub struct TestApp<S> {
-    pub svc: S,
+/// The application under test, behind one boxed call, so helpers take `&TestApp` without
+/// repeating the service's type bounds.
+type Call = Box<dyn Fn(Request) -> LocalBoxFuture<'static, ServiceResponse<BoxBody>>>;
+
+pub struct TestApp {
+    call: Call,
     pub db: Db,
     _guard: Option<DbGuard>,
 }
 
-pub async fn spawn() -> TestApp<
-    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
-> {
+pub async fn spawn() -> TestApp {
     let (url, guard) = fresh_database();
     spawn_with(test_config(url), Some(guard)).await
 }
 
 /// The application with this configuration, on its database (migrated, with the test admin);
 /// several may share one database, as instances of a deployment do.
-pub async fn spawn_with(
-    config: Config,
-    guard: Option<DbGuard>,
-) -> TestApp<
-    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
-> {
+pub async fn spawn_with(config: Config, guard: Option<DbGuard>) -> TestApp {
     let db = Db::connect(&config.database_url, config.db_pool_size).expect("open test database");
     db.migrate().expect("migrate test database");
     prm::auth::bootstrap_admin(&db, Some(ADMIN_EMAIL.into()), Some(ADMIN_PASSWORD.into()))
         .expect("bootstrap admin");
     let service = prm::Service::new(db.clone(), &config);
-    let svc = test::init_service(prm::build_app(service)).await;
+    let svc = std::rc::Rc::new(test::init_service(prm::build_app(service)).await);
+    let call: Call = Box::new(move |req| {
+        let svc = svc.clone();
+        Box::pin(async move { test::call_service(&*svc, req).await.map_into_boxed_body() })
+    });
     TestApp {
-        svc,
+        call,
         db,
         _guard: guard,
     }
 }
 
-impl<S, B> TestApp<S>
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+impl TestApp {
     pub async fn send(&self, req: test::TestRequest) -> Resp {
-        let res = test::call_service(&self.svc, req.to_request()).await;
+        let res = (self.call)(req.to_request()).await;
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = test::read_body(res).await;

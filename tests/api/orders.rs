@@ -22,15 +22,7 @@ struct World {
     powder: String,
 }
 
-async fn world<S, B>(app: &TestApp<S>) -> World
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn world(app: &TestApp) -> World {
     let admin = app.admin_token().await;
     let supplier = app.partner("MC Packaging", &["manufacturer"]).await;
     let customer = app.partner("Suning", &["key_account"]).await;

@@ -19,21 +19,13 @@ fn spec_body(product: &str) -> Value {
            "version": {"currency": "GBP", "target_retail_price_minor": 999, "target_margin_bp": 4000, "requirements": requirements()}})
 }
 
-async fn partner_since<S, B>(
-    app: &TestApp<S>,
+async fn partner_since(
+    app: &TestApp,
     admin: &str,
     name: &str,
     roles: &[&str],
     since: &str,
-) -> String
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+) -> String {
     app.post(
         "/api/v1/partners",
         admin,
