@@ -1,0 +1,455 @@
+//! prm's load benchmark. It builds a deterministic dataset, starts the release `prm` binary
+//! against SQLite (and PostgreSQL when given one), drives it over loopback from this process and
+//! prints a table: requests per second, the ratio to `/healthz` on the same machine in the same
+//! run, p50/p99 latency, errors and the service's peak resident memory.
+//!
+//! ```text
+//! cargo bench --bench load                                  # SQLite, 10k/100k/1M lines
+//! cargo bench --bench load -- --postgres postgres://u:p@127.0.0.1/db
+//! cargo bench --bench load -- --quick                       # CI smoke: 10k lines, 2 s each
+//! ```
+//!
+//! It reports figures; it asserts none of them (BENCHMARKS.md holds the goals and the latest
+//! table).
+
+mod dataset;
+mod driver;
+mod history;
+mod server;
+
+use std::time::Duration;
+
+use awc::http::Method;
+use clap::Parser;
+use serde_json::{json, Value};
+
+use dataset::{Dataset, Setup};
+use driver::{run, scenario, Limit, Outcome};
+use server::Server;
+
+#[derive(Parser, Debug)]
+#[command(about = "Load benchmark for prm: figures, not assertions")]
+struct Args {
+    /// Also run against this PostgreSQL database; its schema `prm_bench` is dropped and rebuilt.
+    #[arg(long, env = "PRM_BENCH_POSTGRES_URL")]
+    postgres: Option<String>,
+    /// Skip SQLite (with --postgres).
+    #[arg(long)]
+    no_sqlite: bool,
+    /// Data sizes, in order lines (and as many sell-out lines), at which the analytics are measured;
+    /// the request workloads run at the largest.
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
+    scales: Vec<usize>,
+    /// Seconds each workload runs.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Concurrent connections for the request workloads.
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// A short smoke run: 10,000 lines, two seconds per workload.
+    #[arg(long)]
+    quick: bool,
+    /// Passed by `cargo bench`; ignored.
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+struct Row {
+    database: &'static str,
+    workload: String,
+    lines: usize,
+    connections: usize,
+    outcome: Outcome,
+    /// The service's peak resident memory once the workload ended.
+    rss_mib: f64,
+}
+
+fn main() {
+    let mut args = Args::parse();
+    if args.quick {
+        args.scales = vec![10_000];
+        args.seconds = 2;
+    }
+    args.scales.sort_unstable();
+    let mut rows = vec![];
+    let mut ready = vec![];
+    if !args.no_sqlite {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = dir.path().join("bench.db").to_string_lossy().to_string();
+        bench_database("SQLite", &url, dir.path(), &args, &mut rows, &mut ready);
+    }
+    if let Some(pg) = &args.postgres {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = fresh_postgres_schema(pg);
+        bench_database("PostgreSQL", &url, dir.path(), &args, &mut rows, &mut ready);
+    }
+    print_table(&rows, &ready);
+}
+
+/// Drops and recreates the schema `prm_bench` and answers a URL whose connections use it.
+fn fresh_postgres_schema(base: &str) -> String {
+    use diesel::{Connection, RunQueryDsl};
+    let mut c = diesel::PgConnection::establish(base).expect("connect to --postgres");
+    diesel::sql_query("DROP SCHEMA IF EXISTS prm_bench CASCADE")
+        .execute(&mut c)
+        .expect("drop schema prm_bench");
+    diesel::sql_query("CREATE SCHEMA prm_bench")
+        .execute(&mut c)
+        .expect("create schema prm_bench");
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options=-c%20search_path%3Dprm_bench")
+}
+
+fn bench_database(
+    database: &'static str,
+    url: &str,
+    workdir: &std::path::Path,
+    args: &Args,
+    rows: &mut Vec<Row>,
+    ready: &mut Vec<(&'static str, Duration)>,
+) {
+    eprintln!("== {database}: migrating and seeding");
+    let server = Server::start(url, workdir);
+    let setup = Setup::new(&server.base);
+    let admin = setup.login(server::ADMIN_EMAIL, server::ADMIN_PASSWORD);
+    let mut data = Dataset::new(&setup, admin.clone());
+    let db = prm::db::Db::connect(url, 2).expect("connect for seeding");
+    let measure = |rows: &mut Vec<Row>, server: &Server, workload: &str, lines, conns, limit, s| {
+        let outcome = run(&server.base, conns, limit, s);
+        if let Some(e) = &outcome.first_error {
+            eprintln!("   {workload}: {} errors, first: {e}", outcome.errors);
+        }
+        eprintln!(
+            "   {workload} @ {lines}: {:.1}/s p50 {:?} p99 {:?}",
+            outcome.per_second(outcome.iterations),
+            outcome.percentile(50.0),
+            outcome.percentile(99.0)
+        );
+        rows.push(Row {
+            database,
+            workload: workload.to_string(),
+            lines,
+            connections: conns,
+            outcome,
+            rss_mib: server.peak_rss_mib(),
+        });
+    };
+    let seconds = Limit::For(Duration::from_secs(args.seconds));
+
+    for &lines in &args.scales {
+        let t = std::time::Instant::now();
+        data.grow_to(&setup, &db, lines);
+        eprintln!("== {database}: {lines} lines seeded in {:?}", t.elapsed());
+        let year = 2025;
+        let one = data.customers[0].clone();
+        for (name, path) in [
+            (
+                "share-of-customer, one partner-year",
+                format!("/api/v1/analytics/share-of-customer?from={year}&partner_id={one}"),
+            ),
+            (
+                "share-of-customer, whole portfolio",
+                format!("/api/v1/analytics/share-of-customer?from={year}"),
+            ),
+            (
+                "ABC, all customers, one year",
+                format!("/api/v1/analytics/abc?from={year}-01-01&to={year}-12-31"),
+            ),
+            (
+                "stock cover, one partner",
+                format!("/api/v1/analytics/stock-cover?partner_id={one}&as_of={year}-12-31&window_days=92"),
+            ),
+        ] {
+            let token = admin.clone();
+            let s = scenario(move |api, _| {
+                let (path, token) = (path.clone(), token.clone());
+                async move { api.get(&path, &token).await.map(|_| 1) }
+            });
+            measure(rows, &server, name, lines, 1, seconds, s);
+        }
+    }
+    let lines = *args.scales.last().unwrap();
+    drop(server);
+
+    // The request workloads, on a fresh process over the full database: its start-up is timed.
+    let server = Server::start(url, workdir);
+    ready.push((database, server.ready_after));
+    let setup = Setup::new(&server.base);
+    let admin = setup.login(server::ADMIN_EMAIL, server::ADMIN_PASSWORD);
+    let fixture = Fixture::new(&setup, &admin, &data);
+    let conns = args.connections;
+    let get = |path: String, token: &str| {
+        let token = token.to_string();
+        scenario(move |api, _| {
+            let (path, token) = (path.clone(), token.clone());
+            async move { api.get(&path, &token).await.map(|_| 1) }
+        })
+    };
+    let healthz = scenario(|api, _| async move {
+        api.call(Method::GET, "/healthz", None, None)
+            .await
+            .map(|_| 1)
+    });
+    measure(
+        rows,
+        &server,
+        "GET /healthz (ceiling)",
+        lines,
+        conns,
+        seconds,
+        healthz,
+    );
+    let one = &data.customers[0];
+    measure(
+        rows,
+        &server,
+        "GET one partner",
+        lines,
+        conns,
+        seconds,
+        get(format!("/api/v1/partners/{one}"), &admin),
+    );
+    measure(
+        rows,
+        &server,
+        "GET one 20-line order",
+        lines,
+        conns,
+        seconds,
+        get(format!("/api/v1/orders/{}", fixture.order_id), &admin),
+    );
+    measure(
+        rows,
+        &server,
+        "list orders: one customer, received, 25 per page",
+        lines,
+        conns,
+        seconds,
+        get(
+            format!("/api/v1/orders?counterparty_id={one}&status=received&limit=25"),
+            &admin,
+        ),
+    );
+    let order = fixture.order_body(&data);
+    let buyer = fixture.buyer.clone();
+    let create = scenario(move |api, _| {
+        let (order, buyer) = (order.clone(), buyer.clone());
+        async move { api.post("/api/v1/orders", &buyer, &order).await.map(|_| 1) }
+    });
+    measure(
+        rows,
+        &server,
+        "create a 20-line order",
+        lines,
+        conns,
+        seconds,
+        create,
+    );
+    let order = fixture.order_body(&data);
+    let (buyer, seller) = (fixture.buyer.clone(), admin.clone());
+    let path_scenario = scenario(move |api, _| {
+        let (order, buyer, seller) = (order.clone(), buyer.clone(), seller.clone());
+        async move { order_to_invoice(&api, &order, &buyer, &seller).await }
+    });
+    measure(
+        rows,
+        &server,
+        "order → response → despatch → receipt → invoice",
+        lines,
+        conns,
+        seconds,
+        path_scenario,
+    );
+    let batch = fixture.batch_lines(&data);
+    let (reporter, token) = (fixture.reporter.clone(), admin.clone());
+    let sell_out = scenario(move |api, i| {
+        let body = batch_body(&reporter, i, &batch);
+        let token = token.clone();
+        async move {
+            api.post("/api/v1/sell-out-reports", &token, &body)
+                .await
+                .map(|_| 1)
+        }
+    });
+    let times = if args.quick { 2 } else { 5 };
+    measure(
+        rows,
+        &server,
+        "sell-out report of 10,000 lines",
+        lines,
+        1,
+        Limit::Times(times),
+        sell_out,
+    );
+}
+
+/// What the request workloads need beyond the dataset: a customer whose ERP orders, an order to
+/// read and a partner whose reports are posted.
+struct Fixture {
+    buyer: String,
+    customer: String,
+    order_id: String,
+    reporter: String,
+}
+
+impl Fixture {
+    fn new(s: &Setup, admin: &str, data: &Dataset) -> Fixture {
+        let customer = s.post(
+            "/api/v1/partners",
+            admin,
+            json!({"name": "Bench buyer", "roles": ["key_account"], "status": "active"}),
+        )["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let email = "bench-buyer@example.com";
+        let password = "bench buyer password";
+        s.post(
+            "/api/v1/users",
+            admin,
+            json!({"email": email, "name": "Bench buyer", "role": "partner_user", "partner_id": customer, "password": password}),
+        );
+        let buyer = s.login(email, password);
+        let reporter = s.post(
+            "/api/v1/partners",
+            admin,
+            json!({"name": "Bench reporter", "roles": ["distributor"], "status": "active"}),
+        )["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let mut f = Fixture {
+            buyer,
+            customer,
+            order_id: String::new(),
+            reporter,
+        };
+        f.order_id = s.post("/api/v1/orders", &f.buyer, f.order_body(data))["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        f
+    }
+
+    /// A submitted 20-line sales order from the bench buyer.
+    fn order_body(&self, data: &Dataset) -> Value {
+        let lines: Vec<Value> = (0..20)
+            .map(|l| json!({"product_id": data.catalogue[l * 7].0, "quantity": (l + 1).to_string(), "unit_price_minor": 1_000 + l * 25}))
+            .collect();
+        json!({"direction": "sales", "counterparty_id": self.customer, "currency": "CNY", "submit": true, "lines": lines})
+    }
+
+    /// 10,000 lines: every product at 50 locations.
+    fn batch_lines(&self, data: &Dataset) -> Vec<Value> {
+        (0..10_000)
+            .map(|l| {
+                let units = l % 97 + 1;
+                json!({"product_id": data.catalogue[l % dataset::PRODUCTS].0,
+                    "location_gln": dataset::gln(500_000 + l / dataset::PRODUCTS),
+                    "units_sold": units.to_string(), "value_minor": units * 1_250, "stock_on_hand": (l % 300).to_string()})
+            })
+            .collect()
+    }
+}
+
+/// A month of the reporter's sell-out: iteration `i` reports month `i` from January 2010, so no
+/// two overlap.
+fn batch_body(reporter: &str, i: u64, lines: &[Value]) -> Value {
+    let (year, month) = (2010 + i / 12, i % 12 + 1);
+    let start = chrono::NaiveDate::from_ymd_opt(year as i32, month as u32, 1).unwrap();
+    let end = start + chrono::Months::new(1) - chrono::Days::new(1);
+    json!({"partner_id": reporter, "period_start": start, "period_end": end, "currency": "CNY", "lines": lines})
+}
+
+/// The whole path of one order: placed, accepted, despatched, received, invoiced.
+async fn order_to_invoice(
+    api: &driver::Api,
+    order: &Value,
+    buyer: &str,
+    seller: &str,
+) -> Result<u32, String> {
+    let o = api.post("/api/v1/orders", buyer, order).await?;
+    let id = o["id"].as_str().unwrap_or_default();
+    let path = format!("/api/v1/orders/{id}");
+    api.post(
+        &format!("{path}/response"),
+        seller,
+        &json!({"response_code": "accepted"}),
+    )
+    .await?;
+    let lines = o["lines"].as_array().cloned().unwrap_or_default();
+    let despatched: Vec<Value> = lines
+        .iter()
+        .map(|l| json!({"line_number": l["line_number"], "quantity": l["quantity"]}))
+        .collect();
+    let d = api
+        .post(
+            &format!("{path}/despatch-advices"),
+            seller,
+            &json!({"lines": despatched}),
+        )
+        .await?;
+    let received: Vec<Value> = lines
+        .iter()
+        .map(|l| json!({"line_number": l["line_number"], "received_quantity": l["quantity"]}))
+        .collect();
+    api.post(
+        &format!("{path}/receipts"),
+        buyer,
+        &json!({"despatch_advice_id": d["id"], "lines": received}),
+    )
+    .await?;
+    let invoiced: Vec<Value> = lines
+        .iter()
+        .map(|l| json!({"line_number": l["line_number"], "quantity": l["quantity"], "unit_price_minor": l["unit_price_minor"]}))
+        .collect();
+    api.post(
+        "/api/v1/invoices",
+        seller,
+        &json!({"order_id": id, "currency": "CNY", "lines": invoiced}),
+    )
+    .await?;
+    Ok(5)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+fn print_table(rows: &[Row], ready: &[(&'static str, Duration)]) {
+    println!("\n| database | workload | lines stored | conns | iterations | iter/s | req/s | vs /healthz | p50 ms | p99 ms | errors | peak RSS MiB |");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in rows {
+        let o = &r.outcome;
+        let ceiling = rows
+            .iter()
+            .find(|c| c.database == r.database && c.workload.starts_with("GET /healthz"))
+            .map(|c| c.outcome.per_second(c.outcome.requests));
+        let ratio = match ceiling {
+            Some(c) if r.connections > 1 => format!("{:.0}%", 100.0 * o.per_second(o.requests) / c),
+            _ => "–".into(),
+        };
+        println!(
+            "| {} | {} | {} | {} | {} | {:.1} | {:.1} | {} | {} | {} | {} | {:.0} |",
+            r.database,
+            r.workload,
+            r.lines,
+            r.connections,
+            o.iterations,
+            o.per_second(o.iterations),
+            o.per_second(o.requests),
+            ratio,
+            ms(o.percentile(50.0)),
+            ms(o.percentile(99.0)),
+            o.errors,
+            r.rss_mib
+        );
+    }
+    println!();
+    for (database, d) in ready {
+        println!(
+            "{database}: ready {} ms after start on the migrated, populated database",
+            ms(*d)
+        );
+    }
+}
