@@ -1,8 +1,9 @@
 //! Years of order history written straight into the tables, as an import from the previous
 //! system would: sales orders of 20 lines with their despatch advice, goods receipt and matched
 //! invoice. Going through HTTP would take four requests per order, hours at a million lines; the
-//! documents are built from the same rules (line amounts, totals, received − rejected), so the
-//! analytics read them exactly as they read orders placed through the API.
+//! documents are built from the same rules (line amounts, totals, received − rejected) and the
+//! monthly supply totals are added by the store's own function, so the analytics read them
+//! exactly as they read orders placed through the API.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -11,9 +12,14 @@ use prm::db::schema::{
     receipt_lines,
 };
 use prm::db::Db;
-use prm::orders::store::{DespatchLineRow, OrderLineRow, ReceiptLineRow};
+use prm::orders::model::VolumeBasis;
+use prm::orders::store::{
+    add_monthly_supply, DespatchLineRow, OrderLineRow, OrderRow, ReceiptLineRow,
+};
 
 pub const LINES_PER_ORDER: usize = 20;
+/// A key account buys from a steady assortment of this many products, as key accounts do.
+pub const ASSORTMENT: usize = 40;
 
 /// One customer's history: `orders` sales orders spread evenly over 2024 and 2025.
 pub struct Customer<'a> {
@@ -59,7 +65,9 @@ fn write_order(
 
     let lines: Vec<OrderLineRow> = (0..LINES_PER_ORDER)
         .map(|l| {
-            let (product_id, unit) = &catalogue[(seq * 7 + l * 13) % catalogue.len()];
+            // 13 is prime to the assortment's size: an order's 20 lines are 20 different products.
+            let pick = c.index * 11 + (seq * 7 + l * 13) % ASSORTMENT;
+            let (product_id, unit) = &catalogue[pick % catalogue.len()];
             // 1 to 500 units at 1.00 to 50.00: deterministic, varied, exact.
             let quantity_milli = (((seq * 31 + l * 17) % 500) as i64 + 1) * 1000;
             let unit_price_minor = (((seq * 11 + l * 5) % 50) as i64 + 1) * 100;
@@ -91,23 +99,50 @@ fn write_order(
         .collect();
     let total: i64 = lines.iter().map(|l| l.line_amount_minor).sum();
 
+    let order = OrderRow {
+        id: order_id.clone(),
+        number: format!("SO-H-{seq:09}"),
+        direction: "sales".into(),
+        order_type: "order".into(),
+        counterparty_id: c.id.to_string(),
+        status: "received".into(),
+        currency: "CNY".into(),
+        buyer_reference: None,
+        issue_date: issue,
+        requested_delivery_date: None,
+        delivery_gln: None,
+        note: None,
+        change_sequence: 0,
+        response_code: Some("accepted".into()),
+        response_note: None,
+        total_minor: total,
+        created_by: created_by.to_string(),
+        submitted_at: Some(at(issue)),
+        responded_at: Some(at(issue)),
+        cancelled_at: None,
+        cancel_reason: None,
+        version: 5,
+        created_at: at(issue),
+        updated_at: at(received),
+    };
     diesel::insert_into(orders::table)
         .values((
-            orders::id.eq(&order_id),
-            orders::number.eq(format!("SO-H-{seq:09}")),
-            orders::direction.eq("sales"),
-            orders::order_type.eq("order"),
-            orders::counterparty_id.eq(c.id),
-            orders::status.eq("received"),
-            orders::currency.eq("CNY"),
-            orders::issue_date.eq(issue),
-            orders::response_code.eq("accepted"),
-            orders::total_minor.eq(total),
-            orders::created_by.eq(created_by),
-            orders::submitted_at.eq(at(issue)),
-            orders::responded_at.eq(at(issue)),
-            orders::created_at.eq(at(issue)),
-            orders::updated_at.eq(at(received)),
+            orders::id.eq(&order.id),
+            orders::number.eq(&order.number),
+            orders::direction.eq(&order.direction),
+            orders::order_type.eq(&order.order_type),
+            orders::counterparty_id.eq(&order.counterparty_id),
+            orders::status.eq(&order.status),
+            orders::currency.eq(&order.currency),
+            orders::issue_date.eq(order.issue_date),
+            orders::response_code.eq(&order.response_code),
+            orders::total_minor.eq(order.total_minor),
+            orders::created_by.eq(&order.created_by),
+            orders::submitted_at.eq(order.submitted_at),
+            orders::responded_at.eq(order.responded_at),
+            orders::version.eq(order.version),
+            orders::created_at.eq(order.created_at),
+            orders::updated_at.eq(order.updated_at),
         ))
         .execute(conn)?;
     prm::insert_all!(conn, order_lines::table, &lines)?;
@@ -136,6 +171,18 @@ fn write_order(
         })
         .collect();
     prm::insert_all!(conn, despatch_lines::table, &despatch)?;
+    let moved: Vec<(i32, i64)> = lines
+        .iter()
+        .map(|l| (l.line_number, l.quantity_milli))
+        .collect();
+    add_monthly_supply(
+        conn,
+        &order,
+        &lines,
+        VolumeBasis::Despatched,
+        despatched,
+        &moved,
+    )?;
 
     diesel::insert_into(goods_receipts::table)
         .values((
@@ -163,6 +210,14 @@ fn write_order(
         })
         .collect();
     prm::insert_all!(conn, receipt_lines::table, &receipt)?;
+    add_monthly_supply(
+        conn,
+        &order,
+        &lines,
+        VolumeBasis::Received,
+        received,
+        &moved,
+    )?;
 
     diesel::insert_into(invoices::table)
         .values((

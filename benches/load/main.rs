@@ -46,6 +46,10 @@ struct Args {
     /// Concurrent connections for the request workloads.
     #[arg(long, default_value_t = 64)]
     connections: usize,
+    /// Only the workloads whose names contain one of these, comma-separated (the `/healthz`
+    /// ceiling always runs).
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
     /// A short smoke run: 10,000 lines, two seconds per workload.
     #[arg(long)]
     quick: bool,
@@ -115,6 +119,11 @@ fn bench_database(
     let mut data = Dataset::new(&setup, admin.clone());
     let db = prm::db::Db::connect(url, 2).expect("connect for seeding");
     let measure = |rows: &mut Vec<Row>, server: &Server, workload: &str, lines, conns, limit, s| {
+        let wanted =
+            args.only.is_empty() || args.only.iter().any(|o| workload.contains(o.as_str()));
+        if !wanted && !workload.starts_with("GET /healthz") {
+            return;
+        }
         let outcome = run(&server.base, conns, limit, s);
         if let Some(e) = &outcome.first_error {
             eprintln!("   {workload}: {} errors, first: {e}", outcome.errors);

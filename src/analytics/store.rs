@@ -11,7 +11,7 @@ use crate::channel::model::WalletEstimate;
 use crate::db::DbConnection;
 use crate::http::ApiError;
 use crate::orders::model::{Direction, VolumeBasis};
-use crate::orders::store::{supplied_volumes, SuppliedVolume, VolumeScope};
+use crate::orders::store::{monthly_volumes, supplied_volumes, SuppliedVolume, VolumeScope};
 
 /// Names and segments of the partners with these ids.
 pub fn labels<'a>(
@@ -59,9 +59,16 @@ pub fn share_inputs(
         scope.partner_id.as_deref(),
         scope.category.as_deref(),
     )?;
-    let supplied: Vec<Supplied> = supplied_volumes(conn, Direction::Sales, basis, from, to, scope)?
+    // Periods are whole months, so the monthly totals answer them exactly.
+    let supplied: Vec<Supplied> = monthly_volumes(conn, Direction::Sales, basis, from, to, scope)?
         .into_iter()
-        .map(to_supplied)
+        .map(|v| Supplied {
+            partner_id: v.partner_id,
+            category: v.category,
+            unit: v.unit,
+            day: v.month,
+            milli: v.milli,
+        })
         .collect();
     let partners = labels(
         conn,

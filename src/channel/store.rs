@@ -15,7 +15,7 @@ use crate::db::schema::{products, sell_out_lines, sell_out_reports, wallet_estim
 use crate::db::DbConnection;
 use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
 use crate::orders::model::{Direction, Quantity, VolumeBasis};
-use crate::orders::store::{supplied_volumes, VolumeScope};
+use crate::orders::store::{monthly_volumes, VolumeScope};
 use crate::period::{Granularity, Period};
 
 /// Rows per INSERT: well inside SQLite's and PostgreSQL's bind-parameter limits.
@@ -598,7 +598,7 @@ pub fn supplied_in(
     };
     let mut best = Quantity::ZERO;
     for basis in [VolumeBasis::Received, VolumeBasis::Despatched] {
-        let sum: Quantity = supplied_volumes(
+        let sum: Quantity = monthly_volumes(
             conn,
             Direction::Sales,
             basis,

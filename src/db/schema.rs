@@ -497,6 +497,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    monthly_supply (direction, basis, partner_id, month, product_id, unit) {
+        direction -> Text,
+        basis -> Text,
+        partner_id -> Text,
+        month -> Date,
+        product_id -> Text,
+        unit -> Text,
+        quantity_milli -> BigInt,
+    }
+}
+
+diesel::joinable!(monthly_supply -> products (product_id));
 diesel::joinable!(contacts -> partners (partner_id));
 diesel::joinable!(sell_out_lines -> sell_out_reports (report_id));
 diesel::joinable!(sell_out_lines -> products (product_id));
@@ -508,6 +521,7 @@ diesel::joinable!(spec_suppliers -> specifications (spec_id));
 diesel::joinable!(spec_versions -> specifications (spec_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    monthly_supply,
     users,
     integration_clients,
     refresh_tokens,

@@ -686,6 +686,18 @@ pub fn despatch(
         })
         .collect();
     crate::insert_all!(conn, despatch_lines::table, &rows)?;
+    let moved = plan
+        .iter()
+        .map(|p| (p.line_number, p.delivered.milli()))
+        .collect::<Vec<_>>();
+    add_monthly_supply(
+        conn,
+        &doc.row,
+        &doc.lines,
+        VolumeBasis::Despatched,
+        header.despatch_date,
+        &moved,
+    )?;
     for p in &plan {
         if let Some(l) = doc
             .lines
@@ -895,6 +907,18 @@ pub fn receive(
         })
         .collect();
     crate::insert_all!(conn, receipt_lines::table, &rows)?;
+    let kept = plan
+        .iter()
+        .map(|p| (p.line_number, p.received.milli() - p.rejected.milli()))
+        .collect::<Vec<_>>();
+    add_monthly_supply(
+        conn,
+        &doc.row,
+        &doc.lines,
+        VolumeBasis::Received,
+        received_date,
+        &kept,
+    )?;
     diesel::update(despatch_advices::table.find(despatch_advice_id))
         .set((
             despatch_advices::status.eq(DespatchStatus::Received.as_str()),
@@ -1243,6 +1267,111 @@ pub struct SuppliedVolume {
 pub struct VolumeScope {
     pub partner_id: Option<String>,
     pub category: Option<String>,
+}
+
+/// Adds what one despatch advice or goods receipt moved (`(line number, quantity)` of `order`'s
+/// lines) to the monthly totals, in the document's transaction. Lines of the same product and
+/// unit are summed first, so each total is written once.
+pub fn add_monthly_supply(
+    conn: &mut DbConnection,
+    order: &OrderRow,
+    lines: &[OrderLineRow],
+    basis: VolumeBasis,
+    day: NaiveDate,
+    moved: &[(i32, i64)],
+) -> Result<(), ApiError> {
+    use crate::db::schema::monthly_supply as ms;
+    use diesel::upsert::excluded;
+    let month = day.with_day(1).unwrap_or(day);
+    let mut totals: std::collections::BTreeMap<(&str, &str), i64> = Default::default();
+    for (line_number, milli) in moved {
+        if let Some(l) = lines.iter().find(|l| l.line_number == *line_number) {
+            *totals.entry((&l.product_id, &l.unit)).or_default() += milli;
+        }
+    }
+    for ((product_id, unit), milli) in totals.into_iter().filter(|(_, m)| *m != 0) {
+        let row = (
+            ms::direction.eq(&order.direction),
+            ms::basis.eq(basis.as_str()),
+            ms::partner_id.eq(&order.counterparty_id),
+            ms::month.eq(month),
+            ms::product_id.eq(product_id),
+            ms::unit.eq(unit),
+            ms::quantity_milli.eq(milli),
+        );
+        let key = (
+            ms::direction,
+            ms::basis,
+            ms::partner_id,
+            ms::month,
+            ms::product_id,
+            ms::unit,
+        );
+        let add = ms::quantity_milli.eq(ms::quantity_milli + excluded(ms::quantity_milli));
+        // The upsert is backend-specific in diesel: run it on the concrete connection.
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(ms::table)
+                .values(row)
+                .on_conflict(key)
+                .do_update()
+                .set(add)
+                .execute(c)?,
+            DbConnection::Postgres(c) => diesel::insert_into(ms::table)
+                .values(row)
+                .on_conflict(key)
+                .do_update()
+                .set(add)
+                .execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+/// Goods supplied to or by partners per month: who, the product's (current) category, the unit,
+/// the month's first day and the quantity; one row per partner, month, product and unit.
+#[derive(Debug, Clone, Queryable)]
+pub struct MonthlyVolume {
+    pub partner_id: String,
+    pub category: String,
+    pub unit: String,
+    pub month: NaiveDate,
+    pub milli: i64,
+}
+
+/// The monthly totals of `direction` orders by `basis` for the months from `from`'s to `to`'s,
+/// within `scope`. Read from `monthly_supply`: a partner's months are one index range however
+/// many documents are stored.
+pub fn monthly_volumes(
+    conn: &mut DbConnection,
+    direction: Direction,
+    basis: VolumeBasis,
+    from: NaiveDate,
+    to: NaiveDate,
+    scope: &VolumeScope,
+) -> Result<Vec<MonthlyVolume>, ApiError> {
+    use crate::db::schema::{monthly_supply as ms, products};
+    let first = from.with_day(1).unwrap_or(from);
+    let mut q = ms::table
+        .inner_join(products::table)
+        .filter(ms::direction.eq(direction.as_str()))
+        .filter(ms::basis.eq(basis.as_str()))
+        .filter(ms::month.ge(first))
+        .filter(ms::month.le(to))
+        .select((
+            ms::partner_id,
+            products::category,
+            ms::unit,
+            ms::month,
+            ms::quantity_milli,
+        ))
+        .into_boxed();
+    if let Some(p) = &scope.partner_id {
+        q = q.filter(ms::partner_id.eq(p.clone()));
+    }
+    if let Some(c) = &scope.category {
+        q = q.filter(products::category.eq(c.clone()));
+    }
+    Ok(q.load(conn)?)
 }
 
 /// Goods supplied between `from` and `to` (both included) on `direction` orders, by `basis`.

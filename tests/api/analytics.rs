@@ -596,3 +596,128 @@ async fn stock_cover_serves_the_partner_its_own_and_staff_everyone() {
         .await
         .expect_problem(401, "unauthenticated", None);
 }
+
+/// The monthly totals share of customer reads are written with each despatch advice and goods
+/// receipt; they must always equal the sums of the document lines they come from: the same
+/// product on two lines, a rejected part, a delivery not yet received, two months.
+#[actix_web::test]
+async fn monthly_totals_equal_the_documents_they_come_from() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let product = |sku: &str, category: &str| json!({"sku": sku, "name": sku, "category": category, "brand_type": "national", "base_unit": "EA"});
+    let cans = app
+        .post("/api/v1/products", &admin, product("CAN", "cans"))
+        .await
+        .expect(201)
+        .id();
+    let lids = app
+        .post("/api/v1/products", &admin, product("LID", "lids"))
+        .await
+        .expect(201)
+        .id();
+    let (id, user) = customer(&app, &admin, "Raid", "first_line").await;
+    for (lines, despatched, received) in [
+        (
+            vec![(&cans, "10"), (&lids, "5"), (&cans, "3")],
+            "2026-10-30",
+            Some(("2026-11-02", "2")),
+        ),
+        (vec![(&cans, "7")], "2026-11-05", None),
+        (vec![(&lids, "4")], "2026-10-01", Some(("2026-10-03", "0"))),
+    ] {
+        let body: Vec<Value> = lines
+            .iter()
+            .map(|(p, q)| json!({"product_id": p, "quantity": q, "unit_price_minor": 100}))
+            .collect();
+        let order = app
+            .post("/api/v1/orders", &user, json!({"direction": "sales", "counterparty_id": id, "currency": "CNY", "submit": true, "lines": body}))
+            .await
+            .expect(201)
+            .id();
+        let path = format!("/api/v1/orders/{order}");
+        app.post(
+            &format!("{path}/response"),
+            &admin,
+            json!({"response_code": "accepted"}),
+        )
+        .await
+        .expect(200);
+        let all: Vec<Value> = (1..=lines.len())
+            .map(|n| json!({"line_number": n, "quantity": lines[n - 1].1}))
+            .collect();
+        let despatch = app
+            .post(
+                &format!("{path}/despatch-advices"),
+                &admin,
+                json!({"despatch_date": despatched, "lines": all}),
+            )
+            .await
+            .expect(201)
+            .id();
+        if let Some((day, rejected)) = received {
+            // The first line of each receipt has `rejected` units damaged.
+            let got: Vec<Value> = (1..=lines.len())
+                .map(|n| {
+                    let mut l = json!({"line_number": n, "received_quantity": lines[n - 1].1});
+                    if n == 1 && rejected != "0" {
+                        l["rejected_quantity"] = json!(rejected);
+                        l["discrepancy_reason"] = json!("damaged");
+                    }
+                    l
+                })
+                .collect();
+            app.post(
+                &format!("{path}/receipts"),
+                &user,
+                json!({"despatch_advice_id": despatch, "received_date": day, "lines": got}),
+            )
+            .await
+            .expect(201);
+        }
+    }
+
+    use prm::orders::model::{Direction, VolumeBasis};
+    use prm::orders::store::{monthly_volumes, supplied_volumes, VolumeScope};
+    use std::collections::BTreeMap;
+    type Totals = BTreeMap<(String, String, String), i64>;
+    let compare = |basis: VolumeBasis| {
+        app.db.read(move |conn| {
+            let (from, to) = (
+                chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            );
+            let scope = VolumeScope::default();
+            let mut documents = Totals::new();
+            for v in supplied_volumes(conn, Direction::Sales, basis, from, to, &scope)? {
+                let month = format!("{}-{:02}", v.day.year(), v.day.month());
+                *documents.entry((v.category, v.unit, month)).or_default() += v.milli;
+            }
+            let mut monthly = Totals::new();
+            for v in monthly_volumes(conn, Direction::Sales, basis, from, to, &scope)? {
+                let month = format!("{}-{:02}", v.month.year(), v.month.month());
+                *monthly.entry((v.category, v.unit, month)).or_default() += v.milli;
+            }
+            Ok((documents, monthly))
+        })
+    };
+    let key = |c: &str, m: &str| (c.to_string(), "EA".to_string(), m.to_string());
+    let (documents, monthly) = compare(VolumeBasis::Received).await.unwrap();
+    assert_eq!(monthly, documents);
+    // 10 + 3 cans less 2 damaged in November; 5 lids in November, 4 in October.
+    let want: Totals = [
+        (key("cans", "2026-11"), 11_000),
+        (key("lids", "2026-11"), 5_000),
+        (key("lids", "2026-10"), 4_000),
+    ]
+    .into();
+    assert_eq!(monthly, want);
+    let (documents, monthly) = compare(VolumeBasis::Despatched).await.unwrap();
+    assert_eq!(monthly, documents);
+    let want: Totals = [
+        (key("cans", "2026-10"), 13_000),
+        (key("cans", "2026-11"), 7_000),
+        (key("lids", "2026-10"), 9_000),
+    ]
+    .into();
+    assert_eq!(monthly, want);
+}

@@ -1,0 +1,2 @@
+DROP INDEX monthly_supply_month_idx;
+DROP TABLE monthly_supply;
