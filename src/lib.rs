@@ -212,6 +212,20 @@ fn cors(origins: Arc<Vec<String>>) -> actix_cors::Cors {
         .max_age(3600)
 }
 
+/// Checkpoints the SQLite write-ahead log every second (see [`Db::checkpoint`]).
+pub async fn checkpointer(db: Db) {
+    if db.backend() != db::Backend::Sqlite {
+        return;
+    }
+    let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        every.tick().await;
+        if let Err(e) = db.checkpoint().await {
+            tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+        }
+    }
+}
+
 /// Periodic clean-up: idempotency keys past their retention and refresh tokens long expired.
 pub async fn housekeeping(db: Db) {
     let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(3600));

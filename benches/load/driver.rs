@@ -18,7 +18,8 @@ pub struct Api {
 }
 
 impl Api {
-    /// Sends one request; anything but a 2xx is an error carrying status and body.
+    /// Sends one request and parses the JSON answer; anything but a 2xx is an error carrying
+    /// status and body.
     pub async fn call(
         &self,
         method: Method,
@@ -26,6 +27,19 @@ impl Api {
         token: Option<&str>,
         body: Option<&Value>,
     ) -> Result<Value, String> {
+        let bytes = self.send(method, path, token, body).await?;
+        Ok(serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// Sends one request and reads the whole answer without parsing it: the generator shares the
+    /// machine with the service, and parsing every large answer would measure the generator.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Result<actix_web::web::Bytes, String> {
         let mut req = self.client.request(method, format!("{}{path}", self.base));
         if let Some(t) = token {
             req = req.insert_header(("authorization", format!("Bearer {t}")));
@@ -47,11 +61,14 @@ impl Api {
                 String::from_utf8_lossy(&bytes[..bytes.len().min(300)])
             ));
         }
-        Ok(serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        Ok(bytes)
     }
 
-    pub async fn get(&self, path: &str, token: &str) -> Result<Value, String> {
-        self.call(Method::GET, path, Some(token), None).await
+    /// A `GET` whose answer is read, not parsed.
+    pub async fn get(&self, path: &str, token: &str) -> Result<(), String> {
+        self.send(Method::GET, path, Some(token), None)
+            .await
+            .map(|_| ())
     }
 
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> Result<Value, String> {

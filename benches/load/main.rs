@@ -243,7 +243,11 @@ fn bench_database(
     let buyer = fixture.buyer.clone();
     let create = scenario(move |api, _| {
         let (order, buyer) = (order.clone(), buyer.clone());
-        async move { api.post("/api/v1/orders", &buyer, &order).await.map(|_| 1) }
+        async move {
+            api.send(Method::POST, "/api/v1/orders", Some(&buyer), Some(&order))
+                .await
+                .map(|_| 1)
+        }
     });
     measure(
         rows,
