@@ -1328,7 +1328,7 @@ pub fn add_monthly_supply(
 }
 
 /// Goods supplied to or by partners per month: who, the product's (current) category, the unit,
-/// the month's first day and the quantity; one row per partner, month, product and unit.
+/// the month's first day and the quantity; one row per partner, category, unit and month.
 #[derive(Debug, Clone, Queryable)]
 pub struct MonthlyVolume {
     pub partner_id: String,
@@ -1371,7 +1371,29 @@ pub fn monthly_volumes(
     if let Some(c) = &scope.category {
         q = q.filter(products::category.eq(c.clone()));
     }
-    Ok(q.load(conn)?)
+    // Products of one category fold into one figure as the rows stream in, so a portfolio's
+    // hundreds of thousands of product rows are never held at once.
+    let mut totals: std::collections::BTreeMap<(String, String, String, NaiveDate), i64> =
+        Default::default();
+    for row in q.load_iter::<(String, String, String, NaiveDate, i64), diesel::connection::DefaultLoadingMode>(conn)? {
+        let (partner_id, category, unit, month, milli) = row?;
+        let total = totals.entry((partner_id, category, unit, month)).or_default();
+        *total = total
+            .checked_add(milli)
+            .ok_or_else(|| ApiError::Internal("a monthly supply total overflows".into()))?;
+    }
+    Ok(totals
+        .into_iter()
+        .map(
+            |((partner_id, category, unit, month), milli)| MonthlyVolume {
+                partner_id,
+                category,
+                unit,
+                month,
+                milli,
+            },
+        )
+        .collect())
 }
 
 /// Goods supplied between `from` and `to` (both included) on `direction` orders, by `basis`.
