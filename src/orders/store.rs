@@ -1329,7 +1329,7 @@ pub fn add_monthly_supply(
 
 /// Goods supplied to or by partners per month: who, the product's (current) category, the unit,
 /// the month's first day and the quantity; one row per partner, category, unit and month.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone)]
 pub struct MonthlyVolume {
     pub partner_id: String,
     pub category: String,
@@ -1373,11 +1373,14 @@ pub fn monthly_volumes(
     }
     // Products of one category fold into one figure as the rows stream in, so a portfolio's
     // hundreds of thousands of product rows are never held at once.
+    type Row = (String, String, String, NaiveDate, i64);
     let mut totals: std::collections::BTreeMap<(String, String, String, NaiveDate), i64> =
         Default::default();
-    for row in q.load_iter::<(String, String, String, NaiveDate, i64), diesel::connection::DefaultLoadingMode>(conn)? {
+    for row in q.load_iter::<Row, diesel::connection::DefaultLoadingMode>(conn)? {
         let (partner_id, category, unit, month, milli) = row?;
-        let total = totals.entry((partner_id, category, unit, month)).or_default();
+        let total = totals
+            .entry((partner_id, category, unit, month))
+            .or_default();
         *total = total
             .checked_add(milli)
             .ok_or_else(|| ApiError::Internal("a monthly supply total overflows".into()))?;
