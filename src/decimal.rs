@@ -62,6 +62,19 @@ pub fn format_fixed(value: i64, places: u32) -> String {
     }
 }
 
+/// `num ÷ den` rounded to the nearest integer, halves away from zero (for non-negative figures:
+/// half up). Money and quantity arithmetic runs on `i128` exact fractions and rounds once, here.
+pub fn div_round(num: i128, den: i128) -> i128 {
+    debug_assert!(den != 0);
+    let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
+    let half_up = (num.abs() * 2 + den) / (2 * den);
+    if num < 0 {
+        -half_up
+    } else {
+        half_up
+    }
+}
+
 /// The text of a decimal sent either as a JSON string or as a JSON number (whose text serde_json
 /// keeps as typed for integers, and as the shortest round-tripping form for others).
 pub fn decimal_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -84,6 +97,17 @@ pub fn decimal_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn division_rounds_halves_away_from_zero() {
+        assert_eq!(div_round(5, 2), 3);
+        assert_eq!(div_round(-5, 2), -3);
+        assert_eq!(div_round(4, 3), 1);
+        assert_eq!(div_round(-4, 3), -1);
+        assert_eq!(div_round(7, -2), -4);
+        assert_eq!(div_round(1, 3), 0);
+        assert_eq!(div_round(0, 9), 0);
+    }
 
     #[test]
     fn parses_and_prints_exactly() {

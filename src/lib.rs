@@ -21,6 +21,7 @@ pub mod ops;
 pub mod orders;
 pub mod partners;
 pub mod period;
+pub mod promotions;
 pub mod specs;
 pub mod standards;
 
@@ -222,6 +223,36 @@ pub async fn checkpointer(db: Db) {
         every.tick().await;
         if let Err(e) = db.checkpoint().await {
             tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+        }
+    }
+}
+
+/// Starts and ends approved promotions as their dates come (checked every minute; a promotion
+/// acted on is brought up to date in that same transaction anyway).
+pub async fn promotion_calendar(db: Db) {
+    let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        let today = clock::today();
+        let due = match db
+            .read(move |conn| promotions::store::due_on_calendar(conn, today))
+            .await
+        {
+            Ok(due) => due,
+            Err(e) => {
+                tracing::warn!(error = %e, "promotion calendar check failed; will retry");
+                continue;
+            }
+        };
+        if due.is_empty() {
+            continue;
+        }
+        match db
+            .write(move |conn| promotions::store::follow_calendar(conn, &due, today))
+            .await
+        {
+            Ok(moved) => tracing::info!(moved, "promotions moved along the calendar"),
+            Err(e) => tracing::warn!(error = %e, "promotion calendar failed; will retry"),
         }
     }
 }

@@ -181,6 +181,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         actix_web::rt::spawn(prm::housekeeping(service.state.db.clone()));
         actix_web::rt::spawn(prm::checkpointer(service.state.db.clone()));
+        actix_web::rt::spawn(prm::promotion_calendar(service.state.db.clone()));
         // A client that is slow to send its request head is answered 408 and dropped; an idle
         // keep-alive connection is closed: neither may hold a connection slot for long.
         let mut server = actix_web::HttpServer::new(move || prm::build_app(service.clone()))

@@ -10,7 +10,9 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{analytics, audit, auth, catalogue, channel, events, ops, orders, partners, specs};
+use crate::{
+    analytics, audit, auth, catalogue, channel, events, ops, orders, partners, promotions, specs,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -42,6 +44,7 @@ creates or changes a record accepts `Idempotency-Key` (same key and body replays
         (name = "Quality", description = "QA inspections with computed verdicts, non-conformances with corrective action, customer returns traced to spec version and supplier, return rates"),
         (name = "Channel", description = "Channel data (EDIFACT SLSRPT/INVRPT, X12 852): sell-out and stock reports from distributors and key accounts; wallet estimates of a customer's total category purchases"),
         (name = "Analytics", description = "Share of customer, supplier share and concentration, ABC contribution ranking, stock cover; JSON or CSV (`Accept: text/csv`)"),
+        (name = "Promotions", description = "Co-funded promotions between a sponsoring manufacturer and a channel partner: plans, approval by both sides, performance from sell-out (lift, cost, ROI), claims against the sponsor's share, settlement"),
         (name = "Operations", description = "Change feed, audit log, health, readiness and metrics"),
     )
 )]
@@ -236,6 +239,23 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(analytics::routes::supplier_share)
             .service(analytics::routes::abc_analysis)
             .service(analytics::routes::stock_cover)
+            .service(promotions::routes::create_promotion)
+            .service(promotions::routes::list_promotions)
+            .service(promotions::routes::get_promotion)
+            .service(promotions::routes::update_promotion)
+            .service(promotions::routes::propose_promotion)
+            .service(promotions::routes::approve_promotion)
+            .service(promotions::routes::cancel_promotion)
+            .service(promotions::routes::settle_promotion)
+            .service(promotions::routes::promotion_performance)
+            .service(promotions::routes::promotion_settlement)
+            .service(promotions::routes::sponsor_settlements)
+            .service(promotions::routes::create_claim)
+            .service(promotions::routes::list_claims)
+            .service(promotions::routes::get_claim)
+            .service(promotions::routes::approve_claim)
+            .service(promotions::routes::reject_claim)
+            .service(promotions::routes::pay_claim)
             .service(events::routes::list_events)
             .service(audit::routes::list_audit_log),
     )

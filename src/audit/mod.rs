@@ -4,4 +4,4 @@
 pub mod routes;
 pub mod store;
 
-pub use store::{record_change, snapshot, Actor, Change};
+pub use store::{record_change, record_shared_change, snapshot, Actor, Change};

@@ -61,6 +61,17 @@ pub fn record_change(
     actor: &Actor,
     change: Change<'_>,
 ) -> Result<(), ApiError> {
+    record_shared_change(conn, actor, change, None)
+}
+
+/// As [`record_change`], for a record with two partner parties: the event reaches
+/// `other_partner_id`'s change feed as well as `change.partner_id`'s.
+pub fn record_shared_change(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    change: Change<'_>,
+    other_partner_id: Option<&str>,
+) -> Result<(), ApiError> {
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::id.eq(uuid::Uuid::now_v7().to_string()),
@@ -89,6 +100,7 @@ pub fn record_change(
             entity_type: change.entity_type,
             entity_id: change.entity_id,
             partner_id: change.partner_id,
+            other_partner_id,
             actor_id: &actor.id,
             data: &data,
         },

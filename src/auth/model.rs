@@ -87,10 +87,16 @@ pub enum Scope {
     /// ones see only their own stock cover).
     #[serde(rename = "analytics:read")]
     AnalyticsRead,
+    /// Co-funded promotions, their performance, claims and settlement (a partner-bound client
+    /// sees the promotions its partner sponsors or runs).
+    #[serde(rename = "promotions:read")]
+    PromotionsRead,
+    #[serde(rename = "promotions:write")]
+    PromotionsWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 12] = [
+    pub const ALL: [Scope; 14] = [
         Scope::PartnersRead,
         Scope::PartnersWrite,
         Scope::EventsRead,
@@ -103,6 +109,8 @@ impl Scope {
         Scope::ChannelRead,
         Scope::ChannelWrite,
         Scope::AnalyticsRead,
+        Scope::PromotionsRead,
+        Scope::PromotionsWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -119,6 +127,8 @@ impl Scope {
             Scope::ChannelRead => "channel:read",
             Scope::ChannelWrite => "channel:write",
             Scope::AnalyticsRead => "analytics:read",
+            Scope::PromotionsRead => "promotions:read",
+            Scope::PromotionsWrite => "promotions:write",
         }
     }
 
@@ -136,6 +146,7 @@ impl Scope {
                     | (Scope::OrdersWrite, Scope::OrdersRead)
                     | (Scope::SpecsWrite, Scope::SpecsRead)
                     | (Scope::ChannelWrite, Scope::ChannelRead)
+                    | (Scope::PromotionsWrite, Scope::PromotionsRead)
             )
     }
 }

@@ -335,6 +335,136 @@ pub fn read_internal_analytics(p: &Principal) -> Result<(), ApiError> {
     )
 }
 
+/// Reading co-funded promotions, their performance, claims and settlement: staff and host
+/// clients see every one; a partner's users and ERP see those it sponsors or runs.
+pub fn read_promotions(p: &Principal) -> Result<Access, ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::PromotionsRead)?;
+    }
+    bound_access(p)
+}
+
+/// The two sides of a co-funded promotion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromotionSide {
+    /// The manufacturer that funds it (or the host company, for its own brand).
+    Sponsor,
+    /// The distributor or key account that runs it.
+    Channel,
+}
+
+/// Staff who plan promotions for the host company: admins and account managers, and host ERPs.
+fn host_promoter(p: &Principal) -> Result<(), ApiError> {
+    match (p.kind, p.role, p.partner_id.as_deref()) {
+        (PrincipalKind::Client, _, None) => Ok(()),
+        (PrincipalKind::User, Some(Role::Admin | Role::AccountManager), None) => Ok(()),
+        _ => Err(ApiError::Forbidden(
+            "only account managers, admins and host systems plan promotions".into(),
+        )),
+    }
+}
+
+/// The side a partner principal belongs to on a promotion, if any.
+fn own_side(p: &Principal, sponsor_id: Option<&str>, channel_id: &str) -> Option<PromotionSide> {
+    let own = p.partner_id.as_deref()?;
+    if own == channel_id {
+        Some(PromotionSide::Channel)
+    } else if Some(own) == sponsor_id {
+        Some(PromotionSide::Sponsor)
+    } else {
+        None
+    }
+}
+
+/// Drafting, changing, proposing and cancelling a promotion: either party's users and ERPs, or
+/// the host's promotion staff (who also broker promotions between two partners).
+pub fn plan_promotion(
+    p: &Principal,
+    sponsor_id: Option<&str>,
+    channel_id: &str,
+) -> Result<(), ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::PromotionsWrite)?;
+    }
+    if p.partner_id.is_some() {
+        return own_side(p, sponsor_id, channel_id)
+            .map(|_| ())
+            .ok_or_else(|| {
+                ApiError::Forbidden("your organisation is not a party to this promotion".into())
+            });
+    }
+    host_promoter(p)
+}
+
+/// The side a principal approves for: a partner's people for their organisation; the host's
+/// promotion staff only when the host company itself sponsors.
+pub fn promotion_side(
+    p: &Principal,
+    sponsor_id: Option<&str>,
+    channel_id: &str,
+) -> Result<PromotionSide, ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::PromotionsWrite)?;
+    }
+    if p.partner_id.is_some() {
+        return own_side(p, sponsor_id, channel_id).ok_or_else(|| {
+            ApiError::Forbidden("your organisation is not a party to this promotion".into())
+        });
+    }
+    host_promoter(p)?;
+    match sponsor_id {
+        None => Ok(PromotionSide::Sponsor),
+        Some(_) => Err(ApiError::Forbidden(
+            "the host company is not a party to this promotion: its sponsor and its channel partner act on it".into(),
+        )),
+    }
+}
+
+/// Claiming the sponsor's share: the channel partner's users and ERP, or the host's promotion
+/// staff recording a claim received on paper or by EDI.
+pub fn submit_claim(
+    p: &Principal,
+    sponsor_id: Option<&str>,
+    channel_id: &str,
+) -> Result<(), ApiError> {
+    plan_promotion(p, sponsor_id, channel_id)?;
+    match own_side(p, sponsor_id, channel_id) {
+        Some(PromotionSide::Sponsor) => Err(ApiError::Forbidden(
+            "claims are made by the channel partner, not the sponsor".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Approving, rejecting and paying claims: the sponsor side only (it pays).
+pub fn decide_claim(
+    p: &Principal,
+    sponsor_id: Option<&str>,
+    channel_id: &str,
+) -> Result<(), ApiError> {
+    match promotion_side(p, sponsor_id, channel_id)? {
+        PromotionSide::Sponsor => Ok(()),
+        PromotionSide::Channel => Err(ApiError::Forbidden(
+            "claims are decided and paid by the sponsor".into(),
+        )),
+    }
+}
+
+/// Settling an ended promotion: the sponsor, or the host's promotion staff keeping the books.
+pub fn settle_promotion(
+    p: &Principal,
+    sponsor_id: Option<&str>,
+    channel_id: &str,
+) -> Result<(), ApiError> {
+    plan_promotion(p, sponsor_id, channel_id)?;
+    match own_side(p, sponsor_id, channel_id) {
+        Some(PromotionSide::Channel) => Err(ApiError::Forbidden(
+            "the sponsor settles a promotion once its claims are paid".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn internal_only(p: &Principal, why: &str) -> Result<(), ApiError> {
     match bound_access(p)? {
         Access::All => Ok(()),
@@ -498,6 +628,54 @@ mod tests {
         assert!(read_internal_analytics(&client(vec![Scope::ChannelRead], None)).is_err());
         assert!(read_internal_analytics(&client(vec![Scope::AnalyticsRead], None)).is_ok());
         assert_eq!(read_analytics(&own).unwrap(), Access::Partner("A".into()));
+    }
+
+    #[test]
+    fn promotions_are_acted_on_by_their_two_sides() {
+        let maker = user(Role::PartnerUser, Some("M"));
+        let shop = user(Role::PartnerUser, Some("S"));
+        let stranger = user(Role::PartnerAdmin, Some("X"));
+        let am = user(Role::AccountManager, None);
+        // A manufacturer sponsors at a channel partner.
+        assert_eq!(
+            promotion_side(&maker, Some("M"), "S").unwrap(),
+            PromotionSide::Sponsor
+        );
+        assert_eq!(
+            promotion_side(&shop, Some("M"), "S").unwrap(),
+            PromotionSide::Channel
+        );
+        assert!(promotion_side(&stranger, Some("M"), "S").is_err());
+        assert!(promotion_side(&am, Some("M"), "S").is_err());
+        assert!(plan_promotion(&am, Some("M"), "S").is_ok());
+        assert!(plan_promotion(&user(Role::Buyer, None), Some("M"), "S").is_err());
+        assert!(plan_promotion(&stranger, Some("M"), "S").is_err());
+        // The host company sponsors its own brand.
+        assert_eq!(
+            promotion_side(&am, None, "S").unwrap(),
+            PromotionSide::Sponsor
+        );
+        assert!(promotion_side(&user(Role::Analyst, None), None, "S").is_err());
+        assert!(decide_claim(&am, None, "S").is_ok());
+        assert!(decide_claim(&shop, None, "S").is_err());
+        assert!(decide_claim(&maker, Some("M"), "S").is_ok());
+        assert!(submit_claim(&shop, Some("M"), "S").is_ok());
+        assert!(submit_claim(&maker, Some("M"), "S").is_err());
+        assert!(settle_promotion(&shop, Some("M"), "S").is_err());
+        assert!(settle_promotion(&maker, Some("M"), "S").is_ok());
+        let erp = client(vec![Scope::PromotionsWrite], Some("S"));
+        assert_eq!(
+            promotion_side(&erp, Some("M"), "S").unwrap(),
+            PromotionSide::Channel
+        );
+        assert!(promotion_side(
+            &client(vec![Scope::PromotionsRead], Some("S")),
+            Some("M"),
+            "S"
+        )
+        .is_err());
+        assert_eq!(read_promotions(&shop).unwrap(), Access::Partner("S".into()));
+        assert!(read_promotions(&client(vec![Scope::ChannelRead], None)).is_err());
     }
 
     #[test]

@@ -488,6 +488,46 @@ pub fn reported_between(
     Ok((periods, figures))
 }
 
+/// One product's line in one current sell-out report.
+#[derive(Debug, Clone, Queryable)]
+pub struct ReportedSaleRow {
+    pub report_id: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub currency: String,
+    pub product_id: String,
+    pub units_sold_milli: i64,
+    pub value_minor: i64,
+}
+
+/// A partner's current reports sharing days with `from..=to`, and their lines for `product_ids`
+/// (promotion performance).
+pub fn sales_between(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    product_ids: &[String],
+) -> Result<Vec<ReportedSaleRow>, ApiError> {
+    Ok(sell_out_lines::table
+        .inner_join(sell_out_reports::table)
+        .filter(sell_out_reports::partner_id.eq(partner_id))
+        .filter(sell_out_reports::status.eq(ReportStatus::Current.as_str()))
+        .filter(sell_out_reports::period_end.ge(from))
+        .filter(sell_out_reports::period_start.le(to))
+        .filter(sell_out_lines::product_id.eq_any(product_ids))
+        .select((
+            sell_out_reports::id,
+            sell_out_reports::period_start,
+            sell_out_reports::period_end,
+            sell_out_reports::currency,
+            sell_out_lines::product_id,
+            sell_out_lines::units_sold_milli,
+            sell_out_lines::value_minor,
+        ))
+        .load(conn)?)
+}
+
 // ---- wallet estimates ---------------------------------------------------------------------------
 
 #[derive(Debug, Queryable, Clone)]

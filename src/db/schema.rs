@@ -111,6 +111,7 @@ diesel::table! {
         partner_id -> Nullable<Text>,
         actor_id -> Text,
         data -> Text,
+        other_partner_id -> Nullable<Text>,
     }
 }
 
@@ -509,7 +510,74 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    promotions (id) {
+        id -> Text,
+        number -> Text,
+        name -> Text,
+        sponsor_id -> Nullable<Text>,
+        channel_partner_id -> Text,
+        mechanic -> Text,
+        terms -> Text,
+        start_date -> Date,
+        end_date -> Date,
+        segment_brand_preference -> Nullable<Text>,
+        segment_usage -> Nullable<Text>,
+        currency -> Text,
+        budget_minor -> BigInt,
+        sponsor_share_bp -> Integer,
+        channel_share_bp -> Integer,
+        baseline_milli -> BigInt,
+        status -> Text,
+        sponsor_approved_by -> Nullable<Text>,
+        sponsor_approved_at -> Nullable<Timestamp>,
+        channel_approved_by -> Nullable<Text>,
+        channel_approved_at -> Nullable<Timestamp>,
+        overlap_flags -> Text,
+        notes -> Nullable<Text>,
+        cancel_reason -> Nullable<Text>,
+        cancelled_at -> Nullable<Timestamp>,
+        settled_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    promotion_products (promotion_id, product_id) {
+        promotion_id -> Text,
+        product_id -> Text,
+    }
+}
+
+diesel::table! {
+    promotion_claims (id) {
+        id -> Text,
+        number -> Text,
+        promotion_id -> Text,
+        units_milli -> BigInt,
+        amount_minor -> BigInt,
+        status -> Text,
+        reference -> Nullable<Text>,
+        note -> Nullable<Text>,
+        submitted_by -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+        payment_reference -> Nullable<Text>,
+        paid_by -> Nullable<Text>,
+        paid_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(monthly_supply -> products (product_id));
+diesel::joinable!(promotion_products -> promotions (promotion_id));
+diesel::joinable!(promotion_claims -> promotions (promotion_id));
 diesel::joinable!(contacts -> partners (partner_id));
 diesel::joinable!(sell_out_lines -> sell_out_reports (report_id));
 diesel::joinable!(sell_out_lines -> products (product_id));
@@ -551,4 +619,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sell_out_reports,
     sell_out_lines,
     wallet_estimates,
+    promotions,
+    promotion_products,
+    promotion_claims,
 );

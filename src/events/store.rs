@@ -17,6 +17,8 @@ pub struct EventRow {
     pub partner_id: Option<String>,
     pub actor_id: String,
     pub data: String,
+    /// A second party that sees the event (a promotion's sponsor beside its channel partner).
+    pub other_partner_id: Option<String>,
 }
 
 pub struct NewEvent<'a> {
@@ -24,6 +26,8 @@ pub struct NewEvent<'a> {
     pub entity_type: &'a str,
     pub entity_id: &'a str,
     pub partner_id: Option<&'a str>,
+    /// A second partner whose feed carries the event too.
+    pub other_partner_id: Option<&'a str>,
     pub actor_id: &'a str,
     pub data: &'a serde_json::Value,
 }
@@ -51,6 +55,7 @@ pub fn append(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), ApiError> 
             events::entity_type.eq(e.entity_type),
             events::entity_id.eq(e.entity_id),
             events::partner_id.eq(e.partner_id),
+            events::other_partner_id.eq(e.other_partner_id),
             events::actor_id.eq(e.actor_id),
             events::data.eq(e.data.to_string()),
         ))
@@ -72,7 +77,11 @@ pub fn list(
         .limit(limit)
         .into_boxed();
     if let Some(p) = access.partner_id() {
-        q = q.filter(events::partner_id.eq(p.to_string()));
+        q = q.filter(
+            events::partner_id
+                .eq(p.to_string())
+                .or(events::other_partner_id.eq(p.to_string())),
+        );
     }
     if let Some(t) = since {
         q = q.filter(events::occurred_at.ge(t));

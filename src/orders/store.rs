@@ -1539,3 +1539,21 @@ pub fn document_values(
             .load(conn)?,
     })
 }
+
+/// Of `product_ids`, those we have ordered from `partner_id` (purchase orders not cancelled):
+/// the national-brand products it supplies us.
+pub fn products_bought_from(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    product_ids: &[String],
+) -> Result<Vec<String>, ApiError> {
+    Ok(order_lines::table
+        .inner_join(orders::table)
+        .filter(orders::counterparty_id.eq(partner_id))
+        .filter(orders::direction.eq(Direction::Purchase.as_str()))
+        .filter(orders::status.ne(OrderStatus::Cancelled.as_str()))
+        .filter(order_lines::product_id.eq_any(product_ids))
+        .select(order_lines::product_id)
+        .distinct()
+        .load(conn)?)
+}

@@ -1503,3 +1503,19 @@ pub fn returned_quantities(
         ))
         .load(conn)?)
 }
+
+/// Of `product_ids`, those `partner_id` is an approved supplier for on some specification: the
+/// own-brand products it makes for us.
+pub fn products_made_by(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    product_ids: &[String],
+) -> Result<Vec<String>, ApiError> {
+    Ok(spec_suppliers::table
+        .inner_join(specifications::table)
+        .filter(spec_suppliers::partner_id.eq(partner_id))
+        .filter(specifications::product_id.eq_any(product_ids))
+        .select(specifications::product_id)
+        .distinct()
+        .load(conn)?)
+}

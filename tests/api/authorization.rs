@@ -284,6 +284,76 @@ const MATRIX: &[(&str, &str, &str)] = &[
         "analytics",
         "1OOOOOOO3",
     ),
+    // Promotions (the host sponsors; the own partner is the channel)
+    ("GET /api/v1/promotions", "promotions", "1OOOOOOO3"),
+    ("POST /api/v1/promotions", "promotions", "1O3O3O3O3"),
+    ("GET /api/v1/promotions/{id}", "promotions", "1OOOOO4O3"),
+    ("PATCH /api/v1/promotions/{id}", "promotions", "1O3O3O4O3"),
+    (
+        "POST /api/v1/promotions/{id}/propose",
+        "promotions",
+        "1O3O3O4O3",
+    ),
+    (
+        "POST /api/v1/promotions/{id}/approve",
+        "promotions",
+        "1O3O3O4O3",
+    ),
+    (
+        "POST /api/v1/promotions/{id}/cancel",
+        "promotions",
+        "1O3O3O4O3",
+    ),
+    (
+        "POST /api/v1/promotions/{id}/settle",
+        "promotions",
+        "1O3O334O3",
+    ),
+    (
+        "GET /api/v1/promotions/{id}/performance",
+        "promotions",
+        "1OOOOO4O3",
+    ),
+    (
+        "GET /api/v1/promotions/{id}/settlement",
+        "promotions",
+        "1OOOOO4O3",
+    ),
+    (
+        "GET /api/v1/promotion-settlements",
+        "promotions",
+        "1OOOOOOO3",
+    ),
+    (
+        "GET /api/v1/promotions/{id}/claims",
+        "promotions",
+        "1OOOOO4O3",
+    ),
+    (
+        "POST /api/v1/promotions/{id}/claims",
+        "promotions",
+        "1O3O3O4O3",
+    ),
+    (
+        "GET /api/v1/promotions/{id}/claims/{claim_id}",
+        "promotions",
+        "1OOOOO4O3",
+    ),
+    (
+        "POST /api/v1/promotions/{id}/claims/{claim_id}/approve",
+        "promotions",
+        "1O3O334O3",
+    ),
+    (
+        "POST /api/v1/promotions/{id}/claims/{claim_id}/reject",
+        "promotions",
+        "1O3O334O3",
+    ),
+    (
+        "POST /api/v1/promotions/{id}/claims/{claim_id}/pay",
+        "promotions",
+        "1O3O334O3",
+    ),
     // Operations
     ("GET /api/v1/events", "events", "1OOOOOOO3"),
     ("GET /api/v1/audit-log", "-", "1O33O3333"),
@@ -292,13 +362,14 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET /metrics", "-", "OOOOOOOOO"),
 ];
 
-const FAMILIES: [&str; 7] = [
+const FAMILIES: [&str; 8] = [
     "partners",
     "products",
     "orders",
     "specs",
     "channel",
     "analytics",
+    "promotions",
     "events",
 ];
 
@@ -331,6 +402,8 @@ struct World {
     product_return: String,
     report: String,
     estimate: String,
+    promotion: String,
+    claim: String,
     user: String,
     client: String,
     client_secret: String,
@@ -547,6 +620,8 @@ async fn world(app: &TestApp) -> World {
         product_return: String::new(),
         report: String::new(),
         estimate: String::new(),
+        promotion: String::new(),
+        claim: String::new(),
         user,
         client: k["id"].as_str().unwrap().to_string(),
         client_secret: k["client_secret"].as_str().unwrap().to_string(),
@@ -611,7 +686,55 @@ async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_string();
+    w.promotion = promotion(app, &w, &admin, "ended").await;
+    w.claim = claim(app, &w, &admin, "submitted").await;
     w
+}
+
+/// A promotion the host sponsors at the own partner, on January 2026's sell-out (the world's
+/// report), taken to `stage`: `draft`, `proposed` or `ended` (both sides approved; January is
+/// over).
+async fn promotion(app: &TestApp, w: &World, admin: &str, stage: &str) -> String {
+    let own = w.tokens["own"].clone().unwrap();
+    let p = created(
+        app,
+        admin,
+        "/api/v1/promotions",
+        json!({"name": "January cut", "channel_partner_id": w.own, "mechanic": "price_discount",
+        "terms": {"discount_minor": 1000}, "product_ids": [w.product], "start_date": "2026-01-01",
+        "end_date": "2026-01-31", "currency": "EUR", "budget_minor": 1_000_000,
+        "sponsor_share_bp": 5000, "channel_share_bp": 5000, "baseline_units": "1"}),
+    )
+    .await;
+    let id = p["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/promotions/{id}");
+    if stage != "draft" {
+        created(app, admin, &format!("{path}/propose"), json!({})).await;
+    }
+    if stage == "ended" {
+        created(app, admin, &format!("{path}/approve"), json!({})).await;
+        created(app, &own, &format!("{path}/approve"), json!({})).await;
+    }
+    id
+}
+
+/// A claim by the own partner for 0.001 units on the world's ended promotion, taken to `stage`:
+/// `submitted` or `approved`.
+async fn claim(app: &TestApp, w: &World, admin: &str, stage: &str) -> String {
+    let own = w.tokens["own"].clone().unwrap();
+    let path = format!("/api/v1/promotions/{}/claims", w.promotion);
+    let c = created(
+        app,
+        &own,
+        &path,
+        json!({"units": "0.001", "amount_minor": 1}),
+    )
+    .await;
+    let id = c["id"].as_str().unwrap().to_string();
+    if stage == "approved" {
+        created(app, admin, &format!("{path}/{id}/approve"), json!({})).await;
+    }
+    id
 }
 
 /// The request that tries `op`; records an attempt may use up are made afresh for each.
@@ -961,6 +1084,72 @@ async fn request(app: &TestApp, w: &World, op: &str, n: usize) -> Req {
         "GET /api/v1/analytics/stock-cover" => get(format!(
             "/api/v1/analytics/stock-cover?partner_id={own}&as_of=2026-01-31"
         )),
+        "GET /api/v1/promotions" => get("/api/v1/promotions".into()),
+        "POST /api/v1/promotions" => post(
+            "/api/v1/promotions".into(),
+            json!({"name": format!("Promotion {n}"), "channel_partner_id": own, "mechanic": "display",
+            "terms": {"fixed_fee_minor": 50_000}, "product_ids": [w.product], "start_date": "2026-03-01",
+            "end_date": "2026-03-31", "currency": "EUR", "budget_minor": 50_000,
+            "sponsor_share_bp": 10_000, "channel_share_bp": 0, "baseline_units": "0"}),
+        ),
+        "GET /api/v1/promotions/{id}" => get(format!("/api/v1/promotions/{}", w.promotion)),
+        "PATCH /api/v1/promotions/{id}" => {
+            let p = promotion(app, w, &admin, "draft").await;
+            patch(
+                format!("/api/v1/promotions/{p}"),
+                json!({"name": format!("Renamed {n}")}),
+            )
+        }
+        "POST /api/v1/promotions/{id}/propose" => {
+            let p = promotion(app, w, &admin, "draft").await;
+            post(format!("/api/v1/promotions/{p}/propose"), json!({}))
+        }
+        "POST /api/v1/promotions/{id}/approve" => {
+            let p = promotion(app, w, &admin, "proposed").await;
+            post(format!("/api/v1/promotions/{p}/approve"), json!({}))
+        }
+        "POST /api/v1/promotions/{id}/cancel" => {
+            let p = promotion(app, w, &admin, "draft").await;
+            post(format!("/api/v1/promotions/{p}/cancel"), json!({}))
+        }
+        "POST /api/v1/promotions/{id}/settle" => {
+            let p = promotion(app, w, &admin, "ended").await;
+            post(format!("/api/v1/promotions/{p}/settle"), json!({}))
+        }
+        "GET /api/v1/promotions/{id}/performance" => {
+            get(format!("/api/v1/promotions/{}/performance", w.promotion))
+        }
+        "GET /api/v1/promotions/{id}/settlement" => {
+            get(format!("/api/v1/promotions/{}/settlement", w.promotion))
+        }
+        "GET /api/v1/promotion-settlements" => get("/api/v1/promotion-settlements".into()),
+        "GET /api/v1/promotions/{id}/claims" => {
+            get(format!("/api/v1/promotions/{}/claims", w.promotion))
+        }
+        "POST /api/v1/promotions/{id}/claims" => post(
+            format!("/api/v1/promotions/{}/claims", w.promotion),
+            json!({"units": "0.001", "amount_minor": 1}),
+        ),
+        "GET /api/v1/promotions/{id}/claims/{claim_id}" => get(format!(
+            "/api/v1/promotions/{}/claims/{}",
+            w.promotion, w.claim
+        )),
+        "POST /api/v1/promotions/{id}/claims/{claim_id}/approve"
+        | "POST /api/v1/promotions/{id}/claims/{claim_id}/reject" => {
+            let c = claim(app, w, &admin, "submitted").await;
+            let verb = op.rsplit('/').next().unwrap();
+            post(
+                format!("/api/v1/promotions/{}/claims/{c}/{verb}", w.promotion),
+                json!({"reason": "Not supported by scan data"}),
+            )
+        }
+        "POST /api/v1/promotions/{id}/claims/{claim_id}/pay" => {
+            let c = claim(app, w, &admin, "approved").await;
+            post(
+                format!("/api/v1/promotions/{}/claims/{c}/pay", w.promotion),
+                json!({}),
+            )
+        }
         "GET /api/v1/events" => get("/api/v1/events".into()),
         "GET /api/v1/audit-log" => get("/api/v1/audit-log".into()),
         "GET /healthz" | "GET /readyz" | "GET /metrics" => {

@@ -14,6 +14,7 @@ mod orders;
 mod partner_children;
 mod partners;
 mod process;
+mod promotions;
 mod resilience;
 mod specs;
 mod tokens;

@@ -174,6 +174,88 @@ fn two_instances_on_one_database_never_oversell_duplicate_or_lose_an_event() {
     assert_eq!(desadv["items"].as_array().unwrap().len(), 2);
 }
 
+#[test]
+fn racing_claims_on_two_instances_never_pass_the_sponsor_share() {
+    let (url, _guard) = fresh_database();
+    let a = Server::start(&url, &[]);
+    let b = Server::start(&url, &[]);
+    let admin = a.admin_token();
+    let (customer, user, product) = customer_and_product(&a, &admin);
+    // The host sponsors 10.00 off each TV in January, all of it at its cost: 100 sold cost 100,000.
+    let (s, p) = a.call(
+        "POST",
+        "/api/v1/promotions",
+        Some(&admin),
+        Some(&json!({"name": "January TVs", "channel_partner_id": customer, "mechanic": "price_discount",
+            "terms": {"discount_minor": 1000}, "product_ids": [product], "start_date": "2026-01-01",
+            "end_date": "2026-01-31", "currency": "CNY", "budget_minor": 1_000_000,
+            "sponsor_share_bp": 10_000, "channel_share_bp": 0, "baseline_units": "80"})),
+        &[],
+    );
+    assert_eq!(s, 201, "{p}");
+    let path = format!("/api/v1/promotions/{}", p["id"].as_str().unwrap());
+    for (token, step) in [(&admin, "propose"), (&admin, "approve"), (&user, "approve")] {
+        let (s, r) = a.call(
+            "POST",
+            &format!("{path}/{step}"),
+            Some(token),
+            Some(&json!({})),
+            &[],
+        );
+        assert_eq!(s, 200, "{step}: {r}");
+    }
+    let (s, _) = a.call(
+        "POST",
+        "/api/v1/sell-out-reports",
+        Some(&user),
+        Some(
+            &json!({"period_start": "2026-01-01", "period_end": "2026-01-31", "currency": "CNY",
+            "lines": [{"product_id": product, "units_sold": "100", "value_minor": 12_990_000}]}),
+        ),
+        &[],
+    );
+    assert_eq!(s, 201);
+
+    // Ten claims of 30 units (30,000) at once, on both instances: three fit, none more.
+    let claims = race(
+        [&a, &b],
+        10,
+        "POST",
+        &format!("{path}/claims"),
+        &user,
+        &json!({"units": "30"}),
+        &[],
+    );
+    assert_eq!(count(&claims, 201), 3, "{claims:?}");
+    assert_eq!(count(&claims, 409), 7, "{claims:?}");
+    let (_, settlement) = b.call(
+        "GET",
+        &format!("{path}/settlement"),
+        Some(&admin),
+        None,
+        &[],
+    );
+    assert_eq!(settlement["submitted_minor"], 90_000);
+    assert_eq!(settlement["open_minor"], 10_000);
+
+    // Six approvals of one claim at once: one lands.
+    let claim = claims.iter().find(|(s, _)| *s == 201).unwrap().1["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let approvals = race(
+        [&a, &b],
+        6,
+        "POST",
+        &format!("{path}/claims/{claim}/approve"),
+        &admin,
+        &json!({}),
+        &[],
+    );
+    assert_eq!(count(&approvals, 200), 1, "{approvals:?}");
+    assert_eq!(count(&approvals, 409), 5, "{approvals:?}");
+}
+
 /// Lines and reports in the database, read directly.
 fn stored(url: &str) -> (i64, i64) {
     use prm::db::schema::{sell_out_lines, sell_out_reports};
