@@ -22,6 +22,7 @@ pub mod orders;
 pub mod partners;
 pub mod period;
 pub mod promotions;
+pub mod relationships;
 pub mod specs;
 pub mod standards;
 

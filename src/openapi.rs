@@ -11,7 +11,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    analytics, audit, auth, catalogue, channel, events, ops, orders, partners, promotions, specs,
+    analytics, audit, auth, catalogue, channel, events, ops, orders, partners, promotions,
+    relationships, specs,
 };
 
 #[derive(OpenApi)]
@@ -45,6 +46,7 @@ creates or changes a record accepts `Idempotency-Key` (same key and body replays
         (name = "Channel", description = "Channel data (EDIFACT SLSRPT/INVRPT, X12 852): sell-out and stock reports from distributors and key accounts; wallet estimates of a customer's total category purchases"),
         (name = "Analytics", description = "Share of customer, supplier share and concentration, ABC contribution ranking, stock cover; JSON or CSV (`Accept: text/csv`)"),
         (name = "Promotions", description = "Co-funded promotions between a sponsoring manufacturer and a channel partner: plans, approval by both sides, performance from sell-out (lift, cost, ROI), claims against the sponsor's share, settlement"),
+        (name = "Relationships", description = "Partner scorecards computed from the documents exchanged, the tier ladder vendor → preferred supplier → partner → strategic partner with evaluation and four-eyes tier changes, key-account development plans"),
         (name = "Operations", description = "Change feed, audit log, health, readiness and metrics"),
     )
 )]
@@ -256,6 +258,23 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(promotions::routes::approve_claim)
             .service(promotions::routes::reject_claim)
             .service(promotions::routes::pay_claim)
+            .service(relationships::routes::partner_scorecard)
+            .service(relationships::routes::get_scorecard_weights)
+            .service(relationships::routes::put_scorecard_weights)
+            .service(relationships::routes::get_tiers)
+            .service(relationships::routes::put_tiers)
+            .service(relationships::routes::partner_tier)
+            .service(relationships::routes::tier_evaluation)
+            .service(relationships::routes::tier_evaluations)
+            .service(relationships::routes::list_tier_changes)
+            .service(relationships::routes::propose_tier_change)
+            .service(relationships::routes::approve_tier_change)
+            .service(relationships::routes::reject_tier_change)
+            .service(relationships::routes::create_plan)
+            .service(relationships::routes::list_plans)
+            .service(relationships::routes::get_plan)
+            .service(relationships::routes::update_plan)
+            .service(relationships::routes::list_plan_actions)
             .service(events::routes::list_events)
             .service(audit::routes::list_audit_log),
     )

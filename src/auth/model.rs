@@ -93,10 +93,16 @@ pub enum Scope {
     PromotionsRead,
     #[serde(rename = "promotions:write")]
     PromotionsWrite,
+    /// Scorecards, tiers and their evaluation, tier changes, development plans (a
+    /// partner-bound client sees only its partner's scorecard and tier).
+    #[serde(rename = "relationships:read")]
+    RelationshipsRead,
+    #[serde(rename = "relationships:write")]
+    RelationshipsWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 14] = [
+    pub const ALL: [Scope; 16] = [
         Scope::PartnersRead,
         Scope::PartnersWrite,
         Scope::EventsRead,
@@ -111,6 +117,8 @@ impl Scope {
         Scope::AnalyticsRead,
         Scope::PromotionsRead,
         Scope::PromotionsWrite,
+        Scope::RelationshipsRead,
+        Scope::RelationshipsWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -129,6 +137,8 @@ impl Scope {
             Scope::AnalyticsRead => "analytics:read",
             Scope::PromotionsRead => "promotions:read",
             Scope::PromotionsWrite => "promotions:write",
+            Scope::RelationshipsRead => "relationships:read",
+            Scope::RelationshipsWrite => "relationships:write",
         }
     }
 
@@ -147,6 +157,7 @@ impl Scope {
                     | (Scope::SpecsWrite, Scope::SpecsRead)
                     | (Scope::ChannelWrite, Scope::ChannelRead)
                     | (Scope::PromotionsWrite, Scope::PromotionsRead)
+                    | (Scope::RelationshipsWrite, Scope::RelationshipsRead)
             )
     }
 }

@@ -465,6 +465,36 @@ pub fn settle_promotion(
     }
 }
 
+/// Reading a partner's scorecard, tier and benefits: staff and host clients see every partner;
+/// a partner's users and ERP their own.
+pub fn read_scorecards(p: &Principal) -> Result<Access, ApiError> {
+    if p.kind == PrincipalKind::Client {
+        require_scope(p, Scope::RelationshipsRead)?;
+    }
+    bound_access(p)
+}
+
+/// The relationship's internals — the ladder's criteria, evaluations, tier changes and their
+/// reasons, development plans: staff and host clients only.
+pub fn read_relationships(p: &Principal) -> Result<(), ApiError> {
+    read_scorecards(p)?;
+    internal_only(p, "tier evaluations, tier changes and plans are internal")
+}
+
+/// Proposing and deciding tier changes and keeping development plans: admins, account
+/// managers and buyers (each looks after some partners), and host clients.
+pub fn manage_relationships(p: &Principal) -> Result<(), ApiError> {
+    match (p.kind, p.role, p.partner_id.as_deref()) {
+        (PrincipalKind::Client, _, None) => require_scope(p, Scope::RelationshipsWrite),
+        (PrincipalKind::User, Some(Role::Admin | Role::AccountManager | Role::Buyer), None) => {
+            Ok(())
+        }
+        _ => Err(ApiError::Forbidden(
+            "only admins, account managers, buyers and host systems manage relationships".into(),
+        )),
+    }
+}
+
 fn internal_only(p: &Principal, why: &str) -> Result<(), ApiError> {
     match bound_access(p)? {
         Access::All => Ok(()),
@@ -676,6 +706,20 @@ mod tests {
         .is_err());
         assert_eq!(read_promotions(&shop).unwrap(), Access::Partner("S".into()));
         assert!(read_promotions(&client(vec![Scope::ChannelRead], None)).is_err());
+    }
+
+    #[test]
+    fn relationships_are_internal_but_a_partner_sees_its_own_card_and_tier() {
+        let own = user(Role::PartnerUser, Some("A"));
+        assert_eq!(read_scorecards(&own).unwrap(), Access::Partner("A".into()));
+        assert!(read_relationships(&own).is_err());
+        assert!(read_relationships(&user(Role::Analyst, None)).is_ok());
+        assert!(read_relationships(&client(vec![Scope::RelationshipsRead], Some("A"))).is_err());
+        assert!(read_relationships(&client(vec![Scope::RelationshipsWrite], None)).is_ok());
+        assert!(manage_relationships(&user(Role::Buyer, None)).is_ok());
+        assert!(manage_relationships(&user(Role::Analyst, None)).is_err());
+        assert!(manage_relationships(&own).is_err());
+        assert!(manage_relationships(&client(vec![Scope::RelationshipsRead], None)).is_err());
     }
 
     #[test]

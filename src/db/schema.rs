@@ -575,7 +575,79 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    scorecard_weights (id) {
+        id -> Integer,
+        on_time_delivery -> Integer,
+        fill_rate -> Integer,
+        quality -> Integer,
+        responsiveness -> Integer,
+        invoice_accuracy -> Integer,
+        version -> BigInt,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tier_ladders (version) {
+        version -> BigInt,
+        currency -> Text,
+        tiers -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tier_changes (id) {
+        id -> Text,
+        partner_id -> Text,
+        from_tier -> Nullable<Text>,
+        to_tier -> Text,
+        reason -> Text,
+        effective_from -> Date,
+        status -> Text,
+        proposed_by -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    development_plans (id) {
+        id -> Text,
+        partner_id -> Text,
+        title -> Text,
+        goals -> Text,
+        target_tier -> Nullable<Text>,
+        target_share_bp -> Nullable<Integer>,
+        status -> Text,
+        owner_id -> Nullable<Text>,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_actions (plan_id, number) {
+        plan_id -> Text,
+        number -> Integer,
+        description -> Text,
+        owner_id -> Text,
+        due_date -> Date,
+        status -> Text,
+    }
+}
+
 diesel::joinable!(monthly_supply -> products (product_id));
+diesel::joinable!(plan_actions -> development_plans (plan_id));
 diesel::joinable!(promotion_products -> promotions (promotion_id));
 diesel::joinable!(promotion_claims -> promotions (promotion_id));
 diesel::joinable!(contacts -> partners (partner_id));
@@ -622,4 +694,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     promotions,
     promotion_products,
     promotion_claims,
+    scorecard_weights,
+    tier_ladders,
+    tier_changes,
+    development_plans,
+    plan_actions,
 );

@@ -1557,3 +1557,179 @@ pub fn products_bought_from(
         .distinct()
         .load(conn)?)
 }
+
+/// One delivered order line: received on, asked for by, and how much came and was rejected.
+#[derive(Debug, Clone)]
+pub struct DeliveredLine {
+    pub received_on: NaiveDate,
+    pub requested: Option<NaiveDate>,
+    pub received_milli: i64,
+    pub rejected_milli: i64,
+}
+
+/// The documents a partner's scorecard reads, for one direction and period.
+#[derive(Debug, Clone, Default)]
+pub struct ScorecardDocuments {
+    /// Receipt lines with their receipt in the period.
+    pub deliveries: Vec<DeliveredLine>,
+    /// `(ordered, received)` of each live line of orders issued in the period.
+    pub ordered_lines: Vec<(i64, i64)>,
+    /// `(submitted_at, responded_at)` of orders submitted in the period.
+    pub responses: Vec<(NaiveDateTime, Option<NaiveDateTime>)>,
+    /// Invoices issued in the period: matched, with exceptions.
+    pub invoices: (i64, i64),
+}
+
+/// Reads, for one partner and direction, what on-time delivery, fill rate, responsiveness and
+/// invoice accuracy are computed from. Orders are found by counterparty (indexed), then their
+/// receipts and lines.
+pub fn scorecard_documents(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    direction: Direction,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<ScorecardDocuments, ApiError> {
+    type OrderHead = (
+        String,
+        NaiveDate,
+        Option<NaiveDate>,
+        String,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+    );
+    let heads: Vec<OrderHead> = orders::table
+        .filter(orders::counterparty_id.eq(partner_id))
+        .filter(orders::direction.eq(direction.as_str()))
+        .select((
+            orders::id,
+            orders::issue_date,
+            orders::requested_delivery_date,
+            orders::status,
+            orders::submitted_at,
+            orders::responded_at,
+        ))
+        .load(conn)?;
+    let ids: Vec<&str> = heads.iter().map(|h| h.0.as_str()).collect();
+    /// An order line's requested date, ordered and received quantities, and status.
+    type LineFacts = (Option<NaiveDate>, i64, i64, String);
+    let mut lines: std::collections::HashMap<(String, i32), LineFacts> = Default::default();
+    let mut receipts: Vec<(String, String, NaiveDate)> = vec![];
+    for chunk in ids.chunks(10_000) {
+        for (order, n, requested, ordered, received, status) in order_lines::table
+            .filter(order_lines::order_id.eq_any(chunk))
+            .select((
+                order_lines::order_id,
+                order_lines::line_number,
+                order_lines::requested_delivery_date,
+                order_lines::quantity_milli,
+                order_lines::received_milli,
+                order_lines::status,
+            ))
+            .load::<(String, i32, Option<NaiveDate>, i64, i64, String)>(conn)?
+        {
+            lines.insert((order, n), (requested, ordered, received, status));
+        }
+        receipts.extend(
+            goods_receipts::table
+                .filter(goods_receipts::order_id.eq_any(chunk))
+                .filter(goods_receipts::received_date.ge(from))
+                .filter(goods_receipts::received_date.le(to))
+                .select((
+                    goods_receipts::id,
+                    goods_receipts::order_id,
+                    goods_receipts::received_date,
+                ))
+                .load::<(String, String, NaiveDate)>(conn)?,
+        );
+    }
+    let order_dates: std::collections::HashMap<&str, Option<NaiveDate>> =
+        heads.iter().map(|h| (h.0.as_str(), h.2)).collect();
+    let mut out = ScorecardDocuments::default();
+    let receipt_ids: Vec<&str> = receipts.iter().map(|r| r.0.as_str()).collect();
+    let receipt_of: std::collections::HashMap<&str, (&str, NaiveDate)> = receipts
+        .iter()
+        .map(|r| (r.0.as_str(), (r.1.as_str(), r.2)))
+        .collect();
+    for chunk in receipt_ids.chunks(10_000) {
+        for (receipt, n, received, rejected) in receipt_lines::table
+            .filter(receipt_lines::goods_receipt_id.eq_any(chunk))
+            .select((
+                receipt_lines::goods_receipt_id,
+                receipt_lines::line_number,
+                receipt_lines::received_milli,
+                receipt_lines::rejected_milli,
+            ))
+            .load::<(String, i32, i64, i64)>(conn)?
+        {
+            let Some(&(order, received_on)) = receipt_of.get(receipt.as_str()) else {
+                continue;
+            };
+            if received == 0 {
+                continue;
+            }
+            let line_date = lines.get(&(order.to_string(), n)).and_then(|l| l.0);
+            out.deliveries.push(DeliveredLine {
+                received_on,
+                requested: line_date.or(order_dates.get(order).copied().flatten()),
+                received_milli: received,
+                rejected_milli: rejected,
+            });
+        }
+    }
+    let dead = [
+        OrderStatus::Draft,
+        OrderStatus::Rejected,
+        OrderStatus::Cancelled,
+    ]
+    .map(|s| s.as_str());
+    let dead_lines = [LineStatus::Rejected, LineStatus::Deleted].map(|s| s.as_str());
+    for (id, issued, _, status, submitted, responded) in &heads {
+        let in_period = (from..=to).contains(issued);
+        if in_period && !dead.contains(&status.as_str()) {
+            out.ordered_lines.extend(
+                lines
+                    .iter()
+                    .filter(|((o, _), l)| o == id && !dead_lines.contains(&l.3.as_str()))
+                    .map(|(_, l)| (l.1, l.2)),
+            );
+        }
+        if let Some(t) = submitted {
+            if (from..=to).contains(&t.date()) && status != OrderStatus::Cancelled.as_str() {
+                out.responses.push((*t, *responded));
+            }
+        }
+    }
+    let statuses: Vec<String> = invoices::table
+        .filter(invoices::counterparty_id.eq(partner_id))
+        .filter(invoices::direction.eq(direction.as_str()))
+        .filter(invoices::issue_date.ge(from))
+        .filter(invoices::issue_date.le(to))
+        .select(invoices::match_status)
+        .load(conn)?;
+    let matched = statuses
+        .iter()
+        .filter(|s| s.as_str() == MatchStatus::Matched.as_str())
+        .count() as i64;
+    out.invoices = (matched, statuses.len() as i64 - matched);
+    Ok(out)
+}
+
+/// Matched invoices with a partner in `currency` over `from..=to`, both directions.
+pub fn invoiced_with(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    currency: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<i64, ApiError> {
+    let totals: Vec<i64> = invoices::table
+        .filter(invoices::counterparty_id.eq(partner_id))
+        .filter(invoices::currency.eq(currency))
+        .filter(invoices::match_status.eq(MatchStatus::Matched.as_str()))
+        .filter(invoices::issue_date.ge(from))
+        .filter(invoices::issue_date.le(to))
+        .select(invoices::total_minor)
+        .load(conn)?;
+    Ok(totals.iter().sum())
+}

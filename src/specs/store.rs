@@ -1519,3 +1519,40 @@ pub fn products_made_by(
         .distinct()
         .load(conn)?)
 }
+
+/// A supplier's quality record over `from..=to`: inspections passed and failed, units returned
+/// by customers traced to it, and its non-conformances still open today.
+pub fn quality_record(
+    conn: &mut DbConnection,
+    supplier_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(i64, i64, i64, i64), ApiError> {
+    let verdicts: Vec<String> = inspections::table
+        .filter(inspections::supplier_id.eq(supplier_id))
+        .filter(inspections::inspected_on.ge(from))
+        .filter(inspections::inspected_on.le(to))
+        .select(inspections::verdict)
+        .load(conn)?;
+    let passed = verdicts
+        .iter()
+        .filter(|v| v.as_str() == Verdict::Pass.as_str())
+        .count() as i64;
+    let returned: Vec<i64> = returns::table
+        .filter(returns::supplier_id.eq(supplier_id))
+        .filter(returns::returned_on.ge(from))
+        .filter(returns::returned_on.le(to))
+        .select(returns::quantity_milli)
+        .load(conn)?;
+    let open: i64 = non_conformances::table
+        .filter(non_conformances::supplier_id.eq(supplier_id))
+        .filter(non_conformances::status.ne(NcStatus::Closed.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok((
+        passed,
+        verdicts.len() as i64 - passed,
+        returned.iter().sum(),
+        open,
+    ))
+}

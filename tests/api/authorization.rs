@@ -354,6 +354,76 @@ const MATRIX: &[(&str, &str, &str)] = &[
         "promotions",
         "1O3O334O3",
     ),
+    // Relationships (scorecards and tiers: a partner sees its own; the rest is internal)
+    (
+        "GET /api/v1/partners/{id}/scorecard",
+        "relationships",
+        "1OOOOO4O3",
+    ),
+    (
+        "GET /api/v1/scorecard-weights",
+        "relationships",
+        "1OOOOOOO3",
+    ),
+    (
+        "PUT /api/v1/scorecard-weights",
+        "relationships",
+        "1O3333333",
+    ),
+    ("GET /api/v1/tiers", "relationships", "1OOOO33O3"),
+    ("PUT /api/v1/tiers", "relationships", "1O3333333"),
+    (
+        "GET /api/v1/partners/{id}/tier",
+        "relationships",
+        "1OOOOO4O3",
+    ),
+    (
+        "GET /api/v1/partners/{id}/tier-evaluation",
+        "relationships",
+        "1OOOO33O3",
+    ),
+    ("GET /api/v1/tier-evaluations", "relationships", "1OOOO33O3"),
+    (
+        "GET /api/v1/partners/{id}/tier-changes",
+        "relationships",
+        "1OOOO33O3",
+    ),
+    (
+        "POST /api/v1/partners/{id}/tier-changes",
+        "relationships",
+        "1OOO333O3",
+    ),
+    (
+        "POST /api/v1/partners/{id}/tier-changes/{change_id}/approve",
+        "relationships",
+        "1OOO333O3",
+    ),
+    (
+        "POST /api/v1/partners/{id}/tier-changes/{change_id}/reject",
+        "relationships",
+        "1OOO333O3",
+    ),
+    (
+        "GET /api/v1/partners/{id}/plans",
+        "relationships",
+        "1OOOO33O3",
+    ),
+    (
+        "POST /api/v1/partners/{id}/plans",
+        "relationships",
+        "1OOO333O3",
+    ),
+    (
+        "GET /api/v1/partners/{id}/plans/{plan_id}",
+        "relationships",
+        "1OOOO33O3",
+    ),
+    (
+        "PATCH /api/v1/partners/{id}/plans/{plan_id}",
+        "relationships",
+        "1OOO333O3",
+    ),
+    ("GET /api/v1/plan-actions", "relationships", "1OOOO33O3"),
     // Operations
     ("GET /api/v1/events", "events", "1OOOOOOO3"),
     ("GET /api/v1/audit-log", "-", "1O33O3333"),
@@ -362,7 +432,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET /metrics", "-", "OOOOOOOOO"),
 ];
 
-const FAMILIES: [&str; 8] = [
+const FAMILIES: [&str; 9] = [
     "partners",
     "products",
     "orders",
@@ -370,6 +440,7 @@ const FAMILIES: [&str; 8] = [
     "channel",
     "analytics",
     "promotions",
+    "relationships",
     "events",
 ];
 
@@ -404,6 +475,7 @@ struct World {
     estimate: String,
     promotion: String,
     claim: String,
+    plan: String,
     user: String,
     client: String,
     client_secret: String,
@@ -622,6 +694,7 @@ async fn world(app: &TestApp) -> World {
         estimate: String::new(),
         promotion: String::new(),
         claim: String::new(),
+        plan: String::new(),
         user,
         client: k["id"].as_str().unwrap().to_string(),
         client_secret: k["client_secret"].as_str().unwrap().to_string(),
@@ -688,6 +761,16 @@ async fn world(app: &TestApp) -> World {
         .to_string();
     w.promotion = promotion(app, &w, &admin, "ended").await;
     w.claim = claim(app, &w, &admin, "submitted").await;
+    w.plan = created(
+        app,
+        &admin,
+        &format!("/api/v1/partners/{own}/plans"),
+        json!({"title": "Own Co to partner", "goals": ["Share to 40%"], "actions": []}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     w
 }
 
@@ -1150,6 +1233,68 @@ async fn request(app: &TestApp, w: &World, op: &str, n: usize) -> Req {
                 json!({}),
             )
         }
+        "GET /api/v1/partners/{id}/scorecard" => get(format!("/api/v1/partners/{own}/scorecard")),
+        "GET /api/v1/scorecard-weights" => get("/api/v1/scorecard-weights".into()),
+        "PUT /api/v1/scorecard-weights" => (
+            Method::PUT,
+            "/api/v1/scorecard-weights".into(),
+            Some(
+                json!({"on_time_delivery": 30, "fill_rate": 25, "quality": 20, "responsiveness": 15, "invoice_accuracy": 10}),
+            ),
+        ),
+        "GET /api/v1/tiers" => get("/api/v1/tiers".into()),
+        "PUT /api/v1/tiers" => {
+            let current = app.get("/api/v1/tiers", &admin).await.expect(200).body;
+            (
+                Method::PUT,
+                "/api/v1/tiers".into(),
+                Some(json!({"currency": "EUR", "tiers": current["tiers"]})),
+            )
+        }
+        "GET /api/v1/partners/{id}/tier" => get(format!("/api/v1/partners/{own}/tier")),
+        "GET /api/v1/partners/{id}/tier-evaluation" => {
+            get(format!("/api/v1/partners/{own}/tier-evaluation"))
+        }
+        "GET /api/v1/tier-evaluations" => get("/api/v1/tier-evaluations".into()),
+        "GET /api/v1/partners/{id}/tier-changes" => {
+            get(format!("/api/v1/partners/{own}/tier-changes"))
+        }
+        "POST /api/v1/partners/{id}/tier-changes" => post(
+            format!("/api/v1/partners/{own}/tier-changes"),
+            json!({"to_tier": "partner", "reason": format!("Review {n}"), "effective_from": "2027-01-01"}),
+        ),
+        "POST /api/v1/partners/{id}/tier-changes/{change_id}/approve"
+        | "POST /api/v1/partners/{id}/tier-changes/{change_id}/reject" => {
+            // A partner of its own each time: an approved change moves the partner's tier.
+            let p = app.partner(&format!("Account {n}"), &["key_account"]).await;
+            let changes = format!("/api/v1/partners/{p}/tier-changes");
+            let am = w.tokens["am"].clone().unwrap();
+            let c = created(
+                app,
+                &am,
+                &changes,
+                json!({"to_tier": "partner", "reason": format!("Review {n}"), "effective_from": "2027-01-01"}),
+            )
+            .await;
+            let verb = op.rsplit('/').next().unwrap();
+            post(
+                format!("{changes}/{}/{verb}", c["id"].as_str().unwrap()),
+                json!({}),
+            )
+        }
+        "GET /api/v1/partners/{id}/plans" => get(format!("/api/v1/partners/{own}/plans")),
+        "POST /api/v1/partners/{id}/plans" => post(
+            format!("/api/v1/partners/{own}/plans"),
+            json!({"title": format!("Plan {n}"), "goals": [], "actions": []}),
+        ),
+        "GET /api/v1/partners/{id}/plans/{plan_id}" => {
+            get(format!("/api/v1/partners/{own}/plans/{}", w.plan))
+        }
+        "PATCH /api/v1/partners/{id}/plans/{plan_id}" => patch(
+            format!("/api/v1/partners/{own}/plans/{}", w.plan),
+            json!({"title": format!("Plan {n}")}),
+        ),
+        "GET /api/v1/plan-actions" => get("/api/v1/plan-actions?overdue=true".into()),
         "GET /api/v1/events" => get("/api/v1/events".into()),
         "GET /api/v1/audit-log" => get("/api/v1/audit-log".into()),
         "GET /healthz" | "GET /readyz" | "GET /metrics" => {

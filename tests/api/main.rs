@@ -15,6 +15,7 @@ mod partner_children;
 mod partners;
 mod process;
 mod promotions;
+mod relationships;
 mod resilience;
 mod specs;
 mod tokens;

@@ -1,0 +1,5 @@
+DROP TABLE plan_actions;
+DROP TABLE development_plans;
+DROP TABLE tier_changes;
+DROP TABLE tier_ladders;
+DROP TABLE scorecard_weights;
