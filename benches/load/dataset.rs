@@ -93,6 +93,8 @@ pub struct Dataset {
     pub catalogue: Vec<(String, String)>,
     /// The key accounts with history, in creation order.
     pub customers: Vec<String>,
+    /// The promotion measured at every scale, once made.
+    pub promotion: Option<String>,
 }
 
 impl Dataset {
@@ -118,6 +120,7 @@ impl Dataset {
             admin_id,
             catalogue,
             customers: vec![],
+            promotion: None,
         }
     }
 

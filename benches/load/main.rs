@@ -151,7 +151,35 @@ fn bench_database(
         eprintln!("== {database}: {lines} lines seeded in {:?}", t.elapsed());
         let year = 2025;
         let one = data.customers[0].clone();
+        // A year-long promotion the host sponsors at the first key account on 20 products:
+        // performance reads its sell-out, whatever else the database holds.
+        let promotion = data.promotion.get_or_insert_with(|| {
+            let products: Vec<&String> = data.catalogue.iter().take(20).map(|(id, _)| id).collect();
+            setup.post(
+                "/api/v1/promotions",
+                &admin,
+                json!({"name": "Bench year", "channel_partner_id": one, "mechanic": "price_discount",
+                    "terms": {"discount_minor": 10}, "product_ids": products, "start_date": format!("{year}-01-01"),
+                    "end_date": format!("{year}-12-31"), "currency": "EUR", "budget_minor": 100_000_000,
+                    "sponsor_share_bp": 7000, "channel_share_bp": 3000, "baseline_units": "1000"}),
+            )["id"]
+                .as_str()
+                .expect("promotion id")
+                .to_string()
+        });
         for (name, path) in [
+            (
+                "promotion performance, one partner-year",
+                format!("/api/v1/promotions/{promotion}/performance"),
+            ),
+            (
+                "scorecard, one customer-year",
+                format!("/api/v1/partners/{one}/scorecard?side=customer&from={year}-01-01&to={year}-12-31"),
+            ),
+            (
+                "tier evaluation, one partner",
+                format!("/api/v1/partners/{one}/tier-evaluation?as_of={year}-12-31"),
+            ),
             (
                 "share-of-customer, one partner-year",
                 format!("/api/v1/analytics/share-of-customer?from={year}&partner_id={one}"),

@@ -1723,8 +1723,11 @@ pub fn invoiced_with(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<i64, ApiError> {
+    // Both directions named, so the (partner, direction, date) index serves the query.
+    let both = [Direction::Purchase.as_str(), Direction::Sales.as_str()];
     let totals: Vec<i64> = invoices::table
         .filter(invoices::counterparty_id.eq(partner_id))
+        .filter(invoices::direction.eq_any(both))
         .filter(invoices::currency.eq(currency))
         .filter(invoices::match_status.eq(MatchStatus::Matched.as_str()))
         .filter(invoices::issue_date.ge(from))

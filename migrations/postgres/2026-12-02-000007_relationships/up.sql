@@ -1,6 +1,11 @@
 -- Relationship management: scorecard weights, the versioned tier ladder, four-eyes tier changes
 -- (the partner's tier history), and key-account development plans with their actions.
 
+-- A partner's documents of one direction, for its scorecard and tier evaluation: without these,
+-- SQLite's planner picks the direction index and reads every partner's orders and invoices.
+CREATE INDEX orders_partner_direction_idx ON orders (counterparty_id, direction, issue_date);
+CREATE INDEX invoices_partner_direction_idx ON invoices (counterparty_id, direction, issue_date);
+
 -- One row: how much each scorecard indicator counts, in whole percent summing to 100.
 CREATE TABLE scorecard_weights (
     id INTEGER PRIMARY KEY,
