@@ -29,7 +29,12 @@ pub struct Event {
     pub event_type: String,
     pub entity_type: String,
     pub entity_id: String,
+    /// The partner whose change feed carries the event (none: internal records).
     pub partner_id: Option<String>,
+    /// A second partner whose feed carries it too: a promotion's sponsor, beside its channel
+    /// partner in `partner_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_partner_id: Option<String>,
     pub actor_id: String,
     /// The entity as it was after the change (or before it, for a deletion).
     pub data: serde_json::Value,
@@ -119,6 +124,7 @@ pub async fn list_events(
             entity_type: r.entity_type,
             entity_id: r.entity_id,
             partner_id: r.partner_id,
+            other_partner_id: r.other_partner_id,
             actor_id: r.actor_id,
             data: serde_json::from_str(&r.data).unwrap_or(serde_json::Value::Null),
         })

@@ -296,8 +296,14 @@ pub fn put_ladder(
             tier_ladders::created_at.eq(now()),
         ))
         .execute(conn)
-        // Two admins saving at once: the second finds the version taken.
-        .map_err(|_| ApiError::PreconditionFailed { current: version })?;
+        .map_err(|e| match e {
+            // Two admins saving at once (PostgreSQL): the second finds the version taken.
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => ApiError::PreconditionFailed { current: version },
+            other => other.into(),
+        })?;
     let after = get_ladder(conn, Some(version))?;
     audit(
         conn,

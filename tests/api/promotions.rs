@@ -194,6 +194,12 @@ async fn a_promotion_that_beats_its_baseline_runs_from_draft_to_settled() {
     assert_eq!(feed_types(&app, &w.shop_user, &id).await, expected);
     assert_eq!(feed_types(&app, &w.maker_user, &id).await, expected);
     assert!(feed_types(&app, &w.rival_user, &id).await.is_empty());
+    let feed = app
+        .get("/api/v1/events?entity_type=promotion", &w.maker_user)
+        .await
+        .expect(200);
+    assert_eq!(feed.body["items"][0]["partner_id"], w.shop.as_str());
+    assert_eq!(feed.body["items"][0]["other_partner_id"], w.maker.as_str());
 
     // Sell-out: the first half of June whole, a report straddling the end half (15 of 30 days),
     // the maker's other product not at all.
