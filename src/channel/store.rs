@@ -12,7 +12,7 @@ use crate::audit::{record_change, snapshot, Actor, Change};
 use crate::auth::policy::Access;
 use crate::clock::now;
 use crate::db::schema::{products, sell_out_lines, sell_out_reports, wallet_estimates};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, LOOKUP_CHUNK};
 use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
 use crate::orders::model::{Direction, Quantity, VolumeBasis};
 use crate::orders::store::{monthly_volumes, VolumeScope};
@@ -20,8 +20,6 @@ use crate::period::{Granularity, Period};
 
 /// Rows per INSERT: well inside SQLite's and PostgreSQL's bind-parameter limits.
 const INSERT_CHUNK: usize = 2_000;
-/// Ids per `IN (…)` lookup, for the same reason.
-const LOOKUP_CHUNK: usize = 10_000;
 
 // ---- sell-out reports ---------------------------------------------------------------------------
 

@@ -350,6 +350,9 @@ pub fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Ids per `IN (…)` lookup: well inside SQLite's and PostgreSQL's bind-parameter limits.
+pub const LOOKUP_CHUNK: usize = 10_000;
+
 /// Inserts many rows in one statement. diesel's multi-backend connection cannot build a batch
 /// insert, so this runs it on the concrete connection underneath.
 #[macro_export]

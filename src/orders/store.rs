@@ -14,7 +14,7 @@ use crate::db::schema::{
     despatch_advices, despatch_lines, document_sequences, goods_receipts, invoice_lines, invoices,
     order_lines, orders, receipt_lines,
 };
-use crate::db::{with_lines, DbConnection};
+use crate::db::{with_lines, DbConnection, LOOKUP_CHUNK};
 use crate::http::{ApiError, IfMatch, PageRequest};
 
 // ---- document numbers -----------------------------------------------------------------------
@@ -1615,7 +1615,7 @@ pub fn scorecard_documents(
     type LineFacts = (Option<NaiveDate>, i64, i64, String);
     let mut lines: std::collections::HashMap<(String, i32), LineFacts> = Default::default();
     let mut receipts: Vec<(String, String, NaiveDate)> = vec![];
-    for chunk in ids.chunks(10_000) {
+    for chunk in ids.chunks(LOOKUP_CHUNK) {
         for (order, n, requested, ordered, received, status) in order_lines::table
             .filter(order_lines::order_id.eq_any(chunk))
             .select((
@@ -1651,7 +1651,7 @@ pub fn scorecard_documents(
         .iter()
         .map(|r| (r.0.as_str(), (r.1.as_str(), r.2)))
         .collect();
-    for chunk in receipt_ids.chunks(10_000) {
+    for chunk in receipt_ids.chunks(LOOKUP_CHUNK) {
         for (receipt, n, received, rejected) in receipt_lines::table
             .filter(receipt_lines::goods_receipt_id.eq_any(chunk))
             .select((
@@ -1684,16 +1684,18 @@ pub fn scorecard_documents(
     ]
     .map(|s| s.as_str());
     let dead_lines = [LineStatus::Rejected, LineStatus::Deleted].map(|s| s.as_str());
-    for (id, issued, _, status, submitted, responded) in &heads {
-        let in_period = (from..=to).contains(issued);
-        if in_period && !dead.contains(&status.as_str()) {
-            out.ordered_lines.extend(
-                lines
-                    .iter()
-                    .filter(|((o, _), l)| o == id && !dead_lines.contains(&l.3.as_str()))
-                    .map(|(_, l)| (l.1, l.2)),
-            );
-        }
+    // Live orders issued in the period; their live lines are found in one pass over the lines.
+    let live: std::collections::HashSet<&str> = heads
+        .iter()
+        .filter(|h| (from..=to).contains(&h.1) && !dead.contains(&h.3.as_str()))
+        .map(|h| h.0.as_str())
+        .collect();
+    out.ordered_lines = lines
+        .iter()
+        .filter(|((o, _), l)| live.contains(o.as_str()) && !dead_lines.contains(&l.3.as_str()))
+        .map(|(_, l)| (l.1, l.2))
+        .collect();
+    for (_, _, _, status, submitted, responded) in &heads {
         if let Some(t) = submitted {
             if (from..=to).contains(&t.date()) && status != OrderStatus::Cancelled.as_str() {
                 out.responses.push((*t, *responded));

@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::channel::model::check_share_bp;
 use crate::decimal::{div_round, format_fixed};
 use crate::http::FieldError;
 use crate::orders::model::Quantity;
@@ -212,14 +213,8 @@ pub fn check_terms(mechanic: Mechanic, t: &Terms, errors: &mut Vec<FieldError>) 
 
 /// The funding split: each side's basis points, summing to 10000.
 pub fn check_split(sponsor_bp: i32, channel_bp: i32, errors: &mut Vec<FieldError>) {
-    for (field, bp) in [
-        ("sponsor_share_bp", sponsor_bp),
-        ("channel_share_bp", channel_bp),
-    ] {
-        if !(0..=10_000).contains(&bp) {
-            errors.push(FieldError::new(field, "basis points from 0 to 10000"));
-        }
-    }
+    check_share_bp("sponsor_share_bp", Some(sponsor_bp), errors);
+    check_share_bp("channel_share_bp", Some(channel_bp), errors);
     let sum = sponsor_bp as i64 + channel_bp as i64;
     if sum != 10_000 {
         errors.push(FieldError::new(

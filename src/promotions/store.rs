@@ -12,7 +12,7 @@ use crate::audit::{record_shared_change, snapshot, Actor, Change};
 use crate::auth::policy::{Access, PromotionSide};
 use crate::clock::now;
 use crate::db::schema::{promotion_claims, promotion_products, promotions};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, LOOKUP_CHUNK};
 use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
 use crate::orders::model::Quantity;
 use crate::orders::store::next_number;
@@ -436,8 +436,7 @@ fn for_change(
 ) -> Result<PromotionRow, ApiError> {
     let row = get_row(conn, access, id)?;
     if_match.check(row.version)?;
-    follow_calendar_of(conn, actor, row.clone(), today)?;
-    let row = get_row(conn, access, id)?;
+    let row = follow_calendar_of(conn, actor, row, today)?;
     check_action(row.status(), action).map_err(illegal(&row, action))?;
     Ok(row)
 }
@@ -764,13 +763,14 @@ pub fn settle(
     Ok(after)
 }
 
-/// Moves one promotion along the calendar as far as `today` allows, one event per step.
+/// Moves one promotion along the calendar as far as `today` allows, one event per step, and
+/// answers the promotion as it then stands.
 fn follow_calendar_of(
     conn: &mut DbConnection,
     actor: &Actor,
     mut row: PromotionRow,
     today: NaiveDate,
-) -> Result<(), ApiError> {
+) -> Result<PromotionRow, ApiError> {
     while let Some(next) = calendar_step(row.status(), row.start_date, row.end_date, today) {
         let products = product_ids_of(conn, &row.id)?;
         let before = row.to_promotion(products);
@@ -787,7 +787,7 @@ fn follow_calendar_of(
         record(conn, &system, action, Some(&before), &after)?;
         row = get_row(conn, &Access::All, &row.id)?;
     }
-    Ok(())
+    Ok(row)
 }
 
 /// Ids of approved promotions whose first day has come and active ones whose last day has
@@ -870,21 +870,20 @@ pub fn list_promotions(
     }
     let rows: Vec<PromotionRow> = q.load(conn)?;
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let mut products: HashMap<String, Vec<String>> = HashMap::new();
-    for (promotion, product) in promotion_products::table
+    let products: Vec<(String, String)> = promotion_products::table
         .filter(promotion_products::promotion_id.eq_any(&ids))
         .order((
             promotion_products::promotion_id.asc(),
             promotion_products::product_id.asc(),
         ))
-        .load::<(String, String)>(conn)?
-    {
-        products.entry(promotion).or_default().push(product);
-    }
-    Ok(rows
-        .iter()
-        .map(|r| r.to_promotion(products.remove(&r.id).unwrap_or_default()))
-        .collect())
+        .load(conn)?;
+    Ok(crate::db::with_lines(
+        rows,
+        products,
+        |r| r.id.as_str(),
+        |(promotion, _)| promotion.as_str(),
+        |r, p| r.to_promotion(p.into_iter().map(|(_, product)| product).collect()),
+    ))
 }
 
 // ---- performance --------------------------------------------------------------------------------
@@ -1018,25 +1017,40 @@ impl ClaimRow {
     }
 }
 
-/// The claims on a promotion, totalled by status, and how many there are.
-fn ledger_of(conn: &mut DbConnection, promotion_id: &str) -> Result<(ClaimLedger, i64), ApiError> {
-    let rows: Vec<(String, i64, i64)> = promotion_claims::table
-        .filter(promotion_claims::promotion_id.eq(promotion_id))
-        .select((
-            promotion_claims::status,
-            promotion_claims::units_milli,
-            promotion_claims::amount_minor,
-        ))
-        .load(conn)?;
-    let mut ledger = ClaimLedger::default();
-    for (status, units, amount) in &rows {
-        ledger.add(
-            ClaimStatus::parse(status).unwrap_or(ClaimStatus::Submitted),
-            *units,
-            *amount,
-        );
+/// The claims on each of `promotion_ids`, totalled by status, and how many there are.
+fn ledgers_of(
+    conn: &mut DbConnection,
+    promotion_ids: &[&str],
+) -> Result<HashMap<String, (ClaimLedger, i64)>, ApiError> {
+    let mut out: HashMap<String, (ClaimLedger, i64)> = HashMap::new();
+    for chunk in promotion_ids.chunks(LOOKUP_CHUNK) {
+        for (promotion, status, units, amount) in promotion_claims::table
+            .filter(promotion_claims::promotion_id.eq_any(chunk))
+            .select((
+                promotion_claims::promotion_id,
+                promotion_claims::status,
+                promotion_claims::units_milli,
+                promotion_claims::amount_minor,
+            ))
+            .load::<(String, String, i64, i64)>(conn)?
+        {
+            let (ledger, count) = out.entry(promotion).or_default();
+            ledger.add(
+                ClaimStatus::parse(&status).unwrap_or(ClaimStatus::Submitted),
+                units,
+                amount,
+            );
+            *count += 1;
+        }
     }
-    Ok((ledger, rows.len() as i64))
+    Ok(out)
+}
+
+/// The claims on one promotion, totalled by status, and how many there are.
+fn ledger_of(conn: &mut DbConnection, promotion_id: &str) -> Result<(ClaimLedger, i64), ApiError> {
+    Ok(ledgers_of(conn, &[promotion_id])?
+        .remove(promotion_id)
+        .unwrap_or_default())
 }
 
 /// Claims on one promotion are decided one at a time: on PostgreSQL two racing claims would
@@ -1116,8 +1130,7 @@ pub fn insert_claim(
 ) -> Result<Claim, ApiError> {
     let row = get_row(conn, access, promotion_id)?;
     may_claim(&row)?;
-    follow_calendar_of(conn, actor, row, today)?;
-    let row = get_row(conn, access, promotion_id)?;
+    let row = follow_calendar_of(conn, actor, row, today)?;
     check_action(row.status(), PromotionAction::Claim)
         .map_err(illegal(&row, PromotionAction::Claim))?;
     lock_claims(conn, promotion_id)?;
@@ -1367,26 +1380,8 @@ pub fn sponsor_settlements(
         q = q.filter(promotions::start_date.le(to));
     }
     let rows: Vec<(String, Option<String>, String, String, i64, i32)> = q.load(conn)?;
-    let mut ledgers: HashMap<String, ClaimLedger> = HashMap::new();
-    for chunk in rows.chunks(10_000) {
-        let ids: Vec<&str> = chunk.iter().map(|r| r.0.as_str()).collect();
-        for (promotion, status, units, amount) in promotion_claims::table
-            .filter(promotion_claims::promotion_id.eq_any(ids))
-            .select((
-                promotion_claims::promotion_id,
-                promotion_claims::status,
-                promotion_claims::units_milli,
-                promotion_claims::amount_minor,
-            ))
-            .load::<(String, String, i64, i64)>(conn)?
-        {
-            ledgers.entry(promotion).or_default().add(
-                ClaimStatus::parse(&status).unwrap_or(ClaimStatus::Submitted),
-                units,
-                amount,
-            );
-        }
-    }
+    let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let mut ledgers = ledgers_of(conn, &ids)?;
     let mut out: std::collections::BTreeMap<(Option<String>, String), SponsorSettlement> =
         Default::default();
     for (id, sponsor, currency, status, budget, bp) in rows {
@@ -1405,7 +1400,7 @@ pub fn sponsor_settlements(
                 rejected_minor: 0,
                 outstanding_minor: 0,
             });
-        let l = ledgers.remove(&id).unwrap_or_default();
+        let (l, _) = ledgers.remove(&id).unwrap_or_default();
         s.promotions += 1;
         s.settled += i64::from(status == PromotionStatus::Settled.as_str());
         s.budget_minor += budget;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::analytics::model::share_bp;
+use crate::channel::model::check_share_bp;
 use crate::decimal::div_round;
 use crate::http::FieldError;
 use crate::orders::model::Quantity;
@@ -386,12 +387,11 @@ pub fn check_ladder(tiers: &[Tier]) -> Vec<FieldError> {
                 "from 0 to 365 days",
             ));
         }
-        if !(0..=10_000).contains(&b.discount_bp) {
-            e.push(FieldError::new(
-                format!("tiers[{i}].benefits.discount_bp"),
-                "basis points from 0 to 10000",
-            ));
-        }
+        check_share_bp(
+            &format!("tiers[{i}].benefits.discount_bp"),
+            Some(b.discount_bp),
+            &mut e,
+        );
         if b.service_level.trim().is_empty() || b.service_level.chars().count() > 100 {
             e.push(FieldError::new(
                 format!("tiers[{i}].benefits.service_level"),

@@ -440,9 +440,18 @@ pub fn evaluate_partner(
     partner_id: &str,
     as_of: NaiveDate,
 ) -> Result<TierEvaluation, ApiError> {
+    let ladder = get_ladder(conn, None)?;
+    evaluate_on(conn, &ladder, partner_id, as_of)
+}
+
+fn evaluate_on(
+    conn: &mut DbConnection,
+    ladder: &TierLadder,
+    partner_id: &str,
+    as_of: NaiveDate,
+) -> Result<TierEvaluation, ApiError> {
     let partner = crate::partners::store::get_partner(conn, &Access::All, partner_id)?;
     let roles = partner.roles();
-    let ladder = get_ladder(conn, None)?;
     let year_ago = as_of - Duration::days(364);
     let card = scorecard(conn, partner_id, default_side(roles), year_ago, as_of)?;
     let share_applies = roles.distributor || roles.key_account;
@@ -467,7 +476,7 @@ pub fn evaluate_partner(
             .map(i64::from),
     };
     let (tiers, recommended) = evaluate(&ladder.tiers, &figures, &ladder.currency);
-    let current = tier_on(conn, partner_id, as_of)?.tier;
+    let current = change_in_force(conn, partner_id, as_of)?.map_or(TierCode::Vendor, |c| c.to_tier);
     Ok(TierEvaluation {
         partner_id: partner.id.clone(),
         partner_name: partner.name.clone(),
@@ -501,9 +510,11 @@ pub fn evaluate_all(
         .order(partners::id.asc())
         .select(partners::id)
         .load(conn)?;
+    // One ladder for the whole run.
+    let ladder = get_ladder(conn, None)?;
     let mut out = vec![];
     for id in ids {
-        let e = evaluate_partner(conn, &id, as_of)?;
+        let e = evaluate_on(conn, &ladder, &id, as_of)?;
         if !differing_only || e.differs {
             out.push(e);
         }
