@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::store;
 use crate::auth::model::Principal;
 use crate::auth::policy;
-use crate::http::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::http::pagination::{check_limit, DEFAULT_LIMIT};
 use crate::http::{ApiError, Problem, ValidQuery};
 use crate::AppState;
 
@@ -100,14 +100,7 @@ pub async fn list_events(
             "must not be negative",
         ));
     }
-    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_field(
-            "invalid_query",
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
+    let limit = check_limit(q.limit, DEFAULT_LIMIT)?;
     let since = q.updated_since.map(|t| t.naive_utc());
     let rows = state
         .db

@@ -34,17 +34,22 @@ pub struct PageRequest {
     pub updated_since: Option<NaiveDateTime>,
 }
 
+/// A list's `limit` query parameter: `default` when absent, 400 naming it outside 1–500.
+pub fn check_limit(limit: Option<i64>, default: i64) -> Result<i64, ApiError> {
+    let limit = limit.unwrap_or(default);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_field(
+            "invalid_query",
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    Ok(limit)
+}
+
 impl PageParams {
     fn validate_limit(&self) -> Result<i64, ApiError> {
-        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::bad_field(
-                "invalid_query",
-                "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
-            ));
-        }
-        Ok(limit)
+        check_limit(self.limit, DEFAULT_LIMIT)
     }
 
     pub fn validate(&self) -> Result<PageRequest, ApiError> {

@@ -875,14 +875,7 @@ pub async fn list_plan_actions(
 ) -> Result<HttpResponse, ApiError> {
     policy::read_relationships(&principal)?;
     let q = query.0;
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::bad_field(
-            "invalid_query",
-            "limit",
-            "from 1 to 500",
-        ));
-    }
+    let limit = crate::http::pagination::check_limit(q.limit, 100)?;
     let today = today();
     let filter = ActionFilter {
         overdue_on: q.overdue.unwrap_or(false).then_some(today),
