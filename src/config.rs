@@ -72,9 +72,14 @@ impl Config {
             request_timeout_seconds: env_num("PRM_REQUEST_TIMEOUT_SECONDS", 10)?,
             idle_timeout_seconds: env_num("PRM_IDLE_TIMEOUT_SECONDS", 30)?,
             login_limits: crate::auth::throttle::Limits {
-                per_account: env_num("PRM_LOGIN_MAX_FAILURES", 5)?,
-                per_address: env_num("PRM_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
+                per_pair: env_num("PRM_LOGIN_MAX_FAILURES", 5)?,
+                per_account: env_num("PRM_LOGIN_MAX_FAILURES_PER_ACCOUNT", 20)?,
+                per_address: env_num("PRM_LOGIN_MAX_FAILURES_PER_ADDRESS", 100)?,
                 window: std::time::Duration::from_secs(env_num("PRM_LOGIN_WINDOW_SECONDS", 900)?),
+                max_delay: std::time::Duration::from_secs(env_num(
+                    "PRM_LOGIN_MAX_DELAY_SECONDS",
+                    900,
+                )?),
             },
             db_pool_size: env_num("PRM_DB_POOL_SIZE", 8)?,
             workers: env("PRM_WORKERS")

@@ -25,6 +25,7 @@ pub mod promotions;
 pub mod relationships;
 pub mod specs;
 pub mod standards;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -52,8 +53,10 @@ pub struct AppState {
     /// Share of customer below this (basis points) marks a growth target, unless a request
     /// names its own threshold.
     pub growth_threshold_bp: i64,
-    /// Failed sign-ins per account and address (this process's count).
-    pub login_throttle: crate::auth::throttle::LoginThrottle,
+    /// Sign-in throttling allowances and delays (counts live in the database).
+    pub login_limits: crate::auth::throttle::Limits,
+    /// Where passwords and client secrets are hashed and checked.
+    pub hashing: Arc<crate::auth::hashing::HashingPool>,
 }
 
 /// The process-wide parts of the service: built once, handed to every worker's `App`.
@@ -80,7 +83,8 @@ impl Service {
                 )),
                 refresh_ttl: chrono::Duration::seconds(config.refresh_ttl_seconds),
                 growth_threshold_bp: config.growth_threshold_bp,
-                login_throttle: crate::auth::throttle::LoginThrottle::new(config.login_limits),
+                login_limits: config.login_limits,
+                hashing: Arc::new(crate::auth::hashing::HashingPool::for_this_machine()),
             }),
             metrics: web::Data::new(Metrics::new()),
             body_limit: web::Data::new(BodyLimit(config.max_body_bytes)),
@@ -171,6 +175,7 @@ pub fn build_app(
         .route("/docs", web::get().to(docs_redirect))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .default_service(web::to(not_found))
+        .wrap(from_fn(crate::http::view::views_and_headers))
         .wrap(ErrorHandlers::new().default_handler(crate::http::error::ensure_problem_json))
         .wrap(cors(service.cors_origins))
         .wrap(from_fn(observe))
@@ -258,15 +263,18 @@ pub async fn promotion_calendar(db: Db) {
     }
 }
 
-/// Periodic clean-up: idempotency keys past their retention and refresh tokens long expired.
-pub async fn housekeeping(db: Db) {
+/// Periodic clean-up: idempotency keys past their retention, refresh tokens long expired and
+/// sign-in failure counts that no longer delay anyone.
+pub async fn housekeeping(db: Db, login_limits: auth::throttle::Limits) {
     let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every.tick().await;
         match db
-            .write(|conn| {
-                http::idempotency::purge_expired(conn)
-                    .and_then(|k| Ok((k, auth::store::purge_expired_refresh_tokens(conn)?)))
+            .write(move |conn| {
+                let keys = http::idempotency::purge_expired(conn)?;
+                let tokens = auth::store::purge_expired_refresh_tokens(conn)?;
+                auth::store::purge_login_failures(conn, &login_limits)?;
+                Ok((keys, tokens))
             })
             .await
         {

@@ -179,7 +179,10 @@ fn serve(config: Config) -> anyhow::Result<()> {
     let request_timeout = std::time::Duration::from_secs(config.request_timeout_seconds);
     let idle_timeout = std::time::Duration::from_secs(config.idle_timeout_seconds);
     actix_web::rt::System::new().block_on(async move {
-        actix_web::rt::spawn(prm::housekeeping(service.state.db.clone()));
+        actix_web::rt::spawn(prm::housekeeping(
+            service.state.db.clone(),
+            service.state.login_limits,
+        ));
         actix_web::rt::spawn(prm::checkpointer(service.state.db.clone()));
         actix_web::rt::spawn(prm::promotion_calendar(service.state.db.clone()));
         // A client that is slow to send its request head is answered 408 and dropped; an idle

@@ -103,6 +103,9 @@ pub fn finish(mut api: OpenApiDoc) -> OpenApiDoc {
             add_shared_answers(path, op);
         }
     }
+    // The fields a partner's view leaves out, marked from the same lists the views are made
+    // from, so the document cannot drift from what is served.
+    crate::views::mark_openapi(&mut api);
     api
 }
 

@@ -1,5 +1,6 @@
 //! Identity and access: tokens, passwords, users, integration clients, and `policy`.
 
+pub mod hashing;
 pub mod model;
 pub mod passwords;
 pub mod policy;

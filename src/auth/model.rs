@@ -208,6 +208,29 @@ pub struct Principal {
     /// The partner organisation this principal is bound to, if any.
     pub partner_id: Option<String>,
     pub request_id: Option<String>,
+    /// The sign-in (refresh-token family) a user's access token belongs to.
+    pub session_id: Option<String>,
+}
+
+/// What a partner's status leaves its people (its users and its ERP's clients) able to do.
+/// A prospect is being onboarded and an active partner trades: both work as their roles allow.
+/// A suspended partner may still read (orders in flight, its scorecard) but changes nothing.
+/// A terminated or archived partner's people can do nothing at all, not even sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartnerAccess {
+    Full,
+    ReadOnly,
+    Nothing,
+}
+
+pub fn partner_access(status: &str, archived: bool) -> PartnerAccess {
+    match (status, archived) {
+        (_, true) | ("terminated", _) => PartnerAccess::Nothing,
+        ("suspended", _) => PartnerAccess::ReadOnly,
+        ("prospect" | "active", _) => PartnerAccess::Full,
+        // A status this build does not know: the safe answer.
+        _ => PartnerAccess::Nothing,
+    }
 }
 
 /// Passwords: at least 12 characters (NIST SP 800-63B lets length, not composition, carry
@@ -290,6 +313,16 @@ mod tests {
         for bad in ["", "no-at", "a@b", "a@@b.c", "a b@c.d", "@c.d", "a@.c"] {
             assert!(normalise_email("email", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn partner_status_decides_what_its_people_may_do() {
+        assert_eq!(partner_access("active", false), PartnerAccess::Full);
+        assert_eq!(partner_access("prospect", false), PartnerAccess::Full);
+        assert_eq!(partner_access("suspended", false), PartnerAccess::ReadOnly);
+        assert_eq!(partner_access("terminated", false), PartnerAccess::Nothing);
+        assert_eq!(partner_access("active", true), PartnerAccess::Nothing);
+        assert_eq!(partner_access("closed", false), PartnerAccess::Nothing);
     }
 
     #[test]

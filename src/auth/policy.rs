@@ -495,6 +495,31 @@ pub fn manage_relationships(p: &Principal) -> Result<(), ApiError> {
     }
 }
 
+/// Proposing a tier change for a partner: relationship staff within the remit they have over
+/// the partner record itself (buyers manufacturers, account managers distributors and key
+/// accounts, admins all), or a host system.
+pub fn propose_tier_change(p: &Principal, roles: PartnerRoles) -> Result<(), ApiError> {
+    manage_relationships(p)?;
+    match p.kind {
+        PrincipalKind::Client => Ok(()),
+        PrincipalKind::User => manage_partner(p, roles),
+    }
+}
+
+/// Approving or rejecting one: the same remit, and a person: the second pair of eyes of a
+/// four-eyes decision cannot be a system.
+pub fn decide_tier_change(p: &Principal, roles: PartnerRoles) -> Result<(), ApiError> {
+    manage_relationships(p)?;
+    if p.kind != PrincipalKind::User {
+        return Err(ApiError::Denied(
+            "four_eyes_needs_a_person",
+            "a tier change is approved or rejected by a person, not by an integration client"
+                .into(),
+        ));
+    }
+    manage_partner(p, roles)
+}
+
 fn internal_only(p: &Principal, why: &str) -> Result<(), ApiError> {
     match bound_access(p)? {
         Access::All => Ok(()),
@@ -514,6 +539,7 @@ mod tests {
             scopes: vec![],
             partner_id: partner.map(str::to_string),
             request_id: None,
+            session_id: None,
         }
     }
 
@@ -525,6 +551,7 @@ mod tests {
             scopes,
             partner_id: partner.map(str::to_string),
             request_id: None,
+            session_id: None,
         }
     }
 
@@ -720,6 +747,17 @@ mod tests {
         assert!(manage_relationships(&user(Role::Analyst, None)).is_err());
         assert!(manage_relationships(&own).is_err());
         assert!(manage_relationships(&client(vec![Scope::RelationshipsRead], None)).is_err());
+        let distributor = PartnerRoles {
+            distributor: true,
+            ..Default::default()
+        };
+        assert!(propose_tier_change(&user(Role::Buyer, None), distributor).is_err());
+        assert!(decide_tier_change(&user(Role::Buyer, None), distributor).is_err());
+        assert!(propose_tier_change(&user(Role::AccountManager, None), distributor).is_ok());
+        assert!(decide_tier_change(&user(Role::AccountManager, None), distributor).is_ok());
+        let host = client(vec![Scope::RelationshipsWrite], None);
+        assert!(propose_tier_change(&host, distributor).is_ok());
+        assert!(decide_tier_change(&host, distributor).is_err());
     }
 
     #[test]

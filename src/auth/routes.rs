@@ -1,7 +1,5 @@
 //! Sign-in, tokens, the caller's own identity, users and integration clients.
 
-use std::time::Instant;
-
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::STANDARD;
@@ -11,10 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{
     check_password, check_role_binding, join_scopes, normalise_email, parse_scopes,
-    IntegrationClient, Principal, PrincipalKind, Role, Scope, User,
+    IntegrationClient, PartnerAccess, Principal, PrincipalKind, Role, Scope, User,
 };
 use super::store::{self, ClientChanges, NewClient, NewUser, Rotation, UserChanges, UserFilter};
-use super::{passwords, policy, tokens};
+use super::{passwords, policy, throttle, tokens};
 use crate::audit::Actor;
 use crate::http::extract::{body_id, parse_json, parse_query, RawBody};
 use crate::http::idempotency::{self, IdempotencyKey, Written};
@@ -82,42 +80,56 @@ pub struct ClientToken {
     pub scope: String,
 }
 
-/// Checks a presented secret against its stored Argon2 hash on the blocking pool, holding no
+/// Checks a presented secret against its stored Argon2 hash on the hashing pool, holding no
 /// database connection meanwhile. An unknown account costs the same time as a known one, so
 /// timing does not tell which accounts exist.
-async fn secret_matches(secret: String, stored_hash: Option<String>) -> Result<bool, ApiError> {
-    web::block(move || match stored_hash {
-        Some(hash) => passwords::verify(&secret, &hash),
-        None => {
-            passwords::verify_against_nothing(&secret);
-            false
-        }
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))
-}
-
-/// Hashes a new password or client secret with Argon2id on the blocking pool.
-async fn hash_secret(secret: String) -> Result<String, ApiError> {
-    web::block(move || passwords::hash(&secret))
+async fn secret_matches(
+    state: &AppState,
+    secret: String,
+    stored_hash: Option<String>,
+) -> Result<bool, ApiError> {
+    state
+        .hashing
+        .run(move |memory| match stored_hash {
+            Some(hash) => passwords::verify_with(&secret, &hash, memory),
+            None => {
+                passwords::verify_against_nothing(&secret, memory);
+                false
+            }
+        })
         .await
-        .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?
 }
 
-/// Counts a sign-in attempt against its account and the caller's address; refuses it (429,
-/// `Retry-After`) while either has failed too often, before any secret is checked.
-fn throttled(
+/// Hashes a new password or client secret with Argon2id on the hashing pool.
+async fn hash_secret(state: &AppState, secret: String) -> Result<String, ApiError> {
+    state.hashing.run(move |_| passwords::hash(&secret)).await?
+}
+
+/// Counts a sign-in attempt against its account, its account from this address and this
+/// address before any secret is checked; refuses it (429, `Retry-After`) while one of them is
+/// under its delay. Answers the keys, for clearing on success.
+async fn throttled(
     state: &AppState,
     req: &HttpRequest,
     account: &str,
-) -> Result<crate::auth::throttle::Attempt, ApiError> {
+) -> Result<Vec<(String, i64)>, ApiError> {
     let address = req.peer_addr().map(|a| a.ip().to_string());
-    let attempt = state.login_throttle.attempt(account, address);
+    let keys = throttle::keys(&state.login_limits, account, address.as_deref());
+    let limits = state.login_limits;
+    let counted = keys.clone();
     state
-        .login_throttle
-        .check(&attempt, Instant::now())
+        .db
+        .write(move |conn| store::count_sign_in_attempt(conn, &limits, &counted))
+        .await?
         .map_err(|retry_after| ApiError::TooManyAttempts { retry_after })?;
-    Ok(attempt)
+    Ok(keys)
+}
+
+fn relationship_ended() -> ApiError {
+    ApiError::Denied(
+        "relationship_ended",
+        "your organisation's relationship has ended; its access with it".into(),
+    )
 }
 
 fn bad_credentials() -> ApiError {
@@ -127,13 +139,18 @@ fn bad_credentials() -> ApiError {
     )
 }
 
-fn issue_pair(state: &AppState, user: &store::UserRow) -> Result<(TokenPair, String), ApiError> {
-    let access = state.jwt.issue(
+fn issue_pair(
+    state: &AppState,
+    user: &store::UserRow,
+    family: &str,
+) -> Result<(TokenPair, String), ApiError> {
+    let access = state.jwt.issue_for_session(
         &user.id,
         PrincipalKind::User,
         Some(user.role()),
         user.partner_id.clone(),
         String::new(),
+        Some(family),
     )?;
     let refresh_token = tokens::random_secret();
     let hash = tokens::hash_token(&refresh_token);
@@ -173,26 +190,31 @@ pub async fn login(
     let req = body.value;
     let email = req.email.trim().to_lowercase();
     let password = req.password;
-    let attempt = throttled(&state, &http, &email)?;
+    let keys = throttled(&state, &http, &email).await?;
     let user = state
         .db
         .read(move |conn| store::find_user_by_email(conn, &email))
         .await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let user = match (secret_matches(password, stored).await?, user) {
+    let user = match (secret_matches(&state, password, stored).await?, user) {
         (true, Some(u)) if !u.disabled => u,
-        _ => {
-            state.login_throttle.failed(&attempt, Instant::now());
-            return Err(bad_credentials());
-        }
+        _ => return Err(bad_credentials()),
     };
-    state.login_throttle.succeeded(&attempt);
-    let (pair, hash) = issue_pair(&state, &user)?;
     let family = uuid::Uuid::now_v7().to_string();
+    let (pair, hash) = issue_pair(&state, &user, &family)?;
     let ttl = state.refresh_ttl;
     state
         .db
-        .write(move |conn| store::insert_refresh_token(conn, &user.id, &family, &hash, ttl))
+        .write(move |conn| {
+            // Told only after the right password: the relationship has ended, and access with it.
+            if let Some(partner) = &user.partner_id {
+                if store::partner_access_of(conn, partner)? == PartnerAccess::Nothing {
+                    return Err(relationship_ended());
+                }
+            }
+            store::clear_sign_in_failures(conn, &keys)?;
+            store::insert_refresh_token(conn, &user.id, &family, &hash, ttl)
+        })
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -226,7 +248,7 @@ pub async fn refresh(
         .write(
             move |conn| match store::spend_refresh_token(conn, &presented)? {
                 Rotation::Rotated { user, family_id } => {
-                    let (pair, hash) = issue_pair(&st, &user)?;
+                    let (pair, hash) = issue_pair(&st, &user, &family_id)?;
                     store::insert_refresh_token(conn, &user.id, &family_id, &hash, ttl)?;
                     Ok(Some(pair))
                 }
@@ -346,7 +368,7 @@ pub async fn client_token(
         Some(s) => Some(parse_scopes("scope", s).map_err(|e| ApiError::Validation(vec![e]))?),
         None => None,
     };
-    let attempt = throttled(&state, &req, &client_id)?;
+    let keys = throttled(&state, &req, &client_id).await?;
     let row = match uuid::Uuid::parse_str(&client_id) {
         Ok(_) => {
             state
@@ -357,13 +379,15 @@ pub async fn client_token(
         Err(_) => None,
     };
     let stored = row.as_ref().map(|c| c.secret_hash.clone());
-    let client = match (secret_matches(secret, stored).await?, row) {
+    let client = match (secret_matches(&state, secret, stored).await?, row) {
         (true, Some(c)) if !c.disabled => {
-            state.login_throttle.succeeded(&attempt);
+            state
+                .db
+                .write(move |conn| store::clear_sign_in_failures(conn, &keys))
+                .await?;
             c.to_client()
         }
         _ => {
-            state.login_throttle.failed(&attempt, Instant::now());
             return Err(ApiError::Unauthorized(
                 "invalid_client",
                 "unknown client, wrong secret, or client disabled".into(),
@@ -382,6 +406,15 @@ pub async fn client_token(
         }
         None => client.scopes.clone(),
     };
+    if let Some(partner) = client.partner_id.clone() {
+        let access = state
+            .db
+            .read(move |conn| store::partner_access_of(conn, &partner))
+            .await?;
+        if access == PartnerAccess::Nothing {
+            return Err(relationship_ended());
+        }
+    }
     let scope = join_scopes(&granted);
     let access = state.jwt.issue(
         &client.id,
@@ -554,7 +587,7 @@ pub async fn create_user(
         errors.push(e);
     }
     ApiError::check(errors)?;
-    let password_hash = hash_secret(b.password).await?;
+    let password_hash = hash_secret(&state, b.password).await?;
     let actor = Actor::from(&principal);
     let new = NewUser {
         email,
@@ -703,7 +736,7 @@ pub async fn update_user(
     }
     ApiError::check(errors)?;
     let password_hash = match b.password {
-        Some(pw) => Some(hash_secret(pw).await?),
+        Some(pw) => Some(hash_secret(&state, pw).await?),
         None => None,
     };
     let changes = UserChanges {
@@ -795,7 +828,7 @@ pub async fn create_client(
     let partner_id = check_partner_ref("partner_id", b.partner_id, &mut errors);
     ApiError::check(errors)?;
     let secret = tokens::random_secret();
-    let secret_hash = hash_secret(secret.clone()).await?;
+    let secret_hash = hash_secret(&state, secret.clone()).await?;
     let actor = Actor::from(&principal);
     let new = NewClient {
         name,
@@ -972,7 +1005,7 @@ pub async fn rotate_client_secret(
     policy::admin_only(&principal)?;
     let id = path_id(&id, "id")?;
     let secret = tokens::random_secret();
-    let secret_hash = hash_secret(secret.clone()).await?;
+    let secret_hash = hash_secret(&state, secret.clone()).await?;
     let actor = Actor::from(&principal);
     let changes = ClientChanges {
         secret_hash: Some(secret_hash),

@@ -4,8 +4,10 @@ use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::model::{
-    join_scopes, parse_scopes, IntegrationClient, Principal, PrincipalKind, Role, User,
+    join_scopes, parse_scopes, IntegrationClient, PartnerAccess, Principal, PrincipalKind, Role,
+    User,
 };
+use super::throttle::{self, Limits};
 use crate::audit::{record_change, snapshot, Actor, Change};
 use crate::db::schema::{integration_clients, refresh_tokens, users};
 use crate::db::DbConnection;
@@ -321,6 +323,11 @@ pub fn spend_refresh_token(
     if user.disabled {
         return Ok(Rotation::Refused);
     }
+    if let Some(partner) = &user.partner_id {
+        if partner_access_of(conn, partner)? == PartnerAccess::Nothing {
+            return Ok(Rotation::Refused);
+        }
+    }
     Ok(Rotation::Rotated {
         user: Box::new(user),
         family_id,
@@ -527,16 +534,44 @@ pub fn purge_expired_refresh_tokens(conn: &mut DbConnection) -> Result<usize, Ap
 /// disabled, and holds the role, partner and scopes the token was issued with. Checked on every
 /// request, so disabling an account or changing its rights takes effect at once, not when its
 /// tokens expire.
-pub fn still_as_issued(conn: &mut DbConnection, p: &Principal) -> Result<bool, ApiError> {
-    Ok(match p.kind {
-        PrincipalKind::User => users::table
-            .find(&p.id)
-            .select((users::disabled, users::role, users::partner_id))
-            .first::<(bool, String, Option<String>)>(conn)
-            .optional()?
-            .is_some_and(|(disabled, role, partner)| {
-                !disabled && p.role.is_some_and(|r| r.as_str() == role) && partner == p.partner_id
-            }),
+/// How a token's principal stands now, read on every request.
+pub enum Standing {
+    /// Disabled, its rights changed, or (users) its sign-in ended by logout or a new password.
+    Revoked,
+    /// Still as issued; for a partner principal, what its partner's status leaves it and the
+    /// ids of the partner's own people (for its views).
+    Current {
+        partner: Option<(PartnerAccess, crate::views::PartnerViewer)>,
+    },
+}
+
+pub fn standing(conn: &mut DbConnection, p: &Principal) -> Result<Standing, ApiError> {
+    let as_issued = match p.kind {
+        PrincipalKind::User => {
+            let account = users::table
+                .find(&p.id)
+                .select((users::disabled, users::role, users::partner_id))
+                .first::<(bool, String, Option<String>)>(conn)
+                .optional()?
+                .is_some_and(|(disabled, role, partner)| {
+                    !disabled
+                        && p.role.is_some_and(|r| r.as_str() == role)
+                        && partner == p.partner_id
+                });
+            // Access tokens belong to one sign-in (its refresh-token family): logging out, a
+            // detected refresh-token replay or a new password ends it, and its tokens with it.
+            account
+                && match &p.session_id {
+                    Some(sid) => diesel::select(diesel::dsl::exists(
+                        refresh_tokens::table
+                            .filter(refresh_tokens::family_id.eq(sid))
+                            .filter(refresh_tokens::user_id.eq(&p.id))
+                            .filter(refresh_tokens::revoked_at.is_null()),
+                    ))
+                    .get_result::<bool>(conn)?,
+                    None => false,
+                }
+        }
         PrincipalKind::Client => integration_clients::table
             .find(&p.id)
             .select((
@@ -550,5 +585,132 @@ pub fn still_as_issued(conn: &mut DbConnection, p: &Principal) -> Result<bool, A
                 let held = parse_scopes("scopes", &scopes).unwrap_or_default();
                 !disabled && partner == p.partner_id && p.scopes.iter().all(|s| held.contains(s))
             }),
+    };
+    if !as_issued {
+        return Ok(Standing::Revoked);
+    }
+    let Some(partner_id) = &p.partner_id else {
+        return Ok(Standing::Current { partner: None });
+    };
+    let access = partner_access_of(conn, partner_id)?;
+    let mut own_people: std::collections::HashSet<String> = users::table
+        .filter(users::partner_id.eq(partner_id))
+        .select(users::id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    own_people.extend(
+        integration_clients::table
+            .filter(integration_clients::partner_id.eq(partner_id))
+            .select(integration_clients::id)
+            .load::<String>(conn)?,
+    );
+    Ok(Standing::Current {
+        partner: Some((
+            access,
+            crate::views::PartnerViewer {
+                partner_id: partner_id.clone(),
+                own_people,
+            },
+        )),
     })
+}
+
+/// What the partner's status (and whether it is archived) leaves its people able to do.
+pub fn partner_access_of(
+    conn: &mut DbConnection,
+    partner_id: &str,
+) -> Result<PartnerAccess, ApiError> {
+    use crate::db::schema::partners;
+    let row = partners::table
+        .find(partner_id)
+        .select((partners::status, partners::archived_at.is_not_null()))
+        .first::<(String, bool)>(conn)
+        .optional()?;
+    Ok(match row {
+        Some((status, archived)) => super::model::partner_access(&status, archived),
+        None => PartnerAccess::Nothing,
+    })
+}
+
+// ---- sign-in throttling -----------------------------------------------------------------------
+
+/// Counts one sign-in attempt on each of its keys, before its secret is checked, unless a key is
+/// still under its delay: then `Err(seconds to wait)` and nothing is counted (see
+/// [`super::throttle`]). On PostgreSQL each key is locked for the transaction, so instances
+/// sharing the database count one burst as one.
+pub fn count_sign_in_attempt(
+    conn: &mut DbConnection,
+    limits: &Limits,
+    keys: &[(String, i64)],
+) -> Result<Result<(), u64>, ApiError> {
+    use crate::db::schema::login_failures as lf;
+    if let DbConnection::Postgres(pg) = conn {
+        for (key, _) in keys {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(7201002, hashtext($1))")
+                .bind::<diesel::sql_types::Text, _>(key)
+                .execute(pg)?;
+        }
+    }
+    let now = Utc::now().naive_utc();
+    let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+    let rows: Vec<(String, i64, NaiveDateTime)> = lf::table
+        .filter(lf::key.eq_any(&names))
+        .select((lf::key, lf::failures, lf::last_failure_at))
+        .load(conn)?;
+    let free_of = |key: &str| keys.iter().find(|(k, _)| k == key).map_or(0, |(_, f)| *f);
+    let wait = rows
+        .iter()
+        .filter_map(|(key, failures, last)| {
+            throttle::wait(limits, *failures, free_of(key), *last, now)
+        })
+        .max();
+    if let Some(seconds) = wait {
+        return Ok(Err(seconds));
+    }
+    for (key, _) in keys {
+        match rows.iter().find(|(k, _, _)| k == key) {
+            Some((_, failures, last)) => {
+                diesel::update(lf::table.find(key))
+                    .set((
+                        lf::failures.eq(throttle::counted(limits, *failures, *last, now)),
+                        lf::last_failure_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+            None => {
+                diesel::insert_into(lf::table)
+                    .values((
+                        lf::key.eq(key),
+                        lf::failures.eq(1i64),
+                        lf::last_failure_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// A sign-in that succeeded clears its account's and its pair's counts (not its address's).
+pub fn clear_sign_in_failures(
+    conn: &mut DbConnection,
+    keys: &[(String, i64)],
+) -> Result<(), ApiError> {
+    use crate::db::schema::login_failures as lf;
+    let cleared: Vec<&str> = keys
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .filter(|k| !k.starts_with("address:"))
+        .collect();
+    diesel::delete(lf::table.filter(lf::key.eq_any(cleared))).execute(conn)?;
+    Ok(())
+}
+
+/// Housekeeping: counts whose window and delay have both passed say nothing any more.
+pub fn purge_login_failures(conn: &mut DbConnection, limits: &Limits) -> Result<usize, ApiError> {
+    use crate::db::schema::login_failures as lf;
+    let horizon = limits.window.max(limits.max_delay);
+    let cutoff = Utc::now().naive_utc() - Duration::seconds(horizon.as_secs() as i64);
+    Ok(diesel::delete(lf::table.filter(lf::last_failure_at.lt(cutoff))).execute(conn)?)
 }

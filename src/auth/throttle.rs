@@ -1,116 +1,98 @@
-//! Sign-in throttling: failed attempts are counted per account and per client address over a
-//! sliding window; past the limit, further attempts are answered 429 with `Retry-After` before
-//! any password is checked. Unknown accounts are counted like known ones, so the answers do not
-//! tell which accounts exist.
+//! Sign-in throttling, as the large identity providers do it: no hard lockout that an attacker
+//! could aim at the real owner, but a delay that doubles with every failure past a free
+//! allowance, counted on three keys:
 //!
-//! Counts live in the process: each instance of a deployment throttles on its own, which bounds
-//! an attacker at (limit × instances) per window — enough to make guessing useless, without a
-//! database write on every failed sign-in.
+//! - **account from one address** (`pair`): the guesser at the keyboard; a few free failures
+//!   (`PRM_LOGIN_MAX_FAILURES`, 5), then 1 s, 2 s, 4 s … up to `max_delay`.
+//! - **account** from anywhere: a distributed guesser; a higher bar
+//!   (`PRM_LOGIN_MAX_FAILURES_PER_ACCOUNT`, 20), so the owner signing in from elsewhere is not
+//!   held back by an attacker's five tries.
+//! - **address**: one source trying many accounts; the highest bar
+//!   (`PRM_LOGIN_MAX_FAILURES_PER_ADDRESS`, 100), so a NAT or a load balancer in front of many
+//!   people is not shut out by twenty typos.
+//!
+//! Every attempt is counted **before** the password is checked (a burst of parallel guesses
+//! meets the delay at once; a success then clears its account and pair); an attempt refused by
+//! the delay is not counted, so the delay never grows while it is being waited out. A key's
+//! count starts again once `window` has passed since its last failure. Counts live in the
+//! database ([`crate::auth::store::count_sign_in_attempt`]), so every instance sees them.
+//! Unknown accounts are counted like known ones, so the answers do not tell which exist.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use chrono::{Duration, NaiveDateTime};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Failures allowed per account (e-mail or client id) within the window.
-    pub per_account: usize,
-    /// Failures allowed per client address within the window.
-    pub per_address: usize,
-    pub window: Duration,
+    /// Free failures for one account from one address.
+    pub per_pair: i64,
+    /// Free failures for one account from any address.
+    pub per_account: i64,
+    /// Free failures from one address, over every account.
+    pub per_address: i64,
+    /// A key's count starts again this long after its last failure.
+    pub window: std::time::Duration,
+    /// The longest delay a key can be under.
+    pub max_delay: std::time::Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            per_account: 5,
-            per_address: 20,
-            window: Duration::from_secs(15 * 60),
+            per_pair: 5,
+            per_account: 20,
+            per_address: 100,
+            window: std::time::Duration::from_secs(15 * 60),
+            max_delay: std::time::Duration::from_secs(15 * 60),
         }
     }
 }
 
-/// Keys with failures in the window, and when each failure happened.
-pub struct LoginThrottle {
-    limits: Limits,
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+/// The keys one sign-in attempt is counted on, each with its free allowance.
+pub fn keys(limits: &Limits, account: &str, address: Option<&str>) -> Vec<(String, i64)> {
+    let account = account.to_lowercase();
+    let mut keys = vec![(format!("account:{account}"), limits.per_account)];
+    if let Some(a) = address {
+        keys.push((format!("pair:{account}|{a}"), limits.per_pair));
+        keys.push((format!("address:{a}"), limits.per_address));
+    }
+    keys
 }
 
-/// What an attempt is counted against.
-pub struct Attempt {
-    keys: Vec<(String, usize)>,
+/// The delay a key with `failures` failures past `free` is under: none within the allowance,
+/// then 1 s doubling with each further failure, at most `max`.
+pub fn delay(failures: i64, free: i64, max: std::time::Duration) -> Duration {
+    let max = Duration::seconds(max.as_secs() as i64);
+    if failures < free {
+        return Duration::zero();
+    }
+    let exponent = (failures - free).min(30) as u32;
+    Duration::seconds(1i64 << exponent).min(max)
 }
 
-impl LoginThrottle {
-    pub fn new(limits: Limits) -> LoginThrottle {
-        LoginThrottle {
-            limits,
-            failures: Mutex::new(HashMap::new()),
-        }
+/// `Some(seconds)` while a key whose last failure was at `last` is still under its delay.
+pub fn wait(
+    limits: &Limits,
+    failures: i64,
+    free: i64,
+    last: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Option<u64> {
+    if now - last >= Duration::seconds(limits.window.as_secs() as i64) {
+        return None;
     }
-
-    /// The keys for a sign-in as `account` (lower-cased) from `address`, if known.
-    pub fn attempt(&self, account: &str, address: Option<String>) -> Attempt {
-        let mut keys = vec![(
-            format!("account:{}", account.to_lowercase()),
-            self.limits.per_account,
-        )];
-        if let Some(a) = address {
-            keys.push((format!("address:{a}"), self.limits.per_address));
-        }
-        Attempt { keys }
-    }
-
-    /// `Err(seconds)` while any key of the attempt is over its limit: how long until it is not.
-    pub fn check(&self, attempt: &Attempt, now: Instant) -> Result<(), u64> {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let mut wait = Duration::ZERO;
-        for (key, limit) in &attempt.keys {
-            if let Some(times) = map.get_mut(key) {
-                prune(times, now, self.limits.window);
-                if times.len() >= *limit {
-                    // Free again when enough of the oldest failures leave the window.
-                    let oldest_blocking = times[times.len() - limit];
-                    wait = wait.max(self.limits.window - (now - oldest_blocking));
-                }
-            }
-        }
-        if wait.is_zero() {
-            Ok(())
-        } else {
-            Err(wait.as_secs().max(1))
-        }
-    }
-
-    pub fn failed(&self, attempt: &Attempt, now: Instant) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        for (key, _) in &attempt.keys {
-            let times = map.entry(key.clone()).or_default();
-            prune(times, now, self.limits.window);
-            times.push_back(now);
-        }
-        // Keep memory bounded: drop keys whose failures have all left the window.
-        if map.len() > 10_000 {
-            let window = self.limits.window;
-            map.retain(|_, times| {
-                prune(times, now, window);
-                !times.is_empty()
-            });
-        }
-    }
-
-    /// A successful sign-in clears the account's failures (not the address's).
-    pub fn succeeded(&self, attempt: &Attempt) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((key, _)) = attempt.keys.first() {
-            map.remove(key);
-        }
-    }
+    let until = last + delay(failures, free, limits.max_delay);
+    (until > now).then(|| {
+        ((until - now).num_milliseconds() as u64)
+            .div_ceil(1000)
+            .max(1)
+    })
 }
 
-fn prune(times: &mut VecDeque<Instant>, now: Instant, window: Duration) {
-    while times.front().is_some_and(|t| now - *t >= window) {
-        times.pop_front();
+/// A key's count after one more failure at `now`: it starts again once the window has passed.
+pub fn counted(limits: &Limits, failures: i64, last: NaiveDateTime, now: NaiveDateTime) -> i64 {
+    if now - last >= Duration::seconds(limits.window.as_secs() as i64) {
+        1
+    } else {
+        failures + 1
     }
 }
 
@@ -118,50 +100,48 @@ fn prune(times: &mut VecDeque<Instant>, now: Instant, window: Duration) {
 mod tests {
     use super::*;
 
-    fn throttle() -> LoginThrottle {
-        LoginThrottle::new(Limits {
-            per_account: 3,
-            per_address: 5,
-            window: Duration::from_secs(60),
-        })
+    fn at(s: i64) -> NaiveDateTime {
+        chrono::DateTime::from_timestamp(1_800_000_000 + s, 0)
+            .unwrap()
+            .naive_utc()
     }
 
     #[test]
-    fn accounts_lock_after_the_limit_and_free_as_failures_age() {
-        let t = throttle();
-        let start = Instant::now();
-        let a = t.attempt("Ann@Example.com", None);
-        for i in 0..3 {
-            assert!(t.check(&a, start).is_ok());
-            t.failed(&a, start + Duration::from_secs(i));
-        }
-        let at = start + Duration::from_secs(10);
-        assert_eq!(t.check(&a, at), Err(50));
-        // The same account however it is spelt.
-        assert!(t.check(&t.attempt("ann@example.com", None), at).is_err());
-        assert!(t.check(&a, start + Duration::from_secs(61)).is_ok());
-        assert!(t.check(&t.attempt("bob@example.com", None), at).is_ok());
+    fn the_delay_doubles_past_the_allowance_and_is_capped() {
+        let max = std::time::Duration::from_secs(900);
+        assert_eq!(delay(4, 5, max), Duration::zero());
+        assert_eq!(delay(5, 5, max), Duration::seconds(1));
+        assert_eq!(delay(6, 5, max), Duration::seconds(2));
+        assert_eq!(delay(10, 5, max), Duration::seconds(32));
+        assert_eq!(delay(40, 5, max), Duration::seconds(900));
+        assert_eq!(delay(i64::MAX, 5, max), Duration::seconds(900));
     }
 
     #[test]
-    fn addresses_lock_across_accounts_and_success_clears_the_account() {
-        let t = throttle();
-        let now = Instant::now();
-        for i in 0..5 {
-            let a = t.attempt(&format!("user{i}@example.com"), Some("10.0.0.1".into()));
-            t.failed(&a, now);
-        }
-        let fresh = t.attempt("new@example.com", Some("10.0.0.1".into()));
-        assert!(t.check(&fresh, now).is_err());
-        assert!(t
-            .check(&t.attempt("new@example.com", Some("10.0.0.2".into())), now)
-            .is_ok());
-        let a = t.attempt("ann@example.com", None);
-        t.failed(&a, now);
-        t.failed(&a, now);
-        t.succeeded(&a);
-        t.failed(&a, now);
-        t.failed(&a, now);
-        assert!(t.check(&a, now).is_ok());
+    fn five_failures_hold_the_owner_back_a_second_not_a_quarter_hour() {
+        let l = Limits::default();
+        assert_eq!(wait(&l, 5, l.per_pair, at(0), at(0)), Some(1));
+        assert_eq!(wait(&l, 5, l.per_pair, at(0), at(1)), None);
+        // The account-wide key is not even under a delay yet.
+        assert_eq!(wait(&l, 5, l.per_account, at(0), at(0)), None);
+        // Twenty typos behind one NAT leave the address free.
+        assert_eq!(wait(&l, 20, l.per_address, at(0), at(0)), None);
+    }
+
+    #[test]
+    fn counts_start_again_after_the_window() {
+        let l = Limits::default();
+        assert_eq!(counted(&l, 7, at(0), at(10)), 8);
+        assert_eq!(counted(&l, 7, at(0), at(900)), 1);
+        assert_eq!(wait(&l, 30, l.per_pair, at(0), at(900)), None);
+    }
+
+    #[test]
+    fn keys_name_the_account_however_spelt() {
+        let k = keys(&Limits::default(), "Ann@Example.com", Some("10.0.0.1"));
+        assert_eq!(k[0].0, "account:ann@example.com");
+        assert_eq!(k[1].0, "pair:ann@example.com|10.0.0.1");
+        assert_eq!(k[2].0, "address:10.0.0.1");
+        assert_eq!(keys(&Limits::default(), "a@b.c", None).len(), 1);
     }
 }

@@ -32,6 +32,9 @@ pub struct Claims {
     /// Space-separated scopes (integration clients).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scope: String,
+    /// The sign-in (refresh-token family) a user's token belongs to; it ends with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 /// Signing and checking keys, built once at start. Tokens are signed with the current secret
@@ -105,6 +108,20 @@ impl JwtKeys {
         partner_id: Option<String>,
         scope: String,
     ) -> Result<String, ApiError> {
+        self.issue_for_session(sub, kind, role, partner_id, scope, None)
+    }
+
+    /// As [`JwtKeys::issue`], for a user's sign-in `sid`: the token stops working when that
+    /// sign-in ends (logout, a new password, a replayed refresh token).
+    pub fn issue_for_session(
+        &self,
+        sub: &str,
+        kind: PrincipalKind,
+        role: Option<Role>,
+        partner_id: Option<String>,
+        scope: String,
+        sid: Option<&str>,
+    ) -> Result<String, ApiError> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             iss: ISSUER.into(),
@@ -118,6 +135,7 @@ impl JwtKeys {
             role,
             partner_id,
             scope,
+            sid: sid.map(str::to_string),
         };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.current_kid.clone());
@@ -154,6 +172,7 @@ impl JwtKeys {
             scopes,
             partner_id: c.partner_id,
             request_id: None,
+            session_id: c.sid,
         })
     }
 }

@@ -660,7 +660,25 @@ diesel::joinable!(order_lines -> products (product_id));
 diesel::joinable!(spec_suppliers -> specifications (spec_id));
 diesel::joinable!(spec_versions -> specifications (spec_id));
 
+diesel::table! {
+    login_failures (key) {
+        key -> Text,
+        failures -> BigInt,
+        last_failure_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    write_quotas (key) {
+        key -> Text,
+        window_start -> Timestamp,
+        writes -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    login_failures,
+    write_quotas,
     monthly_supply,
     users,
     integration_clients,

@@ -72,6 +72,10 @@ pub enum ApiError {
     Unauthorized(&'static str, String),
     #[error("{0}")]
     Forbidden(String),
+    /// 403 with a code of its own: the caller is known but its standing forbids this (a
+    /// suspended partner writing, a terminated partner at all).
+    #[error("{1}")]
+    Denied(&'static str, String),
     #[error("{0} not found")]
     NotFound(&'static str),
     /// A known path called with a method it does not take; holds the `Allow` list.
@@ -101,6 +105,12 @@ pub enum ApiError {
     /// seconds.
     #[error("too many failed attempts; try again in {retry_after} seconds")]
     TooManyAttempts { retry_after: u64 },
+    /// Too many writes by this principal in the current minute.
+    #[error("too many writes; try again in {retry_after} seconds")]
+    RateLimited { retry_after: u64 },
+    /// Every password-checking slot is busy: try again after `retry_after` seconds.
+    #[error("sign-in is busy; try again in {retry_after} seconds")]
+    Busy { retry_after: u64 },
     /// The client took longer than the request timeout to send its body.
     #[error("the request body did not arrive within the request timeout")]
     RequestTimeout,
@@ -181,6 +191,7 @@ impl ApiError {
             ApiError::Validation(_) => "validation_failed",
             ApiError::Unauthorized(code, _) => code,
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::Denied(code, _) => code,
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::Conflict { code, .. } => code,
@@ -189,6 +200,8 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::RequestTimeout => "request_timeout",
             ApiError::TooManyAttempts { .. } => "too_many_attempts",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::Busy { .. } => "busy",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Unprocessable(code, _) => code,
             ApiError::Unavailable(_) => "unavailable",
@@ -201,7 +214,7 @@ impl ApiError {
             ApiError::BadRequest { .. } => "Bad request",
             ApiError::Validation(_) => "Validation failed",
             ApiError::Unauthorized(..) => "Unauthorized",
-            ApiError::Forbidden(_) => "Forbidden",
+            ApiError::Forbidden(_) | ApiError::Denied(..) => "Forbidden",
             ApiError::NotFound(_) => "Not found",
             ApiError::MethodNotAllowed(_) => "Method not allowed",
             ApiError::Conflict { .. } | ApiError::IllegalTransition { .. } => "Conflict",
@@ -209,6 +222,8 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::RequestTimeout => "Request timeout",
             ApiError::TooManyAttempts { .. } => "Too many attempts",
+            ApiError::RateLimited { .. } => "Too many requests",
+            ApiError::Busy { .. } => "Service busy",
             ApiError::UnsupportedMediaType(_) => "Unsupported media type",
             ApiError::Unprocessable(..) => "Unprocessable content",
             ApiError::Unavailable(_) => "Service unavailable",
@@ -267,14 +282,17 @@ impl ResponseError for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::Unauthorized(..) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::Denied(..) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
-            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyAttempts { .. } | ApiError::RateLimited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -293,7 +311,10 @@ impl ResponseError for ApiError {
                 builder.insert_header((header::ALLOW, v));
             }
         }
-        if let ApiError::TooManyAttempts { retry_after } = self {
+        if let ApiError::TooManyAttempts { retry_after }
+        | ApiError::RateLimited { retry_after }
+        | ApiError::Busy { retry_after } = self
+        {
             builder.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         if let ApiError::Unauthorized(code, _) = self {

@@ -8,6 +8,7 @@ pub mod idempotency;
 pub mod observe;
 pub mod pagination;
 pub mod principal;
+pub mod view;
 
 pub use concurrency::{etag, IfMatch};
 pub use error::{ApiError, FieldError, Problem};

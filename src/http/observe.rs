@@ -129,6 +129,11 @@ pub async fn observe(
         );
     });
     let mut res = result?;
+    // No answer of ours may be sniffed into another type (a JSON string rendered as HTML).
+    res.headers_mut().insert(
+        actix_web::http::header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         res.headers_mut().insert(X_REQUEST_ID.clone(), v);
     }

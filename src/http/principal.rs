@@ -2,12 +2,13 @@
 //! are all 401 with a `WWW-Authenticate` challenge.
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
+use actix_web::http::{header, Method};
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use super::observe::RequestId;
 use super::ApiError;
-use crate::auth::model::Principal;
+use crate::auth::model::{PartnerAccess, Principal};
+use crate::auth::store::Standing;
 use crate::AppState;
 
 impl FromRequest for Principal {
@@ -20,25 +21,54 @@ impl FromRequest for Principal {
             .cloned()
             .ok_or_else(|| ApiError::Internal("application state not configured".into()))
             .and_then(|state| authenticate(req, &state).map(|p| (state, p)));
+        let method = req.method().clone();
+        let req = req.clone();
         Box::pin(async move {
             let (state, principal) = verified?;
             // The signature proves who was signed in; the database says whether they still
-            // may be: a disabled account, or one whose role changed, is refused at once.
+            // may be: a disabled account, one whose role changed, a sign-in that ended, or a
+            // partner whose relationship ended is refused at once.
             let check = principal.clone();
-            let current = state
+            let standing = state
                 .db
-                .read(move |conn| crate::auth::store::still_as_issued(conn, &check))
+                .read(move |conn| crate::auth::store::standing(conn, &check))
                 .await?;
-            if !current {
-                return Err(ApiError::Unauthorized(
-                    "token_revoked",
-                    "the account behind this token is disabled or its rights changed; sign in again"
-                        .into(),
-                ));
+            let partner = match standing {
+                Standing::Revoked => {
+                    return Err(ApiError::Unauthorized(
+                        "token_revoked",
+                        "the account behind this token is disabled, its rights changed or its sign-in ended; sign in again"
+                            .into(),
+                    ))
+                }
+                Standing::Current { partner } => partner,
+            };
+            if let Some((access, viewer)) = partner {
+                match access {
+                    PartnerAccess::Full => {}
+                    PartnerAccess::ReadOnly if is_read(&method) => {}
+                    PartnerAccess::ReadOnly => {
+                        return Err(ApiError::Denied(
+                            "partner_suspended",
+                            "your organisation's relationship is suspended: it may read but not change anything".into(),
+                        ))
+                    },
+                    PartnerAccess::Nothing => {
+                        return Err(ApiError::Denied(
+                            "relationship_ended",
+                            "your organisation's relationship has ended; its access with it".into(),
+                        ))
+                    },
+                }
+                req.extensions_mut().insert(viewer);
             }
             Ok(principal)
         })
     }
+}
+
+fn is_read(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
 fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Principal, ApiError> {

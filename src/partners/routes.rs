@@ -858,6 +858,22 @@ pub async fn create_interaction(
         partner.roles(),
         b.kind == InteractionKind::Complaint,
     )?;
+    // Who follows a complaint up, when it happened and when it is due are ours to set: a
+    // partner raising one says what went wrong, and it is logged as of now.
+    if principal.partner_id.is_some() {
+        let staff_fields = [
+            ("owner_id", b.owner_id.is_some()),
+            ("occurred_at", b.occurred_at.is_some()),
+            ("due_date", b.due_date.is_some()),
+        ];
+        ApiError::check(
+            staff_fields
+                .iter()
+                .filter(|(_, sent)| *sent)
+                .map(|(f, _)| FieldError::new(*f, "is set by our staff, not by the partner"))
+                .collect(),
+        )?;
+    }
     let fields = validate_interaction(InteractionFields {
         kind: b.kind,
         subject: b.subject,

@@ -430,7 +430,7 @@ pub struct NewTierChange {
     responses(
         (status = 201, description = "Proposed", body = TierChange, headers(("ETag" = String), ("Location" = String))),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not relationship staff", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not relationship staff, or the partner outside your remit (buyers: manufacturers; account managers: distributors and key accounts)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such partner", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, or the partner already on that tier that day", body = Problem, content_type = "application/problem+json"),
     ),
@@ -447,6 +447,7 @@ pub async fn propose_tier_change(
 ) -> Result<HttpResponse, ApiError> {
     policy::manage_relationships(&principal)?;
     let id = path_id(&id, "id")?;
+    policy::propose_tier_change(&principal, partner_roles(&state, &id).await?)?;
     let b = body.value;
     let mut e = vec![];
     let reason = check_text("reason", &b.reason, MAX_NOTES, &mut e);
@@ -472,6 +473,21 @@ pub async fn propose_tier_change(
     .await
 }
 
+/// The roles of a partner staff may see (404 when there is none), for the remit checks.
+async fn partner_roles(
+    state: &AppState,
+    id: &str,
+) -> Result<crate::auth::policy::PartnerRoles, ApiError> {
+    let id = id.to_string();
+    state
+        .db
+        .read(move |conn| {
+            crate::partners::store::get_partner(conn, &crate::auth::policy::Access::All, &id)
+        })
+        .await
+        .map(|p| p.roles())
+}
+
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "Checked against the 2026 share figures"}))]
@@ -493,6 +509,7 @@ async fn decide(
     policy::manage_relationships(&principal)?;
     let id = path_id(&path.0, "id")?;
     let change_id = path_id(&path.1, "change_id")?;
+    policy::decide_tier_change(&principal, partner_roles(&state, &id).await?)?;
     let mut e = vec![];
     let note = check_optional_text("note", body.value.note, MAX_NOTES, &mut e);
     ApiError::check(e)?;
@@ -522,7 +539,7 @@ async fn decide(
     responses(
         (status = 200, description = "Approved", body = TierChange, headers(("ETag" = String))),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not relationship staff", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not relationship staff, the partner outside your remit, or not a person (`four_eyes_needs_a_person`: integration clients cannot be the second pair of eyes)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such partner or change", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided (`illegal_transition`), or the proposer deciding (`four_eyes`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
@@ -563,7 +580,7 @@ pub async fn approve_tier_change(
     responses(
         (status = 200, description = "Rejected", body = TierChange, headers(("ETag" = String))),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not relationship staff", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not relationship staff, the partner outside your remit, or not a person (`four_eyes_needs_a_person`: integration clients cannot be the second pair of eyes)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such partner or change", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided (`illegal_transition`), or the proposer deciding (`four_eyes`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
@@ -687,6 +704,7 @@ pub async fn create_plan(
 ) -> Result<HttpResponse, ApiError> {
     policy::manage_relationships(&principal)?;
     let id = path_id(&id, "id")?;
+    policy::propose_tier_change(&principal, partner_roles(&state, &id).await?)?;
     let b = body.value;
     let draft = check_plan(PlanDraft {
         title: b.title,

@@ -19,6 +19,9 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 
+/// Text seeded into every staff-only field; no answer to a partner may carry it.
+const MARKER: &str = "STAFF-ONLY-MARKER";
+
 const PRINCIPALS: [&str; 9] = [
     "anon", "admin", "buyer", "am", "analyst", "own", "other", "client", "noscope",
 ];
@@ -396,12 +399,12 @@ const MATRIX: &[(&str, &str, &str)] = &[
     (
         "POST /api/v1/partners/{id}/tier-changes/{change_id}/approve",
         "relationships",
-        "1OOO333O3",
+        "1O3O33333",
     ),
     (
         "POST /api/v1/partners/{id}/tier-changes/{change_id}/reject",
         "relationships",
-        "1OOO333O3",
+        "1O3O33333",
     ),
     (
         "GET /api/v1/partners/{id}/plans",
@@ -551,7 +554,7 @@ async fn specification(app: &TestApp, w: &World, admin: &str, stage: &str) -> St
         "/api/v1/specifications",
         json!({"product_id": w.product, "title": "Can",
         "version": {"currency": "EUR", "target_retail_price_minor": 999, "target_margin_bp": 4000,
-        "requirements": requirements()}}),
+        "notes": format!("{MARKER} on the version"), "requirements": requirements()}}),
     )
     .await;
     let id = s["specification"]["id"].as_str().unwrap().to_string();
@@ -650,7 +653,7 @@ async fn world(app: &TestApp) -> World {
         app,
         &admin,
         &format!("/api/v1/partners/{own}/interactions"),
-        json!({"kind": "visit", "subject": "Plant visit"}),
+        json!({"kind": "visit", "subject": "Plant visit", "notes": format!("{MARKER}: squeeze their margin")}),
     )
     .await["id"]
         .as_str()
@@ -786,7 +789,8 @@ async fn promotion(app: &TestApp, w: &World, admin: &str, stage: &str) -> String
         json!({"name": "January cut", "channel_partner_id": w.own, "mechanic": "price_discount",
         "terms": {"discount_minor": 1000}, "product_ids": [w.product], "start_date": "2026-01-01",
         "end_date": "2026-01-31", "currency": "EUR", "budget_minor": 1_000_000,
-        "sponsor_share_bp": 5000, "channel_share_bp": 5000, "baseline_units": "1"}),
+        "sponsor_share_bp": 5000, "channel_share_bp": 5000, "baseline_units": "1",
+        "notes": format!("{MARKER} on the promotion")}),
     )
     .await;
     let id = p["id"].as_str().unwrap().to_string();
@@ -1382,4 +1386,105 @@ async fn every_operation_answers_every_principal_as_the_matrix_says() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Every operation the own partner may call, called by its user and by its ERP (a partner-bound
+/// client with every read scope), on a world whose staff-only fields all hold [`MARKER`] text,
+/// whose account owner is a staff user and whose records were made by staff: no answer, and no
+/// event of the change feed, carries the text, a staff user's id or a staff-only field.
+#[actix_web::test]
+async fn partner_answers_and_feeds_carry_nothing_staff_only() {
+    let app = spawn().await;
+    let w = world(&app).await;
+    let admin = w.tokens["admin"].clone().unwrap();
+    let admin_id = app.get("/api/v1/me", &admin).await.expect(200).body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.patch(
+        &format!("/api/v1/partners/{}", w.own),
+        &admin,
+        json!({"notes": format!("{MARKER}: squeeze their margin next year"),
+            "segment": "staff_only_marker_segment", "account_owner_id": admin_id}),
+    )
+    .await
+    .expect(200);
+    app.patch(
+        &format!("/api/v1/partners/{}/interactions/{}", w.own, w.interaction),
+        &admin,
+        json!({"owner_id": admin_id}),
+    )
+    .await
+    .expect(200);
+    // A complaint the partner raised itself keeps its own notes.
+    let own = w.tokens["own"].clone().unwrap();
+    let complaint = app
+        .post(
+            &format!("/api/v1/partners/{}/interactions", w.own),
+            &own,
+            json!({"kind": "complaint", "subject": "Dented cans", "notes": "Lot 2026-44"}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(complaint.body["notes"], "Lot 2026-44", "{}", complaint.text);
+    let reads: Vec<&str> = prm::auth::model::Scope::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .filter(|s| s.ends_with(":read"))
+        .collect();
+    let erp = app.client_token(&reads, Some(&w.own)).await;
+    let forbidden = [
+        MARKER.to_string(),
+        "staff_only_marker_segment".into(),
+        admin_id.clone(),
+        "target_retail_price_minor".into(),
+        "target_margin_bp".into(),
+        "account_owner_id".into(),
+    ];
+    let mut leaks = vec![];
+    let mut checked = 0;
+    for (op, _, expected) in MATRIX {
+        let own_column = PRINCIPALS.iter().position(|p| *p == "own").unwrap();
+        if expected.chars().nth(own_column) != Some('O') {
+            continue;
+        }
+        for (who, token) in [("user", &own), ("erp", &erp)] {
+            if who == "erp" && !op.starts_with("GET ") {
+                continue;
+            }
+            let (method, path, body) = request(&app, &w, op, checked).await;
+            let r = app.call(method, &path, Some(token), body, &[]).await;
+            checked += 1;
+            for f in &forbidden {
+                if r.text.contains(f.as_str()) {
+                    leaks.push(format!("{op} as the partner's {who}: answer carries `{f}`"));
+                }
+            }
+        }
+    }
+    // The whole change feed, page by page.
+    let mut after = 0;
+    loop {
+        let r = app
+            .get(&format!("/api/v1/events?after={after}&limit=500"), &own)
+            .await
+            .expect(200);
+        for f in &forbidden {
+            if r.text.contains(f.as_str()) {
+                leaks.push(format!("change feed after {after}: carries `{f}`"));
+            }
+        }
+        let items = r.body["items"].as_array().unwrap();
+        assert!(
+            !items.is_empty() || after > 0,
+            "the partner's feed is empty"
+        );
+        match r.body["next_cursor"].as_str() {
+            Some(c) => after = c.parse().unwrap(),
+            None => break,
+        }
+    }
+    eprintln!("partner views: {checked} partner calls checked");
+    assert!(checked > 80, "only {checked} partner calls");
+    assert!(leaks.is_empty(), "{}", leaks.join("\n"));
 }

@@ -19,3 +19,4 @@ mod relationships;
 mod resilience;
 mod specs;
 mod tokens;
+mod trust;

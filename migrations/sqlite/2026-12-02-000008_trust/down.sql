@@ -1,0 +1,2 @@
+DROP TABLE write_quotas;
+DROP TABLE login_failures;

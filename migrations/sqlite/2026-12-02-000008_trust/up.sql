@@ -1,0 +1,17 @@
+-- Sign-in failures per key (an account, an account from one address, an address), shared by
+-- every instance on this database; the delay a key is under follows from its count and the
+-- time of its last failure.
+CREATE TABLE login_failures (
+    key TEXT PRIMARY KEY NOT NULL,
+    failures BIGINT NOT NULL,
+    last_failure_at TIMESTAMP NOT NULL
+);
+CREATE INDEX login_failures_last_idx ON login_failures (last_failure_at);
+
+-- Writes per principal in the current fixed window, shared by every instance.
+CREATE TABLE write_quotas (
+    key TEXT PRIMARY KEY NOT NULL,
+    window_start TIMESTAMP NOT NULL,
+    writes BIGINT NOT NULL
+);
+CREATE INDEX write_quotas_window_idx ON write_quotas (window_start);

@@ -1,0 +1,65 @@
+//! The one place a partner principal's answers become partner views (see [`crate::views`]).
+//!
+//! The principal extractor leaves a [`PartnerViewer`] in the request's extensions when the
+//! caller is bound to a partner; after the handler, every JSON answer to such a caller is passed
+//! through [`crate::views::partner_view`]. Staff answers are untouched (and not re-parsed).
+//! Idempotent replays and the change feed go through here too, so they cannot leak either.
+
+use actix_web::body::{self, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage};
+
+use crate::views::{partner_view, PartnerViewer};
+
+/// Partner views for partner principals; Swagger UI may not be framed.
+pub async fn views_and_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let docs = req.path().starts_with("/docs");
+    let mut res = next.call(req).await?;
+    if docs {
+        // Swagger UI holds a pasted token: no other site may frame it (clickjacking).
+        res.headers_mut().insert(
+            actix_web::http::header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        );
+        res.headers_mut().insert(
+            actix_web::http::header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        );
+    }
+    let viewer = res.request().extensions().get::<PartnerViewer>().cloned();
+    let is_json = res
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let Some(viewer) = viewer.filter(|_| is_json) else {
+        return Ok(res.map_into_boxed_body());
+    };
+    let (req, res) = res.into_parts();
+    let (mut head, payload) = res.into_parts();
+    // Our own handlers' JSON answers are small and whole; a body that cannot be read is
+    // answered as it came (it was never JSON we wrote).
+    let bytes = match body::to_bytes(payload).await {
+        Ok(b) => b,
+        Err(_) => {
+            return Err(actix_web::error::ErrorInternalServerError(
+                "answer body unreadable",
+            ))
+        }
+    };
+    let out = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(mut value) => {
+            partner_view(&mut value, &viewer);
+            serde_json::to_vec(&value).unwrap_or_default()
+        }
+        Err(_) => bytes.to_vec(),
+    };
+    head.headers_mut().remove(CONTENT_LENGTH);
+    let res = head.set_body(out).map_into_boxed_body();
+    Ok(ServiceResponse::new(req, res))
+}

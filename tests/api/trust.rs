@@ -1,0 +1,242 @@
+//! What a partner's people may still do as the relationship changes, and when a token stops
+//! working: the findings of the hostile-partner review, each as it was reproduced.
+
+use actix_web::http::Method;
+use serde_json::json;
+
+use crate::helpers::*;
+
+/// A partner user's e-mail and token on a fresh active partner.
+async fn partner_user(app: &TestApp, partner: &str) -> (String, String) {
+    let admin = app.admin_token().await;
+    let email = format!("pu-{}@example.com", uuid::Uuid::now_v7().simple());
+    app.post(
+        "/api/v1/users",
+        &admin,
+        json!({"email": email, "name": "Li Wei",
+        "role": "partner_user", "partner_id": partner, "password": PASSWORD}),
+    )
+    .await
+    .expect(201);
+    let t = app.login(&email, PASSWORD).await.expect(200).body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (email, t)
+}
+
+fn complaint() -> serde_json::Value {
+    json!({"kind": "complaint", "subject": "Dented cans"})
+}
+
+#[actix_web::test]
+async fn suspended_partners_read_only_and_terminated_ones_nothing() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let p = app.partner("Suning", &["distributor"]).await;
+    let (email, user) = partner_user(&app, &p).await;
+    let erp = app.client_token(&["partners:write"], Some(&p)).await;
+    let interactions = format!("/api/v1/partners/{p}/interactions");
+    app.post(&interactions, &user, complaint())
+        .await
+        .expect(201);
+
+    app.patch(
+        &format!("/api/v1/partners/{p}"),
+        &admin,
+        json!({"status": "suspended"}),
+    )
+    .await
+    .expect(200);
+    app.get(&interactions, &user).await.expect(200);
+    app.get(&interactions, &erp).await.expect(200);
+    app.post(&interactions, &user, complaint())
+        .await
+        .expect_problem(403, "partner_suspended", None);
+    app.post(&interactions, &erp, complaint())
+        .await
+        .expect_problem(403, "partner_suspended", None);
+    // Still signs in: reading is allowed.
+    app.login(&email, PASSWORD).await.expect(200);
+
+    app.patch(
+        &format!("/api/v1/partners/{p}"),
+        &admin,
+        json!({"status": "terminated"}),
+    )
+    .await
+    .expect(200);
+    app.get(&interactions, &user)
+        .await
+        .expect_problem(403, "relationship_ended", None);
+    app.get("/api/v1/orders", &erp)
+        .await
+        .expect_problem(403, "relationship_ended", None);
+    // A wrong password says nothing; the right one says the relationship has ended.
+    app.login(&email, "not the password at all")
+        .await
+        .expect_problem(401, "invalid_credentials", None);
+    app.login(&email, PASSWORD)
+        .await
+        .expect_problem(403, "relationship_ended", None);
+    // Staff still read the record.
+    app.get(&interactions, &admin).await.expect(200);
+}
+
+#[actix_web::test]
+async fn archived_partners_people_lose_access_and_regain_it_on_restore() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let p = app.partner("Dewhirst", &["manufacturer"]).await;
+    let (email, user) = partner_user(&app, &p).await;
+    let login = app.login(&email, PASSWORD).await.expect(200);
+    let refresh = login.body["refresh_token"].as_str().unwrap().to_string();
+    app.post(&format!("/api/v1/partners/{p}/archive"), &admin, json!({}))
+        .await
+        .expect(200);
+    app.get("/api/v1/orders", &user)
+        .await
+        .expect_problem(403, "relationship_ended", None);
+    app.call(
+        Method::POST,
+        "/api/v1/auth/refresh",
+        None,
+        Some(json!({"refresh_token": refresh})),
+        &[],
+    )
+    .await
+    .expect_problem(401, "refresh_token_invalid", None);
+    app.post(&format!("/api/v1/partners/{p}/restore"), &admin, json!({}))
+        .await
+        .expect(200);
+    app.get("/api/v1/orders", &user).await.expect(200);
+}
+
+#[actix_web::test]
+async fn logout_and_a_new_password_end_the_access_tokens_of_that_sign_in() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let email = "ana@example.com";
+    let id = app
+        .post(
+            "/api/v1/users",
+            &admin,
+            json!({"email": email, "name": "Ana",
+            "role": "buyer", "password": PASSWORD}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let first = app.login(email, PASSWORD).await.expect(200);
+    let second = app.login(email, PASSWORD).await.expect(200);
+    let access = |r: &Resp| r.body["access_token"].as_str().unwrap().to_string();
+    app.get("/api/v1/me", &access(&first)).await.expect(200);
+
+    app.call(
+        Method::POST,
+        "/api/v1/auth/logout",
+        None,
+        Some(json!({"refresh_token": first.body["refresh_token"]})),
+        &[],
+    )
+    .await
+    .expect(204);
+    app.get("/api/v1/me", &access(&first))
+        .await
+        .expect_problem(401, "token_revoked", None);
+    // Another sign-in of the same person goes on.
+    app.get("/api/v1/me", &access(&second)).await.expect(200);
+
+    // An admin sets a new password: every sign-in ends.
+    app.patch(
+        &format!("/api/v1/users/{id}"),
+        &admin,
+        json!({"password": "a brand new long password"}),
+    )
+    .await
+    .expect(200);
+    app.get("/api/v1/me", &access(&second))
+        .await
+        .expect_problem(401, "token_revoked", None);
+    app.login(email, "a brand new long password")
+        .await
+        .expect(200);
+}
+
+/// Two instances on one database count one account's failures together.
+#[actix_web::test]
+async fn instances_share_the_sign_in_throttle() {
+    let (url, guard) = fresh_database();
+    let a = spawn_with(test_config(url.clone()), Some(guard)).await;
+    let b = spawn_with(test_config(url), None).await;
+    let from = |email: &str, password: &str| {
+        actix_web::test::TestRequest::default()
+            .method(Method::POST)
+            .uri("/api/v1/auth/login")
+            .peer_addr("10.9.9.9:1000".parse().unwrap())
+            .set_json(json!({"email": email, "password": password}))
+    };
+    for i in 0..5 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        app.send(from(ADMIN_EMAIL, "wrong password here"))
+            .await
+            .expect_problem(401, "invalid_credentials", None);
+    }
+    a.send(from(ADMIN_EMAIL, ADMIN_PASSWORD))
+        .await
+        .expect_problem(429, "too_many_attempts", None);
+    b.send(from(ADMIN_EMAIL, ADMIN_PASSWORD))
+        .await
+        .expect_problem(429, "too_many_attempts", None);
+}
+
+/// Tier changes follow the remit over the partner record, and their second pair of eyes is a
+/// person: a buyer may not move a distributor, an ERP may propose but never approve.
+#[actix_web::test]
+async fn tier_changes_follow_the_remit_and_four_eyes_are_people() {
+    let app = spawn().await;
+    let d = app.partner("Suning", &["distributor"]).await;
+    let buyer = app.user("buyer", None).await;
+    let am = app.user("account_manager", None).await;
+    let erp = app.client_token(&["relationships:write"], None).await;
+    let changes = format!("/api/v1/partners/{d}/tier-changes");
+    let proposal =
+        json!({"to_tier": "partner", "reason": "Share up", "effective_from": "2027-01-01"});
+    app.post(&changes, &buyer, proposal.clone())
+        .await
+        .expect_problem(403, "forbidden", None);
+    let c = app.post(&changes, &erp, proposal).await.expect(201).id();
+    app.post(&format!("{changes}/{c}/approve"), &erp, json!({}))
+        .await
+        .expect_problem(403, "four_eyes_needs_a_person", None);
+    app.post(&format!("{changes}/{c}/approve"), &buyer, json!({}))
+        .await
+        .expect_problem(403, "forbidden", None);
+    app.post(&format!("{changes}/{c}/approve"), &am, json!({}))
+        .await
+        .expect(200);
+}
+
+/// A partner raising a complaint says what went wrong; owner, time and due date are ours.
+#[actix_web::test]
+async fn partners_raise_complaints_without_setting_staff_fields() {
+    let app = spawn().await;
+    let p = app.partner("Suning", &["distributor"]).await;
+    let (_, user) = partner_user(&app, &p).await;
+    let path = format!("/api/v1/partners/{p}/interactions");
+    let r = app
+        .post(&path, &user, json!({"kind": "complaint", "subject": "Late", "owner_id": "0193a1b2-0000-7000-8000-0000000000ff",
+            "occurred_at": "2020-01-01T00:00:00Z", "due_date": "2020-01-02"}))
+        .await
+        .expect_problem(422, "validation_failed", Some("owner_id"));
+    for f in ["occurred_at", "due_date"] {
+        assert!(r.text.contains(f), "{f}: {}", r.text);
+    }
+    assert!(
+        !r.text.contains("user"),
+        "the answer tells nothing about users: {}",
+        r.text
+    );
+    let c = app.post(&path, &user, complaint()).await.expect(201);
+    assert_eq!(c.body["overdue"], false);
+}
