@@ -509,7 +509,7 @@ async fn decide(
     policy::manage_relationships(&principal)?;
     let id = path_id(&path.0, "id")?;
     let change_id = path_id(&path.1, "change_id")?;
-    policy::decide_tier_change(&principal, partner_roles(&state, &id).await?)?;
+    policy::decide_tier_change(&principal, partner_roles(state, &id).await?)?;
     let mut e = vec![];
     let note = check_optional_text("note", body.value.note, MAX_NOTES, &mut e);
     ApiError::check(e)?;
