@@ -25,6 +25,7 @@ pub mod promotions;
 pub mod relationships;
 pub mod specs;
 pub mod standards;
+pub mod text;
 pub mod views;
 
 use std::sync::Arc;

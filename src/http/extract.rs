@@ -204,6 +204,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     {
         return Err(ApiError::validation("body", "must be a JSON object"));
     }
+    refuse_bad_text(body)?;
     let de = &mut serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize::<_, T>(de) {
         Ok(v) => Ok(v),
@@ -225,6 +226,19 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
                 )),
             }
         }
+    }
+}
+
+/// The text rules ([`crate::text`]) over a whole body, before it is read into its type: a 422
+/// naming every field that holds a control or invisible formatting character.
+fn refuse_bad_text(body: &[u8]) -> Result<(), ApiError> {
+    if !crate::text::may_need_checking(body) {
+        return Ok(());
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(value) => ApiError::check(crate::text::check_json(&value)),
+        // Malformed JSON is answered by the typed parse that follows.
+        Err(_) => Ok(()),
     }
 }
 
@@ -264,6 +278,11 @@ impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
 }
 
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    for (name, value) in form_urlencoded_parse(query) {
+        if let Some(why) = crate::text::refusal(&value, false) {
+            return Err(ApiError::bad_field("invalid_query", &name, why));
+        }
+    }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
     serde_path_to_error::deserialize::<_, T>(de).map_err(|err| {
         let path = err.path().to_string();

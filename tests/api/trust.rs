@@ -240,3 +240,58 @@ async fn partners_raise_complaints_without_setting_staff_fields() {
     let c = app.post(&path, &user, complaint()).await.expect(201);
     assert_eq!(c.body["overdue"], false);
 }
+
+/// A NUL or another control character anywhere is a 422 naming the field (a 400 in a query),
+/// never a 500 — on PostgreSQL, which refuses NUL in text, as on SQLite, which would store it.
+#[actix_web::test]
+async fn control_and_invisible_characters_are_refused_by_name() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    app.login("admin\u{0}@example.com", "whatever password")
+        .await
+        .expect_problem(422, "validation_failed", Some("email"));
+    app.post(
+        "/api/v1/partners",
+        &admin,
+        json!({"name": "Dew\u{0}hirst", "roles": ["manufacturer"]}),
+    )
+    .await
+    .expect_problem(422, "validation_failed", Some("name"));
+    app.post(
+        "/api/v1/partners",
+        &admin,
+        json!({"name": "Two\nlines", "roles": ["manufacturer"]}),
+    )
+    .await
+    .expect_problem(422, "validation_failed", Some("name"));
+    app.post(
+        "/api/v1/partners",
+        &admin,
+        json!({"name": "Evil\u{202e}Corp", "roles": ["manufacturer"]}),
+    )
+    .await
+    .expect_problem(422, "validation_failed", Some("name"));
+    app.post(
+        "/api/v1/partners",
+        &admin,
+        json!({"name": "Zero\u{200b}Width", "roles": ["manufacturer"],
+        "erp_references": [{"system": "SAP\u{7}", "reference": "V-1"}]}),
+    )
+    .await
+    .expect_problem(422, "validation_failed", Some("erp_references[0].system"));
+    // Notes may hold several lines.
+    app.post(
+        "/api/v1/partners",
+        &admin,
+        json!({"name": "Dewhirst", "roles": ["manufacturer"],
+        "notes": "First line\nsecond line\ttabbed"}),
+    )
+    .await
+    .expect(201);
+    app.get("/api/v1/partners?q=%00", &admin)
+        .await
+        .expect_problem(400, "invalid_query", Some("q"));
+    app.get("/api/v1/products?category=a%0Ab", &admin)
+        .await
+        .expect_problem(400, "invalid_query", Some("category"));
+}
