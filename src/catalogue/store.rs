@@ -7,7 +7,7 @@ use super::model::*;
 use crate::audit::{record_change, snapshot, Actor, Change};
 use crate::clock::now;
 use crate::db::schema::products;
-use crate::db::{like_pattern, lower, DbConnection};
+use crate::db::{like_pattern, DbConnection};
 use crate::http::{ApiError, IfMatch, PageRequest};
 use crate::standards::gtin14;
 
@@ -26,6 +26,8 @@ pub struct ProductRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The name as search compares it ([`crate::text::search_key`]).
+    pub search_text: Option<String>,
 }
 
 impl ProductRow {
@@ -134,6 +136,8 @@ pub fn insert_product(
             products::gtin.eq(&d.gtin),
             products::gtin14.eq(d.gtin.as_deref().map(gtin14)),
             products::name.eq(&d.name),
+            products::search_text.eq(crate::text::search_key(&d.name)),
+            products::search_text.eq(crate::text::search_key(&d.name)),
             products::category.eq(&d.category),
             products::brand_type.eq(d.brand_type.as_str()),
             products::base_unit.eq(&d.base_unit),
@@ -239,8 +243,9 @@ pub fn list_products(
         let digits = text.bytes().all(|b| b.is_ascii_digit()) && text.len() <= 14;
         let by_gtin = if digits { gtin14(&text) } else { String::new() };
         q = q.filter(
-            lower(products::name)
-                .like(like_pattern(&text))
+            products::search_text
+                .assume_not_null()
+                .like(like_pattern(&crate::text::search_key(&text)))
                 .escape('\\')
                 .or(products::sku.eq(text.clone()))
                 .or(products::gtin14.eq(by_gtin)),

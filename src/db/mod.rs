@@ -181,6 +181,7 @@ impl Db {
                 .map(|v| v.len()),
         }
         .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+        fill_search_text(&mut conn).map_err(|e| anyhow::anyhow!("search keys: {e}"))?;
         Ok(applied)
     }
 
@@ -333,14 +334,8 @@ where
     }
 }
 
-#[diesel::declare_sql_function]
-extern "SQL" {
-    /// SQL `lower()`, the same on both databases (ILIKE is PostgreSQL-only).
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
-/// A case-insensitive `LIKE` pattern for `text` anywhere in a `lower()`ed column, with the
-/// wildcards a user typed escaped (use with `.escape('\\')`).
+/// A `LIKE` pattern for `text` anywhere in a search column ([`crate::text::search_key`]), with
+/// the wildcards a user typed escaped (use with `.escape('\\')`).
 pub fn like_pattern(text: &str) -> String {
     let escaped = text
         .to_lowercase()
@@ -389,4 +384,32 @@ pub fn with_lines<D, L, T>(
             build(d, mine)
         })
         .collect()
+}
+
+/// Rows written before search keys existed (or by an older instance) get theirs: search keys are
+/// Unicode-folded in Rust, which SQL cannot do the same way on both databases.
+fn fill_search_text(conn: &mut DbConnection) -> Result<(), diesel::result::Error> {
+    use schema::{partners, products};
+    let missing: Vec<(String, String, Option<String>)> = partners::table
+        .filter(partners::search_text.is_null())
+        .select((partners::id, partners::name, partners::legal_name))
+        .load(conn)?;
+    for (id, name, legal) in missing {
+        diesel::update(partners::table.find(id))
+            .set(
+                partners::search_text
+                    .eq(crate::partners::store::search_text(&name, legal.as_deref())),
+            )
+            .execute(conn)?;
+    }
+    let missing: Vec<(String, String)> = products::table
+        .filter(products::search_text.is_null())
+        .select((products::id, products::name))
+        .load(conn)?;
+    for (id, name) in missing {
+        diesel::update(products::table.find(id))
+            .set(products::search_text.eq(crate::text::search_key(&name)))
+            .execute(conn)?;
+    }
+    Ok(())
 }

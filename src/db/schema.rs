@@ -64,6 +64,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         segment -> Nullable<Text>,
+        search_text -> Nullable<Text>,
     }
 }
 
@@ -159,6 +160,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        search_text -> Nullable<Text>,
     }
 }
 

@@ -10,7 +10,7 @@ use crate::auth::policy::{Access, PartnerRoles};
 use crate::auth::store as auth_store;
 use crate::clock::{now, today};
 use crate::db::schema::{contacts, interactions, partners};
-use crate::db::{like_pattern, lower, DbConnection};
+use crate::db::{like_pattern, DbConnection};
 use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
 
 // ---- partners ------------------------------------------------------------------------------
@@ -36,6 +36,18 @@ pub struct PartnerRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub segment: Option<String>,
+    /// Name and legal name as search compares them ([`crate::text::search_key`]).
+    pub search_text: Option<String>,
+}
+
+/// What partner search compares: name and legal name, case-folded and NFC-normalised.
+pub fn search_text(name: &str, legal_name: Option<&str>) -> String {
+    let mut s = crate::text::search_key(name);
+    if let Some(l) = legal_name {
+        s.push('\n');
+        s.push_str(&crate::text::search_key(l));
+    }
+    s
 }
 
 impl PartnerRow {
@@ -138,6 +150,7 @@ pub fn insert_partner(
             partners::id.eq(&id),
             partners::name.eq(&f.name),
             partners::legal_name.eq(&f.legal_name),
+            partners::search_text.eq(search_text(&f.name, f.legal_name.as_deref())),
             partners::is_manufacturer.eq(f.roles.manufacturer),
             partners::is_distributor.eq(f.roles.distributor),
             partners::is_key_account.eq(f.roles.key_account),
@@ -231,6 +244,7 @@ pub fn update_partner(
     .set((
         partners::name.eq(&f.name),
         partners::legal_name.eq(&f.legal_name),
+        partners::search_text.eq(search_text(&f.name, f.legal_name.as_deref())),
         partners::is_manufacturer.eq(f.roles.manufacturer),
         partners::is_distributor.eq(f.roles.distributor),
         partners::is_key_account.eq(f.roles.key_account),
@@ -364,14 +378,12 @@ pub fn list_partners(
         q = q.filter(partners::status.eq(s.as_str()));
     }
     if let Some(text) = f.q {
-        let pattern = like_pattern(&text);
+        let pattern = like_pattern(&crate::text::search_key(&text));
         q = q.filter(
-            lower(partners::name)
-                .like(pattern.clone())
+            partners::search_text
+                .assume_not_null()
+                .like(pattern)
                 .escape('\\')
-                .or(lower(partners::legal_name.assume_not_null())
-                    .like(pattern)
-                    .escape('\\'))
                 .or(partners::gln.eq(text.clone()))
                 .or(partners::tax_id.eq(text)),
         );

@@ -295,3 +295,37 @@ async fn control_and_invisible_characters_are_refused_by_name() {
         .await
         .expect_problem(400, "invalid_query", Some("category"));
 }
+
+/// Search folds case beyond ASCII and normalises, the same on both databases.
+#[actix_web::test]
+async fn search_is_unicode_case_insensitive_and_normalised() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    app.post(
+        "/api/v1/partners",
+        &admin,
+        json!({"name": "Äpfel Großhandel GmbH", "roles": ["distributor"]}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        "/api/v1/products",
+        &admin,
+        json!({"sku": "OEL-1", "name": "ÖLMÜHLE Rapsöl",
+        "category": "oil", "brand_type": "own", "base_unit": "EA"}),
+    )
+    .await
+    .expect(201);
+    for q in ["%C3%A4pfel", "%C3%84PFEL", "A%CC%88pfel", "gro%C3%9Fhandel"] {
+        let r = app
+            .get(&format!("/api/v1/partners?q={q}"), &admin)
+            .await
+            .expect(200);
+        assert_eq!(r.body["items"].as_array().unwrap().len(), 1, "q={q}");
+    }
+    let r = app
+        .get("/api/v1/products?q=%C3%B6lm%C3%BChle", &admin)
+        .await
+        .expect(200);
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 1);
+}

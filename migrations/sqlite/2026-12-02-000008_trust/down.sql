@@ -1,2 +1,4 @@
+ALTER TABLE products DROP COLUMN search_text;
+ALTER TABLE partners DROP COLUMN search_text;
 DROP TABLE write_quotas;
 DROP TABLE login_failures;

@@ -15,3 +15,8 @@ CREATE TABLE write_quotas (
     writes BIGINT NOT NULL
 );
 CREATE INDEX write_quotas_window_idx ON write_quotas (window_start);
+
+-- What search compares: the name case-folded and NFC-normalised by the service (SQLite's lower()
+-- folds ASCII only). Filled for existing rows by the service at start.
+ALTER TABLE partners ADD COLUMN search_text TEXT;
+ALTER TABLE products ADD COLUMN search_text TEXT;
