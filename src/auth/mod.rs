@@ -40,7 +40,7 @@ pub fn bootstrap_admin(
     .map_err(|e| ApiError::Validation(vec![e]))?;
     let (password, generated) = match password {
         Some(p) => {
-            model::check_password("PRM_ADMIN_PASSWORD", &p)
+            model::check_password("PRM_ADMIN_PASSWORD", &p, &[&email])
                 .map_err(|e| ApiError::Validation(vec![e]))?;
             (p, false)
         }
@@ -84,7 +84,7 @@ pub fn add_user_from_cli(
     let email = model::normalise_email("email", email)
         .map_err(|e| errors.push(e))
         .unwrap_or_default();
-    if let Err(e) = model::check_password("password", password) {
+    if let Err(e) = model::check_password("password", password, &[&email, name]) {
         errors.push(e);
     }
     if let Err(e) = model::check_role_binding(role, partner_id.as_deref()) {

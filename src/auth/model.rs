@@ -233,19 +233,106 @@ pub fn partner_access(status: &str, archived: bool) -> PartnerAccess {
     }
 }
 
-/// Passwords: at least 12 characters (NIST SP 800-63B lets length, not composition, carry
-/// strength), at most 256 so hashing cost stays bounded.
-pub fn check_password(field: &str, password: &str) -> Result<(), FieldError> {
+/// Passwords (NIST SP 800-63B §5.1.1.2): at least 12 characters and at most 256 (hashing cost
+/// stays bounded); not blank; not one of the passwords attackers try first ([`COMMON`], or one
+/// character over and over); and not merely the account's own words — with its e-mail, the
+/// e-mail's name part and the person's name (`context`) taken out, at least 8 characters must
+/// be left. Composition rules are not imposed: length carries strength.
+pub fn check_password(field: &str, password: &str, context: &[&str]) -> Result<(), FieldError> {
     let n = password.chars().count();
+    if password.trim().is_empty() {
+        return Err(FieldError::new(field, "must not be blank"));
+    }
     if n < 12 {
         return Err(FieldError::new(field, "must be at least 12 characters"));
     }
     if n > 256 {
         return Err(FieldError::new(field, "must be at most 256 characters"));
     }
+    let lower = password.to_lowercase();
+    let first = lower.chars().next();
+    if COMMON.contains(&lower.as_str()) || lower.chars().all(|c| Some(c) == first) {
+        return Err(FieldError::new(
+            field,
+            "is one of the passwords tried first in attacks; choose another",
+        ));
+    }
+    let mut rest = lower;
+    for word in context.iter().flat_map(|c| {
+        let c = c.trim().to_lowercase();
+        let local = c.split('@').next().unwrap_or("").to_string();
+        [c, local]
+    }) {
+        if word.chars().count() >= 3 {
+            rest = rest.replace(&word, "");
+        }
+    }
+    if rest.chars().filter(|c| !c.is_whitespace()).count() < 8 {
+        return Err(FieldError::new(
+            field,
+            "is too close to the account's e-mail or name; choose another",
+        ));
+    }
     Ok(())
 }
 
+/// Passwords of 12 characters or more that lead the published lists of leaked passwords.
+const COMMON: &[&str] = &[
+    "123456789012",
+    "1234567890123",
+    "12345678901234",
+    "123456789123",
+    "123123123123",
+    "123456654321",
+    "111111111111",
+    "000000000000",
+    "987654321098",
+    "password1234",
+    "password12345",
+    "password123456",
+    "passwordpassword",
+    "passw0rd1234",
+    "p@ssw0rd1234",
+    "p@ssword1234",
+    "password1234!",
+    "password123!",
+    "qwertyuiop12",
+    "qwertyuiop123",
+    "qwerty123456",
+    "qwertyqwerty",
+    "1q2w3e4r5t6y",
+    "1qaz2wsx3edc",
+    "zaq12wsxcde3",
+    "asdfghjkl123",
+    "asdfghjkl;'",
+    "qwertyuiopasdfgh",
+    "abc123456789",
+    "abcdefghijkl",
+    "abcd12345678",
+    "iloveyou1234",
+    "welcome12345",
+    "welcome123456",
+    "letmein12345",
+    "changeme1234",
+    "changeme123!",
+    "administrator",
+    "administrator1",
+    "trustno1trustno1",
+    "superman1234",
+    "football1234",
+    "baseball1234",
+    "monkey123456",
+    "dragon123456",
+    "sunshine1234",
+    "princess1234",
+    "starwars1234",
+    "whatever1234",
+    "summer2026!!",
+    "winter2026!!",
+    "spring2026!!",
+    "autumn2026!!",
+    "correcthorsebatterystaple",
+];
 /// A pragmatic e-mail check: one `@`, something on each side, a dot in the domain, no spaces.
 pub fn normalise_email(field: &str, email: &str) -> Result<String, FieldError> {
     let email = email.trim().to_lowercase();
@@ -299,9 +386,24 @@ mod tests {
 
     #[test]
     fn passwords_need_length() {
-        assert!(check_password("password", "short").is_err());
-        assert!(check_password("password", "correct horse battery").is_ok());
-        assert!(check_password("password", &"x".repeat(257)).is_err());
+        assert!(check_password("password", "short", &[]).is_err());
+        assert!(check_password("password", "correct horse battery", &[]).is_ok());
+        assert!(check_password("password", &"x".repeat(257), &[]).is_err());
+    }
+
+    #[test]
+    fn passwords_are_not_blank_common_or_the_account_itself() {
+        let ctx = ["ana.buyer@example.com", "Ana Buyer"];
+        assert!(check_password("p", "            ", &ctx).is_err());
+        assert!(check_password("p", "\t\t\t\t\t\t\t\t\t\t\t\t", &ctx).is_err());
+        assert!(check_password("p", "Password1234", &ctx).is_err());
+        assert!(check_password("p", "aaaaaaaaaaaaaa", &ctx).is_err());
+        assert!(check_password("p", "ana.buyer2026!", &ctx).is_err());
+        assert!(check_password("p", "ana.buyer@example.com", &ctx).is_err());
+        assert!(check_password("p", "Ana Buyer 1234", &ctx).is_err());
+        // The account's name among other words is fine: what is left carries the strength.
+        assert!(check_password("p", "ana buys cans by the pallet", &ctx).is_ok());
+        assert!(check_password("p", "admin password for tests", &["admin@example.com"]).is_ok());
     }
 
     #[test]

@@ -17,8 +17,8 @@ use crate::audit::Actor;
 use crate::http::extract::{body_id, parse_json, parse_query, RawBody};
 use crate::http::idempotency::{self, IdempotencyKey, Written};
 use crate::http::{
-    path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
-    ValidQuery,
+    no_store, path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem,
+    ValidJson, ValidQuery,
 };
 use crate::AppState;
 
@@ -57,9 +57,9 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
-/// Client-credentials grant (RFC 6749 §4.4). Credentials may also come as HTTP Basic.
+/// Client-credentials grant (RFC 6749 §4.4). Credentials may also come as HTTP Basic. Other
+/// parameters are ignored, as RFC 6749 §3.2 asks.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 #[schema(example = json!({"grant_type": "client_credentials", "client_id": "0193a1b2-0000-7000-8000-0000000000c1", "client_secret": "s3cr3t…", "scope": "partners:read"}))]
 pub struct ClientCredentialsRequest {
     /// Must be `client_credentials`.
@@ -177,7 +177,9 @@ fn issue_pair(
         (status = 200, description = "Signed in", body = TokenPair),
         (status = 401, description = "Wrong e-mail or password, or account disabled (one answer for all, so it does not tell which accounts exist)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed sign-ins for this account or from this address (`too_many_attempts`); try again after `Retry-After` seconds", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until another attempt is taken"))),
+        (status = 403, description = "The right password, but the partner's relationship has ended (`relationship_ended`): terminated or archived partners' people cannot sign in", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "This account, this account from this address, or this address is under its sign-in delay (`too_many_attempts`): the delay doubles with each failure past a free allowance; try again after `Retry-After` seconds", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until another attempt is taken"))),
+        (status = 503, description = "Every password-checking slot is busy (`busy`); try again after `Retry-After` seconds", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
     security(())
 )]
@@ -216,9 +218,7 @@ pub async fn login(
             store::insert_refresh_token(conn, &user.id, &family, &hash, ttl)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(pair))
+    Ok(no_store(HttpResponse::Ok().json(pair)))
 }
 
 /// Exchange a refresh token for new tokens
@@ -261,9 +261,7 @@ pub async fn refresh(
         )
         .await?;
     match outcome {
-        Some(pair) => Ok(HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .json(pair)),
+        Some(pair) => Ok(no_store(HttpResponse::Ok().json(pair))),
         None => Err(ApiError::Unauthorized(
             "refresh_token_invalid",
             "the refresh token is not valid; sign in again".into(),
@@ -320,11 +318,11 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
         (ClientCredentialsRequest = "application/json"),
     )),
     responses(
-        (status = 200, description = "Access token", body = ClientToken),
-        (status = 401, description = "Unknown or disabled client, or wrong secret", body = Problem, content_type = "application/problem+json"),
-        (status = 400, description = "Unsupported grant type or malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Scope not granted to this client", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Access token", body = ClientToken, headers(("Cache-Control" = String, description = "no-store"), ("Pragma" = String, description = "no-cache"))),
+        (status = 400, description = "RFC 6749 §5.2: `invalid_request` (malformed body, missing grant type), `unsupported_grant_type`, or `invalid_scope` (a scope unknown or not granted to this client); `error` and `error_description` carry the OAuth 2 names", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_client`: unknown or disabled client, wrong secret, or its partner's relationship ended (`WWW-Authenticate: Basic` when Basic was used)", body = Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String))),
         (status = 429, description = "Too many failed attempts for this client or from this address (`too_many_attempts`); try again after `Retry-After` seconds", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until another attempt is taken"))),
+        (status = 503, description = "Every secret-checking slot is busy (`busy`); try again after `Retry-After` seconds", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
     security(())
 )]
@@ -332,6 +330,57 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 pub async fn client_token(
     state: web::Data<AppState>,
     req: HttpRequest,
+    body: RawBody,
+) -> HttpResponse {
+    let basic = basic_credentials(&req).is_some();
+    match grant_client_token(&state, &req, body).await {
+        Ok(res) => res,
+        Err(e) => oauth_error(e, basic),
+    }
+}
+
+/// A token endpoint error as RFC 6749 §5.2 has it: 400 with `error` for a bad request, scope or
+/// grant type; 401 `invalid_client` (with a `Basic` challenge when Basic was used) for bad
+/// credentials; still problem+json, with `error` and `error_description` beside `code`.
+fn oauth_error(e: ApiError, basic: bool) -> HttpResponse {
+    let (status, error) = match &e {
+        ApiError::Unauthorized(..) | ApiError::Denied(..) => (401, "invalid_client"),
+        ApiError::BadRequest { code, .. } if *code == "unsupported_grant_type" => {
+            (400, "unsupported_grant_type")
+        }
+        ApiError::Validation(errors) if errors.iter().any(|f| f.field == "scope") => {
+            (400, "invalid_scope")
+        }
+        ApiError::BadRequest { .. } | ApiError::Validation(_) => (400, "invalid_request"),
+        _ => return actix_web::ResponseError::error_response(&e),
+    };
+    let mut problem = e.to_problem();
+    problem.status = status;
+    problem.code = error.into();
+    problem.problem_type = format!("urn:prm:problem:{}", error.replace('_', "-"));
+    problem.error = Some(error.into());
+    problem.error_description = Some(problem.detail.clone());
+    let mut res = HttpResponse::build(
+        actix_web::http::StatusCode::from_u16(status)
+            .unwrap_or(actix_web::http::StatusCode::BAD_REQUEST),
+    );
+    res.content_type("application/problem+json");
+    if status == 401 {
+        res.insert_header((
+            header::WWW_AUTHENTICATE,
+            if basic {
+                "Basic realm=\"prm\""
+            } else {
+                "Bearer"
+            },
+        ));
+    }
+    no_store(res.json(problem))
+}
+
+async fn grant_client_token(
+    state: &AppState,
+    req: &HttpRequest,
     body: RawBody,
 ) -> Result<HttpResponse, ApiError> {
     let is_form = req
@@ -354,7 +403,7 @@ pub async fn client_token(
             "only `client_credentials` is supported here; users sign in at /auth/login",
         ));
     }
-    let (client_id, secret) = match (form.client_id, form.client_secret, basic_credentials(&req)) {
+    let (client_id, secret) = match (form.client_id, form.client_secret, basic_credentials(req)) {
         (Some(id), Some(secret), _) => (id, secret),
         (_, _, Some(pair)) => pair,
         _ => {
@@ -364,11 +413,12 @@ pub async fn client_token(
             ))
         }
     };
-    let requested = match form.scope.as_deref() {
+    // An empty scope asks for no subset: the client's own scopes, as when it is left out.
+    let requested = match form.scope.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(s) => Some(parse_scopes("scope", s).map_err(|e| ApiError::Validation(vec![e]))?),
         None => None,
     };
-    let keys = throttled(&state, &req, &client_id).await?;
+    let keys = throttled(state, req, &client_id).await?;
     let row = match uuid::Uuid::parse_str(&client_id) {
         Ok(_) => {
             state
@@ -379,7 +429,7 @@ pub async fn client_token(
         Err(_) => None,
     };
     let stored = row.as_ref().map(|c| c.secret_hash.clone());
-    let client = match (secret_matches(&state, secret, stored).await?, row) {
+    let client = match (secret_matches(state, secret, stored).await?, row) {
         (true, Some(c)) if !c.disabled => {
             state
                 .db
@@ -423,14 +473,12 @@ pub async fn client_token(
         client.partner_id.clone(),
         scope.clone(),
     )?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(ClientToken {
-            access_token: access,
-            token_type: "Bearer".into(),
-            expires_in: state.jwt.access_ttl_seconds,
-            scope,
-        }))
+    Ok(no_store(HttpResponse::Ok().json(ClientToken {
+        access_token: access,
+        token_type: "Bearer".into(),
+        expires_in: state.jwt.access_ttl_seconds,
+        scope,
+    })))
 }
 
 /// The caller, as the service sees it.
@@ -580,7 +628,7 @@ pub async fn create_user(
         .unwrap_or_default();
     let name = check_name("name", &b.name, &mut errors);
     let partner_id = check_partner_ref("partner_id", b.partner_id, &mut errors);
-    if let Err(e) = check_password("password", &b.password) {
+    if let Err(e) = check_password("password", &b.password, &[&b.email, &b.name]) {
         errors.push(e);
     }
     if let Err(e) = check_role_binding(b.role, partner_id.as_deref()) {
@@ -723,7 +771,8 @@ pub async fn update_user(
         .partner_id
         .map(|p| check_partner_ref("partner_id", p, &mut errors));
     if let Some(pw) = &b.password {
-        if let Err(e) = check_password("password", pw) {
+        let context: Vec<&str> = name.iter().map(String::as_str).collect();
+        if let Err(e) = check_password("password", pw, &context) {
             errors.push(e);
         }
     }
@@ -859,6 +908,7 @@ pub async fn create_client(
         },
     )
     .await
+    .map(no_store)
 }
 
 /// List integration clients
@@ -1025,4 +1075,5 @@ pub async fn rotate_client_secret(
         )
     })
     .await
+    .map(no_store)
 }

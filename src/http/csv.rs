@@ -41,15 +41,13 @@ pub fn wants_csv(req: &HttpRequest) -> bool {
 
 /// Writes `rows` as RFC 4180 CSV with a header line, offered as a download named `name.csv`.
 pub fn csv_response<T: CsvRow>(name: &str, rows: &[T]) -> Result<HttpResponse, ApiError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let failed = |e: &dyn std::fmt::Display| ApiError::Internal(format!("writing CSV: {e}"));
-    w.write_record(T::COLUMNS).map_err(|e| failed(&e))?;
+    let mut body = String::new();
+    push_record(&mut body, T::COLUMNS.iter().map(|c| c.to_string()));
     for row in rows {
-        let value = serde_json::to_value(row).map_err(|e| failed(&e))?;
-        w.write_record(T::COLUMNS.iter().map(|c| cell(&value[*c])))
-            .map_err(|e| failed(&e))?;
+        let value = serde_json::to_value(row)
+            .map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))?;
+        push_record(&mut body, T::COLUMNS.iter().map(|c| cell(&value[*c])));
     }
-    let body = w.into_inner().map_err(|e| failed(&e))?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
@@ -57,6 +55,25 @@ pub fn csv_response<T: CsvRow>(name: &str, rows: &[T]) -> Result<HttpResponse, A
             format!("attachment; filename=\"{name}.csv\""),
         ))
         .body(body))
+}
+
+/// One line of cells. A cell holding any separator a spreadsheet may split on — the comma, and
+/// the semicolon and tab that German and French locales use — or a quote or line break is
+/// quoted (quotes doubled), so it always stays one cell.
+fn push_record(out: &mut String, cells: impl Iterator<Item = String>) {
+    for (i, c) in cells.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if c.contains([',', ';', '\t', '"', '\r', '\n']) {
+            out.push('"');
+            out.push_str(&c.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&c);
+        }
+    }
+    out.push('\n');
 }
 
 /// A JSON value as a CSV cell. Text that a spreadsheet would run as a formula (`=…`, `+…`,
@@ -122,6 +139,18 @@ mod tests {
         assert_eq!(
             std::str::from_utf8(&body).unwrap(),
             "name,share_bp,flag\n\"Brand, \"\"A\"\"\",-5,true\n\"'=HYPERLINK(\"\"x\"\")\",,false\n"
+        );
+        // Semicolons and tabs split cells in de/fr spreadsheets: quoted too.
+        let rows = vec![Row {
+            name: "Müller; =cmd|' /C calc'!A0\tx".into(),
+            share_bp: None,
+            flag: true,
+        }];
+        let resp = csv_response("t", &rows).unwrap();
+        let body = actix_web::body::to_bytes(resp.into_body()).await.unwrap();
+        assert_eq!(
+            std::str::from_utf8(&body).unwrap(),
+            "name,share_bp,flag\n\"Müller; =cmd|' /C calc'!A0\tx\",,true\n"
         );
         let empty: Vec<Row> = vec![];
         let resp = csv_response("t", &empty).unwrap();

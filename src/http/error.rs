@@ -54,6 +54,13 @@ pub struct Problem {
     /// For 412: the version the resource is at now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// On `/auth/token` only: the OAuth 2 error code (RFC 6749 §5.2: `invalid_request`,
+    /// `invalid_client`, `invalid_scope`, `unsupported_grant_type`), so OAuth libraries read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// On `/auth/token` only: the same as `detail`, under the OAuth 2 name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -116,7 +123,7 @@ pub enum ApiError {
     RequestTimeout,
     #[error("{0}")]
     UnsupportedMediaType(String),
-    #[error("{0}")]
+    #[error("{1}")]
     Unprocessable(&'static str, String),
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -270,6 +277,8 @@ impl ApiError {
                 ApiError::PreconditionFailed { current } => Some(*current),
                 _ => None,
             },
+            error: None,
+            error_description: None,
         }
     }
 }
@@ -390,6 +399,8 @@ pub fn ensure_problem_json<B>(
         allowed: None,
         current_status: None,
         current_version: None,
+        error: None,
+        error_description: None,
     };
     let mut builder = problem_builder(status);
     if let Some(a) = allow {

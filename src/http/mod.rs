@@ -22,3 +22,14 @@ pub fn with_etag<T: serde::Serialize>(body: &T, version: i64) -> actix_web::Http
         .insert_header((actix_web::http::header::ETAG, etag(version)))
         .json(body)
 }
+
+/// An answer that carries a token or a secret: no cache, shared or private, may keep it
+/// (`Pragma` for HTTP/1.0 caches).
+pub fn no_store(mut res: actix_web::HttpResponse) -> actix_web::HttpResponse {
+    use actix_web::http::header::{HeaderValue, CACHE_CONTROL, PRAGMA};
+    res.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut()
+        .insert(PRAGMA, HeaderValue::from_static("no-cache"));
+    res
+}

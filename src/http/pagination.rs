@@ -48,13 +48,18 @@ pub fn check_limit(limit: Option<i64>, default: i64) -> Result<i64, ApiError> {
 }
 
 impl PageParams {
+    /// `cursor=` with nothing after it asks for the first page, as leaving it out does.
+    fn first_page_or_cursor(&self) -> Option<&str> {
+        self.cursor.as_deref().filter(|c| !c.is_empty())
+    }
+
     fn validate_limit(&self) -> Result<i64, ApiError> {
         check_limit(self.limit, DEFAULT_LIMIT)
     }
 
     pub fn validate(&self) -> Result<PageRequest, ApiError> {
         let limit = self.validate_limit()?;
-        let after_id = self.cursor.as_deref().map(decode_cursor).transpose()?;
+        let after_id = self.first_page_or_cursor().map(decode_cursor).transpose()?;
         Ok(PageRequest {
             limit,
             after_id,
@@ -69,8 +74,7 @@ impl PageParams {
     pub fn validate_numbered(&self) -> Result<(i64, Option<i32>), ApiError> {
         let limit = self.validate_limit()?;
         let after = self
-            .cursor
-            .as_deref()
+            .first_page_or_cursor()
             .map(|c| {
                 decode(c)
                     .and_then(|t| t.strip_prefix('#').and_then(|n| n.parse::<i32>().ok()))

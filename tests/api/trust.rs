@@ -329,3 +329,131 @@ async fn search_is_unicode_case_insensitive_and_normalised() {
         .expect(200);
     assert_eq!(r.body["items"].as_array().unwrap().len(), 1);
 }
+
+/// `/auth/token` answers as RFC 6749 §5.2 says, ignores parameters it does not know and takes an
+/// empty scope as none; answers holding a secret are never cached.
+#[actix_web::test]
+async fn the_token_endpoint_speaks_oauth_and_secrets_are_not_cached() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let c = app
+        .post(
+            "/api/v1/integration-clients",
+            &admin,
+            json!({"name": "ERP", "scopes": ["partners:read"]}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(c.header("cache-control").as_deref(), Some("no-store"));
+    assert_eq!(c.header("pragma").as_deref(), Some("no-cache"));
+    let id = c.id();
+    let secret = c.body["client_secret"].as_str().unwrap().to_string();
+    let form = |body: String, basic: Option<String>| {
+        let mut r = actix_web::test::TestRequest::default()
+            .method(Method::POST)
+            .uri("/api/v1/auth/token")
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+            .set_payload(body);
+        if let Some(b) = basic {
+            r = r.insert_header(("authorization", format!("Basic {b}")));
+        }
+        r
+    };
+    let ok = app
+        .send(form(format!("grant_type=client_credentials&client_id={id}&client_secret={secret}&scope=&audience=x"), None))
+        .await
+        .expect(200);
+    assert_eq!(ok.body["scope"], "partners:read");
+    assert_eq!(ok.header("pragma").as_deref(), Some("no-cache"));
+    let r = app
+        .send(form(format!("grant_type=client_credentials&client_id={id}&client_secret={secret}&scope=orders:write"), None))
+        .await
+        .expect_problem(400, "invalid_scope", None);
+    assert_eq!(r.body["error"], "invalid_scope");
+    let r = app
+        .send(form(
+            "grant_type=password&username=a&password=b".into(),
+            None,
+        ))
+        .await
+        .expect_problem(400, "unsupported_grant_type", None);
+    assert_eq!(r.body["error"], "unsupported_grant_type");
+    app.send(form("client_id=x".into(), None))
+        .await
+        .expect_problem(400, "invalid_request", None);
+    use base64::Engine;
+    let wrong = base64::engine::general_purpose::STANDARD.encode(format!("{id}:wrong"));
+    let r = app
+        .send(form("grant_type=client_credentials".into(), Some(wrong)))
+        .await
+        .expect_problem(401, "invalid_client", None);
+    assert_eq!(r.body["error"], "invalid_client");
+    assert!(r.header("www-authenticate").unwrap().starts_with("Basic"));
+    let rotated = app
+        .post(
+            &format!("/api/v1/integration-clients/{id}/secret"),
+            &admin,
+            json!({}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(rotated.header("cache-control").as_deref(), Some("no-store"));
+}
+
+#[actix_web::test]
+async fn small_things_a_first_hour_finds() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    // An empty cursor is the first page.
+    let r = app
+        .get("/api/v1/partners?cursor=", &admin)
+        .await
+        .expect(200);
+    assert!(r.body["items"].is_array());
+    assert_eq!(
+        r.header("x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    let docs = app.call(Method::GET, "/docs/", None, None, &[]).await;
+    assert_eq!(
+        docs.header("content-security-policy").as_deref(),
+        Some("frame-ancestors 'none'")
+    );
+    // A reused Idempotency-Key says what went wrong in words.
+    let key = [("Idempotency-Key", "trust-key-1")];
+    let body = |name: &str| Some(json!({"name": name, "roles": ["distributor"]}));
+    app.call(
+        Method::POST,
+        "/api/v1/partners",
+        Some(&admin),
+        body("A"),
+        &key,
+    )
+    .await
+    .expect(201);
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/partners",
+            Some(&admin),
+            body("B"),
+            &key,
+        )
+        .await
+        .expect_problem(422, "idempotency_key_reused", None);
+    assert_ne!(r.body["detail"], "idempotency_key_reused");
+    // Passwords: not blank, not common, not the account itself.
+    for (pw, email) in [
+        ("              ", "a1@example.com"),
+        ("Password1234", "a2@example.com"),
+        ("ana.buyer2026!", "ana.buyer@example.com"),
+    ] {
+        app.post(
+            "/api/v1/users",
+            &admin,
+            json!({"email": email, "name": "Ana", "role": "buyer", "password": pw}),
+        )
+        .await
+        .expect_problem(422, "validation_failed", Some("password"));
+    }
+}
