@@ -322,6 +322,140 @@ fn bench_database(
         Limit::Times(times),
         sell_out,
     );
+    let wanted = |w: &str| args.only.is_empty() || args.only.iter().any(|o| w.contains(o.as_str()));
+    if wanted("sign-in storm") {
+        drop(server);
+        sign_in_storm(database, url, workdir, lines, rows);
+    }
+}
+
+/// 200 people sign in at once on a fresh process, each retrying after `Retry-After` when the
+/// hashing slots are busy (503) or a delay answers (429), while four connections keep reading
+/// `/healthz` and one partner: the storm's own latency, the others' latency meanwhile, and the
+/// process's peak memory (its first workload, so the peak is the storm's).
+fn sign_in_storm(
+    database: &'static str,
+    url: &str,
+    workdir: &std::path::Path,
+    lines: usize,
+    rows: &mut Vec<Row>,
+) {
+    const PEOPLE: usize = 200;
+    const PASSWORD: &str = "storm password, long enough";
+    let server = Server::start(url, workdir);
+    let setup = Setup::new(&server.base);
+    let admin = setup.login(server::ADMIN_EMAIL, server::ADMIN_PASSWORD);
+    let run_id = uuid::Uuid::now_v7().simple().to_string();
+    for i in 0..PEOPLE {
+        setup.post(
+            "/api/v1/users",
+            &admin,
+            json!({"email": format!("storm{i}-{run_id}@example.com"), "name": format!("Storm {i}"),
+                "role": "analyst", "password": PASSWORD}),
+        );
+    }
+    let partner = setup.post(
+        "/api/v1/partners",
+        &admin,
+        json!({"name": format!("Storm partner {run_id}"), "roles": ["distributor"]}),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Restart so the peak memory is the storm's alone, not the set-up's.
+    drop(server);
+    let server = Server::start(url, workdir);
+    let base = server.base.clone();
+    let setup = Setup::new(&server.base);
+    let reader = setup.login(&format!("storm0-{run_id}@example.com"), PASSWORD);
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let probe = {
+        let (base, done) = (base.clone(), done.clone());
+        std::thread::spawn(move || {
+            let path = format!("/api/v1/partners/{partner}");
+            let s = scenario(move |api, i| {
+                let (path, reader) = (path.clone(), reader.clone());
+                async move {
+                    if i % 2 == 0 {
+                        api.call(Method::GET, "/healthz", None, None)
+                            .await
+                            .map(|_| 1)
+                    } else {
+                        api.get(&path, &reader).await.map(|_| 1)
+                    }
+                }
+            });
+            let mut all = driver::Outcome::default();
+            // Short rounds until the storm is over, so the probe spans exactly the storm.
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let o = run(&base, 4, Limit::For(Duration::from_millis(250)), s.clone());
+                all.iterations += o.iterations;
+                all.requests += o.requests;
+                all.errors += o.errors;
+                all.elapsed += o.elapsed;
+                all.latencies.extend(o.latencies);
+                if all.first_error.is_none() {
+                    all.first_error = o.first_error;
+                }
+            }
+            all.latencies.sort_unstable();
+            all
+        })
+    };
+    let storm = scenario(move |api, i| {
+        let run_id = run_id.clone();
+        async move {
+            let body =
+                json!({"email": format!("storm{i}-{run_id}@example.com"), "password": PASSWORD});
+            let mut sent = 0;
+            loop {
+                sent += 1;
+                match api
+                    .call(Method::POST, "/api/v1/auth/login", None, Some(&body))
+                    .await
+                {
+                    Ok(_) => return Ok(sent),
+                    Err(e) if e.contains(" 503 ") || e.contains(" 429 ") => {
+                        actix_web::rt::time::sleep(Duration::from_secs(1)).await;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    });
+    let outcome = run(&base, PEOPLE, Limit::Times(PEOPLE as u64), storm);
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let probe = probe.join().expect("probe thread");
+    let rss_mib = server.peak_rss_mib();
+    for (workload, connections, outcome) in [
+        (
+            format!("sign-in storm: {PEOPLE} at once, retrying on 503/429"),
+            PEOPLE,
+            outcome,
+        ),
+        (
+            "GET /healthz + GET one partner during the storm".to_string(),
+            4,
+            probe,
+        ),
+    ] {
+        if let Some(e) = &outcome.first_error {
+            eprintln!("   {workload}: {} errors, first: {e}", outcome.errors);
+        }
+        eprintln!(
+            "   {workload}: p50 {:?} p99 {:?}, peak RSS {rss_mib:.0} MiB",
+            outcome.percentile(50.0),
+            outcome.percentile(99.0)
+        );
+        rows.push(Row {
+            database,
+            workload,
+            lines,
+            connections,
+            outcome,
+            rss_mib,
+        });
+    }
 }
 
 /// What the request workloads need beyond the dataset: a customer whose ERP orders, an order to

@@ -11,7 +11,9 @@ use super::model::{
     check_password, check_role_binding, join_scopes, normalise_email, parse_scopes,
     IntegrationClient, PartnerAccess, Principal, PrincipalKind, Role, Scope, User,
 };
-use super::store::{self, ClientChanges, NewClient, NewUser, Rotation, UserChanges, UserFilter};
+use super::store::{
+    self, AttemptOutcome, ClientChanges, NewClient, NewUser, Rotation, UserChanges, UserFilter,
+};
 use super::{passwords, policy, throttle, tokens};
 use crate::audit::Actor;
 use crate::http::extract::{body_id, parse_json, parse_query, RawBody};
@@ -103,6 +105,25 @@ async fn secret_matches(
 /// Hashes a new password or client secret with Argon2id on the hashing pool.
 async fn hash_secret(state: &AppState, secret: String) -> Result<String, ApiError> {
     state.hashing.run(move |_| passwords::hash(&secret)).await?
+}
+
+/// A check the hashing pool could not take (503 `busy`) takes its counted attempt back: the
+/// caller retries, and a busy moment must not become a delay.
+async fn untried_if_busy(
+    state: &AppState,
+    keys: &[(String, i64)],
+    checked: Result<bool, ApiError>,
+) -> Result<bool, ApiError> {
+    if let Err(ApiError::Busy { .. }) = &checked {
+        let keys = keys.to_vec();
+        state
+            .db
+            .write(move |conn| {
+                store::settle_sign_in_attempt(conn, &keys, AttemptOutcome::NotChecked)
+            })
+            .await?;
+    }
+    checked
 }
 
 /// Counts a sign-in attempt against its account, its account from this address and this
@@ -198,7 +219,13 @@ pub async fn login(
         .read(move |conn| store::find_user_by_email(conn, &email))
         .await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let user = match (secret_matches(&state, password, stored).await?, user) {
+    let matched = untried_if_busy(
+        &state,
+        &keys,
+        secret_matches(&state, password, stored).await,
+    )
+    .await?;
+    let user = match (matched, user) {
         (true, Some(u)) if !u.disabled => u,
         _ => return Err(bad_credentials()),
     };
@@ -214,7 +241,7 @@ pub async fn login(
                     return Err(relationship_ended());
                 }
             }
-            store::clear_sign_in_failures(conn, &keys)?;
+            store::settle_sign_in_attempt(conn, &keys, AttemptOutcome::Succeeded)?;
             store::insert_refresh_token(conn, &user.id, &family, &hash, ttl)
         })
         .await?;
@@ -356,6 +383,9 @@ fn oauth_error(e: ApiError, basic: bool) -> HttpResponse {
     };
     let mut problem = e.to_problem();
     problem.status = status;
+    if status == 400 {
+        problem.title = "Bad request".into();
+    }
     problem.code = error.into();
     problem.problem_type = format!("urn:prm:problem:{}", error.replace('_', "-"));
     problem.error = Some(error.into());
@@ -429,11 +459,15 @@ async fn grant_client_token(
         Err(_) => None,
     };
     let stored = row.as_ref().map(|c| c.secret_hash.clone());
-    let client = match (secret_matches(state, secret, stored).await?, row) {
+    let matched =
+        untried_if_busy(state, &keys, secret_matches(state, secret, stored).await).await?;
+    let client = match (matched, row) {
         (true, Some(c)) if !c.disabled => {
             state
                 .db
-                .write(move |conn| store::clear_sign_in_failures(conn, &keys))
+                .write(move |conn| {
+                    store::settle_sign_in_attempt(conn, &keys, AttemptOutcome::Succeeded)
+                })
                 .await?;
             c.to_client()
         }

@@ -692,18 +692,34 @@ pub fn count_sign_in_attempt(
     Ok(Ok(()))
 }
 
-/// A sign-in that succeeded clears its account's and its pair's counts (not its address's).
-pub fn clear_sign_in_failures(
+/// How a counted sign-in attempt ended, for [`settle_sign_in_attempt`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// The secret was right: the account's and the pair's counts are cleared, and the address's
+    /// count taken back by one (many people sign in from behind one NAT).
+    Succeeded,
+    /// The secret was never checked (every hashing slot busy): the attempt is taken back.
+    NotChecked,
+}
+
+pub fn settle_sign_in_attempt(
     conn: &mut DbConnection,
     keys: &[(String, i64)],
+    outcome: AttemptOutcome,
 ) -> Result<(), ApiError> {
     use crate::db::schema::login_failures as lf;
-    let cleared: Vec<&str> = keys
+    let (cleared, taken_back): (Vec<&str>, Vec<&str>) = keys
         .iter()
         .map(|(k, _)| k.as_str())
-        .filter(|k| !k.starts_with("address:"))
-        .collect();
+        .partition(|k| outcome == AttemptOutcome::Succeeded && !k.starts_with("address:"));
     diesel::delete(lf::table.filter(lf::key.eq_any(cleared))).execute(conn)?;
+    diesel::update(
+        lf::table
+            .filter(lf::key.eq_any(taken_back))
+            .filter(lf::failures.gt(0i64)),
+    )
+    .set(lf::failures.eq(lf::failures - 1i64))
+    .execute(conn)?;
     Ok(())
 }
 

@@ -94,12 +94,13 @@ async fn client_credentials_failures() {
     app.send(form_token("not-a-uuid", &secret, None))
         .await
         .expect_problem(401, "invalid_client", None);
+    // RFC 6749 §5.2: a scope not granted, or unknown, is 400 `invalid_scope`.
     app.send(form_token(&id, &secret, Some("partners:write")))
         .await
-        .expect_problem(422, "validation_failed", Some("scope"));
+        .expect_problem(400, "invalid_scope", Some("scope"));
     app.send(form_token(&id, &secret, Some("root")))
         .await
-        .expect_problem(422, "validation_failed", Some("scope"));
+        .expect_problem(400, "invalid_scope", Some("scope"));
     let req = TestRequest::post()
         .uri("/api/v1/auth/token")
         .insert_header(("content-type", "application/x-www-form-urlencoded"))

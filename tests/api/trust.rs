@@ -457,3 +457,21 @@ async fn small_things_a_first_hour_finds() {
         .expect_problem(422, "validation_failed", Some("password"));
     }
 }
+
+/// Many people signing in from behind one address (a NAT) are never delayed for succeeding:
+/// a success takes its address count back.
+#[actix_web::test]
+async fn successful_sign_ins_from_one_address_never_add_up() {
+    let app = spawn().await;
+    for _ in 0..105 {
+        app.send(
+            actix_web::test::TestRequest::default()
+                .method(Method::POST)
+                .uri("/api/v1/auth/login")
+                .peer_addr("192.0.2.50:1000".parse().unwrap())
+                .set_json(json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})),
+        )
+        .await
+        .expect(200);
+    }
+}
