@@ -27,8 +27,10 @@ pub struct Config {
     pub request_timeout_seconds: u64,
     /// How long an idle keep-alive connection stays open.
     pub idle_timeout_seconds: u64,
-    /// Failed sign-ins allowed per account and per address within the window.
+    /// Sign-in throttling: free failures per key and the delays past them.
     pub login_limits: crate::auth::throttle::Limits,
+    /// Writes per principal per minute.
+    pub write_quotas: crate::auth::throttle::WriteQuotas,
     pub db_pool_size: u32,
     pub workers: Option<usize>,
 }
@@ -80,6 +82,10 @@ impl Config {
                     "PRM_LOGIN_MAX_DELAY_SECONDS",
                     900,
                 )?),
+            },
+            write_quotas: crate::auth::throttle::WriteQuotas {
+                partner_per_minute: env_num("PRM_PARTNER_WRITES_PER_MINUTE", 120)?,
+                host_per_minute: env_num("PRM_WRITES_PER_MINUTE", 1200)?,
             },
             db_pool_size: env_num("PRM_DB_POOL_SIZE", 8)?,
             workers: env("PRM_WORKERS")

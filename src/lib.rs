@@ -56,6 +56,8 @@ pub struct AppState {
     pub growth_threshold_bp: i64,
     /// Sign-in throttling allowances and delays (counts live in the database).
     pub login_limits: crate::auth::throttle::Limits,
+    /// Writes per principal per minute.
+    pub write_quotas: crate::auth::throttle::WriteQuotas,
     /// Where passwords and client secrets are hashed and checked.
     pub hashing: Arc<crate::auth::hashing::HashingPool>,
 }
@@ -85,6 +87,7 @@ impl Service {
                 refresh_ttl: chrono::Duration::seconds(config.refresh_ttl_seconds),
                 growth_threshold_bp: config.growth_threshold_bp,
                 login_limits: config.login_limits,
+                write_quotas: config.write_quotas,
                 hashing: Arc::new(crate::auth::hashing::HashingPool::for_this_machine()),
             }),
             metrics: web::Data::new(Metrics::new()),
@@ -275,6 +278,7 @@ pub async fn housekeeping(db: Db, login_limits: auth::throttle::Limits) {
                 let keys = http::idempotency::purge_expired(conn)?;
                 let tokens = auth::store::purge_expired_refresh_tokens(conn)?;
                 auth::store::purge_login_failures(conn, &login_limits)?;
+                auth::store::purge_write_quotas(conn)?;
                 Ok((keys, tokens))
             })
             .await

@@ -93,14 +93,16 @@ pub fn base() -> OpenApiDoc {
 pub fn finish(mut api: OpenApiDoc) -> OpenApiDoc {
     for (path, item) in api.paths.paths.iter_mut() {
         let operations = [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
+            (false, &mut item.get),
+            (true, &mut item.post),
+            (true, &mut item.put),
+            (true, &mut item.patch),
+            (true, &mut item.delete),
         ];
-        for op in operations.into_iter().flatten() {
-            add_shared_answers(path, op);
+        for (write, op) in operations {
+            if let Some(op) = op {
+                add_shared_answers(path, write, op);
+            }
         }
     }
     // The fields a partner's view leaves out, marked from the same lists the views are made
@@ -112,18 +114,24 @@ pub fn finish(mut api: OpenApiDoc) -> OpenApiDoc {
 /// The answers the plumbing gives on any operation, whatever its handler says: a malformed path
 /// id, `If-Match`, `Idempotency-Key` or query (400); for operations that take a body, one too
 /// large (413), sent too slowly (408) or in another content type (415); for those that take an
-/// `Idempotency-Key`, a key reused for another request (422). Each is documented
-/// where the route has not said it already, so a client sees every status it can meet.
-fn add_shared_answers(path: &str, op: &mut utoipa::openapi::path::Operation) {
+/// `Idempotency-Key`, a key reused for another request (422); for every operation needing a
+/// token, the role, scope and partner-status refusals (403); for writes, the per-principal
+/// write quota (429). Each is documented where the route has not said it already, so a client
+/// sees every status it can meet.
+fn add_shared_answers(path: &str, write: bool, op: &mut utoipa::openapi::path::Operation) {
     use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
     if !path.starts_with("/api/") {
         return;
     }
+    // Everything but signing in and out needs a token, and so meets the per-request checks.
+    let authenticated = !path.starts_with("/api/v1/auth/");
     let has_body = op.request_body.is_some();
     let takes_key = op.parameters.iter().flatten().any(|p| {
         matches!(p, utoipa::openapi::RefOr::T(p) if p.name.eq_ignore_ascii_case("Idempotency-Key"))
     });
-    let shared: [(&str, &str, bool); 5] = [
+    let shared: [(&str, &str, bool); 7] = [
+        ("403", "Your role or scopes may not do this, or your organisation's relationship is suspended (`partner_suspended`: reading only) or has ended (`relationship_ended`)", authenticated),
+        ("429", "This principal's writes for the current minute are spent (`rate_limited`); try again after `Retry-After` seconds", authenticated && write),
         ("400", "A malformed path id, `If-Match`, `Idempotency-Key`, cursor or query parameter (the problem names it)", true),
         ("408", "The body did not arrive within the request timeout", has_body),
         ("413", "The body is larger than the limit", has_body),
@@ -137,14 +145,24 @@ fn add_shared_answers(path: &str, op: &mut utoipa::openapi::path::Operation) {
         let problem = ContentBuilder::new()
             .schema(Some(Ref::from_schema_name("Problem")))
             .build();
-        op.responses.responses.insert(
-            status.to_string(),
-            ResponseBuilder::new()
-                .description(description)
-                .content("application/problem+json", problem)
-                .build()
-                .into(),
-        );
+        let mut answer = ResponseBuilder::new()
+            .description(description)
+            .content("application/problem+json", problem);
+        if status == "429" {
+            answer = answer.header(
+                "Retry-After",
+                utoipa::openapi::HeaderBuilder::new()
+                    .schema(Some(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::Type::Integer),
+                    ))
+                    .description(Some("Seconds until the next minute's writes"))
+                    .build(),
+            );
+        }
+        op.responses
+            .responses
+            .insert(status.to_string(), answer.build().into());
     }
 }
 

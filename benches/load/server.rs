@@ -33,6 +33,9 @@ impl Server {
             .env("PRM_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("PRM_ACCESS_TOKEN_TTL_SECONDS", "14400")
             .env("PRM_JWT_SECRET", "benchmark secret, not for production use")
+            // Throughput is what is measured here: no per-principal write quota.
+            .env("PRM_WRITES_PER_MINUTE", "0")
+            .env("PRM_PARTNER_WRITES_PER_MINUTE", "0")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

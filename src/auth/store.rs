@@ -723,6 +723,61 @@ pub fn settle_sign_in_attempt(
     Ok(())
 }
 
+/// Counts one write by `principal` against `per_minute` (0: no quota): `Err(seconds)` until the
+/// minute turns when it is spent. On PostgreSQL the principal's row is locked for the
+/// transaction, so instances count together.
+pub fn count_write(
+    conn: &mut DbConnection,
+    principal: &str,
+    per_minute: i64,
+) -> Result<Result<(), u64>, ApiError> {
+    use crate::db::schema::write_quotas as wq;
+    if per_minute <= 0 {
+        return Ok(Ok(()));
+    }
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7201003, hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(principal)
+            .execute(pg)?;
+    }
+    let (window, left) = throttle::quota_window(Utc::now().naive_utc());
+    let row: Option<(NaiveDateTime, i64)> = wq::table
+        .find(principal)
+        .select((wq::window_start, wq::writes))
+        .first(conn)
+        .optional()?;
+    match row {
+        Some((start, n)) if start == window && n >= per_minute => return Ok(Err(left)),
+        Some((start, n)) if start == window => {
+            diesel::update(wq::table.find(principal))
+                .set(wq::writes.eq(n + 1))
+                .execute(conn)?;
+        }
+        Some(_) => {
+            diesel::update(wq::table.find(principal))
+                .set((wq::window_start.eq(window), wq::writes.eq(1i64)))
+                .execute(conn)?;
+        }
+        None => {
+            diesel::insert_into(wq::table)
+                .values((
+                    wq::key.eq(principal),
+                    wq::window_start.eq(window),
+                    wq::writes.eq(1i64),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Housekeeping: write counts of minutes long gone.
+pub fn purge_write_quotas(conn: &mut DbConnection) -> Result<usize, ApiError> {
+    use crate::db::schema::write_quotas as wq;
+    let cutoff = Utc::now().naive_utc() - Duration::minutes(5);
+    Ok(diesel::delete(wq::table.filter(wq::window_start.lt(cutoff))).execute(conn)?)
+}
+
 /// Housekeeping: counts whose window and delay have both passed say nothing any more.
 pub fn purge_login_failures(conn: &mut DbConnection, limits: &Limits) -> Result<usize, ApiError> {
     use crate::db::schema::login_failures as lf;

@@ -46,6 +46,36 @@ impl Default for Limits {
     }
 }
 
+/// Writes (POST, PUT, PATCH, DELETE) each principal may make per minute, counted in the
+/// database so every instance shares them; past it 429 `rate_limited` with `Retry-After` until
+/// the minute turns. Partner principals get the lower allowance: a portal user or a partner's ERP
+/// has no reason to create hundreds of records a minute. 0 turns a quota off.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteQuotas {
+    pub partner_per_minute: i64,
+    pub host_per_minute: i64,
+}
+
+impl Default for WriteQuotas {
+    fn default() -> Self {
+        WriteQuotas {
+            partner_per_minute: 120,
+            host_per_minute: 1200,
+        }
+    }
+}
+
+/// The start of the minute `now` falls in, and the seconds until the next one.
+pub fn quota_window(now: NaiveDateTime) -> (NaiveDateTime, u64) {
+    use chrono::Timelike;
+    let start = now
+        .with_second(0)
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(now);
+    let left = 60 - (now - start).num_seconds().clamp(0, 59);
+    (start, left as u64)
+}
+
 /// The keys one sign-in attempt is counted on, each with its free allowance.
 pub fn keys(limits: &Limits, account: &str, address: Option<&str>) -> Vec<(String, i64)> {
     let account = account.to_lowercase();
@@ -134,6 +164,14 @@ mod tests {
         assert_eq!(counted(&l, 7, at(0), at(10)), 8);
         assert_eq!(counted(&l, 7, at(0), at(900)), 1);
         assert_eq!(wait(&l, 30, l.per_pair, at(0), at(900)), None);
+    }
+
+    #[test]
+    fn quota_windows_are_whole_minutes() {
+        let t = at(125); // 1_800_000_125 = 02:02:05 past some hour
+        let (start, left) = quota_window(t);
+        assert_eq!((t - start).num_seconds(), 5);
+        assert_eq!(left, 55);
     }
 
     #[test]

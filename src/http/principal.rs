@@ -29,10 +29,37 @@ impl FromRequest for Principal {
             // may be: a disabled account, one whose role changed, a sign-in that ended, or a
             // partner whose relationship ended is refused at once.
             let check = principal.clone();
-            let standing = state
-                .db
-                .read(move |conn| crate::auth::store::standing(conn, &check))
-                .await?;
+            let standing = if is_read(&method) {
+                state
+                    .db
+                    .read(move |conn| crate::auth::store::standing(conn, &check))
+                    .await?
+            } else {
+                // A write also spends one of the principal's writes this minute, in the same
+                // transaction as the check.
+                let quotas = state.write_quotas;
+                let (standing, quota) = state
+                    .db
+                    .write(move |conn| {
+                        let standing = crate::auth::store::standing(conn, &check)?;
+                        let per_minute = match check.partner_id {
+                            Some(_) => quotas.partner_per_minute,
+                            None => quotas.host_per_minute,
+                        };
+                        let quota = match standing {
+                            Standing::Revoked => Ok(()),
+                            Standing::Current { .. } => {
+                                crate::auth::store::count_write(conn, &check.id, per_minute)?
+                            }
+                        };
+                        Ok((standing, quota))
+                    })
+                    .await?;
+                if let Err(retry_after) = quota {
+                    return Err(ApiError::RateLimited { retry_after });
+                }
+                standing
+            };
             let partner = match standing {
                 Standing::Revoked => {
                     return Err(ApiError::Unauthorized(

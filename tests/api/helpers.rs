@@ -50,6 +50,7 @@ pub fn test_config(database_url: String) -> Config {
         request_timeout_seconds: 10,
         idle_timeout_seconds: 30,
         login_limits: Default::default(),
+        write_quotas: Default::default(),
         db_pool_size: 4,
         workers: Some(1),
     }

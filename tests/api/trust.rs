@@ -485,3 +485,38 @@ async fn successful_sign_ins_from_one_address_never_add_up() {
         .expect(200);
     }
 }
+
+/// Writes per principal per minute, counted in the database so instances share them: past the
+/// quota 429 `rate_limited` with `Retry-After`, others unaffected, reads unaffected.
+#[actix_web::test]
+async fn writes_have_a_quota_per_principal_shared_by_instances() {
+    let (url, guard) = fresh_database();
+    let mut config = test_config(url.clone());
+    config.write_quotas.partner_per_minute = 4;
+    let a = spawn_with(config.clone(), Some(guard)).await;
+    let b = spawn_with(config, None).await;
+    let p = a.partner("Suning", &["distributor"]).await;
+    let (_, user) = partner_user(&a, &p).await;
+    let path = format!("/api/v1/partners/{p}/interactions");
+    // Not across a turn of the minute, where the count starts again.
+    use chrono::Timelike;
+    let second = chrono::Utc::now().second();
+    if second > 50 {
+        actix_web::rt::time::sleep(std::time::Duration::from_secs(u64::from(61 - second))).await;
+    }
+    let mut answers = vec![];
+    for i in 0..6 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        answers.push(app.post(&path, &user, complaint()).await.status.as_u16());
+    }
+    assert_eq!(answers, vec![201, 201, 201, 201, 429, 429]);
+    let r = a
+        .post(&path, &user, complaint())
+        .await
+        .expect_problem(429, "rate_limited", None);
+    let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry));
+    a.get(&path, &user).await.expect(200);
+    let other = a.user("partner_user", Some(&p)).await;
+    a.post(&path, &other, complaint()).await.expect(201);
+}
