@@ -1,7 +1,7 @@
 //! The service's one reading of the clock: timestamps are stored as UTC without a zone, dates
 //! are UTC calendar days.
 
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Utc};
 
 pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
@@ -9,4 +9,124 @@ pub fn now() -> NaiveDateTime {
 
 pub fn today() -> NaiveDate {
     Utc::now().date_naive()
+}
+
+/// The earliest date a business document (an order, a report, a promotion, an interaction) may
+/// carry: prm keeps current business, and a date before this is a typo (`1811` for `2011`).
+pub const EARLIEST_DOCUMENT_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// How far ahead a document date may lie: the end of the tenth year from now.
+pub const YEARS_AHEAD: i32 = 10;
+
+/// Fields that hold a business document's dates, wherever they stand in a request body.
+/// (`relationship_since` is not one: a relationship may be a century old.)
+pub const DOCUMENT_DATE_FIELDS: &[&str] = &[
+    "issue_date",
+    "due_date",
+    "requested_delivery_date",
+    "delivery_date",
+    "despatch_date",
+    "expected_delivery_date",
+    "received_date",
+    "period_start",
+    "period_end",
+    "start_date",
+    "end_date",
+    "occurred_at",
+    "inspected_on",
+    "returned_on",
+    "effective_from",
+    "valid_until",
+];
+
+/// `None` when `date` is a plausible document date as of `today`, else why not.
+pub fn document_date_refusal(date: NaiveDate, today: NaiveDate) -> Option<String> {
+    let latest =
+        NaiveDate::from_ymd_opt(today.year() + YEARS_AHEAD, 12, 31).unwrap_or(NaiveDate::MAX);
+    (date < EARLIEST_DOCUMENT_DATE || date > latest)
+        .then(|| format!("must be between {EARLIEST_DOCUMENT_DATE} and {latest}"))
+}
+
+/// Every document date in a JSON body outside the plausible range, named by its path.
+pub fn check_document_dates(
+    value: &serde_json::Value,
+    today: NaiveDate,
+) -> Vec<crate::http::FieldError> {
+    let mut errors = vec![];
+    walk(value, &mut String::new(), today, &mut errors);
+    errors
+}
+
+fn walk(
+    value: &serde_json::Value,
+    path: &mut String,
+    today: NaiveDate,
+    errors: &mut Vec<crate::http::FieldError>,
+) {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                walk(v, path, today, errors);
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                let date = match v {
+                    Value::String(s) if DOCUMENT_DATE_FIELDS.contains(&k.as_str()) => s
+                        .get(..10)
+                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+                    _ => None,
+                };
+                match date.and_then(|d| document_date_refusal(d, today)) {
+                    Some(why) => errors.push(crate::http::FieldError::new(path.clone(), why)),
+                    None => walk(v, path, today, errors),
+                }
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn document_dates_are_plausible() {
+        let today = d("2026-12-02");
+        assert!(document_date_refusal(d("1811-01-01"), today).is_some());
+        assert!(document_date_refusal(d("1999-12-31"), today).is_some());
+        assert!(document_date_refusal(d("2000-01-01"), today).is_none());
+        assert!(document_date_refusal(d("2036-12-31"), today).is_none());
+        assert!(document_date_refusal(d("2037-01-01"), today).is_some());
+        let body = json!({"period_start": "1811-01-01", "relationship_since": "1884-09-28",
+            "lines": [{"requested_delivery_date": "9999-01-01"}], "occurred_at": "2026-11-20T10:00:00Z"});
+        let mut fields: Vec<String> = check_document_dates(&body, today)
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        fields.sort();
+        assert_eq!(
+            fields,
+            vec!["lines[0].requested_delivery_date", "period_start"]
+        );
+    }
 }

@@ -84,7 +84,7 @@ impl Config {
                 )?),
             },
             write_quotas: crate::auth::throttle::WriteQuotas {
-                partner_per_minute: env_num("PRM_PARTNER_WRITES_PER_MINUTE", 120)?,
+                partner_per_minute: env_num("PRM_PARTNER_WRITES_PER_MINUTE", 300)?,
                 host_per_minute: env_num("PRM_WRITES_PER_MINUTE", 1200)?,
             },
             db_pool_size: env_num("PRM_DB_POOL_SIZE", 8)?,

@@ -59,7 +59,7 @@ pub struct WriteQuotas {
 impl Default for WriteQuotas {
     fn default() -> Self {
         WriteQuotas {
-            partner_per_minute: 120,
+            partner_per_minute: 300,
             host_per_minute: 1200,
         }
     }

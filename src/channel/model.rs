@@ -73,6 +73,10 @@ pub fn check_report_period(
             "must not be in the future: report sales that have happened",
         ));
     }
+    // A batch is too large to be walked as a whole for dates: its header is checked here.
+    if let Some(why) = crate::clock::document_date_refusal(start, today) {
+        errors.push(FieldError::new("period_start", why));
+    }
 }
 
 /// A partner's current report, as far as placing a new one needs to know it.

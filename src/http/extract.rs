@@ -229,18 +229,35 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     }
 }
 
-/// The text rules ([`crate::text`]) over a whole body, before it is read into its type: a 422
-/// naming every field that holds a control or invisible formatting character.
+/// The text rules ([`crate::text`]) and the document-date bounds ([`crate::clock`]) over a whole
+/// body, before it is read into its type: a 422 naming every field that breaks one.
 fn refuse_bad_text(body: &[u8]) -> Result<(), ApiError> {
-    if !crate::text::may_need_checking(body) {
+    // Ordinary bodies are small: their document dates are checked too. A batch (megabytes of
+    // report lines) is walked only when it may hold refused text; its header's dates are
+    // checked by its own rules.
+    let dates = body.len() <= DATE_CHECKED_BODY_BYTES;
+    if !dates && !crate::text::may_need_checking(body) {
         return Ok(());
     }
     match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(value) => ApiError::check(crate::text::check_json(&value)),
+        Ok(value) => {
+            let mut errors = crate::text::check_json(&value);
+            if dates {
+                errors.extend(crate::clock::check_document_dates(
+                    &value,
+                    crate::clock::today(),
+                ));
+            }
+            ApiError::check(errors)
+        }
         // Malformed JSON is answered by the typed parse that follows.
         Err(_) => Ok(()),
     }
 }
+
+/// Bodies up to this size have their document dates checked as a whole
+/// ([`crate::clock::check_document_dates`]).
+const DATE_CHECKED_BODY_BYTES: usize = 64 * 1024;
 
 /// serde names the missing or unknown field only in the message; lift it into the path.
 fn field_name(path: &str, message: &str) -> String {

@@ -176,7 +176,7 @@ async fn partners_raise_complaints_and_staff_follow_up() {
     app.post(
         &url,
         &am,
-        json!({"kind": "visit", "subject": "Quarterly review", "due_date": "2999-01-01"}),
+        json!({"kind": "visit", "subject": "Quarterly review", "due_date": "2035-01-01"}),
     )
     .await
     .expect(201);

@@ -520,3 +520,35 @@ async fn writes_have_a_quota_per_principal_shared_by_instances() {
     let other = a.user("partner_user", Some(&p)).await;
     a.post(&path, &other, complaint()).await.expect(201);
 }
+
+/// Document dates are plausible: a sell-out report of 1811, or an order wanted in 9999, is a
+/// typo answered 422 naming the field; a relationship may still be a century old.
+#[actix_web::test]
+async fn document_dates_are_bounded() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let p = app.partner("Suning", &["distributor"]).await;
+    app.post(
+        "/api/v1/sell-out-reports",
+        &admin,
+        json!({"partner_id": p, "period_start": "1811-01-01",
+        "period_end": "1811-01-31", "currency": "CNY", "lines": []}),
+    )
+    .await
+    .expect_problem(422, "validation_failed", Some("period_start"));
+    app.post(
+        &format!("/api/v1/partners/{p}/interactions"),
+        &admin,
+        json!({"kind": "call", "subject": "x", "due_date": "9999-12-31"}),
+    )
+    .await
+    .expect_problem(422, "validation_failed", Some("due_date"));
+    app.post(
+        "/api/v1/partners",
+        &admin,
+        json!({"name": "Dewhirst", "roles": ["manufacturer"],
+        "relationship_since": "1884-09-28"}),
+    )
+    .await
+    .expect(201);
+}
