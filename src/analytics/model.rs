@@ -120,6 +120,30 @@ pub struct CustomerShare {
 /// Share of customer for every partner, category and unit with an estimate or a delivery in the
 /// range, for every period of the range (so each row's trend is complete). Estimates of other
 /// grains are ignored; our volume counts only deliveries in the estimate's unit.
+/// How many rows [`customer_shares`] would answer: one per customer, category and unit with an
+/// estimate of the periods' grain or a delivery, times the periods. Known before computing, so
+/// an answer too large is refused before it takes the memory.
+pub fn customer_share_rows(
+    periods: &[Period],
+    estimates: &[WalletEstimate],
+    supplied: &[Supplied],
+) -> usize {
+    let Some(&first) = periods.first() else {
+        return 0;
+    };
+    let keys: BTreeSet<(&str, &str, &str)> = estimates
+        .iter()
+        .filter(|e| e.period.granularity == first.granularity)
+        .map(|e| (e.partner_id.as_str(), e.category.as_str(), e.unit.as_str()))
+        .chain(
+            supplied
+                .iter()
+                .map(|s| (s.partner_id.as_str(), s.category.as_str(), s.unit.as_str())),
+        )
+        .collect();
+    keys.len() * periods.len()
+}
+
 pub fn customer_shares(
     periods: &[Period],
     estimates: &[WalletEstimate],

@@ -48,6 +48,10 @@ fn category_filter(value: Option<String>) -> Option<String> {
 
 // ---- share of customer ---------------------------------------------------------------------------
 
+/// The most customer rows one share-of-customer answer carries (about 5 MB of JSON): a whole
+/// portfolio over ten years of months is asked for in slices.
+pub const MAX_SHARE_ROWS: usize = 20_000;
+
 crate::text_enum! {
     /// Which rows the CSV answer carries: one per `partners` row (default), per `segments` row
     /// or per `portfolio` row.
@@ -158,7 +162,7 @@ impl CsvRow for GroupShare {
         (status = 400, description = "Bad or missing query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Partners, or clients without `analytics:read`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A range running backwards, of mixed grains or over 120 periods; a threshold out of 0–10000", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A range running backwards, of mixed grains or over 120 periods; a threshold out of 0–10000; or an answer of more than 20,000 customer rows (`answer_too_large`: narrow the range or filter)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -191,6 +195,15 @@ pub async fn share_of_customer(
         .db
         .read(move |conn| store::share_inputs(conn, start, end, basis, &scope))
         .await?;
+    let rows = customer_share_rows(&periods, &inputs.estimates, &inputs.supplied);
+    if rows > MAX_SHARE_ROWS {
+        return Err(ApiError::Unprocessable(
+            "answer_too_large",
+            format!(
+                "{rows} rows (customer × category × period) is more than the {MAX_SHARE_ROWS} one answer holds: narrow `from`–`to`, or filter by partner_id or category"
+            ),
+        ));
+    }
     let mut items = customer_shares(
         &periods,
         &inputs.estimates,

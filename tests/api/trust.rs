@@ -552,3 +552,41 @@ async fn document_dates_are_bounded() {
     .await
     .expect(201);
 }
+
+/// Share of customer is bounded: 167 customer rows over 120 months (20,040) are refused before
+/// they are computed, naming what to narrow; a year of them is answered.
+#[actix_web::test]
+async fn share_of_customer_answers_are_bounded() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let p = app.partner("COFCO", &["key_account"]).await;
+    for i in 0..167 {
+        app.post(
+            "/api/v1/wallet-estimates",
+            &admin,
+            json!({"partner_id": p,
+            "category": format!("category {i}"), "period": "2026-01", "total_quantity": "1000",
+            "unit": "EA", "source": "survey"}),
+        )
+        .await
+        .expect(201);
+    }
+    let r = app
+        .get(
+            "/api/v1/analytics/share-of-customer?from=2017-02&to=2027-01",
+            &admin,
+        )
+        .await
+        .expect_problem(422, "answer_too_large", None);
+    assert!(
+        r.body["detail"].as_str().unwrap().contains("20040"),
+        "{}",
+        r.text
+    );
+    app.get(
+        "/api/v1/analytics/share-of-customer?from=2026-01&to=2026-12",
+        &admin,
+    )
+    .await
+    .expect(200);
+}
