@@ -105,10 +105,57 @@ pub fn finish(mut api: OpenApiDoc) -> OpenApiDoc {
             }
         }
     }
+    publish_parameter_limits(&mut api);
     // The fields a partner's view leaves out, marked from the same lists the views are made
     // from, so the document cannot drift from what is served.
     crate::views::mark_openapi(&mut api);
     api
+}
+
+/// What the plumbing accepts, said where clients and fuzzers read it: every id parameter (path
+/// or query, `id` or `…_id`, but the audit log's `actor_id` and `entity_id`) is a UUID, `If-Match` an ETag this API issued (`"3"`, `W/"3"` or
+/// `*`), `Idempotency-Key` 1–255 visible ASCII characters.
+fn publish_parameter_limits(api: &mut OpenApiDoc) {
+    use utoipa::openapi::schema::{KnownFormat, SchemaFormat, Type};
+    use utoipa::openapi::{ObjectBuilder, RefOr, Schema};
+    let text = |b: ObjectBuilder| {
+        Some(RefOr::T(Schema::Object(
+            b.schema_type(Type::String).build(),
+        )))
+    };
+    for item in api.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in operations.into_iter().flatten() {
+            for p in op.parameters.iter_mut().flatten() {
+                let RefOr::T(p) = p else { continue };
+                let name = p.name.to_ascii_lowercase();
+                // The audit log's actor and entity ids also name the system and singletons.
+                let uuid = (name == "id" || name.ends_with("_id"))
+                    && !matches!(name.as_str(), "actor_id" | "entity_id");
+                if uuid {
+                    p.schema = text(
+                        ObjectBuilder::new()
+                            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
+                    );
+                } else if name == "if-match" {
+                    p.schema = text(ObjectBuilder::new().pattern(Some(r#"^(\*|(W/)?"[0-9]+")$"#)));
+                } else if name == "idempotency-key" {
+                    p.schema = text(
+                        ObjectBuilder::new()
+                            .min_length(Some(1))
+                            .max_length(Some(255))
+                            .pattern(Some("^[!-~]+$")),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// The answers the plumbing gives on any operation, whatever its handler says: a malformed path

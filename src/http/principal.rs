@@ -29,7 +29,12 @@ impl FromRequest for Principal {
             // may be: a disabled account, one whose role changed, a sign-in that ended, or a
             // partner whose relationship ended is refused at once.
             let check = principal.clone();
-            let standing = if is_read(&method) {
+            let quotas = state.write_quotas;
+            let per_minute = match principal.partner_id {
+                Some(_) => quotas.partner_per_minute,
+                None => quotas.host_per_minute,
+            };
+            let standing = if is_read(&method) || per_minute <= 0 {
                 state
                     .db
                     .read(move |conn| crate::auth::store::standing(conn, &check))
@@ -37,15 +42,10 @@ impl FromRequest for Principal {
             } else {
                 // A write also spends one of the principal's writes this minute, in the same
                 // transaction as the check.
-                let quotas = state.write_quotas;
                 let (standing, quota) = state
                     .db
                     .write(move |conn| {
                         let standing = crate::auth::store::standing(conn, &check)?;
-                        let per_minute = match check.partner_id {
-                            Some(_) => quotas.partner_per_minute,
-                            None => quotas.host_per_minute,
-                        };
                         let quota = match standing {
                             Standing::Revoked => Ok(()),
                             Standing::Current { .. } => {
