@@ -56,48 +56,18 @@ pub fn check_document_dates(
     today: NaiveDate,
 ) -> Vec<crate::http::FieldError> {
     let mut errors = vec![];
-    walk(value, &mut String::new(), today, &mut errors);
+    crate::text::for_each_string(value, &mut |path, s| {
+        if !DOCUMENT_DATE_FIELDS.contains(&crate::text::field_name(path)) {
+            return;
+        }
+        let date = s
+            .get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        if let Some(why) = date.and_then(|d| document_date_refusal(d, today)) {
+            errors.push(crate::http::FieldError::new(path, why));
+        }
+    });
     errors
-}
-
-fn walk(
-    value: &serde_json::Value,
-    path: &mut String,
-    today: NaiveDate,
-    errors: &mut Vec<crate::http::FieldError>,
-) {
-    use serde_json::Value;
-    match value {
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                walk(v, path, today, errors);
-                path.truncate(len);
-            }
-        }
-        Value::Object(map) => {
-            for (k, v) in map {
-                let len = path.len();
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(k);
-                let date = match v {
-                    Value::String(s) if DOCUMENT_DATE_FIELDS.contains(&k.as_str()) => s
-                        .get(..10)
-                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
-                    _ => None,
-                };
-                match date.and_then(|d| document_date_refusal(d, today)) {
-                    Some(why) => errors.push(crate::http::FieldError::new(path.clone(), why)),
-                    None => walk(v, path, today, errors),
-                }
-                path.truncate(len);
-            }
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -45,38 +45,43 @@ pub fn refusal(s: &str, multiline: bool) -> Option<&'static str> {
     None
 }
 
+/// The field a path names (`lines[3].notes` → `notes`, `goals[2]` → `goals`).
+pub fn field_name(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.split('[').next().unwrap_or(last)
+}
+
 /// Whether a field named by `path` (`lines[3].notes`) may hold several lines.
 pub fn is_multiline(path: &str) -> bool {
-    let last = path.rsplit('.').next().unwrap_or(path);
-    let name = last.split('[').next().unwrap_or(last);
-    MULTILINE_FIELDS.contains(&name)
+    MULTILINE_FIELDS.contains(&field_name(path))
 }
 
 /// Every refused string in a JSON body, each named by its path (`lines[3].name`).
 pub fn check_json(value: &serde_json::Value) -> Vec<crate::http::FieldError> {
     let mut errors = vec![];
-    walk(value, &mut String::new(), &mut errors);
+    for_each_string(value, &mut |path, s| {
+        if let Some(why) = refusal(s, is_multiline(path)) {
+            let field = if path.is_empty() { "body" } else { path };
+            errors.push(crate::http::FieldError::new(field, why));
+        }
+    });
     errors
 }
 
-fn walk(value: &serde_json::Value, path: &mut String, errors: &mut Vec<crate::http::FieldError>) {
+/// Calls `visit` with the path (`lines[3].name`) and text of every string in a JSON value.
+pub fn for_each_string(value: &serde_json::Value, visit: &mut impl FnMut(&str, &str)) {
+    walk(value, &mut String::new(), visit);
+}
+
+fn walk(value: &serde_json::Value, path: &mut String, visit: &mut impl FnMut(&str, &str)) {
     use serde_json::Value;
     match value {
-        Value::String(s) => {
-            if let Some(why) = refusal(s, is_multiline(path)) {
-                let field = if path.is_empty() {
-                    "body"
-                } else {
-                    path.as_str()
-                };
-                errors.push(crate::http::FieldError::new(field, why));
-            }
-        }
+        Value::String(s) => visit(path, s),
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 let len = path.len();
                 path.push_str(&format!("[{i}]"));
-                walk(v, path, errors);
+                walk(v, path, visit);
                 path.truncate(len);
             }
         }
@@ -87,7 +92,7 @@ fn walk(value: &serde_json::Value, path: &mut String, errors: &mut Vec<crate::ht
                     path.push('.');
                 }
                 path.push_str(k);
-                walk(v, path, errors);
+                walk(v, path, visit);
                 path.truncate(len);
             }
         }
