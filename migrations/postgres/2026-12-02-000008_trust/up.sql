@@ -20,3 +20,6 @@ CREATE INDEX write_quotas_window_idx ON write_quotas (window_start);
 -- folds ASCII only). Filled for existing rows by the service at start.
 ALTER TABLE partners ADD COLUMN search_text TEXT;
 ALTER TABLE products ADD COLUMN search_text TEXT;
+
+-- The per-request check of a partner principal reads its partner's people (for its views).
+CREATE INDEX integration_clients_partner_idx ON integration_clients (partner_id);
