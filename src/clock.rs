@@ -54,7 +54,7 @@ pub fn document_date_refusal(date: NaiveDate, today: NaiveDate) -> Option<String
 pub fn check_document_dates(
     value: &serde_json::Value,
     today: NaiveDate,
-) -> Vec<crate::http::FieldError> {
+) -> Vec<crate::refusal::FieldError> {
     let mut errors = vec![];
     crate::text::for_each_string(value, &mut |path, s| {
         if !DOCUMENT_DATE_FIELDS.contains(&crate::text::field_name(path)) {
@@ -64,7 +64,7 @@ pub fn check_document_dates(
             .get(..10)
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
         if let Some(why) = date.and_then(|d| document_date_refusal(d, today)) {
-            errors.push(crate::http::FieldError::new(path, why));
+            errors.push(crate::refusal::FieldError::new(path, why));
         }
     });
     errors

@@ -4,6 +4,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod access;
 pub mod analytics;
 pub mod audit;
 pub mod auth;
@@ -22,10 +23,12 @@ pub mod orders;
 pub mod partners;
 pub mod period;
 pub mod promotions;
+pub mod refusal;
 pub mod relationships;
 pub mod specs;
 pub mod standards;
 pub mod text;
+pub mod values;
 pub mod views;
 
 use std::sync::Arc;
@@ -45,6 +48,7 @@ use crate::http::extract::{
 };
 use crate::http::observe::{observe, Metrics};
 use crate::http::ApiError;
+use crate::refusal::Refusal;
 
 /// Everything a request handler needs, shared across workers.
 pub struct AppState {
@@ -138,7 +142,7 @@ async fn not_found(
 ) -> Result<HttpResponse, ApiError> {
     match known.0.iter().find(|(def, _)| def.is_match(req.path())) {
         Some((_, allow)) => Err(ApiError::MethodNotAllowed(allow.clone())),
-        None => Err(ApiError::NotFound("resource")),
+        None => Err(Refusal::NotFound("resource").into()),
     }
 }
 
@@ -279,7 +283,7 @@ pub async fn housekeeping(db: Db, login_limits: auth::throttle::Limits) {
                 let tokens = auth::store::purge_expired_refresh_tokens(conn)?;
                 auth::store::purge_login_failures(conn, &login_limits)?;
                 auth::store::purge_write_quotas(conn)?;
-                Ok((keys, tokens))
+                Ok::<_, ApiError>((keys, tokens))
             })
             .await
         {

@@ -34,7 +34,7 @@ creates or changes a record accepts `Idempotency-Key` (same key and body replays
     ),
     servers((url = "/", description = "This server")),
     modifiers(&Security),
-    components(schemas(crate::http::Problem, crate::http::FieldError)),
+    components(schemas(crate::http::Problem, crate::refusal::FieldError)),
     tags(
         (name = "Identity", description = "Sign-in, tokens, users and integration clients"),
         (name = "Partners", description = "Manufacturers, distributors and key accounts; contacts; interactions"),

@@ -57,12 +57,12 @@ pub fn is_multiline(path: &str) -> bool {
 }
 
 /// Every refused string in a JSON body, each named by its path (`lines[3].name`).
-pub fn check_json(value: &serde_json::Value) -> Vec<crate::http::FieldError> {
+pub fn check_json(value: &serde_json::Value) -> Vec<crate::refusal::FieldError> {
     let mut errors = vec![];
     for_each_string(value, &mut |path, s| {
         if let Some(why) = refusal(s, is_multiline(path)) {
             let field = if path.is_empty() { "body" } else { path };
-            errors.push(crate::http::FieldError::new(field, why));
+            errors.push(crate::refusal::FieldError::new(field, why));
         }
     });
     errors
@@ -110,6 +110,16 @@ pub fn may_need_checking(body: &[u8]) -> bool {
 /// the scripts our partners write folds as Unicode's simple case folding does).
 pub fn search_key(s: &str) -> String {
     s.nfc().collect::<String>().to_lowercase()
+}
+
+/// What partner search compares: name and legal name, case-folded and NFC-normalised.
+pub fn partner_search_text(name: &str, legal_name: Option<&str>) -> String {
+    let mut s = search_key(name);
+    if let Some(l) = legal_name {
+        s.push('\n');
+        s.push_str(&search_key(l));
+    }
+    s
 }
 
 #[cfg(test)]

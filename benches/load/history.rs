@@ -43,7 +43,7 @@ pub fn write(db: &Db, created_by: &str, catalogue: &Catalogue, customers: &[Cust
             for o in 0..c.orders {
                 write_order(conn, created_by, catalogue, c, o)?;
             }
-            Ok(())
+            Ok::<_, prm::db::StoreError>(())
         })
         .expect("write order history");
     }
@@ -55,7 +55,7 @@ fn write_order(
     catalogue: &Catalogue,
     c: &Customer,
     o: usize,
-) -> Result<(), prm::http::ApiError> {
+) -> Result<(), prm::db::StoreError> {
     let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
     let issue = start + Duration::days((o * 728 / c.orders.max(1)) as i64);
     let (despatched, received) = (issue + Duration::days(1), issue + Duration::days(3));

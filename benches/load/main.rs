@@ -12,6 +12,12 @@
 //! It reports figures; it asserts none of them (BENCHMARKS.md holds the goals and the latest
 //! table).
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at its first failure, with the line that failed"
+)]
+
 mod dataset;
 mod driver;
 mod history;

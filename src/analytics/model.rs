@@ -13,9 +13,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::channel::model::{EstimateSource, WalletEstimate};
-use crate::http::FieldError;
 use crate::orders::model::Quantity;
 use crate::period::{Granularity, Period};
+use crate::refusal::FieldError;
 use crate::text_enum;
 
 /// `part ÷ whole` in basis points, rounded half-up; none when the whole is nothing.

@@ -18,6 +18,7 @@ use crate::http::{path_id, ApiError, FieldError, Problem, ValidQuery};
 use crate::orders::model::{Direction, Quantity, ValueBasis, VolumeBasis};
 use crate::orders::store::VolumeScope;
 use crate::period::{Granularity, Period};
+use crate::refusal::{Code, Refusal};
 use crate::AppState;
 
 /// Date ranges the analytics read at once: five years.
@@ -25,13 +26,10 @@ const MAX_RANGE_DAYS: i64 = 5 * 366;
 
 fn check_range(from: NaiveDate, to: NaiveDate) -> Result<(), ApiError> {
     if to < from {
-        return Err(ApiError::validation(
-            "to",
-            "the period ends before it starts",
-        ));
+        return Err(Refusal::invalid("to", "the period ends before it starts").into());
     }
     if (to - from).num_days() > MAX_RANGE_DAYS {
-        return Err(ApiError::validation("to", "at most five years at a time"));
+        return Err(Refusal::invalid("to", "at most five years at a time").into());
     }
     Ok(())
 }
@@ -176,14 +174,11 @@ pub async fn share_of_customer(
     policy::read_internal_analytics(&principal)?;
     let q = query.0;
     let to = q.to.unwrap_or(q.from);
-    let granularity = grain_of(q.from, to).map_err(|e| ApiError::Validation(vec![e]))?;
-    let periods = Period::range(q.from, to).map_err(|m| ApiError::validation("to", m))?;
+    let granularity = grain_of(q.from, to).map_err(|e| Refusal::Invalid(vec![e]))?;
+    let periods = Period::range(q.from, to).map_err(|m| Refusal::invalid("to", m))?;
     let threshold = q.growth_threshold_bp.unwrap_or(state.growth_threshold_bp);
     if !(0..=10_000).contains(&threshold) {
-        return Err(ApiError::validation(
-            "growth_threshold_bp",
-            "basis points from 0 to 10000",
-        ));
+        return Err(Refusal::invalid("growth_threshold_bp", "basis points from 0 to 10000").into());
     }
     let basis = q.basis.unwrap_or(VolumeBasis::Received);
     let scope = VolumeScope {
@@ -197,12 +192,12 @@ pub async fn share_of_customer(
         .await?;
     let rows = customer_share_rows(&periods, &inputs.estimates, &inputs.supplied);
     if rows > MAX_SHARE_ROWS {
-        return Err(ApiError::Unprocessable(
-            "answer_too_large",
+        return Err(Refusal::Unprocessable(
+            Code::AnswerTooLarge,
             format!(
                 "{rows} rows (customer × category × period) is more than the {MAX_SHARE_ROWS} one answer holds: narrow `from`–`to`, or filter by partner_id or category"
             ),
-        ));
+        ).into());
     }
     let mut items = customer_shares(
         &periods,
@@ -477,7 +472,7 @@ pub async fn abc_analysis(
     let currency = q
         .currency
         .map(|c| crate::partners::model::check_currency("currency", c, &mut e));
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let side = q.side.unwrap_or(AbcSide::Customers);
     let basis = q.basis.unwrap_or(ValueBasis::Invoiced);
     let direction = match side {
@@ -490,20 +485,21 @@ pub async fn abc_analysis(
         .read(move |conn| {
             let values = crate::orders::store::document_values(conn, direction, basis, from, to)?;
             let partners = store::labels(conn, values.iter().map(|v| &v.0))?;
-            Ok((values, partners))
+            Ok::<_, ApiError>((values, partners))
         })
         .await?;
     let currencies: BTreeSet<&str> = values.iter().map(|v| v.1.as_str()).collect();
     let currency = match currency {
         Some(c) => Some(c),
         None if currencies.len() > 1 => {
-            return Err(ApiError::validation(
+            return Err(Refusal::invalid(
                 "currency",
                 format!(
                     "the period holds documents in {}: choose one",
                     currencies.into_iter().collect::<Vec<_>>().join(", ")
                 ),
-            ))
+            )
+            .into())
         }
         None => currencies.first().map(|c| c.to_string()),
     };
@@ -632,7 +628,7 @@ pub async fn stock_cover(
     if !(1..=3660).contains(&threshold_days) {
         e.push(FieldError::new("threshold_days", "from 1 to 3660"));
     }
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let asked = optional_id(q.partner_id, "partner_id")?;
     // A partner sees its own stock cover, whatever it asks for.
     let partner_id = match &access {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::model::{PartnerLabel, Reported, Supplied};
 use crate::channel::model::WalletEstimate;
 use crate::db::DbConnection;
-use crate::http::ApiError;
+use crate::db::StoreError;
 use crate::orders::model::{Direction, VolumeBasis};
 use crate::orders::store::{monthly_volumes, supplied_volumes, SuppliedVolume, VolumeScope};
 
@@ -17,7 +17,7 @@ use crate::orders::store::{monthly_volumes, supplied_volumes, SuppliedVolume, Vo
 pub fn labels<'a>(
     conn: &mut DbConnection,
     ids: impl Iterator<Item = &'a String>,
-) -> Result<HashMap<String, PartnerLabel>, ApiError> {
+) -> Result<HashMap<String, PartnerLabel>, StoreError> {
     let mut ids: Vec<String> = ids.cloned().collect();
     ids.sort_unstable();
     ids.dedup();
@@ -51,7 +51,7 @@ pub fn share_inputs(
     to: NaiveDate,
     basis: VolumeBasis,
     scope: &VolumeScope,
-) -> Result<ShareInputs, ApiError> {
+) -> Result<ShareInputs, StoreError> {
     let estimates = crate::channel::store::estimates_within(
         conn,
         from,
@@ -90,7 +90,7 @@ pub fn supply_inputs(
     from: NaiveDate,
     to: NaiveDate,
     category: Option<String>,
-) -> Result<(Vec<Supplied>, HashMap<String, PartnerLabel>), ApiError> {
+) -> Result<(Vec<Supplied>, HashMap<String, PartnerLabel>), StoreError> {
     let scope = VolumeScope {
         partner_id: None,
         category,
@@ -126,7 +126,7 @@ pub fn cover_inputs(
     to: NaiveDate,
     partner_id: Option<&str>,
     product_id: Option<&str>,
-) -> Result<CoverInputs, ApiError> {
+) -> Result<CoverInputs, StoreError> {
     let (periods, figures) =
         crate::channel::store::reported_between(conn, from, to, partner_id, product_id)?;
     let report_of: HashMap<&str, &crate::channel::store::ReportedPeriod> =

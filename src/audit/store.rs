@@ -1,11 +1,10 @@
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use crate::auth::model::{Principal, PrincipalKind};
 use crate::db::schema::audit_log;
 use crate::db::DbConnection;
+use crate::db::{PageRequest, StoreError};
 use crate::events;
-use crate::http::{ApiError, PageRequest};
 
 /// Who made a change: a user, an integration client, or the system itself (start-up, CLI).
 #[derive(Debug, Clone)]
@@ -21,19 +20,6 @@ impl Actor {
             id: "system".into(),
             kind: "system",
             request_id: None,
-        }
-    }
-}
-
-impl From<&Principal> for Actor {
-    fn from(p: &Principal) -> Actor {
-        Actor {
-            id: p.id.clone(),
-            kind: match p.kind {
-                PrincipalKind::User => "user",
-                PrincipalKind::Client => "client",
-            },
-            request_id: p.request_id.clone(),
         }
     }
 }
@@ -60,7 +46,7 @@ pub fn record_change(
     conn: &mut DbConnection,
     actor: &Actor,
     change: Change<'_>,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     record_shared_change(conn, actor, change, None)
 }
 
@@ -71,7 +57,7 @@ pub fn record_shared_change(
     actor: &Actor,
     change: Change<'_>,
     other_partner_id: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::id.eq(uuid::Uuid::now_v7().to_string()),
@@ -133,7 +119,7 @@ pub fn list(
     conn: &mut DbConnection,
     f: AuditFilter,
     page: &PageRequest,
-) -> Result<Vec<AuditRow>, ApiError> {
+) -> Result<Vec<AuditRow>, StoreError> {
     let mut q = crate::paged!(audit_log, page, at);
     if let Some(v) = f.entity_type {
         q = q.filter(audit_log::entity_type.eq(v));

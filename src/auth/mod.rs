@@ -12,6 +12,7 @@ pub mod tokens;
 use crate::audit::Actor;
 use crate::db::Db;
 use crate::http::ApiError;
+use crate::refusal::Refusal;
 
 /// What start-up did about the first admin.
 pub enum Bootstrap {
@@ -37,11 +38,11 @@ pub fn bootstrap_admin(
         "PRM_ADMIN_EMAIL",
         email.as_deref().unwrap_or("admin@localhost.localdomain"),
     )
-    .map_err(|e| ApiError::Validation(vec![e]))?;
+    .map_err(|e| Refusal::Invalid(vec![e]))?;
     let (password, generated) = match password {
         Some(p) => {
             model::check_password("PRM_ADMIN_PASSWORD", &p, &[&email])
-                .map_err(|e| ApiError::Validation(vec![e]))?;
+                .map_err(|e| Refusal::Invalid(vec![e]))?;
             (p, false)
         }
         None => (tokens::random_secret(), true),
@@ -91,9 +92,9 @@ pub fn add_user_from_cli(
         errors.push(e);
     }
     if name.trim().is_empty() {
-        errors.push(crate::http::FieldError::new("name", "must not be empty"));
+        errors.push(crate::refusal::FieldError::new("name", "must not be empty"));
     }
-    ApiError::check(errors)?;
+    Refusal::check(errors)?;
     let password_hash = passwords::hash(password)?;
     let new = store::NewUser {
         email,
@@ -102,5 +103,5 @@ pub fn add_user_from_cli(
         partner_id,
         password_hash,
     };
-    db.write_blocking(|conn| store::insert_user(conn, &Actor::system(), new))
+    Ok(db.write_blocking(|conn| store::insert_user(conn, &Actor::system(), new))?)
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::http::FieldError;
+use crate::refusal::FieldError;
 
 /// A user's role. Staff roles see the whole registry; partner roles are bound to one partner
 /// organisation and see only records where it is a party.
@@ -367,6 +367,20 @@ pub fn check_role_binding(role: Role, partner_id: Option<&str>) -> Result<(), Fi
             "must be empty for staff roles",
         )),
         _ => Ok(()),
+    }
+}
+
+/// A principal's changes are recorded under its id and kind.
+impl From<&Principal> for crate::audit::Actor {
+    fn from(p: &Principal) -> crate::audit::Actor {
+        crate::audit::Actor {
+            id: p.id.clone(),
+            kind: match p.kind {
+                PrincipalKind::User => "user",
+                PrincipalKind::Client => "client",
+            },
+            request_id: p.request_id.clone(),
+        }
     }
 }
 

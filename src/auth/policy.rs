@@ -2,32 +2,9 @@
 //! store queries with the [`Access`] this returns, so a list can never hold another partner's rows.
 
 use super::model::{Principal, PrincipalKind, Role, Scope};
-use crate::http::ApiError;
+use crate::refusal::{Code, Refusal};
 
-/// What part of the registry a principal may see.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Access {
-    /// Staff and host-bound integration clients: every partner.
-    All,
-    /// Partner users and partner-bound clients: records where this partner is a party.
-    Partner(String),
-}
-
-impl Access {
-    pub fn partner_id(&self) -> Option<&str> {
-        match self {
-            Access::All => None,
-            Access::Partner(id) => Some(id),
-        }
-    }
-
-    pub fn allows_partner(&self, partner_id: &str) -> bool {
-        match self {
-            Access::All => true,
-            Access::Partner(own) => own == partner_id,
-        }
-    }
-}
+pub use crate::access::Access;
 
 /// The roles a partner plays; staff write rights follow them (buyers look after
 /// manufacturers, account managers after distributors and key accounts).
@@ -38,19 +15,19 @@ pub struct PartnerRoles {
     pub key_account: bool,
 }
 
-fn bound_access(p: &Principal) -> Result<Access, ApiError> {
+fn bound_access(p: &Principal) -> Result<Access, Refusal> {
     match &p.partner_id {
         Some(id) => Ok(Access::Partner(id.clone())),
-        None if p.role.is_some_and(Role::is_partner_role) => Err(ApiError::forbidden()),
+        None if p.role.is_some_and(Role::is_partner_role) => Err(Refusal::wrong_party()),
         None => Ok(Access::All),
     }
 }
 
-fn require_scope(p: &Principal, scope: Scope) -> Result<(), ApiError> {
+fn require_scope(p: &Principal, scope: Scope) -> Result<(), Refusal> {
     if p.scopes.iter().any(|s| s.grants(scope)) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(format!(
+        Err(Refusal::WrongParty(format!(
             "this client lacks the `{}` scope",
             scope.as_str()
         )))
@@ -58,7 +35,7 @@ fn require_scope(p: &Principal, scope: Scope) -> Result<(), ApiError> {
 }
 
 /// Reading partners, their contacts and interactions.
-pub fn read_partners(p: &Principal) -> Result<Access, ApiError> {
+pub fn read_partners(p: &Principal) -> Result<Access, Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::PartnersRead)?;
     }
@@ -66,12 +43,12 @@ pub fn read_partners(p: &Principal) -> Result<Access, ApiError> {
 }
 
 /// Creating, changing or archiving a partner record itself (staff and host ERPs only).
-pub fn manage_partner(p: &Principal, roles: PartnerRoles) -> Result<(), ApiError> {
+pub fn manage_partner(p: &Principal, roles: PartnerRoles) -> Result<(), Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::PartnersWrite)?;
         return match p.partner_id {
             None => Ok(()),
-            Some(_) => Err(ApiError::forbidden()),
+            Some(_) => Err(Refusal::wrong_party()),
         };
     }
     let allowed = match p.role {
@@ -83,7 +60,7 @@ pub fn manage_partner(p: &Principal, roles: PartnerRoles) -> Result<(), ApiError
     if allowed {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(
+        Err(Refusal::WrongParty(
             "your role may not manage this partner: buyers manage manufacturers, account managers distributors and key accounts".into(),
         ))
     }
@@ -95,13 +72,13 @@ pub fn manage_contacts(
     p: &Principal,
     partner_id: &str,
     roles: PartnerRoles,
-) -> Result<(), ApiError> {
+) -> Result<(), Refusal> {
     match (p.kind, p.role, p.partner_id.as_deref()) {
         (PrincipalKind::Client, _, Some(own)) if own == partner_id => {
             require_scope(p, Scope::PartnersWrite)
         }
         (PrincipalKind::User, Some(Role::PartnerAdmin), Some(own)) if own == partner_id => Ok(()),
-        (_, _, Some(_)) => Err(ApiError::forbidden()),
+        (_, _, Some(_)) => Err(Refusal::wrong_party()),
         _ => manage_partner(p, roles),
     }
 }
@@ -113,13 +90,13 @@ pub fn log_interaction(
     partner_id: &str,
     roles: PartnerRoles,
     is_complaint: bool,
-) -> Result<(), ApiError> {
+) -> Result<(), Refusal> {
     match (p.kind, p.partner_id.as_deref()) {
         (PrincipalKind::Client, Some(own)) if own == partner_id && is_complaint => {
             require_scope(p, Scope::PartnersWrite)
         }
         (PrincipalKind::User, Some(own)) if own == partner_id && is_complaint => Ok(()),
-        (_, Some(_)) => Err(ApiError::Forbidden(
+        (_, Some(_)) => Err(Refusal::WrongParty(
             "partner users may only raise complaints".into(),
         )),
         _ => manage_partner(p, roles),
@@ -127,31 +104,31 @@ pub fn log_interaction(
 }
 
 /// Updating an interaction (closing it, rescheduling it): staff only.
-pub fn update_interaction(p: &Principal, roles: PartnerRoles) -> Result<(), ApiError> {
+pub fn update_interaction(p: &Principal, roles: PartnerRoles) -> Result<(), Refusal> {
     if p.partner_id.is_some() {
-        return Err(ApiError::forbidden());
+        return Err(Refusal::wrong_party());
     }
     manage_partner(p, roles)
 }
 
-pub fn admin_only(p: &Principal) -> Result<(), ApiError> {
+pub fn admin_only(p: &Principal) -> Result<(), Refusal> {
     if p.kind == PrincipalKind::User && p.role == Some(Role::Admin) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden("only an admin may do this".into()))
+        Err(Refusal::WrongParty("only an admin may do this".into()))
     }
 }
 
-pub fn read_audit_log(p: &Principal) -> Result<(), ApiError> {
+pub fn read_audit_log(p: &Principal) -> Result<(), Refusal> {
     match (p.kind, p.role) {
         (PrincipalKind::User, Some(Role::Admin | Role::Analyst)) => Ok(()),
-        _ => Err(ApiError::Forbidden(
+        _ => Err(Refusal::WrongParty(
             "only admins and analysts may read the audit log".into(),
         )),
     }
 }
 
-pub fn read_events(p: &Principal) -> Result<Access, ApiError> {
+pub fn read_events(p: &Principal) -> Result<Access, Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::EventsRead)?;
     }
@@ -160,7 +137,7 @@ pub fn read_events(p: &Principal) -> Result<Access, ApiError> {
 
 /// Reading the catalogue: everyone signed in (partners order from it); clients need
 /// `products:read`.
-pub fn read_products(p: &Principal) -> Result<(), ApiError> {
+pub fn read_products(p: &Principal) -> Result<(), Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::ProductsRead)?;
     }
@@ -168,20 +145,20 @@ pub fn read_products(p: &Principal) -> Result<(), ApiError> {
 }
 
 /// Maintaining the catalogue: admins, buyers and account managers, and host ERPs.
-pub fn manage_products(p: &Principal) -> Result<(), ApiError> {
+pub fn manage_products(p: &Principal) -> Result<(), Refusal> {
     match (p.kind, p.role, p.partner_id.as_deref()) {
         (PrincipalKind::Client, _, None) => require_scope(p, Scope::ProductsWrite),
         (PrincipalKind::User, Some(Role::Admin | Role::Buyer | Role::AccountManager), None) => {
             Ok(())
         }
-        _ => Err(ApiError::Forbidden(
+        _ => Err(Refusal::WrongParty(
             "only admins, buyers, account managers and host ERPs maintain the catalogue".into(),
         )),
     }
 }
 
 /// Reading orders and the documents under them.
-pub fn read_orders(p: &Principal) -> Result<Access, ApiError> {
+pub fn read_orders(p: &Principal) -> Result<Access, Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::OrdersRead)?;
     }
@@ -202,18 +179,18 @@ pub fn order_party(
     p: &Principal,
     is_purchase: bool,
     counterparty_id: &str,
-) -> Result<Party, ApiError> {
+) -> Result<Party, Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::OrdersWrite)?;
     }
     match (p.kind, p.role, p.partner_id.as_deref()) {
         (_, _, Some(own)) if own == counterparty_id => Ok(Party::Counterparty),
-        (_, _, Some(_)) => Err(ApiError::forbidden()),
+        (_, _, Some(_)) => Err(Refusal::wrong_party()),
         (PrincipalKind::Client, _, None) => Ok(Party::Host),
         (PrincipalKind::User, Some(Role::Admin), None) => Ok(Party::Host),
         (PrincipalKind::User, Some(Role::Buyer), None) if is_purchase => Ok(Party::Host),
         (PrincipalKind::User, Some(Role::AccountManager), None) if !is_purchase => Ok(Party::Host),
-        _ => Err(ApiError::Forbidden(
+        _ => Err(Refusal::WrongParty(
             "your role may not act on this order: buyers handle purchase orders, account managers sales orders".into(),
         )),
     }
@@ -221,7 +198,7 @@ pub fn order_party(
 
 /// Reading specifications and quality records. Partner principals get `Access::Partner`: the
 /// store shows them the specifications they are approved for and their own quality records.
-pub fn read_specs(p: &Principal) -> Result<Access, ApiError> {
+pub fn read_specs(p: &Principal) -> Result<Access, Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::SpecsRead)?;
     }
@@ -230,11 +207,11 @@ pub fn read_specs(p: &Principal) -> Result<Access, ApiError> {
 
 /// Writing specifications, approving suppliers, inspecting, verifying and closing
 /// non-conformances: procurement and QA (admins, buyers, host ERPs).
-pub fn manage_specs(p: &Principal) -> Result<(), ApiError> {
+pub fn manage_specs(p: &Principal) -> Result<(), Refusal> {
     match (p.kind, p.role, p.partner_id.as_deref()) {
         (PrincipalKind::Client, _, None) => require_scope(p, Scope::SpecsWrite),
         (PrincipalKind::User, Some(Role::Admin | Role::Buyer), None) => Ok(()),
-        _ => Err(ApiError::Forbidden(
+        _ => Err(Refusal::WrongParty(
             "only admins, buyers and host ERPs manage specifications and quality".into(),
         )),
     }
@@ -243,7 +220,7 @@ pub fn manage_specs(p: &Principal) -> Result<(), ApiError> {
 /// Acting as a supplier (quoting, proposing corrective action): a partner's own users and ERP
 /// act for it; procurement staff may record it on a supplier's behalf. Answers the partner the
 /// principal is bound to, if any.
-pub fn act_as_supplier(p: &Principal) -> Result<Option<String>, ApiError> {
+pub fn act_as_supplier(p: &Principal) -> Result<Option<String>, Refusal> {
     match (p.kind, &p.partner_id) {
         (PrincipalKind::Client, Some(own)) => {
             require_scope(p, Scope::SpecsWrite)?;
@@ -256,20 +233,20 @@ pub fn act_as_supplier(p: &Principal) -> Result<Option<String>, ApiError> {
 
 /// Recording customer returns: the staff who face customers (admins, buyers, account managers)
 /// and host ERPs (the till or web shop).
-pub fn record_returns(p: &Principal) -> Result<(), ApiError> {
+pub fn record_returns(p: &Principal) -> Result<(), Refusal> {
     match (p.kind, p.role, p.partner_id.as_deref()) {
         (PrincipalKind::Client, _, None) => require_scope(p, Scope::SpecsWrite),
         (PrincipalKind::User, Some(Role::Admin | Role::Buyer | Role::AccountManager), None) => {
             Ok(())
         }
-        _ => Err(ApiError::Forbidden(
+        _ => Err(Refusal::WrongParty(
             "only staff and host ERPs record customer returns".into(),
         )),
     }
 }
 
 /// Reading sell-out and stock reports: staff see all; a partner's users and ERP see their own.
-pub fn read_sell_out(p: &Principal) -> Result<Access, ApiError> {
+pub fn read_sell_out(p: &Principal) -> Result<Access, Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::ChannelRead)?;
     }
@@ -278,18 +255,18 @@ pub fn read_sell_out(p: &Principal) -> Result<Access, ApiError> {
 
 /// Sending a sell-out report for `partner_id`: the partner's own users and ERP, or account
 /// managers, admins and host ERPs on its behalf.
-pub fn report_sell_out(p: &Principal, partner_id: &str) -> Result<(), ApiError> {
+pub fn report_sell_out(p: &Principal, partner_id: &str) -> Result<(), Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::ChannelWrite)?;
     }
     match (p.kind, p.role, p.partner_id.as_deref()) {
         (_, _, Some(own)) if own == partner_id => Ok(()),
-        (_, _, Some(_)) => Err(ApiError::Forbidden(
+        (_, _, Some(_)) => Err(Refusal::WrongParty(
             "you report sell-out for your own organisation only".into(),
         )),
         (PrincipalKind::Client, _, None) => Ok(()),
         (PrincipalKind::User, Some(Role::Admin | Role::AccountManager), None) => Ok(()),
-        _ => Err(ApiError::Forbidden(
+        _ => Err(Refusal::WrongParty(
             "only account managers, admins, host ERPs and the partner itself report sell-out"
                 .into(),
         )),
@@ -298,7 +275,7 @@ pub fn report_sell_out(p: &Principal, partner_id: &str) -> Result<(), ApiError> 
 
 /// Wallet estimates and the figures built on them are internal: staff and host-bound clients
 /// with `channel:read` read them; partners never see what we think they buy elsewhere.
-pub fn read_wallet_estimates(p: &Principal) -> Result<(), ApiError> {
+pub fn read_wallet_estimates(p: &Principal) -> Result<(), Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::ChannelRead)?;
     }
@@ -307,11 +284,11 @@ pub fn read_wallet_estimates(p: &Principal) -> Result<(), ApiError> {
 
 /// Entering and correcting wallet estimates: account managers, admins and host-bound clients
 /// with `channel:write`.
-pub fn manage_wallet_estimates(p: &Principal) -> Result<(), ApiError> {
+pub fn manage_wallet_estimates(p: &Principal) -> Result<(), Refusal> {
     match (p.kind, p.role, p.partner_id.as_deref()) {
         (PrincipalKind::Client, _, None) => require_scope(p, Scope::ChannelWrite),
         (PrincipalKind::User, Some(Role::Admin | Role::AccountManager), None) => Ok(()),
-        _ => Err(ApiError::Forbidden(
+        _ => Err(Refusal::WrongParty(
             "only account managers, admins and host systems keep wallet estimates".into(),
         )),
     }
@@ -319,7 +296,7 @@ pub fn manage_wallet_estimates(p: &Principal) -> Result<(), ApiError> {
 
 /// Reading analytics: staff and host clients with `analytics:read` see every partner; partner
 /// principals get their own — which only the stock-cover view accepts.
-pub fn read_analytics(p: &Principal) -> Result<Access, ApiError> {
+pub fn read_analytics(p: &Principal) -> Result<Access, Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::AnalyticsRead)?;
     }
@@ -327,7 +304,7 @@ pub fn read_analytics(p: &Principal) -> Result<Access, ApiError> {
 }
 
 /// Share of customer, supplier share and contribution rankings: staff and host systems only.
-pub fn read_internal_analytics(p: &Principal) -> Result<(), ApiError> {
+pub fn read_internal_analytics(p: &Principal) -> Result<(), Refusal> {
     read_analytics(p)?;
     internal_only(
         p,
@@ -337,7 +314,7 @@ pub fn read_internal_analytics(p: &Principal) -> Result<(), ApiError> {
 
 /// Reading co-funded promotions, their performance, claims and settlement: staff and host
 /// clients see every one; a partner's users and ERP see those it sponsors or runs.
-pub fn read_promotions(p: &Principal) -> Result<Access, ApiError> {
+pub fn read_promotions(p: &Principal) -> Result<Access, Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::PromotionsRead)?;
     }
@@ -354,11 +331,11 @@ pub enum PromotionSide {
 }
 
 /// Staff who plan promotions for the host company: admins and account managers, and host ERPs.
-fn host_promoter(p: &Principal) -> Result<(), ApiError> {
+fn host_promoter(p: &Principal) -> Result<(), Refusal> {
     match (p.kind, p.role, p.partner_id.as_deref()) {
         (PrincipalKind::Client, _, None) => Ok(()),
         (PrincipalKind::User, Some(Role::Admin | Role::AccountManager), None) => Ok(()),
-        _ => Err(ApiError::Forbidden(
+        _ => Err(Refusal::WrongParty(
             "only account managers, admins and host systems plan promotions".into(),
         )),
     }
@@ -382,7 +359,7 @@ pub fn plan_promotion(
     p: &Principal,
     sponsor_id: Option<&str>,
     channel_id: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::PromotionsWrite)?;
     }
@@ -390,7 +367,7 @@ pub fn plan_promotion(
         return own_side(p, sponsor_id, channel_id)
             .map(|_| ())
             .ok_or_else(|| {
-                ApiError::Forbidden("your organisation is not a party to this promotion".into())
+                Refusal::WrongParty("your organisation is not a party to this promotion".into())
             });
     }
     host_promoter(p)
@@ -402,19 +379,19 @@ pub fn promotion_side(
     p: &Principal,
     sponsor_id: Option<&str>,
     channel_id: &str,
-) -> Result<PromotionSide, ApiError> {
+) -> Result<PromotionSide, Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::PromotionsWrite)?;
     }
     if p.partner_id.is_some() {
         return own_side(p, sponsor_id, channel_id).ok_or_else(|| {
-            ApiError::Forbidden("your organisation is not a party to this promotion".into())
+            Refusal::WrongParty("your organisation is not a party to this promotion".into())
         });
     }
     host_promoter(p)?;
     match sponsor_id {
         None => Ok(PromotionSide::Sponsor),
-        Some(_) => Err(ApiError::Forbidden(
+        Some(_) => Err(Refusal::WrongParty(
             "the host company is not a party to this promotion: its sponsor and its channel partner act on it".into(),
         )),
     }
@@ -426,10 +403,10 @@ pub fn submit_claim(
     p: &Principal,
     sponsor_id: Option<&str>,
     channel_id: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), Refusal> {
     plan_promotion(p, sponsor_id, channel_id)?;
     match own_side(p, sponsor_id, channel_id) {
-        Some(PromotionSide::Sponsor) => Err(ApiError::Forbidden(
+        Some(PromotionSide::Sponsor) => Err(Refusal::WrongParty(
             "claims are made by the channel partner, not the sponsor".into(),
         )),
         _ => Ok(()),
@@ -441,10 +418,10 @@ pub fn decide_claim(
     p: &Principal,
     sponsor_id: Option<&str>,
     channel_id: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), Refusal> {
     match promotion_side(p, sponsor_id, channel_id)? {
         PromotionSide::Sponsor => Ok(()),
-        PromotionSide::Channel => Err(ApiError::Forbidden(
+        PromotionSide::Channel => Err(Refusal::WrongParty(
             "claims are decided and paid by the sponsor".into(),
         )),
     }
@@ -455,10 +432,10 @@ pub fn settle_promotion(
     p: &Principal,
     sponsor_id: Option<&str>,
     channel_id: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), Refusal> {
     plan_promotion(p, sponsor_id, channel_id)?;
     match own_side(p, sponsor_id, channel_id) {
-        Some(PromotionSide::Channel) => Err(ApiError::Forbidden(
+        Some(PromotionSide::Channel) => Err(Refusal::WrongParty(
             "the sponsor settles a promotion once its claims are paid".into(),
         )),
         _ => Ok(()),
@@ -467,7 +444,7 @@ pub fn settle_promotion(
 
 /// Reading a partner's scorecard, tier and benefits: staff and host clients see every partner;
 /// a partner's users and ERP their own.
-pub fn read_scorecards(p: &Principal) -> Result<Access, ApiError> {
+pub fn read_scorecards(p: &Principal) -> Result<Access, Refusal> {
     if p.kind == PrincipalKind::Client {
         require_scope(p, Scope::RelationshipsRead)?;
     }
@@ -476,20 +453,20 @@ pub fn read_scorecards(p: &Principal) -> Result<Access, ApiError> {
 
 /// The relationship's internals — the ladder's criteria, evaluations, tier changes and their
 /// reasons, development plans: staff and host clients only.
-pub fn read_relationships(p: &Principal) -> Result<(), ApiError> {
+pub fn read_relationships(p: &Principal) -> Result<(), Refusal> {
     read_scorecards(p)?;
     internal_only(p, "tier evaluations, tier changes and plans are internal")
 }
 
 /// Proposing and deciding tier changes and keeping development plans: admins, account
 /// managers and buyers (each looks after some partners), and host clients.
-pub fn manage_relationships(p: &Principal) -> Result<(), ApiError> {
+pub fn manage_relationships(p: &Principal) -> Result<(), Refusal> {
     match (p.kind, p.role, p.partner_id.as_deref()) {
         (PrincipalKind::Client, _, None) => require_scope(p, Scope::RelationshipsWrite),
         (PrincipalKind::User, Some(Role::Admin | Role::AccountManager | Role::Buyer), None) => {
             Ok(())
         }
-        _ => Err(ApiError::Forbidden(
+        _ => Err(Refusal::WrongParty(
             "only admins, account managers, buyers and host systems manage relationships".into(),
         )),
     }
@@ -498,7 +475,7 @@ pub fn manage_relationships(p: &Principal) -> Result<(), ApiError> {
 /// Proposing a tier change for a partner: relationship staff within the remit they have over
 /// the partner record itself (buyers manufacturers, account managers distributors and key
 /// accounts, admins all), or a host system.
-pub fn propose_tier_change(p: &Principal, roles: PartnerRoles) -> Result<(), ApiError> {
+pub fn propose_tier_change(p: &Principal, roles: PartnerRoles) -> Result<(), Refusal> {
     manage_relationships(p)?;
     match p.kind {
         PrincipalKind::Client => Ok(()),
@@ -508,11 +485,11 @@ pub fn propose_tier_change(p: &Principal, roles: PartnerRoles) -> Result<(), Api
 
 /// Approving or rejecting one: the same remit, and a person: the second pair of eyes of a
 /// four-eyes decision cannot be a system.
-pub fn decide_tier_change(p: &Principal, roles: PartnerRoles) -> Result<(), ApiError> {
+pub fn decide_tier_change(p: &Principal, roles: PartnerRoles) -> Result<(), Refusal> {
     manage_relationships(p)?;
     if p.kind != PrincipalKind::User {
-        return Err(ApiError::Denied(
-            "four_eyes_needs_a_person",
+        return Err(Refusal::Denied(
+            Code::FourEyesNeedsAPerson,
             "a tier change is approved or rejected by a person, not by an integration client"
                 .into(),
         ));
@@ -520,10 +497,10 @@ pub fn decide_tier_change(p: &Principal, roles: PartnerRoles) -> Result<(), ApiE
     manage_partner(p, roles)
 }
 
-fn internal_only(p: &Principal, why: &str) -> Result<(), ApiError> {
+fn internal_only(p: &Principal, why: &str) -> Result<(), Refusal> {
     match bound_access(p)? {
         Access::All => Ok(()),
-        Access::Partner(_) => Err(ApiError::Forbidden(why.into())),
+        Access::Partner(_) => Err(Refusal::WrongParty(why.into())),
     }
 }
 

@@ -16,12 +16,14 @@ use super::store::{
 };
 use super::{passwords, policy, throttle, tokens};
 use crate::audit::Actor;
+use crate::db::StoreError;
 use crate::http::extract::{body_id, parse_json, parse_query, RawBody};
 use crate::http::idempotency::{self, IdempotencyKey, Written};
 use crate::http::{
     no_store, path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem,
     ValidJson, ValidQuery,
 };
+use crate::refusal::{Code, Refusal};
 use crate::AppState;
 
 // ---- tokens -------------------------------------------------------------------------------
@@ -146,16 +148,16 @@ async fn throttled(
     Ok(keys)
 }
 
-fn relationship_ended() -> ApiError {
-    ApiError::Denied(
-        "relationship_ended",
+fn relationship_ended() -> Refusal {
+    Refusal::Denied(
+        Code::RelationshipEnded,
         "your organisation's relationship has ended; its access with it".into(),
     )
 }
 
 fn bad_credentials() -> ApiError {
     ApiError::Unauthorized(
-        "invalid_credentials",
+        Code::InvalidCredentials,
         "e-mail or password is wrong, or the account is disabled".into(),
     )
 }
@@ -238,7 +240,7 @@ pub async fn login(
             // Told only after the right password: the relationship has ended, and access with it.
             if let Some(partner) = &user.partner_id {
                 if store::partner_access_of(conn, partner)? == PartnerAccess::Nothing {
-                    return Err(relationship_ended());
+                    return Err(relationship_ended().into());
                 }
             }
             store::settle_sign_in_attempt(conn, &keys, AttemptOutcome::Succeeded)?;
@@ -277,7 +279,7 @@ pub async fn refresh(
                 Rotation::Rotated { user, family_id } => {
                     let (pair, hash) = issue_pair(&st, &user, &family_id)?;
                     store::insert_refresh_token(conn, &user.id, &family_id, &hash, ttl)?;
-                    Ok(Some(pair))
+                    Ok::<_, ApiError>(Some(pair))
                 }
                 Rotation::Refused => Ok(None),
                 Rotation::ReuseDetected => {
@@ -290,7 +292,7 @@ pub async fn refresh(
     match outcome {
         Some(pair) => Ok(no_store(HttpResponse::Ok().json(pair))),
         None => Err(ApiError::Unauthorized(
-            "refresh_token_invalid",
+            Code::RefreshTokenInvalid,
             "the refresh token is not valid; sign in again".into(),
         )),
     }
@@ -371,14 +373,20 @@ pub async fn client_token(
 /// credentials; still problem+json, with `error` and `error_description` beside `code`.
 fn oauth_error(e: ApiError, basic: bool) -> HttpResponse {
     let (status, error) = match &e {
-        ApiError::Unauthorized(..) | ApiError::Denied(..) => (401, "invalid_client"),
-        ApiError::BadRequest { code, .. } if *code == "unsupported_grant_type" => {
-            (400, "unsupported_grant_type")
+        ApiError::Unauthorized(..) | ApiError::Refused(Refusal::Denied(..)) => {
+            (401, Code::InvalidClient)
         }
-        ApiError::Validation(errors) if errors.iter().any(|f| f.field == "scope") => {
-            (400, "invalid_scope")
+        ApiError::BadRequest { code, .. } if *code == Code::UnsupportedGrantType => {
+            (400, Code::UnsupportedGrantType)
         }
-        ApiError::BadRequest { .. } | ApiError::Validation(_) => (400, "invalid_request"),
+        ApiError::Refused(Refusal::Invalid(errors))
+            if errors.iter().any(|f| f.field == "scope") =>
+        {
+            (400, Code::InvalidScope)
+        }
+        ApiError::BadRequest { .. } | ApiError::Refused(Refusal::Invalid(_)) => {
+            (400, Code::InvalidRequest)
+        }
         _ => return actix_web::ResponseError::error_response(&e),
     };
     let mut problem = e.to_problem();
@@ -386,9 +394,9 @@ fn oauth_error(e: ApiError, basic: bool) -> HttpResponse {
     if status == 400 {
         problem.title = "Bad request".into();
     }
-    problem.code = error.into();
-    problem.problem_type = format!("urn:prm:problem:{}", error.replace('_', "-"));
-    problem.error = Some(error.into());
+    problem.code = error;
+    problem.problem_type = crate::http::error::problem_type(error);
+    problem.error = Some(error.as_str().into());
     problem.error_description = Some(problem.detail.clone());
     let mut res = HttpResponse::build(
         actix_web::http::StatusCode::from_u16(status)
@@ -421,14 +429,14 @@ async fn grant_client_token(
     let body = body.0;
     let form: ClientCredentialsRequest = if is_form {
         let text = std::str::from_utf8(&body)
-            .map_err(|_| ApiError::bad_field("malformed_body", "body", "not UTF-8"))?;
+            .map_err(|_| ApiError::bad_field(Code::MalformedBody, "body", "not UTF-8"))?;
         parse_query(text)?
     } else {
         parse_json(&body)?
     };
     if form.grant_type != "client_credentials" {
         return Err(ApiError::bad_field(
-            "unsupported_grant_type",
+            Code::UnsupportedGrantType,
             "grant_type",
             "only `client_credentials` is supported here; users sign in at /auth/login",
         ));
@@ -438,14 +446,14 @@ async fn grant_client_token(
         (_, _, Some(pair)) => pair,
         _ => {
             return Err(ApiError::Unauthorized(
-                "invalid_client",
+                Code::InvalidClient,
                 "send client_id and client_secret".into(),
             ))
         }
     };
     // An empty scope asks for no subset: the client's own scopes, as when it is left out.
     let requested = match form.scope.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(s) => Some(parse_scopes("scope", s).map_err(|e| ApiError::Validation(vec![e]))?),
+        Some(s) => Some(parse_scopes("scope", s).map_err(|e| Refusal::Invalid(vec![e]))?),
         None => None,
     };
     let keys = throttled(state, req, &client_id).await?;
@@ -473,7 +481,7 @@ async fn grant_client_token(
         }
         _ => {
             return Err(ApiError::Unauthorized(
-                "invalid_client",
+                Code::InvalidClient,
                 "unknown client, wrong secret, or client disabled".into(),
             ));
         }
@@ -481,10 +489,11 @@ async fn grant_client_token(
     let granted: Vec<Scope> = match requested {
         Some(req) => {
             if let Some(missing) = req.iter().find(|s| !client.scopes.contains(s)) {
-                return Err(ApiError::validation(
+                return Err(Refusal::invalid(
                     "scope",
                     format!("`{}` is not granted to this client", missing.as_str()),
-                ));
+                )
+                .into());
             }
             req
         }
@@ -496,7 +505,7 @@ async fn grant_client_token(
             .read(move |conn| store::partner_access_of(conn, &partner))
             .await?;
         if access == PartnerAccess::Nothing {
-            return Err(relationship_ended());
+            return Err(relationship_ended().into());
         }
     }
     let scope = join_scopes(&granted);
@@ -558,16 +567,18 @@ pub async fn me(
     let (user, client) = state
         .db
         .read(move |conn| match p.kind {
-            PrincipalKind::User => Ok((Some(store::get_user(conn, &p.id)?.to_user()), None)),
+            PrincipalKind::User => {
+                Ok::<_, StoreError>((Some(store::get_user(conn, &p.id)?.to_user()), None))
+            }
             PrincipalKind::Client => Ok((None, Some(store::get_client(conn, &p.id)?.to_client()))),
         })
         .await
         .map_err(|e| match e {
-            ApiError::NotFound(_) => ApiError::Unauthorized(
-                "token_invalid",
+            StoreError::Refused(Refusal::NotFound(_)) => ApiError::Unauthorized(
+                Code::TokenInvalid,
                 "the account behind this token no longer exists".into(),
             ),
-            other => other,
+            other => other.into(),
         })?;
     Ok(HttpResponse::Ok().json(Me {
         kind: principal.kind,
@@ -668,7 +679,7 @@ pub async fn create_user(
     if let Err(e) = check_role_binding(b.role, partner_id.as_deref()) {
         errors.push(e);
     }
-    ApiError::check(errors)?;
+    Refusal::check(errors)?;
     let password_hash = hash_secret(&state, b.password).await?;
     let actor = Actor::from(&principal);
     let new = NewUser {
@@ -762,7 +773,7 @@ pub async fn get_user(
     let id = path_id(&id, "id")?;
     let user = state
         .db
-        .read(move |conn| Ok(store::get_user(conn, &id)?.to_user()))
+        .read(move |conn| Ok::<_, ApiError>(store::get_user(conn, &id)?.to_user()))
         .await?;
     Ok(with_etag(&user, user.version))
 }
@@ -817,7 +828,7 @@ pub async fn update_user(
             "you may not disable or demote yourself; ask another admin",
         ));
     }
-    ApiError::check(errors)?;
+    Refusal::check(errors)?;
     let password_hash = match b.password {
         Some(pw) => Some(hash_secret(&state, pw).await?),
         None => None,
@@ -832,7 +843,7 @@ pub async fn update_user(
     let actor = Actor::from(&principal);
     let user = state
         .db
-        .write(move |conn| store::update_user(conn, &actor, &id, if_match, changes))
+        .write(move |conn| store::update_user(conn, &actor, &id, if_match.0, changes))
         .await?;
     Ok(with_etag(&user, user.version))
 }
@@ -909,7 +920,7 @@ pub async fn create_client(
     let name = check_name("name", &b.name, &mut errors);
     check_scopes(&b.scopes, &mut errors);
     let partner_id = check_partner_ref("partner_id", b.partner_id, &mut errors);
-    ApiError::check(errors)?;
+    Refusal::check(errors)?;
     let secret = tokens::random_secret();
     let secret_hash = hash_secret(&state, secret.clone()).await?;
     let actor = Actor::from(&principal);
@@ -1001,7 +1012,7 @@ pub async fn get_client(
     let id = path_id(&id, "id")?;
     let client = state
         .db
-        .read(move |conn| Ok(store::get_client(conn, &id)?.to_client()))
+        .read(move |conn| Ok::<_, ApiError>(store::get_client(conn, &id)?.to_client()))
         .await?;
     Ok(with_etag(&client, client.version))
 }
@@ -1043,7 +1054,7 @@ pub async fn update_client(
     if let Some(s) = &b.scopes {
         check_scopes(s, &mut errors);
     }
-    ApiError::check(errors)?;
+    Refusal::check(errors)?;
     let changes = ClientChanges {
         name,
         scopes: b.scopes,
@@ -1053,7 +1064,7 @@ pub async fn update_client(
     let actor = Actor::from(&principal);
     let client = state
         .db
-        .write(move |conn| store::update_client(conn, &actor, &id, if_match, changes))
+        .write(move |conn| store::update_client(conn, &actor, &id, if_match.0, changes))
         .await?;
     Ok(with_etag(&client, client.version))
 }
@@ -1098,7 +1109,7 @@ pub async fn rotate_client_secret(
     // With an Idempotency-Key, a retry after a lost answer gets the same new secret instead of
     // rotating again and losing the one the first call created.
     idempotency::execute(&state.db, &principal.id, key, &req, "", move |conn| {
-        let client = store::update_client(conn, &actor, &id, if_match, changes)?;
+        let client = store::update_client(conn, &actor, &id, if_match.0, changes)?;
         let version = client.version;
         Written::ok(
             &ClientWithSecret {

@@ -11,7 +11,8 @@ use super::throttle::{self, Limits};
 use crate::audit::{record_change, snapshot, Actor, Change};
 use crate::db::schema::{integration_clients, refresh_tokens, users};
 use crate::db::DbConnection;
-use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
+use crate::db::{PageRequest, StoreError};
+use crate::refusal::{expect_version, Code, FieldError, Refusal};
 
 #[derive(Debug, Queryable, Clone)]
 pub struct UserRow {
@@ -49,7 +50,7 @@ impl UserRow {
     }
 }
 
-pub fn count_users(conn: &mut DbConnection) -> Result<i64, ApiError> {
+pub fn count_users(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(users::table.count().get_result(conn)?)
 }
 
@@ -60,7 +61,7 @@ pub fn check_staff_user(
     field: &str,
     id: &str,
     errors: &mut Vec<FieldError>,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let role: Option<String> = users::table
         .find(id)
         .select(users::role)
@@ -79,28 +80,33 @@ pub fn check_staff_user(
 pub fn find_user_by_email(
     conn: &mut DbConnection,
     email: &str,
-) -> Result<Option<UserRow>, ApiError> {
+) -> Result<Option<UserRow>, StoreError> {
     Ok(users::table
         .filter(users::email.eq(email))
         .first::<UserRow>(conn)
         .optional()?)
 }
 
-pub fn get_user(conn: &mut DbConnection, id: &str) -> Result<UserRow, ApiError> {
+pub fn get_user(conn: &mut DbConnection, id: &str) -> Result<UserRow, StoreError> {
     users::table
         .find(id)
         .first::<UserRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("user"))
+        .ok_or(Refusal::NotFound("user").into())
 }
 
 fn check_partner_exists(
     conn: &mut DbConnection,
     partner_id: Option<&str>,
     errors: &mut Vec<FieldError>,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     if let Some(pid) = partner_id {
-        if !crate::partners::store::partner_exists(conn, pid)? {
+        use crate::db::schema::partners;
+        let found: i64 = partners::table
+            .filter(partners::id.eq(pid))
+            .count()
+            .get_result(conn)?;
+        if found == 0 {
             errors.push(FieldError::new("partner_id", "no such partner"));
         }
     }
@@ -115,16 +121,21 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
-pub fn insert_user(conn: &mut DbConnection, actor: &Actor, new: NewUser) -> Result<User, ApiError> {
+pub fn insert_user(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    new: NewUser,
+) -> Result<User, StoreError> {
     let mut errors = vec![];
     check_partner_exists(conn, new.partner_id.as_deref(), &mut errors)?;
-    ApiError::check(errors)?;
+    Refusal::check(errors)?;
     if find_user_by_email(conn, &new.email)?.is_some() {
-        return Err(ApiError::conflict_on(
-            "duplicate",
+        return Err(Refusal::conflict_on(
+            Code::Duplicate,
             "email",
             "a user with this e-mail exists",
-        ));
+        )
+        .into());
     }
     let now = Utc::now().naive_utc();
     let id = uuid::Uuid::now_v7().to_string();
@@ -171,11 +182,11 @@ pub fn update_user(
     conn: &mut DbConnection,
     actor: &Actor,
     id: &str,
-    if_match: IfMatch,
+    expected_version: Option<i64>,
     ch: UserChanges,
-) -> Result<User, ApiError> {
+) -> Result<User, StoreError> {
     let row = get_user(conn, id)?;
-    if_match.check(row.version)?;
+    expect_version(expected_version, row.version)?;
     let before = row.to_user();
     let role = ch.role.unwrap_or(before.role);
     let partner_id = ch.partner_id.clone().unwrap_or(before.partner_id.clone());
@@ -184,7 +195,7 @@ pub fn update_user(
         errors.push(e);
     }
     check_partner_exists(conn, partner_id.as_deref(), &mut errors)?;
-    ApiError::check(errors)?;
+    Refusal::check(errors)?;
     let now = Utc::now().naive_utc();
     diesel::update(users::table.find(id).filter(users::version.eq(row.version)))
         .set((
@@ -226,7 +237,7 @@ pub fn list_users(
     conn: &mut DbConnection,
     f: UserFilter,
     page: &PageRequest,
-) -> Result<Vec<UserRow>, ApiError> {
+) -> Result<Vec<UserRow>, StoreError> {
     let mut q = crate::paged!(users, page);
     if let Some(r) = f.role {
         q = q.filter(users::role.eq(r.as_str()));
@@ -245,7 +256,7 @@ pub fn insert_refresh_token(
     family_id: &str,
     token_hash: &str,
     ttl: Duration,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let now = Utc::now().naive_utc();
     diesel::insert_into(refresh_tokens::table)
         .values((
@@ -276,7 +287,7 @@ pub enum Rotation {
 pub fn spend_refresh_token(
     conn: &mut DbConnection,
     token_hash: &str,
-) -> Result<Rotation, ApiError> {
+) -> Result<Rotation, StoreError> {
     let now = Utc::now().naive_utc();
     let row = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(token_hash))
@@ -334,7 +345,7 @@ pub fn spend_refresh_token(
     })
 }
 
-pub fn revoke_family(conn: &mut DbConnection, family_id: &str) -> Result<(), ApiError> {
+pub fn revoke_family(conn: &mut DbConnection, family_id: &str) -> Result<(), StoreError> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::family_id.eq(family_id))
@@ -346,7 +357,7 @@ pub fn revoke_family(conn: &mut DbConnection, family_id: &str) -> Result<(), Api
 }
 
 /// Logout: revokes the family of the presented token, if it is one of ours.
-pub fn revoke_family_of(conn: &mut DbConnection, token_hash: &str) -> Result<(), ApiError> {
+pub fn revoke_family_of(conn: &mut DbConnection, token_hash: &str) -> Result<(), StoreError> {
     let family: Option<String> = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(token_hash))
         .select(refresh_tokens::family_id)
@@ -358,7 +369,7 @@ pub fn revoke_family_of(conn: &mut DbConnection, token_hash: &str) -> Result<(),
     Ok(())
 }
 
-fn revoke_all_for_user(conn: &mut DbConnection, user_id: &str) -> Result<(), ApiError> {
+fn revoke_all_for_user(conn: &mut DbConnection, user_id: &str) -> Result<(), StoreError> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))
@@ -399,15 +410,15 @@ impl ClientRow {
     }
 }
 
-pub fn find_client(conn: &mut DbConnection, id: &str) -> Result<Option<ClientRow>, ApiError> {
+pub fn find_client(conn: &mut DbConnection, id: &str) -> Result<Option<ClientRow>, StoreError> {
     Ok(integration_clients::table
         .find(id)
         .first::<ClientRow>(conn)
         .optional()?)
 }
 
-pub fn get_client(conn: &mut DbConnection, id: &str) -> Result<ClientRow, ApiError> {
-    find_client(conn, id)?.ok_or(ApiError::NotFound("integration client"))
+pub fn get_client(conn: &mut DbConnection, id: &str) -> Result<ClientRow, StoreError> {
+    find_client(conn, id)?.ok_or(Refusal::NotFound("integration client").into())
 }
 
 pub struct NewClient {
@@ -421,10 +432,10 @@ pub fn insert_client(
     conn: &mut DbConnection,
     actor: &Actor,
     new: NewClient,
-) -> Result<IntegrationClient, ApiError> {
+) -> Result<IntegrationClient, StoreError> {
     let mut errors = vec![];
     check_partner_exists(conn, new.partner_id.as_deref(), &mut errors)?;
-    ApiError::check(errors)?;
+    Refusal::check(errors)?;
     let now = Utc::now().naive_utc();
     let id = uuid::Uuid::now_v7().to_string();
     diesel::insert_into(integration_clients::table)
@@ -468,11 +479,11 @@ pub fn update_client(
     conn: &mut DbConnection,
     actor: &Actor,
     id: &str,
-    if_match: IfMatch,
+    expected_version: Option<i64>,
     ch: ClientChanges,
-) -> Result<IntegrationClient, ApiError> {
+) -> Result<IntegrationClient, StoreError> {
     let row = get_client(conn, id)?;
-    if_match.check(row.version)?;
+    expect_version(expected_version, row.version)?;
     let before = row.to_client();
     let action = if ch.secret_hash.is_some() {
         "integration_client.secret_rotated"
@@ -515,14 +526,14 @@ pub fn update_client(
 pub fn list_clients(
     conn: &mut DbConnection,
     page: &PageRequest,
-) -> Result<Vec<ClientRow>, ApiError> {
+) -> Result<Vec<ClientRow>, StoreError> {
     let q = crate::paged!(integration_clients, page);
     Ok(q.load::<ClientRow>(conn)?)
 }
 
 /// Deletes refresh tokens expired for more than a day (kept that long so a late replay is still
 /// recognised as reuse rather than as an unknown token).
-pub fn purge_expired_refresh_tokens(conn: &mut DbConnection) -> Result<usize, ApiError> {
+pub fn purge_expired_refresh_tokens(conn: &mut DbConnection) -> Result<usize, StoreError> {
     let cutoff = Utc::now().naive_utc() - Duration::days(1);
     Ok(
         diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.lt(cutoff)))
@@ -545,7 +556,7 @@ pub enum Standing {
     },
 }
 
-pub fn standing(conn: &mut DbConnection, p: &Principal) -> Result<Standing, ApiError> {
+pub fn standing(conn: &mut DbConnection, p: &Principal) -> Result<Standing, StoreError> {
     let as_issued = match p.kind {
         PrincipalKind::User => {
             let account = users::table
@@ -620,7 +631,7 @@ pub fn standing(conn: &mut DbConnection, p: &Principal) -> Result<Standing, ApiE
 pub fn partner_access_of(
     conn: &mut DbConnection,
     partner_id: &str,
-) -> Result<PartnerAccess, ApiError> {
+) -> Result<PartnerAccess, StoreError> {
     use crate::db::schema::partners;
     let row = partners::table
         .find(partner_id)
@@ -643,7 +654,7 @@ pub fn count_sign_in_attempt(
     conn: &mut DbConnection,
     limits: &Limits,
     keys: &[(String, i64)],
-) -> Result<Result<(), u64>, ApiError> {
+) -> Result<Result<(), u64>, StoreError> {
     use crate::db::schema::login_failures as lf;
     if let DbConnection::Postgres(pg) = conn {
         for (key, _) in keys {
@@ -706,7 +717,7 @@ pub fn settle_sign_in_attempt(
     conn: &mut DbConnection,
     keys: &[(String, i64)],
     outcome: AttemptOutcome,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     use crate::db::schema::login_failures as lf;
     let (cleared, taken_back): (Vec<&str>, Vec<&str>) = keys
         .iter()
@@ -730,7 +741,7 @@ pub fn count_write(
     conn: &mut DbConnection,
     principal: &str,
     per_minute: i64,
-) -> Result<Result<(), u64>, ApiError> {
+) -> Result<Result<(), u64>, StoreError> {
     use crate::db::schema::write_quotas as wq;
     if per_minute <= 0 {
         return Ok(Ok(()));
@@ -772,14 +783,14 @@ pub fn count_write(
 }
 
 /// Housekeeping: write counts of minutes long gone.
-pub fn purge_write_quotas(conn: &mut DbConnection) -> Result<usize, ApiError> {
+pub fn purge_write_quotas(conn: &mut DbConnection) -> Result<usize, StoreError> {
     use crate::db::schema::write_quotas as wq;
     let cutoff = Utc::now().naive_utc() - Duration::minutes(5);
     Ok(diesel::delete(wq::table.filter(wq::window_start.lt(cutoff))).execute(conn)?)
 }
 
 /// Housekeeping: counts whose window and delay have both passed say nothing any more.
-pub fn purge_login_failures(conn: &mut DbConnection, limits: &Limits) -> Result<usize, ApiError> {
+pub fn purge_login_failures(conn: &mut DbConnection, limits: &Limits) -> Result<usize, StoreError> {
     use crate::db::schema::login_failures as lf;
     let horizon = limits.window.max(limits.max_delay);
     let cutoff = Utc::now().naive_utc() - Duration::seconds(horizon.as_secs() as i64);

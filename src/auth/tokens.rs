@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::model::{parse_scopes, Principal, PrincipalKind, Role};
 use crate::http::ApiError;
+use crate::refusal::Code;
 
 pub const ISSUER: &str = "prm";
 pub const AUDIENCE: &str = "prm-api";
@@ -87,7 +88,7 @@ impl JwtKeys {
     /// against the current key only, and an unknown `kid` is refused.
     fn key_for(&self, token: &str) -> Result<&DecodingKey, ApiError> {
         let invalid =
-            || ApiError::Unauthorized("token_invalid", "the access token is not valid".into());
+            || ApiError::Unauthorized(Code::TokenInvalid, "the access token is not valid".into());
         let header = jsonwebtoken::decode_header(token).map_err(|_| invalid())?;
         match header.kid {
             None => Ok(&self.decoding[0].1),
@@ -148,20 +149,21 @@ impl JwtKeys {
         let data = jsonwebtoken::decode::<Claims>(token, self.key_for(token)?, &self.validation)
             .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => ApiError::Unauthorized(
-                    "token_expired",
+                    Code::TokenExpired,
                     "the access token has expired; refresh it".into(),
                 ),
-                _ => {
-                    ApiError::Unauthorized("token_invalid", "the access token is not valid".into())
-                }
+                _ => ApiError::Unauthorized(
+                    Code::TokenInvalid,
+                    "the access token is not valid".into(),
+                ),
             })?;
         let c = data.claims;
         let scopes = parse_scopes("scope", &c.scope).map_err(|_| {
-            ApiError::Unauthorized("token_invalid", "the access token is not valid".into())
+            ApiError::Unauthorized(Code::TokenInvalid, "the access token is not valid".into())
         })?;
         if c.kind == PrincipalKind::User && c.role.is_none() {
             return Err(ApiError::Unauthorized(
-                "token_invalid",
+                Code::TokenInvalid,
                 "the access token is not valid".into(),
             ));
         }
@@ -250,7 +252,7 @@ mod tests {
             )
             .unwrap();
         match k.verify(&t) {
-            Err(ApiError::Unauthorized(code, _)) => assert_eq!(code, "token_expired"),
+            Err(ApiError::Unauthorized(code, _)) => assert_eq!(code, Code::TokenExpired),
             other => panic!("{other:?}"),
         }
     }

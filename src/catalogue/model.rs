@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::FieldError;
 use crate::partners::model::{check_optional_text, check_text, MAX_NAME, MAX_NOTES};
+use crate::refusal::FieldError;
 use crate::standards;
 use crate::text_enum;
 

@@ -14,6 +14,8 @@ use crate::http::idempotency::{self, IdempotencyKey, Written};
 use crate::http::{
     path_id, with_etag, ApiError, IfMatch, Page, PageParams, Problem, ValidJson, ValidQuery,
 };
+use crate::refusal::Code;
+use crate::refusal::Refusal;
 use crate::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -93,7 +95,7 @@ pub async fn create_product(
         description: b.description,
         status: b.status.unwrap_or(ProductStatus::Active),
     })
-    .map_err(ApiError::Validation)?;
+    .map_err(Refusal::Invalid)?;
     let actor = Actor::from(&principal);
     idempotency::execute(
         &state.db,
@@ -144,7 +146,7 @@ pub async fn list_products(
     for (field, value) in [("q", &q.q), ("category", &q.category)] {
         if value.as_ref().is_some_and(|t| t.chars().count() > 200) {
             return Err(ApiError::bad_field(
-                "invalid_query",
+                Code::InvalidQuery,
                 field,
                 "must be at most 200 characters",
             ));
@@ -192,7 +194,7 @@ pub async fn get_product(
     let id = path_id(&id, "id")?;
     let p = state
         .db
-        .read(move |conn| Ok(store::get_product(conn, &id)?.to_product()))
+        .read(move |conn| Ok::<_, ApiError>(store::get_product(conn, &id)?.to_product()))
         .await?;
     Ok(with_etag(&p, p.version))
 }
@@ -232,8 +234,8 @@ pub async fn update_product(
     let product = state
         .db
         .write(move |conn| {
-            store::update_product(conn, &actor, &id, if_match, |c| {
-                validate_product(ProductDraft {
+            store::update_product(conn, &actor, &id, if_match.0, |c| {
+                Ok(validate_product(ProductDraft {
                     sku: p.sku.unwrap_or(c.sku),
                     gtin: p.gtin.unwrap_or(c.gtin),
                     name: p.name.unwrap_or(c.name),
@@ -243,7 +245,7 @@ pub async fn update_product(
                     description: p.description.unwrap_or(c.description),
                     status: p.status.unwrap_or(c.status),
                 })
-                .map_err(ApiError::Validation)
+                .map_err(Refusal::Invalid)?)
             })
         })
         .await?;

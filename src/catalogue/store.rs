@@ -8,7 +8,8 @@ use crate::audit::{record_change, snapshot, Actor, Change};
 use crate::clock::now;
 use crate::db::schema::products;
 use crate::db::{like_pattern, DbConnection};
-use crate::http::{ApiError, IfMatch, PageRequest};
+use crate::db::{PageRequest, StoreError};
+use crate::refusal::{expect_version, Code, Refusal};
 use crate::standards::gtin14;
 
 #[derive(Debug, Queryable, Clone)]
@@ -63,19 +64,19 @@ impl ProductRow {
     }
 }
 
-pub fn get_product(conn: &mut DbConnection, id: &str) -> Result<ProductRow, ApiError> {
+pub fn get_product(conn: &mut DbConnection, id: &str) -> Result<ProductRow, StoreError> {
     products::table
         .find(id)
         .first::<ProductRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("product"))
+        .ok_or(Refusal::NotFound("product").into())
 }
 
 /// Loads several products at once (for order lines), keyed by id; missing ids are absent.
 pub fn products_by_id(
     conn: &mut DbConnection,
     ids: &[String],
-) -> Result<std::collections::HashMap<String, ProductRow>, ApiError> {
+) -> Result<std::collections::HashMap<String, ProductRow>, StoreError> {
     let rows = products::table
         .filter(products::id.eq_any(ids))
         .load::<ProductRow>(conn)?;
@@ -87,7 +88,7 @@ fn check_unique(
     conn: &mut DbConnection,
     d: &ProductDraft,
     self_id: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let mut q = products::table
         .filter(products::sku.eq(&d.sku))
         .select(products::id)
@@ -96,11 +97,9 @@ fn check_unique(
         q = q.filter(products::id.ne(id.to_string()));
     }
     if q.first::<String>(conn).optional()?.is_some() {
-        return Err(ApiError::conflict_on(
-            "duplicate",
-            "sku",
-            "another product has this SKU",
-        ));
+        return Err(
+            Refusal::conflict_on(Code::Duplicate, "sku", "another product has this SKU").into(),
+        );
     }
     if let Some(g) = &d.gtin {
         let mut q = products::table
@@ -111,11 +110,12 @@ fn check_unique(
             q = q.filter(products::id.ne(id.to_string()));
         }
         if q.first::<String>(conn).optional()?.is_some() {
-            return Err(ApiError::conflict_on(
-                "duplicate",
+            return Err(Refusal::conflict_on(
+                Code::Duplicate,
                 "gtin",
                 "another product has this GTIN",
-            ));
+            )
+            .into());
         }
     }
     Ok(())
@@ -125,7 +125,7 @@ pub fn insert_product(
     conn: &mut DbConnection,
     actor: &Actor,
     d: ProductDraft,
-) -> Result<Product, ApiError> {
+) -> Result<Product, StoreError> {
     check_unique(conn, &d, None)?;
     let id = uuid::Uuid::now_v7().to_string();
     let t = now();
@@ -167,11 +167,11 @@ pub fn update_product(
     conn: &mut DbConnection,
     actor: &Actor,
     id: &str,
-    if_match: IfMatch,
-    change: impl FnOnce(ProductDraft) -> Result<ProductDraft, ApiError>,
-) -> Result<Product, ApiError> {
+    expected_version: Option<i64>,
+    change: impl FnOnce(ProductDraft) -> Result<ProductDraft, StoreError>,
+) -> Result<Product, StoreError> {
     let row = get_product(conn, id)?;
-    if_match.check(row.version)?;
+    expect_version(expected_version, row.version)?;
     let d = change(row.to_draft())?;
     check_unique(conn, &d, Some(id))?;
     let updated = diesel::update(
@@ -196,7 +196,7 @@ pub fn update_product(
     .execute(conn)?;
     if updated == 0 {
         let current = get_product(conn, id)?.version;
-        return Err(ApiError::PreconditionFailed { current });
+        return Err(Refusal::StaleVersion { current }.into());
     }
     let before = row.to_product();
     let after = get_product(conn, id)?.to_product();
@@ -228,7 +228,7 @@ pub fn list_products(
     conn: &mut DbConnection,
     f: ProductFilter,
     page: &PageRequest,
-) -> Result<Vec<ProductRow>, ApiError> {
+) -> Result<Vec<ProductRow>, StoreError> {
     let mut q = crate::paged!(products, page);
     if let Some(c) = f.category {
         q = q.filter(products::category.eq(c.to_lowercase()));

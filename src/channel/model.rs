@@ -8,9 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::FieldError;
 use crate::orders::model::Quantity;
 use crate::period::Period;
+use crate::refusal::FieldError;
 use crate::text_enum;
 
 /// The most lines one report may carry: a national retailer's weekly report by store and

@@ -21,6 +21,7 @@ use crate::http::{
 use crate::orders::model::Quantity;
 use crate::partners::model::{check_currency, check_optional_text, check_text, MAX_NOTES};
 use crate::period::{Granularity, Period};
+use crate::refusal::Refusal;
 use crate::AppState;
 
 // ---- sell-out reports ---------------------------------------------------------------------------
@@ -89,9 +90,9 @@ pub async fn create_sell_out_report(
     let partner_id = match (b.partner_id, &principal.partner_id) {
         (Some(p), _) => body_id("partner_id", p, &mut e),
         (None, Some(own)) => own.clone(),
-        (None, None) => return Err(ApiError::validation("partner_id", "required")),
+        (None, None) => return Err(Refusal::invalid("partner_id", "required").into()),
     };
-    ApiError::check(std::mem::take(&mut e))?;
+    Refusal::check(std::mem::take(&mut e))?;
     policy::report_sell_out(&principal, &partner_id)?;
     let currency = check_currency("currency", b.currency, &mut e);
     check_report_period(b.period_start, b.period_end, today(), &mut e);
@@ -108,7 +109,7 @@ pub async fn create_sell_out_report(
             ),
         ));
     }
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let draft = ReportDraft {
         partner_id,
         period_start: b.period_start,
@@ -284,7 +285,7 @@ pub struct NewWalletEstimate {
     pub notes: Option<String>,
 }
 
-fn check_estimate(d: EstimateDraft) -> Result<EstimateDraft, ApiError> {
+fn check_estimate(d: EstimateDraft) -> Result<EstimateDraft, Refusal> {
     let mut e = vec![];
     let category = check_text("category", &d.category, 100, &mut e).to_lowercase();
     if let Err(m) = crate::standards::unit_of_measure(&d.unit) {
@@ -295,7 +296,7 @@ fn check_estimate(d: EstimateDraft) -> Result<EstimateDraft, ApiError> {
     }
     check_share_bp("target_share_bp", d.target_share_bp, &mut e);
     let notes = check_optional_text("notes", d.notes, MAX_NOTES, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     Ok(EstimateDraft {
         category,
         notes,
@@ -336,7 +337,7 @@ pub async fn create_wallet_estimate(
     let b = body.value;
     let mut e = vec![];
     let partner_id = body_id("partner_id", b.partner_id, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let draft = check_estimate(EstimateDraft {
         partner_id,
         category: b.category,
@@ -502,15 +503,15 @@ pub async fn update_wallet_estimate(
     let w = state
         .db
         .write(move |conn| {
-            store::update_estimate(conn, &actor, &id, if_match, |c| {
-                check_estimate(EstimateDraft {
+            store::update_estimate(conn, &actor, &id, if_match.0, |c| {
+                Ok(check_estimate(EstimateDraft {
                     total: p.total_quantity.unwrap_or(c.total),
                     unit: p.unit.unwrap_or_else(|| c.unit.clone()),
                     source: p.source.unwrap_or(c.source),
                     target_share_bp: p.target_share_bp.unwrap_or(c.target_share_bp),
                     notes: p.notes.unwrap_or_else(|| c.notes.clone()),
                     ..c.clone()
-                })
+                })?)
             })
         })
         .await?;

@@ -13,10 +13,11 @@ use crate::auth::policy::Access;
 use crate::clock::now;
 use crate::db::schema::{products, sell_out_lines, sell_out_reports, wallet_estimates};
 use crate::db::{DbConnection, LOOKUP_CHUNK};
-use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
+use crate::db::{PageRequest, StoreError};
 use crate::orders::model::{Direction, Quantity, VolumeBasis};
 use crate::orders::store::{monthly_volumes, VolumeScope};
 use crate::period::{Granularity, Period};
+use crate::refusal::{expect_version, Code, FieldError, Refusal};
 
 /// Rows per INSERT: well inside SQLite's and PostgreSQL's bind-parameter limits.
 const INSERT_CHUNK: usize = 2_000;
@@ -83,7 +84,7 @@ pub fn get_report(
     conn: &mut DbConnection,
     access: &Access,
     id: &str,
-) -> Result<ReportRow, ApiError> {
+) -> Result<ReportRow, StoreError> {
     let mut q = sell_out_reports::table
         .filter(sell_out_reports::id.eq(id))
         .into_boxed();
@@ -92,12 +93,12 @@ pub fn get_report(
     }
     q.first::<ReportRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("sell-out report"))
+        .ok_or(Refusal::NotFound("sell-out report").into())
 }
 
 /// Reports of one partner are placed one at a time: on PostgreSQL two corrections racing for
 /// the same period would otherwise both see the old report current. SQLite has one writer.
-fn lock_partner_reports(conn: &mut DbConnection, partner_id: &str) -> Result<(), ApiError> {
+fn lock_partner_reports(conn: &mut DbConnection, partner_id: &str) -> Result<(), StoreError> {
     if let DbConnection::Postgres(pg) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7201003, hashtext($1))")
             .bind::<diesel::sql_types::Text, _>(partner_id)
@@ -107,15 +108,16 @@ fn lock_partner_reports(conn: &mut DbConnection, partner_id: &str) -> Result<(),
 }
 
 /// The reporting partner must exist and sell on: a distributor or a key account.
-fn check_reporting_partner(conn: &mut DbConnection, partner_id: &str) -> Result<(), ApiError> {
+fn check_reporting_partner(conn: &mut DbConnection, partner_id: &str) -> Result<(), StoreError> {
     let partner = crate::partners::store::get_partner(conn, &Access::All, partner_id)
-        .map_err(|_| ApiError::validation("partner_id", "no such partner"))?;
+        .map_err(|_| Refusal::invalid("partner_id", "no such partner"))?;
     let roles = partner.roles();
     if !(roles.distributor || roles.key_account) {
-        return Err(ApiError::validation(
+        return Err(Refusal::invalid(
             "partner_id",
             "sell-out is reported by distributors and key accounts",
-        ));
+        )
+        .into());
     }
     Ok(())
 }
@@ -124,7 +126,7 @@ fn check_reporting_partner(conn: &mut DbConnection, partner_id: &str) -> Result<
 fn find_products(
     conn: &mut DbConnection,
     refs: &[Option<ProductRef>],
-) -> Result<HashMap<ProductRef, ProductUnit>, ApiError> {
+) -> Result<HashMap<ProductRef, ProductUnit>, StoreError> {
     let mut ids: Vec<String> = vec![];
     let mut gtins: Vec<String> = vec![];
     for r in refs.iter().flatten() {
@@ -167,7 +169,7 @@ fn overlapping_reports(
     partner_id: &str,
     start: NaiveDate,
     end: NaiveDate,
-) -> Result<Vec<CurrentReport>, ApiError> {
+) -> Result<Vec<CurrentReport>, StoreError> {
     let rows: Vec<(String, NaiveDate, NaiveDate, i32)> = sell_out_reports::table
         .filter(sell_out_reports::partner_id.eq(partner_id))
         .filter(sell_out_reports::status.eq(ReportStatus::Current.as_str()))
@@ -191,22 +193,22 @@ fn overlapping_reports(
         .collect())
 }
 
-fn placement_error(e: PlacementError) -> ApiError {
+fn placement_error(e: PlacementError) -> Refusal {
     match e {
-        PlacementError::AlreadyReported(r) => ApiError::conflict_on(
-            "already_reported",
+        PlacementError::AlreadyReported(r) => Refusal::conflict_on(
+            Code::AlreadyReported,
             "purpose",
             format!(
                 "report {} already covers {} to {}; send `purpose: replacement` to correct it",
                 r.id, r.period_start, r.period_end
             ),
         ),
-        PlacementError::NothingToReplace => ApiError::validation(
+        PlacementError::NothingToReplace => Refusal::invalid(
             "purpose",
             "there is no current report for exactly this period to replace",
         ),
-        PlacementError::Overlaps(r) => ApiError::conflict_on(
-            "period_overlap",
+        PlacementError::Overlaps(r) => Refusal::conflict_on(
+            Code::PeriodOverlap,
             "period_start",
             format!(
                 "overlaps report {} for {} to {}: a correction must cover exactly the same period",
@@ -222,7 +224,7 @@ pub fn insert_report(
     conn: &mut DbConnection,
     actor: &Actor,
     d: ReportDraft,
-) -> Result<SellOutReport, ApiError> {
+) -> Result<SellOutReport, StoreError> {
     lock_partner_reports(conn, &d.partner_id)?;
     check_reporting_partner(conn, &d.partner_id)?;
     let mut errors = vec![];
@@ -239,7 +241,7 @@ pub fn insert_report(
             "the report's total value is too large",
         ));
     }
-    ApiError::check(cap_errors(errors))?;
+    Refusal::check(cap_errors(errors))?;
     let overlapping = overlapping_reports(conn, &d.partner_id, d.period_start, d.period_end)?;
     let placement = place_report(&overlapping, d.period_start, d.period_end, d.purpose)
         .map_err(placement_error)?;
@@ -308,7 +310,7 @@ pub fn insert_report(
 }
 
 /// Marks a current report superseded by the correction `by`, keeping it as history.
-fn supersede(conn: &mut DbConnection, actor: &Actor, id: &str, by: &str) -> Result<(), ApiError> {
+fn supersede(conn: &mut DbConnection, actor: &Actor, id: &str, by: &str) -> Result<(), StoreError> {
     let before = get_report(conn, &Access::All, id)?;
     diesel::update(sell_out_reports::table.find(id))
         .set((
@@ -347,7 +349,7 @@ pub fn list_reports(
     access: &Access,
     f: ReportFilter,
     page: &PageRequest,
-) -> Result<Vec<ReportRow>, ApiError> {
+) -> Result<Vec<ReportRow>, StoreError> {
     let mut q = crate::paged!(sell_out_reports, page);
     if let Some(own) = access.partner_id() {
         q = q.filter(sell_out_reports::partner_id.eq(own.to_string()));
@@ -386,7 +388,7 @@ pub fn list_lines(
     report_id: &str,
     after: Option<i32>,
     limit: i64,
-) -> Result<Vec<SellOutLine>, ApiError> {
+) -> Result<Vec<SellOutLine>, StoreError> {
     get_report(conn, access, report_id)?;
     let rows: Vec<LineWithProduct> = sell_out_lines::table
         .inner_join(products::table.on(products::id.eq(sell_out_lines::product_id)))
@@ -450,7 +452,7 @@ pub fn reported_between(
     to: NaiveDate,
     partner_id: Option<&str>,
     product_id: Option<&str>,
-) -> Result<(Vec<ReportedPeriod>, Vec<ReportedFigure>), ApiError> {
+) -> Result<(Vec<ReportedPeriod>, Vec<ReportedFigure>), StoreError> {
     let mut q = sell_out_reports::table
         .filter(sell_out_reports::status.eq(ReportStatus::Current.as_str()))
         .filter(sell_out_reports::period_end.ge(from))
@@ -506,7 +508,7 @@ pub fn sales_between(
     from: NaiveDate,
     to: NaiveDate,
     product_ids: &[String],
-) -> Result<Vec<ReportedSaleRow>, ApiError> {
+) -> Result<Vec<ReportedSaleRow>, StoreError> {
     Ok(sell_out_lines::table
         .inner_join(sell_out_reports::table)
         .filter(sell_out_reports::partner_id.eq(partner_id))
@@ -599,24 +601,25 @@ pub struct EstimateDraft {
     pub notes: Option<String>,
 }
 
-pub fn get_estimate(conn: &mut DbConnection, id: &str) -> Result<EstimateRow, ApiError> {
+pub fn get_estimate(conn: &mut DbConnection, id: &str) -> Result<EstimateRow, StoreError> {
     wallet_estimates::table
         .find(id)
         .first::<EstimateRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("wallet estimate"))
+        .ok_or(Refusal::NotFound("wallet estimate").into())
 }
 
 /// Share of customer is ours ÷ a customer's total: the partner must buy from us.
-fn check_customer(conn: &mut DbConnection, partner_id: &str) -> Result<(), ApiError> {
+fn check_customer(conn: &mut DbConnection, partner_id: &str) -> Result<(), StoreError> {
     let partner = crate::partners::store::get_partner(conn, &Access::All, partner_id)
-        .map_err(|_| ApiError::validation("partner_id", "no such partner"))?;
+        .map_err(|_| Refusal::invalid("partner_id", "no such partner"))?;
     let roles = partner.roles();
     if !(roles.distributor || roles.key_account) {
-        return Err(ApiError::validation(
+        return Err(Refusal::invalid(
             "partner_id",
             "wallet estimates are kept for customers: distributors and key accounts",
-        ));
+        )
+        .into());
     }
     Ok(())
 }
@@ -629,7 +632,7 @@ pub fn supplied_in(
     category: &str,
     unit: &str,
     period: Period,
-) -> Result<Quantity, ApiError> {
+) -> Result<Quantity, StoreError> {
     let scope = VolumeScope {
         partner_id: Some(partner_id.to_string()),
         category: Some(category.to_string()),
@@ -653,7 +656,7 @@ pub fn supplied_in(
     Ok(best)
 }
 
-fn written(conn: &mut DbConnection, id: &str) -> Result<WalletEstimateWritten, ApiError> {
+fn written(conn: &mut DbConnection, id: &str) -> Result<WalletEstimateWritten, StoreError> {
     let estimate = get_estimate(conn, id)?.to_estimate();
     let supplied = supplied_in(
         conn,
@@ -677,7 +680,7 @@ pub fn insert_estimate(
     conn: &mut DbConnection,
     actor: &Actor,
     d: EstimateDraft,
-) -> Result<WalletEstimateWritten, ApiError> {
+) -> Result<WalletEstimateWritten, StoreError> {
     check_customer(conn, &d.partner_id)?;
     let label = d.period.to_string();
     let existing = wallet_estimates::table
@@ -688,13 +691,13 @@ pub fn insert_estimate(
         .first::<String>(conn)
         .optional()?;
     if let Some(other) = existing {
-        return Err(ApiError::conflict_on(
-            "estimate_exists",
+        return Err(Refusal::conflict_on(
+            Code::EstimateExists,
             "period",
             format!(
                 "wallet estimate {other} already covers this partner, category and period; PATCH it instead"
             ),
-        ));
+        ).into());
     }
     let id = uuid::Uuid::now_v7().to_string();
     let t = now();
@@ -739,11 +742,11 @@ pub fn update_estimate(
     conn: &mut DbConnection,
     actor: &Actor,
     id: &str,
-    if_match: IfMatch,
-    change: impl FnOnce(&EstimateDraft) -> Result<EstimateDraft, ApiError>,
-) -> Result<WalletEstimateWritten, ApiError> {
+    expected_version: Option<i64>,
+    change: impl FnOnce(&EstimateDraft) -> Result<EstimateDraft, StoreError>,
+) -> Result<WalletEstimateWritten, StoreError> {
     let row = get_estimate(conn, id)?;
-    if_match.check(row.version)?;
+    expect_version(expected_version, row.version)?;
     let f = change(&row.to_draft())?;
     let updated = diesel::update(
         wallet_estimates::table
@@ -763,7 +766,7 @@ pub fn update_estimate(
     .execute(conn)?;
     if updated == 0 {
         let current = get_estimate(conn, id)?.version;
-        return Err(ApiError::PreconditionFailed { current });
+        return Err(Refusal::StaleVersion { current }.into());
     }
     let w = written(conn, id)?;
     record_change(
@@ -796,7 +799,7 @@ pub fn list_estimates(
     conn: &mut DbConnection,
     f: EstimateFilter,
     page: &PageRequest,
-) -> Result<Vec<EstimateRow>, ApiError> {
+) -> Result<Vec<EstimateRow>, StoreError> {
     let mut q = crate::paged!(wallet_estimates, page);
     if let Some(p) = f.partner_id {
         q = q.filter(wallet_estimates::partner_id.eq(p));
@@ -831,7 +834,7 @@ pub fn estimates_within(
     to: NaiveDate,
     partner_id: Option<&str>,
     category: Option<&str>,
-) -> Result<Vec<WalletEstimate>, ApiError> {
+) -> Result<Vec<WalletEstimate>, StoreError> {
     let mut q = wallet_estimates::table
         .filter(wallet_estimates::period_start.ge(from))
         .filter(wallet_estimates::period_end.le(to))

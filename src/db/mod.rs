@@ -2,7 +2,12 @@
 //! migrations, and the two ways handlers reach the database (`read` and `write`), both of which
 //! run diesel on actix's blocking thread pool, never on the async executor.
 
+pub mod error;
+pub mod page;
 pub mod schema;
+
+pub use error::{StoreError, Stored};
+pub use page::PageRequest;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -11,8 +16,6 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-
-use crate::http::error::ApiError;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -186,28 +189,29 @@ impl Db {
     }
 
     /// Runs `f` on a pooled connection off the async executor.
-    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
         let pool = self.pool.clone();
-        actix_web::web::block(move || {
+        off_the_executor(move || {
             let mut conn = pool
                 .get()
-                .map_err(|e| ApiError::Unavailable(e.to_string()))?;
+                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
             f(&mut conn)
         })
         .await
-        .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?
     }
 
     /// Runs `f` in one transaction off the async executor: every row it writes, with its audit
     /// entry and event, commits together or not at all.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        E: From<StoreError> + From<diesel::result::Error> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
         let _turn = match self.backend {
             Backend::Sqlite => Some(self.write_turn.lock().await),
@@ -215,28 +219,27 @@ impl Db {
         };
         let _permit = self.permit().await?;
         let db = self.clone();
-        actix_web::web::block(move || db.write_blocking(f))
-            .await
-            .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?
+        off_the_executor(move || db.write_blocking(f)).await
     }
 
     /// A turn at one of the pool's connections, awaited without blocking a thread.
-    async fn permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+    async fn permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, StoreError> {
         self.permits
             .acquire()
             .await
-            .map_err(|e| ApiError::Unavailable(e.to_string()))
+            .map_err(|e| StoreError::Unavailable(e.to_string()))
     }
 
     /// The blocking form of [`Db::write`], for the CLI and for start-up.
-    pub fn write_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+        E: From<StoreError> + From<diesel::result::Error>,
+        F: FnOnce(&mut DbConnection) -> Result<T, E>,
     {
         let mut conn = self
             .pool
             .get()
-            .map_err(|e| ApiError::Unavailable(e.to_string()))?;
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         match self.backend {
             Backend::Sqlite => {
                 // A poisoned lock only means another writer panicked; the database is sound.
@@ -281,12 +284,12 @@ impl Db {
     /// readers or blocks writers). Left to SQLite, the writer whose commit crosses the threshold
     /// pays for the checkpoint and its fsync while every other writer queues behind it; done
     /// here, once a second, it costs the writers nothing. PostgreSQL checkpoints itself.
-    pub async fn checkpoint(&self) -> Result<(), ApiError> {
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
         match self.backend {
             Backend::Sqlite => {
                 self.read(|conn| {
                     conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
-                        .map_err(ApiError::from)
+                        .map_err(StoreError::from)
                 })
                 .await
             }
@@ -295,25 +298,39 @@ impl Db {
     }
 
     /// Checks the database answers a trivial query (readiness probe).
-    pub async fn ping(&self) -> Result<(), ApiError> {
-        self.read(|conn| conn.batch_execute("SELECT 1").map_err(ApiError::from))
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.read(|conn| conn.batch_execute("SELECT 1").map_err(StoreError::from))
             .await
     }
+}
+
+/// Runs blocking database work on the runtime's blocking threads, never on the executor.
+async fn off_the_executor<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| E::from(StoreError::Failed(format!("blocking task failed: {e}"))))?
 }
 
 /// An SQLite write transaction that takes the write lock as it begins (`BEGIN IMMEDIATE`). A
 /// deferred transaction that reads first and writes later cannot wait for another process's
 /// writer: its upgrade fails at once with SQLITE_BUSY. Taking the lock up front lets the busy
 /// timeout make it wait its turn instead, so several `prm` processes can share one file.
-fn immediate_transaction<T, F>(conn: &mut DbConnection, f: F) -> Result<T, ApiError>
+fn immediate_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+    E: From<StoreError> + From<diesel::result::Error>,
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
-    fn sqlite(conn: &mut DbConnection) -> Result<&mut diesel::SqliteConnection, ApiError> {
+    fn sqlite(conn: &mut DbConnection) -> Result<&mut diesel::SqliteConnection, StoreError> {
         match conn {
             DbConnection::Sqlite(c) => Ok(c),
-            DbConnection::Postgres(_) => Err(ApiError::Internal(
+            DbConnection::Postgres(_) => Err(StoreError::Failed(
                 "an SQLite transaction on a PostgreSQL connection".into(),
             )),
         }
@@ -397,8 +414,7 @@ fn fill_search_text(conn: &mut DbConnection) -> Result<(), diesel::result::Error
     for (id, name, legal) in missing {
         diesel::update(partners::table.find(id))
             .set(
-                partners::search_text
-                    .eq(crate::partners::store::search_text(&name, legal.as_deref())),
+                partners::search_text.eq(crate::text::partner_search_text(&name, legal.as_deref())),
             )
             .execute(conn)?;
     }

@@ -8,6 +8,7 @@ use crate::auth::model::Principal;
 use crate::auth::policy;
 use crate::http::pagination::{check_limit, DEFAULT_LIMIT};
 use crate::http::{ApiError, Problem, ValidQuery};
+use crate::refusal::Code;
 use crate::AppState;
 
 /// One change, as it happened.
@@ -95,7 +96,7 @@ pub async fn list_events(
     let after = q.after.unwrap_or(0);
     if after < 0 {
         return Err(ApiError::bad_field(
-            "invalid_query",
+            Code::InvalidQuery,
             "after",
             "must not be negative",
         ));

@@ -1,10 +1,10 @@
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use crate::auth::policy::Access;
+use crate::access::Access;
 use crate::db::schema::events;
 use crate::db::DbConnection;
-use crate::http::ApiError;
+use crate::db::StoreError;
 
 #[derive(Debug, Queryable)]
 pub struct EventRow {
@@ -39,7 +39,7 @@ pub struct NewEvent<'a> {
 /// last step of every write), makes event-writing commits take turns; under it the next number
 /// is the highest so far plus one, so a transaction that rolls back leaves no hole (a database
 /// sequence would). SQLite has one writer already.
-pub fn append(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), ApiError> {
+pub fn append(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), StoreError> {
     if let DbConnection::Postgres(pg) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7201001)").execute(pg)?;
     }
@@ -70,7 +70,7 @@ pub fn list(
     since: Option<NaiveDateTime>,
     entity_type: Option<&str>,
     limit: i64,
-) -> Result<Vec<EventRow>, ApiError> {
+) -> Result<Vec<EventRow>, StoreError> {
     let mut q = events::table
         .filter(events::seq.gt(after))
         .order(events::seq.asc())

@@ -6,6 +6,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest};
 
 use super::error::ApiError;
+use crate::refusal::{Code, Refusal};
 
 pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
@@ -19,7 +20,7 @@ impl IfMatch {
     /// 412 when the caller expected another version than the stored one.
     pub fn check(&self, current: i64) -> Result<(), ApiError> {
         match self.0 {
-            Some(expected) if expected != current => Err(ApiError::PreconditionFailed { current }),
+            Some(expected) if expected != current => Err(Refusal::StaleVersion { current }.into()),
             _ => Ok(()),
         }
     }
@@ -39,7 +40,7 @@ impl FromRequest for IfMatch {
 fn parse_if_match(value: Option<Result<&str, header::ToStrError>>) -> Result<IfMatch, ApiError> {
     let bad = || {
         ApiError::bad_field(
-            "invalid_header",
+            Code::InvalidHeader,
             "If-Match",
             "must be an ETag this API issued, such as \"3\"",
         )

@@ -7,24 +7,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// One invalid input: which field (a JSON pointer-like dotted path, a query parameter or a
-/// path segment) and what is wrong with it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct FieldError {
-    #[schema(example = "gln")]
-    pub field: String,
-    #[schema(example = "GLN check digit is wrong: expected 3")]
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
+use crate::db::StoreError;
+pub use crate::refusal::{Code, FieldError, Refusal};
 
 /// RFC 9457 problem details, with a stable machine `code` clients match on.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -42,7 +26,7 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
-    pub code: String,
+    pub code: Code,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
     /// For 409 on an illegal transition: the transitions allowed from the current state.
@@ -63,49 +47,23 @@ pub struct Problem {
     pub error_description: Option<String>,
 }
 
+/// Every error answer: a business [`Refusal`], or what the web layer itself refuses or fails at.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     /// The request could not be read at all (malformed JSON, bad cursor, bad id in the path).
     #[error("{detail}")]
     BadRequest {
-        code: &'static str,
+        code: Code,
         detail: String,
         errors: Vec<FieldError>,
     },
-    /// Well-formed but invalid values.
-    #[error("validation failed")]
-    Validation(Vec<FieldError>),
     #[error("{1}")]
-    Unauthorized(&'static str, String),
-    #[error("{0}")]
-    Forbidden(String),
-    /// 403 with a code of its own: the caller is known but its standing forbids this (a
-    /// suspended partner writing, a terminated partner at all).
-    #[error("{1}")]
-    Denied(&'static str, String),
-    #[error("{0} not found")]
-    NotFound(&'static str),
+    Unauthorized(Code, String),
     /// A known path called with a method it does not take; holds the `Allow` list.
     #[error("this path takes only {0}")]
     MethodNotAllowed(String),
-    #[error("{detail}")]
-    Conflict {
-        code: &'static str,
-        detail: String,
-        errors: Vec<FieldError>,
-        allowed: Option<Vec<String>>,
-    },
-    /// A document action its current status does not allow (an order cannot be cancelled once
-    /// despatched): names the status and the actions that are possible now.
-    #[error("the {entity} is {current}; `{attempted}` is not possible now")]
-    IllegalTransition {
-        entity: &'static str,
-        current: String,
-        attempted: String,
-        allowed: Vec<String>,
-    },
-    #[error("the resource is at version {current}")]
-    PreconditionFailed { current: i64 },
     #[error("request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     /// Too many failed sign-ins for this account or address: try again after `retry_after`
@@ -123,20 +81,34 @@ pub enum ApiError {
     RequestTimeout,
     #[error("{0}")]
     UnsupportedMediaType(String),
-    #[error("{1}")]
-    Unprocessable(&'static str, String),
     #[error("service unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
 
-impl ApiError {
-    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> ApiError {
-        ApiError::Validation(vec![FieldError::new(field, message)])
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Refused(r) => ApiError::Refused(r),
+            StoreError::Unavailable(why) => ApiError::Unavailable(why),
+            failed @ (StoreError::Database { .. } | StoreError::Failed(_)) => {
+                ApiError::Internal(failed.to_string())
+            }
+        }
     }
+}
 
-    pub fn bad_field(code: &'static str, field: &str, message: impl Into<String>) -> ApiError {
+impl From<diesel::result::Error> for ApiError {
+    #[track_caller]
+    fn from(e: diesel::result::Error) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+impl ApiError {
+    /// 400 naming the one part of the request that could not be read.
+    pub fn bad_field(code: Code, field: &str, message: impl Into<String>) -> ApiError {
         let message = message.into();
         ApiError::BadRequest {
             code,
@@ -145,94 +117,42 @@ impl ApiError {
         }
     }
 
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> ApiError {
-        ApiError::Conflict {
-            code,
-            detail: detail.into(),
-            errors: vec![],
-            allowed: None,
-        }
-    }
-
-    pub fn conflict_on(code: &'static str, field: &str, detail: impl Into<String>) -> ApiError {
-        let detail = detail.into();
-        ApiError::Conflict {
-            code,
-            errors: vec![FieldError::new(field, detail.clone())],
-            detail,
-            allowed: None,
-        }
-    }
-
-    /// 409: `attempted` is not possible while the `entity` is `current`; `allowed` is what is.
-    pub fn illegal_transition<'a>(
-        entity: &'static str,
-        current: &str,
-        attempted: &str,
-        allowed: impl IntoIterator<Item = &'a str>,
-    ) -> ApiError {
-        ApiError::IllegalTransition {
-            entity,
-            current: current.to_string(),
-            attempted: attempted.to_string(),
-            allowed: allowed.into_iter().map(str::to_string).collect(),
-        }
-    }
-
-    pub fn forbidden() -> ApiError {
-        ApiError::Forbidden("your role may not do this".into())
-    }
-
-    /// Collects field errors into one 422, or nothing when there are none.
-    pub fn check(errors: Vec<FieldError>) -> Result<(), ApiError> {
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(errors))
-        }
-    }
-
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            ApiError::BadRequest { code, .. } => code,
-            ApiError::Validation(_) => "validation_failed",
-            ApiError::Unauthorized(code, _) => code,
-            ApiError::Forbidden(_) => "forbidden",
-            ApiError::Denied(code, _) => code,
-            ApiError::NotFound(_) => "not_found",
-            ApiError::MethodNotAllowed(_) => "method_not_allowed",
-            ApiError::Conflict { code, .. } => code,
-            ApiError::IllegalTransition { .. } => "illegal_transition",
-            ApiError::PreconditionFailed { .. } => "version_mismatch",
-            ApiError::PayloadTooLarge { .. } => "payload_too_large",
-            ApiError::RequestTimeout => "request_timeout",
-            ApiError::TooManyAttempts { .. } => "too_many_attempts",
-            ApiError::RateLimited { .. } => "rate_limited",
-            ApiError::Busy { .. } => "busy",
-            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
-            ApiError::Unprocessable(code, _) => code,
-            ApiError::Unavailable(_) => "unavailable",
-            ApiError::Internal(_) => "internal_error",
+            ApiError::Refused(r) => r.code(),
+            ApiError::BadRequest { code, .. } | ApiError::Unauthorized(code, _) => *code,
+            ApiError::MethodNotAllowed(_) => Code::MethodNotAllowed,
+            ApiError::PayloadTooLarge { .. } => Code::PayloadTooLarge,
+            ApiError::RequestTimeout => Code::RequestTimeout,
+            ApiError::TooManyAttempts { .. } => Code::TooManyAttempts,
+            ApiError::RateLimited { .. } => Code::RateLimited,
+            ApiError::Busy { .. } => Code::Busy,
+            ApiError::UnsupportedMediaType(_) => Code::UnsupportedMediaType,
+            ApiError::Unavailable(_) => Code::Unavailable,
+            ApiError::Internal(_) => Code::InternalError,
         }
     }
 
     fn title(&self) -> &'static str {
         match self {
+            ApiError::Refused(r) => match r {
+                Refusal::Invalid(_) => "Validation failed",
+                Refusal::Unprocessable(..) => "Unprocessable content",
+                Refusal::NotAllowed { .. } | Refusal::Conflict { .. } => "Conflict",
+                Refusal::WrongParty(_) | Refusal::Denied(..) => "Forbidden",
+                Refusal::StaleVersion { .. } => "Precondition failed",
+                Refusal::NotFound(_) => "Not found",
+                Refusal::ForeignCursor => "Bad request",
+            },
             ApiError::BadRequest { .. } => "Bad request",
-            ApiError::Validation(_) => "Validation failed",
             ApiError::Unauthorized(..) => "Unauthorized",
-            ApiError::Forbidden(_) | ApiError::Denied(..) => "Forbidden",
-            ApiError::NotFound(_) => "Not found",
             ApiError::MethodNotAllowed(_) => "Method not allowed",
-            ApiError::Conflict { .. } | ApiError::IllegalTransition { .. } => "Conflict",
-            ApiError::PreconditionFailed { .. } => "Precondition failed",
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::RequestTimeout => "Request timeout",
             ApiError::TooManyAttempts { .. } => "Too many attempts",
             ApiError::RateLimited { .. } => "Too many requests",
             ApiError::Busy { .. } => "Service busy",
             ApiError::UnsupportedMediaType(_) => "Unsupported media type",
-            ApiError::Unprocessable(..) => "Unprocessable content",
             ApiError::Unavailable(_) => "Service unavailable",
             ApiError::Internal(_) => "Internal server error",
         }
@@ -241,7 +161,7 @@ impl ApiError {
     pub fn to_problem(&self) -> Problem {
         let status = self.status_code().as_u16();
         let detail = match self {
-            ApiError::Validation(errors) => match errors.len() {
+            ApiError::Refused(Refusal::Invalid(errors)) => match errors.len() {
                 1 => format!("{}: {}", errors[0].field, errors[0].message),
                 n => format!("{n} fields are invalid"),
             },
@@ -251,30 +171,32 @@ impl ApiError {
             other => other.to_string(),
         };
         let errors = match self {
-            ApiError::Validation(e) => e.clone(),
-            ApiError::BadRequest { errors, .. } | ApiError::Conflict { errors, .. } => {
-                errors.clone()
+            ApiError::Refused(Refusal::Invalid(e)) => e.clone(),
+            ApiError::BadRequest { errors, .. }
+            | ApiError::Refused(Refusal::Conflict { errors, .. }) => errors.clone(),
+            ApiError::Refused(Refusal::ForeignCursor) => {
+                vec![FieldError::new("cursor", "not a cursor of this list")]
             }
             _ => vec![],
         };
         Problem {
-            problem_type: format!("urn:prm:problem:{}", self.code().replace('_', "-")),
+            problem_type: problem_type(self.code()),
             title: self.title().into(),
             status,
             detail,
-            code: self.code().into(),
+            code: self.code(),
             errors,
             allowed: match self {
-                ApiError::Conflict { allowed, .. } => allowed.clone(),
-                ApiError::IllegalTransition { allowed, .. } => Some(allowed.clone()),
+                ApiError::Refused(Refusal::Conflict { allowed, .. }) => allowed.clone(),
+                ApiError::Refused(Refusal::NotAllowed { allowed, .. }) => Some(allowed.clone()),
                 _ => None,
             },
             current_status: match self {
-                ApiError::IllegalTransition { current, .. } => Some(current.clone()),
+                ApiError::Refused(Refusal::NotAllowed { current, .. }) => Some(current.clone()),
                 _ => None,
             },
             current_version: match self {
-                ApiError::PreconditionFailed { current } => Some(*current),
+                ApiError::Refused(Refusal::StaleVersion { current }) => Some(*current),
                 _ => None,
             },
             error: None,
@@ -283,19 +205,27 @@ impl ApiError {
     }
 }
 
+/// The problem `type` URI of a code.
+pub fn problem_type(code: Code) -> String {
+    format!("urn:prm:problem:{}", code.as_str().replace('_', "-"))
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
+            ApiError::Refused(r) => match r {
+                Refusal::Invalid(_) | Refusal::Unprocessable(..) => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
+                Refusal::WrongParty(_) | Refusal::Denied(..) => StatusCode::FORBIDDEN,
+                Refusal::NotFound(_) => StatusCode::NOT_FOUND,
+                Refusal::NotAllowed { .. } | Refusal::Conflict { .. } => StatusCode::CONFLICT,
+                Refusal::StaleVersion { .. } => StatusCode::PRECONDITION_FAILED,
+                Refusal::ForeignCursor => StatusCode::BAD_REQUEST,
+            },
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Validation(_) | ApiError::Unprocessable(..) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
             ApiError::Unauthorized(..) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) | ApiError::Denied(..) => StatusCode::FORBIDDEN,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,
-            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::TooManyAttempts { .. } | ApiError::RateLimited { .. } => {
@@ -327,7 +257,7 @@ impl ResponseError for ApiError {
             builder.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         if let ApiError::Unauthorized(code, _) = self {
-            let challenge = if *code == "token_invalid" || *code == "token_expired" {
+            let challenge = if matches!(code, Code::TokenInvalid | Code::TokenExpired) {
                 "Bearer error=\"invalid_token\""
             } else {
                 "Bearer"
@@ -348,29 +278,6 @@ fn problem_builder(status: StatusCode) -> actix_web::HttpResponseBuilder {
     builder
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(e: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match e {
-            Error::NotFound => ApiError::NotFound("record"),
-            // A unique or foreign-key race that the store's own checks did not catch first.
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                tracing::info!(detail = info.message(), "unique violation");
-                ApiError::conflict("duplicate", "a record with the same unique value exists")
-            }
-            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
-                tracing::info!(detail = info.message(), "foreign key violation");
-                ApiError::conflict("reference_missing", "a referenced record does not exist")
-            }
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => ApiError::conflict(
-                "write_conflict",
-                "a concurrent write won; retry the request",
-            ),
-            other => ApiError::Internal(other.to_string()),
-        }
-    }
-}
-
 /// Turns any error answer that is not already problem+json (one the framework made itself)
 /// into one, keeping its status and any `Allow` header. Our own 405s come from `ApiError`.
 pub fn ensure_problem_json<B>(
@@ -388,9 +295,9 @@ pub fn ensure_problem_json<B>(
     let allow = res.headers().get(header::ALLOW).cloned();
     let (req, _) = res.into_parts();
     let title = status.canonical_reason().unwrap_or("Error").to_string();
-    let code = title.to_ascii_lowercase().replace([' ', '-'], "_");
+    let code = Code::for_status(status.as_u16());
     let problem = Problem {
-        problem_type: format!("urn:prm:problem:{}", code.replace('_', "-")),
+        problem_type: problem_type(code),
         detail: title.clone(),
         title,
         status: status.as_u16(),

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use super::error::{ApiError, FieldError};
+use crate::refusal::{Code, Refusal};
 
 /// The largest request body accepted, in bytes (`PRM_MAX_BODY_BYTES`, default 1 MiB).
 #[derive(Debug, Clone, Copy)]
@@ -86,7 +87,7 @@ fn read_body(
                 let mut body = web::BytesMut::new();
                 while let Some(chunk) = payload.next().await {
                     let chunk = chunk.map_err(|e| {
-                        ApiError::bad_field("body_unreadable", "body", e.to_string())
+                        ApiError::bad_field(Code::BodyUnreadable, "body", e.to_string())
                     })?;
                     if body.len() + chunk.len() > limit {
                         return Err(ApiError::PayloadTooLarge { limit });
@@ -202,7 +203,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if first.is_some_and(|b| *b != b'{')
         && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
     {
-        return Err(ApiError::validation("body", "must be a JSON object"));
+        return Err(Refusal::invalid("body", "must be a JSON object").into());
     }
     refuse_bad_text(body)?;
     let de = &mut serde_json::Deserializer::from_slice(body);
@@ -214,13 +215,14 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             match inner.classify() {
                 serde_json::error::Category::Data => {
                     let message = strip_position(&inner.to_string());
-                    Err(ApiError::Validation(vec![FieldError::new(
+                    Err(Refusal::Invalid(vec![FieldError::new(
                         field_name(&path, &message),
                         message,
-                    )]))
+                    )])
+                    .into())
                 }
                 _ => Err(ApiError::bad_field(
-                    "malformed_json",
+                    Code::MalformedJson,
                     "body",
                     format!("not valid JSON: {}", inner),
                 )),
@@ -248,7 +250,7 @@ fn refuse_bad_text(body: &[u8]) -> Result<(), ApiError> {
                     crate::clock::today(),
                 ));
             }
-            ApiError::check(errors)
+            Ok(Refusal::check(errors)?)
         }
         // Malformed JSON is answered by the typed parse that follows.
         Err(_) => Ok(()),
@@ -297,7 +299,7 @@ impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     for (name, value) in form_urlencoded_parse(query) {
         if let Some(why) = crate::text::refusal(&value, false) {
-            return Err(ApiError::bad_field("invalid_query", &name, why));
+            return Err(ApiError::bad_field(Code::InvalidQuery, &name, why));
         }
     }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
@@ -310,7 +312,7 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
         } else {
             field
         };
-        ApiError::bad_field("invalid_query", &field, message)
+        ApiError::bad_field(Code::InvalidQuery, &field, message)
     })
 }
 
@@ -323,37 +325,28 @@ fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
 pub fn path_id(raw: &str, field: &str) -> Result<String, ApiError> {
     uuid::Uuid::parse_str(raw)
         .map(|u| u.hyphenated().to_string())
-        .map_err(|_| ApiError::bad_field("invalid_id", field, "must be a UUID"))
+        .map_err(|_| ApiError::bad_field(Code::InvalidId, field, "must be a UUID"))
 }
 
-/// Normalises an id given in a body; a malformed one is recorded against `field` and returned
-/// as sent, so validation can go on collecting every error.
-pub fn body_id(field: &str, raw: String, errors: &mut Vec<FieldError>) -> String {
-    match uuid::Uuid::parse_str(&raw) {
-        Ok(u) => u.hyphenated().to_string(),
-        Err(_) => {
-            errors.push(FieldError::new(field, "must be a UUID"));
-            raw
-        }
-    }
-}
+pub use crate::values::body_id;
 
 /// Error handlers for actix's built-in extractors, in case any is used: problem+json too.
 pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default().error_handler(|err, _| {
-        ApiError::bad_field("malformed_json", "body", err.to_string()).into()
+        ApiError::bad_field(Code::MalformedJson, "body", err.to_string()).into()
     })
 }
 
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _| {
-        ApiError::bad_field("invalid_query", "query", err.to_string()).into()
+        ApiError::bad_field(Code::InvalidQuery, "query", err.to_string()).into()
     })
 }
 
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default()
-        .error_handler(|err, _| ApiError::bad_field("invalid_path", "path", err.to_string()).into())
+    web::PathConfig::default().error_handler(|err, _| {
+        ApiError::bad_field(Code::InvalidPath, "path", err.to_string()).into()
+    })
 }
 
 /// For PATCH bodies: tells "field absent" (`None`) from "field set to null" (`Some(None)`).
@@ -371,7 +364,7 @@ mod tests {
 
     #[derive(serde::Deserialize, Debug)]
     #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
+    #[expect(dead_code, reason = "the fields exist only to be deserialised")]
     struct Body {
         name: String,
         inner: Option<Inner>,
@@ -379,14 +372,14 @@ mod tests {
 
     #[derive(serde::Deserialize, Debug)]
     #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
+    #[expect(dead_code, reason = "the fields exist only to be deserialised")]
     struct Inner {
         count: u32,
     }
 
     fn field_of(body: &str) -> String {
         match parse_json::<Body>(body.as_bytes()) {
-            Err(ApiError::Validation(e)) => e[0].field.clone(),
+            Err(ApiError::Refused(Refusal::Invalid(e))) => e[0].field.clone(),
             Err(ApiError::BadRequest { errors, .. }) => format!("400:{}", errors[0].field),
             other => panic!("unexpected {other:?}"),
         }

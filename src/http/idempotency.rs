@@ -14,6 +14,7 @@ use super::concurrency::etag;
 use super::error::ApiError;
 use crate::db::schema::idempotency_keys;
 use crate::db::{Db, DbConnection};
+use crate::refusal::{Code, Refusal};
 
 /// How long a key is remembered.
 const RETENTION_HOURS: i64 = 24;
@@ -36,7 +37,7 @@ impl FromRequest for IdempotencyKey {
                     Ok(IdempotencyKey(Some(s.to_string())))
                 }
                 _ => Err(ApiError::bad_field(
-                    "invalid_header",
+                    Code::InvalidHeader,
                     "Idempotency-Key",
                     "must be 1 to 255 visible ASCII characters",
                 )),
@@ -154,11 +155,12 @@ where
                     diesel::result::Error::DatabaseError(
                         diesel::result::DatabaseErrorKind::UniqueViolation,
                         _,
-                    ) => ApiError::conflict(
-                        "idempotency_key_in_flight",
+                    ) => Refusal::conflict(
+                        Code::IdempotencyKeyInFlight,
                         "a request with this Idempotency-Key is being processed; retry shortly",
-                    ),
-                    other => other.into(),
+                    )
+                    .into(),
+                    other => ApiError::from(other),
                 })?;
             Ok((written, false))
         })
@@ -237,10 +239,11 @@ fn replay(stored_hash: String, fingerprint: &str, written: Written) -> Result<Wr
     if stored_hash == fingerprint {
         Ok(written)
     } else {
-        Err(ApiError::Unprocessable(
-            "idempotency_key_reused",
+        Err(Refusal::Unprocessable(
+            Code::IdempotencyKeyReused,
             "this Idempotency-Key was used with a different request; use a new key".into(),
-        ))
+        )
+        .into())
     }
 }
 

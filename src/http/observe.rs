@@ -26,6 +26,10 @@ pub struct Metrics {
 }
 
 impl Metrics {
+    #[expect(
+        clippy::expect_used,
+        reason = "the metric definitions are constants: a bad one fails every test at once"
+    )]
     pub fn new() -> Metrics {
         let registry = Registry::new();
         let requests = IntCounterVec::new(

@@ -4,11 +4,12 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::ApiError;
+use crate::refusal::Code;
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
@@ -26,20 +27,14 @@ pub struct PageParams {
     pub updated_since: Option<DateTime<Utc>>,
 }
 
-/// A validated page request, ready for a store query.
-#[derive(Debug, Clone)]
-pub struct PageRequest {
-    pub limit: i64,
-    pub after_id: Option<String>,
-    pub updated_since: Option<NaiveDateTime>,
-}
+pub use crate::db::PageRequest;
 
 /// A list's `limit` query parameter: `default` when absent, 400 naming it outside 1–500.
 pub fn check_limit(limit: Option<i64>, default: i64) -> Result<i64, ApiError> {
     let limit = limit.unwrap_or(default);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::bad_field(
-            "invalid_query",
+            Code::InvalidQuery,
             "limit",
             format!("must be between 1 and {MAX_LIMIT}"),
         ));
@@ -91,7 +86,11 @@ pub fn encode_number_cursor(n: i32) -> String {
 }
 
 fn bad_cursor() -> ApiError {
-    ApiError::bad_field("invalid_cursor", "cursor", "not a cursor this API issued")
+    ApiError::bad_field(
+        Code::InvalidCursor,
+        "cursor",
+        "not a cursor this API issued",
+    )
 }
 
 fn decode(cursor: &str) -> Option<String> {
@@ -110,30 +109,6 @@ fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
     let id = decode(cursor).ok_or_else(bad_cursor)?;
     uuid::Uuid::parse_str(&id).map_err(|_| bad_cursor())?;
     Ok(id)
-}
-
-/// The query for one page of a table's rows: ordered by id, `limit + 1` rows (the extra one
-/// tells `Page::from_rows` that more exist), after the cursor, changed at or after
-/// `updated_since` (by `updated_at`, or the column named). Callers add their own filters.
-#[macro_export]
-macro_rules! paged {
-    ($t:ident, $page:expr) => {
-        $crate::paged!($t, $page, updated_at)
-    };
-    ($t:ident, $page:expr, $changed:ident) => {{
-        let page: &$crate::http::PageRequest = $page;
-        let mut q = $t::table
-            .order($t::id.asc())
-            .limit(page.limit + 1)
-            .into_boxed();
-        if let Some(after) = &page.after_id {
-            q = q.filter($t::id.gt(after.clone()));
-        }
-        if let Some(t) = page.updated_since {
-            q = q.filter($t::$changed.ge(t));
-        }
-        q
-    }};
 }
 
 /// One page of a list.

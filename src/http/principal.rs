@@ -9,6 +9,7 @@ use super::observe::RequestId;
 use super::ApiError;
 use crate::auth::model::{PartnerAccess, Principal};
 use crate::auth::store::Standing;
+use crate::refusal::{Code, Refusal};
 use crate::AppState;
 
 impl FromRequest for Principal {
@@ -52,7 +53,7 @@ impl FromRequest for Principal {
                                 crate::auth::store::count_write(conn, &check.id, per_minute)?
                             }
                         };
-                        Ok((standing, quota))
+                        Ok::<_, ApiError>((standing, quota))
                     })
                     .await?;
                 if let Err(retry_after) = quota {
@@ -63,7 +64,7 @@ impl FromRequest for Principal {
             let partner = match standing {
                 Standing::Revoked => {
                     return Err(ApiError::Unauthorized(
-                        "token_revoked",
+                        Code::TokenRevoked,
                         "the account behind this token is disabled, its rights changed or its sign-in ended; sign in again"
                             .into(),
                     ))
@@ -75,16 +76,16 @@ impl FromRequest for Principal {
                     PartnerAccess::Full => {}
                     PartnerAccess::ReadOnly if is_read(&method) => {}
                     PartnerAccess::ReadOnly => {
-                        return Err(ApiError::Denied(
-                            "partner_suspended",
+                        return Err(Refusal::Denied(
+                            Code::PartnerSuspended,
                             "your organisation's relationship is suspended: it may read but not change anything".into(),
-                        ))
+                        ).into())
                     },
                     PartnerAccess::Nothing => {
-                        return Err(ApiError::Denied(
-                            "relationship_ended",
+                        return Err(Refusal::Denied(
+                            Code::RelationshipEnded,
                             "your organisation's relationship has ended; its access with it".into(),
-                        ))
+                        ).into())
                     },
                 }
                 req.extensions_mut().insert(viewer);
@@ -101,7 +102,7 @@ fn is_read(method: &Method) -> bool {
 fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Principal, ApiError> {
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
         ApiError::Unauthorized(
-            "unauthenticated",
+            Code::Unauthenticated,
             "send Authorization: Bearer <access token>".into(),
         )
     })?;
@@ -115,7 +116,7 @@ fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Principal, ApiErr
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
             ApiError::Unauthorized(
-                "unauthenticated",
+                Code::Unauthenticated,
                 "send Authorization: Bearer <access token>".into(),
             )
         })?;

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 pub use super::quantity::Quantity;
 use crate::auth::policy::Party;
-use crate::http::FieldError;
+use crate::refusal::{FieldError, Refusal};
 use crate::text_enum;
 
 text_enum! {
@@ -153,25 +153,25 @@ pub fn allowed_actions(status: OrderStatus) -> &'static [OrderAction] {
     }
 }
 
-/// Why an action is refused: the status does not allow it, or the caller is on the wrong side.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Refusal {
-    NotNow { allowed: Vec<&'static str> },
-    WrongSide { needed: Side },
-}
-
+/// An action on an order is refused when the caller is on the wrong side (403) or the status
+/// does not allow it now (409, naming the actions that are possible).
 pub fn check_action(status: OrderStatus, action: OrderAction, side: Side) -> Result<(), Refusal> {
     if action.side() != side {
-        return Err(Refusal::WrongSide {
-            needed: action.side(),
-        });
+        return Err(Refusal::WrongParty(format!(
+            "only the {} side may {} this order",
+            action.side().as_str(),
+            action.as_str()
+        )));
     }
     if allowed_actions(status).contains(&action) {
         Ok(())
     } else {
-        Err(Refusal::NotNow {
-            allowed: allowed_actions(status).iter().map(|a| a.as_str()).collect(),
-        })
+        Err(Refusal::not_allowed(
+            "order",
+            status.as_str(),
+            action.as_str(),
+            allowed_actions(status).iter().map(|a| a.as_str()),
+        ))
     }
 }
 
@@ -1410,16 +1410,19 @@ mod tests {
         assert!(check_action(OrderStatus::Draft, Submit, Side::Buyer).is_ok());
         assert_eq!(
             check_action(OrderStatus::Submitted, Respond, Side::Buyer),
-            Err(Refusal::WrongSide {
-                needed: Side::Seller
-            })
+            Err(Refusal::WrongParty(
+                "only the seller side may respond this order".into()
+            ))
         );
         assert!(check_action(OrderStatus::Submitted, Respond, Side::Seller).is_ok());
         assert_eq!(
             check_action(OrderStatus::Despatched, Cancel, Side::Buyer),
-            Err(Refusal::NotNow {
-                allowed: vec!["receive", "invoice"]
-            })
+            Err(Refusal::not_allowed(
+                "order",
+                "despatched",
+                "cancel",
+                ["receive", "invoice"]
+            ))
         );
         assert!(check_action(OrderStatus::PartiallyDespatched, Cancel, Side::Buyer).is_err());
         assert!(check_action(OrderStatus::Accepted, Cancel, Side::Buyer).is_ok());

@@ -30,6 +30,7 @@ use crate::http::{
 use crate::partners::model::{
     check_currency, check_gln, check_optional_text, PartnerStatus, MAX_NAME, MAX_NOTES,
 };
+use crate::refusal::{Code, Refusal};
 use crate::AppState;
 
 const MAX_LINES: usize = 1000;
@@ -236,12 +237,15 @@ fn orderable_products(
             Some(_) => {}
         }
     }
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     Ok(found)
 }
 
 /// Builds a stored order line from what the buyer asked, checking its terms against the product.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one part of the request the handler was given"
+)]
 fn build_line(
     at: &str,
     line_number: i32,
@@ -295,9 +299,9 @@ fn build_line(
 /// The counterparty must be a partner we trade with: active and not archived.
 fn check_counterparty(conn: &mut DbConnection, id: &str) -> Result<(), ApiError> {
     let partner = crate::partners::store::get_partner(conn, &Access::All, id)
-        .map_err(|_| ApiError::validation("counterparty_id", "no such partner"))?;
+        .map_err(|_| Refusal::invalid("counterparty_id", "no such partner"))?;
     if partner.status != PartnerStatus::Active.as_str() || partner.archived_at.is_some() {
-        return Err(ApiError::validation(
+        return Err(Refusal::invalid(
             "counterparty_id",
             format!(
                 "the partner is {}{}; orders need an active partner",
@@ -308,7 +312,8 @@ fn check_counterparty(conn: &mut DbConnection, id: &str) -> Result<(), ApiError>
                     ""
                 }
             ),
-        ));
+        )
+        .into());
     }
     Ok(())
 }
@@ -326,7 +331,10 @@ fn side_for(principal: &Principal, row: &OrderRow) -> Result<Side, ApiError> {
 
 /// Runs an order transition under the request's idempotency key; `answer` shapes the response
 /// from the order and whatever `apply` produced.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one part of the request the handler was given"
+)]
 async fn run_transition<T: 'static>(
     state: &AppState,
     principal: Principal,
@@ -352,7 +360,7 @@ async fn run_transition<T: 'static>(
                 access: &access,
                 action,
                 event,
-                if_match,
+                expected_version: if_match.0,
             },
             &id,
             |row| side_for(&principal, row),
@@ -418,17 +426,18 @@ pub async fn create_order(
     let b = body.value;
     let mut e = vec![];
     let counterparty_id = body_id("counterparty_id", b.counterparty_id, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let party = policy::order_party(
         &principal,
         b.direction == Direction::Purchase,
         &counterparty_id,
     )?;
     if side_of(b.direction, party) != Side::Buyer {
-        return Err(ApiError::Forbidden(match b.direction {
+        return Err(Refusal::WrongParty(match b.direction {
             Direction::Purchase => "a purchase order is placed by us, the buyer".into(),
             Direction::Sales => "a sales order is placed by the customer, the buyer".into(),
-        }));
+        })
+        .into());
     }
     let mut e = vec![];
     let currency = check_currency("currency", b.currency, &mut e);
@@ -485,7 +494,7 @@ pub async fn create_order(
             ));
         }
     }
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let requested = b.requested_delivery_date;
     let lines_in = b.lines;
     let direction = b.direction;
@@ -524,7 +533,7 @@ pub async fn create_order(
                     lines.push(row);
                 }
             }
-            ApiError::check(e)?;
+            Refusal::check(e)?;
             let order = store::insert_order(
                 conn,
                 &actor,
@@ -593,7 +602,7 @@ pub async fn list_orders(
         .transpose()?;
     if q.number.as_ref().is_some_and(|n| n.len() > MAX_REFERENCE) {
         return Err(ApiError::bad_field(
-            "invalid_query",
+            Code::InvalidQuery,
             "number",
             "must be at most 64 characters",
         ));
@@ -640,7 +649,7 @@ pub async fn get_order(
     let id = path_id(&id, "id")?;
     let order = state
         .db
-        .read(move |conn| Ok(store::get_order(conn, &access, &id)?.to_order()))
+        .read(move |conn| Ok::<_, ApiError>(store::get_order(conn, &access, &id)?.to_order()))
         .await?;
     Ok(with_etag(&order, order.version))
 }
@@ -726,7 +735,7 @@ pub async fn respond_to_order(
     let b = body.value;
     let mut e = vec![];
     let note = check_optional_text("note", b.note, MAX_NOTES, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     run_transition(
         &state,
         principal,
@@ -739,7 +748,7 @@ pub async fn respond_to_order(
         "order.responded",
         move |_, _, doc| {
             let (status, answers) = apply_response(&doc.states(), b.response_code, &b.lines)
-                .map_err(ApiError::Validation)?;
+                .map_err(Refusal::Invalid)?;
             for a in answers {
                 if let Some(l) = doc
                     .lines
@@ -826,7 +835,7 @@ pub async fn change_order(
             }
         })
         .collect();
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     run_transition(
         &state,
         principal,
@@ -840,7 +849,7 @@ pub async fn change_order(
         move |conn, _, doc| {
             let sequence =
                 check_change_sequence(doc.row.status(), doc.row.change_sequence, b.sequence_number)
-                    .map_err(|f| ApiError::Validation(vec![f]))?;
+                    .map_err(|f| Refusal::Invalid(vec![f]))?;
             let products = orderable_products(conn, &adds)?;
             apply_change(doc, &b.lines, &products)?;
             doc.row.change_sequence = sequence;
@@ -983,7 +992,7 @@ fn apply_change(
         ));
     }
     doc.lines.sort_by_key(|l| l.line_number);
-    ApiError::check(e)
+    Ok(Refusal::check(e)?)
 }
 
 /// Cancel an order
@@ -1016,7 +1025,7 @@ pub async fn cancel_order(
 ) -> Result<HttpResponse, ApiError> {
     let mut e = vec![];
     let reason = check_optional_text("reason", body.value.reason, MAX_NAME, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     run_transition(
         &state,
         principal,
@@ -1133,7 +1142,7 @@ pub async fn create_despatch_advice(
         ));
     }
     check_line_count(b.lines.len(), &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let lines = b.lines;
     run_transition(
         &state,
@@ -1145,7 +1154,7 @@ pub async fn create_despatch_advice(
         if_match,
         OrderAction::Despatch,
         "order.despatched",
-        move |conn, actor, doc| store::despatch(conn, actor, doc, header, &lines),
+        move |conn, actor, doc| Ok(store::despatch(conn, actor, doc, header, &lines)?),
         |order, advice| {
             Written::created(
                 &advice,
@@ -1179,7 +1188,7 @@ pub async fn list_despatch_advices(
     let page = page.0.validate()?;
     let limit = page.limit;
     let items = under_order(&state, &principal, &id, move |conn, id| {
-        store::list_despatches(conn, id, &page)
+        Ok(store::list_despatches(conn, id, &page)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |d| d.id.as_str(), |d| d)))
@@ -1205,7 +1214,7 @@ pub async fn get_despatch_advice(
 ) -> Result<HttpResponse, ApiError> {
     let child = path_id(&path.1, "despatch_advice_id")?;
     let advice = under_order(&state, &principal, &path.0, move |conn, id| {
-        store::get_despatch(conn, id, &child)
+        Ok(store::get_despatch(conn, id, &child)?)
     })
     .await?;
     Ok(with_etag(&advice, advice.version))
@@ -1248,7 +1257,7 @@ pub async fn create_goods_receipt(
     let despatch_id = body_id("despatch_advice_id", b.despatch_advice_id, &mut e);
     let note = check_optional_text("note", b.note, MAX_NOTES, &mut e);
     check_line_count(b.lines.len(), &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let received_date = b.received_date.unwrap_or_else(today);
     let lines = b.lines;
     run_transition(
@@ -1262,7 +1271,15 @@ pub async fn create_goods_receipt(
         OrderAction::Receive,
         "order.received",
         move |conn, actor, doc| {
-            store::receive(conn, actor, doc, &despatch_id, received_date, note, &lines)
+            Ok(store::receive(
+                conn,
+                actor,
+                doc,
+                &despatch_id,
+                received_date,
+                note,
+                &lines,
+            )?)
         },
         |order, receipt| {
             Written::created(
@@ -1297,7 +1314,7 @@ pub async fn list_goods_receipts(
     let page = page.0.validate()?;
     let limit = page.limit;
     let items = under_order(&state, &principal, &id, move |conn, id| {
-        store::list_receipts(conn, id, &page)
+        Ok(store::list_receipts(conn, id, &page)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |d| d.id.as_str(), |d| d)))
@@ -1323,7 +1340,7 @@ pub async fn get_goods_receipt(
 ) -> Result<HttpResponse, ApiError> {
     let child = path_id(&path.1, "receipt_id")?;
     let receipt = under_order(&state, &principal, &path.0, move |conn, id| {
-        store::get_receipt(conn, id, &child)
+        Ok(store::get_receipt(conn, id, &child)?)
     })
     .await?;
     Ok(with_etag(&receipt, receipt.version))
@@ -1401,7 +1418,7 @@ pub async fn create_invoice(
             Err(m) => e.push(FieldError::new(format!("{at}.price_base_quantity"), m)),
         }
     }
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let invoice = NewInvoice {
         invoice_number,
         currency,
@@ -1421,7 +1438,7 @@ pub async fn create_invoice(
         IfMatch(None),
         OrderAction::Invoice,
         "order.invoiced",
-        move |conn, actor, doc| store::invoice(conn, actor, doc, invoice),
+        move |conn, actor, doc| Ok(store::invoice(conn, actor, doc, invoice)?),
         |_, invoice| {
             Written::created(
                 &invoice,

@@ -15,14 +15,15 @@ use crate::db::schema::{
     order_lines, orders, receipt_lines,
 };
 use crate::db::{with_lines, DbConnection, LOOKUP_CHUNK};
-use crate::http::{ApiError, IfMatch, PageRequest};
+use crate::db::{PageRequest, StoreError};
+use crate::refusal::{expect_version, Code, Refusal};
 
 // ---- document numbers -----------------------------------------------------------------------
 
 /// The next human number for a document, `PREFIX-YYYY-000123`, gap-free per prefix and year.
 /// On PostgreSQL an advisory lock makes concurrent writers take turns (there is no portable
 /// upsert in diesel's multi-backend connection); SQLite has one writer already.
-pub fn next_number(conn: &mut DbConnection, prefix: &str) -> Result<String, ApiError> {
+pub fn next_number(conn: &mut DbConnection, prefix: &str) -> Result<String, StoreError> {
     if let DbConnection::Postgres(pg) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7201002)").execute(pg)?;
     }
@@ -249,9 +250,9 @@ impl OrderDoc {
     }
 
     /// Recomputes the order total from its lines.
-    pub fn retotal(&mut self) -> Result<(), ApiError> {
+    pub fn retotal(&mut self) -> Result<(), StoreError> {
         self.row.total_minor = document_total(self.lines.iter().map(|l| l.effective_amount()))
-            .map_err(|m| ApiError::validation("lines", m))?;
+            .map_err(|m| Refusal::invalid("lines", m))?;
         Ok(())
     }
 }
@@ -278,21 +279,25 @@ pub fn get_order_row(
     conn: &mut DbConnection,
     access: &Access,
     id: &str,
-) -> Result<OrderRow, ApiError> {
+) -> Result<OrderRow, StoreError> {
     scoped!(orders::table.filter(orders::id.eq(id)).into_boxed(), access)
         .first::<OrderRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("order"))
+        .ok_or(Refusal::NotFound("order").into())
 }
 
-fn load_lines(conn: &mut DbConnection, order_id: &str) -> Result<Vec<OrderLineRow>, ApiError> {
+fn load_lines(conn: &mut DbConnection, order_id: &str) -> Result<Vec<OrderLineRow>, StoreError> {
     Ok(order_lines::table
         .filter(order_lines::order_id.eq(order_id))
         .order(order_lines::line_number.asc())
         .load::<OrderLineRow>(conn)?)
 }
 
-pub fn get_order(conn: &mut DbConnection, access: &Access, id: &str) -> Result<OrderDoc, ApiError> {
+pub fn get_order(
+    conn: &mut DbConnection,
+    access: &Access,
+    id: &str,
+) -> Result<OrderDoc, StoreError> {
     let row = get_order_row(conn, access, id)?;
     let lines = load_lines(conn, id)?;
     Ok(OrderDoc { row, lines })
@@ -317,7 +322,7 @@ pub fn insert_order(
     conn: &mut DbConnection,
     actor: &Actor,
     o: NewOrder,
-) -> Result<Order, ApiError> {
+) -> Result<Order, StoreError> {
     let id = uuid::Uuid::now_v7().to_string();
     let prefix = match o.direction {
         Direction::Purchase => "PO",
@@ -339,7 +344,7 @@ pub fn insert_order(
         })
         .collect();
     let total = document_total(lines.iter().map(|l| l.line_amount_minor))
-        .map_err(|m| ApiError::validation("lines", m))?;
+        .map_err(|m| Refusal::invalid("lines", m))?;
     diesel::insert_into(orders::table)
         .values((
             orders::id.eq(&id),
@@ -395,7 +400,7 @@ pub fn list_orders(
     access: &Access,
     f: OrderFilter,
     page: &PageRequest,
-) -> Result<Vec<OrderDoc>, ApiError> {
+) -> Result<Vec<OrderDoc>, StoreError> {
     let mut q = scoped!(crate::paged!(orders, page), access);
     if let Some(d) = f.direction {
         q = q.filter(orders::direction.eq(d.as_str()));
@@ -433,11 +438,11 @@ fn lock_order(
     conn: &mut DbConnection,
     access: &Access,
     id: &str,
-    if_match: IfMatch,
-) -> Result<OrderRow, ApiError> {
+    expected_version: Option<i64>,
+) -> Result<OrderRow, StoreError> {
     for _ in 0..5 {
         let mut row = get_order_row(conn, access, id)?;
-        if_match.check(row.version)?;
+        expect_version(expected_version, row.version)?;
         let claimed = diesel::update(
             orders::table
                 .find(id)
@@ -450,10 +455,11 @@ fn lock_order(
             return Ok(row);
         }
     }
-    Err(ApiError::conflict(
-        "write_conflict",
+    Err(Refusal::conflict(
+        Code::WriteConflict,
         "the order is being changed by others; retry the request",
-    ))
+    )
+    .into())
 }
 
 /// Everything a transition needs to know about who asks.
@@ -463,22 +469,22 @@ pub struct Transition<'a> {
     pub action: OrderAction,
     /// The audit/event action, e.g. `order.submitted`.
     pub event: &'static str,
-    pub if_match: IfMatch,
+    pub expected_version: Option<i64>,
 }
 
 /// Runs one action on an order: lock it, check the action is allowed now and by `side_of` the
 /// caller, `apply` it (which may write documents of its own), then write the order and its
 /// changed lines and record the change.
-pub fn transition<T>(
+pub fn transition<T, E: From<StoreError> + From<Refusal>>(
     conn: &mut DbConnection,
     t: Transition<'_>,
     id: &str,
-    side_for: impl FnOnce(&OrderRow) -> Result<Side, ApiError>,
-    apply: impl FnOnce(&mut DbConnection, &mut OrderDoc) -> Result<T, ApiError>,
-) -> Result<(Order, T), ApiError> {
-    let row = lock_order(conn, t.access, id, t.if_match)?;
+    side_for: impl FnOnce(&OrderRow) -> Result<Side, E>,
+    apply: impl FnOnce(&mut DbConnection, &mut OrderDoc) -> Result<T, E>,
+) -> Result<(Order, T), E> {
+    let row = lock_order(conn, t.access, id, t.expected_version)?;
     let side = side_for(&row)?;
-    check_action(row.status(), t.action, side).map_err(|r| refusal(&row, t.action, r))?;
+    check_action(row.status(), t.action, side)?;
     let lines = load_lines(conn, id)?;
     let mut doc = OrderDoc { row, lines };
     let mut before_doc = doc.clone();
@@ -505,20 +511,7 @@ pub fn transition<T>(
     Ok((after, out))
 }
 
-fn refusal(row: &OrderRow, action: OrderAction, r: Refusal) -> ApiError {
-    match r {
-        Refusal::WrongSide { needed } => ApiError::Forbidden(format!(
-            "only the {} side may {} this order",
-            needed.as_str(),
-            action.as_str()
-        )),
-        Refusal::NotNow { allowed } => {
-            ApiError::illegal_transition("order", &row.status, action.as_str(), allowed)
-        }
-    }
-}
-
-fn save_order(conn: &mut DbConnection, doc: &OrderDoc) -> Result<(), ApiError> {
+fn save_order(conn: &mut DbConnection, doc: &OrderDoc) -> Result<(), StoreError> {
     let r = &doc.row;
     diesel::update(orders::table.find(&r.id))
         .set((
@@ -546,7 +539,7 @@ fn save_lines(
     conn: &mut DbConnection,
     before: &[OrderLineRow],
     after: &[OrderLineRow],
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     for line in after {
         match before.iter().find(|b| b.line_number == line.line_number) {
             Some(old) if old == line => {}
@@ -632,7 +625,7 @@ pub struct DespatchHeader {
     pub note: Option<String>,
 }
 
-fn count_documents(conn: &mut DbConnection, order_id: &str) -> Result<(usize, usize), ApiError> {
+fn count_documents(conn: &mut DbConnection, order_id: &str) -> Result<(usize, usize), StoreError> {
     let despatches: i64 = despatch_advices::table
         .filter(despatch_advices::order_id.eq(order_id))
         .count()
@@ -652,8 +645,8 @@ pub fn despatch(
     doc: &mut OrderDoc,
     header: DespatchHeader,
     input: &[DespatchLineInput],
-) -> Result<DespatchAdvice, ApiError> {
-    let plan = plan_despatch(&doc.states(), input).map_err(ApiError::Validation)?;
+) -> Result<DespatchAdvice, StoreError> {
+    let plan = plan_despatch(&doc.states(), input).map_err(Refusal::Invalid)?;
     let id = uuid::Uuid::now_v7().to_string();
     let number = next_number(conn, "DES")?;
     let t = now();
@@ -732,13 +725,13 @@ pub fn get_despatch(
     conn: &mut DbConnection,
     order_id: &str,
     id: &str,
-) -> Result<DespatchAdvice, ApiError> {
+) -> Result<DespatchAdvice, StoreError> {
     let row = despatch_advices::table
         .filter(despatch_advices::id.eq(id))
         .filter(despatch_advices::order_id.eq(order_id))
         .first::<DespatchRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("despatch advice"))?;
+        .ok_or(Refusal::NotFound("despatch advice"))?;
     let lines = despatch_lines::table
         .filter(despatch_lines::despatch_advice_id.eq(id))
         .order(despatch_lines::line_number.asc())
@@ -750,7 +743,7 @@ pub fn list_despatches(
     conn: &mut DbConnection,
     order_id: &str,
     page: &PageRequest,
-) -> Result<Vec<DespatchAdvice>, ApiError> {
+) -> Result<Vec<DespatchAdvice>, StoreError> {
     let q = crate::paged!(despatch_advices, page).filter(despatch_advices::order_id.eq(order_id));
     let rows = q.load::<DespatchRow>(conn)?;
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
@@ -837,31 +830,33 @@ pub fn receive(
     received_date: NaiveDate,
     note: Option<String>,
     input: &[ReceiptLineInput],
-) -> Result<GoodsReceipt, ApiError> {
+) -> Result<GoodsReceipt, StoreError> {
     let advice = get_despatch(conn, &doc.row.id, despatch_advice_id).map_err(|_| {
-        ApiError::validation(
+        Refusal::invalid(
             "despatch_advice_id",
             "no despatch advice with this id under this order",
         )
     })?;
     if received_date < advice.despatch_date {
-        return Err(ApiError::validation(
+        return Err(Refusal::invalid(
             "received_date",
             format!(
                 "must not be before the despatch date {}",
                 advice.despatch_date
             ),
-        ));
+        )
+        .into());
     }
     if advice.status == DespatchStatus::Received {
-        return Err(ApiError::conflict_on(
-            "already_received",
+        return Err(Refusal::conflict_on(
+            Code::AlreadyReceived,
             "despatch_advice_id",
             format!(
                 "despatch advice {} has already been received",
                 advice.number
             ),
-        ));
+        )
+        .into());
     }
     let states = doc.states();
     let sent: Vec<(i32, Quantity, bool)> = advice
@@ -875,7 +870,7 @@ pub fn receive(
             (l.line_number, l.quantity, whole)
         })
         .collect();
-    let plan = plan_receipt(&sent, input).map_err(ApiError::Validation)?;
+    let plan = plan_receipt(&sent, input).map_err(Refusal::Invalid)?;
     let id = uuid::Uuid::now_v7().to_string();
     let number = next_number(conn, "GR")?;
     let t = now();
@@ -963,13 +958,13 @@ pub fn get_receipt(
     conn: &mut DbConnection,
     order_id: &str,
     id: &str,
-) -> Result<GoodsReceipt, ApiError> {
+) -> Result<GoodsReceipt, StoreError> {
     let row = goods_receipts::table
         .filter(goods_receipts::id.eq(id))
         .filter(goods_receipts::order_id.eq(order_id))
         .first::<ReceiptRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("goods receipt"))?;
+        .ok_or(Refusal::NotFound("goods receipt"))?;
     let lines = receipt_lines::table
         .filter(receipt_lines::goods_receipt_id.eq(id))
         .order(receipt_lines::line_number.asc())
@@ -981,7 +976,7 @@ pub fn list_receipts(
     conn: &mut DbConnection,
     order_id: &str,
     page: &PageRequest,
-) -> Result<Vec<GoodsReceipt>, ApiError> {
+) -> Result<Vec<GoodsReceipt>, StoreError> {
     let q = crate::paged!(goods_receipts, page).filter(goods_receipts::order_id.eq(order_id));
     let rows = q.load::<ReceiptRow>(conn)?;
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
@@ -1083,15 +1078,16 @@ pub fn invoice(
     actor: &Actor,
     doc: &mut OrderDoc,
     inv: NewInvoice,
-) -> Result<Invoice, ApiError> {
+) -> Result<Invoice, StoreError> {
     if inv.currency != doc.row.currency {
-        return Err(ApiError::validation(
+        return Err(Refusal::invalid(
             "currency",
             format!(
                 "the order is in {}; an invoice is in its order's currency",
                 doc.row.currency
             ),
-        ));
+        )
+        .into());
     }
     let exceptions = match_invoice(&doc.states(), &inv.lines);
     let status = if exceptions.is_empty() {
@@ -1112,14 +1108,15 @@ pub fn invoice(
         .count()
         .get_result(conn)?;
     if taken > 0 {
-        return Err(ApiError::conflict_on(
-            "duplicate",
+        return Err(Refusal::conflict_on(
+            Code::Duplicate,
             "invoice_number",
             format!("this seller already issued invoice {invoice_number}"),
-        ));
+        )
+        .into());
     }
-    let total = document_total(inv.amounts.iter().copied())
-        .map_err(|m| ApiError::validation("lines", m))?;
+    let total =
+        document_total(inv.amounts.iter().copied()).map_err(|m| Refusal::invalid("lines", m))?;
     let t = now();
     diesel::insert_into(invoices::table)
         .values((
@@ -1193,7 +1190,7 @@ pub fn get_invoice(
     conn: &mut DbConnection,
     access: &Access,
     id: &str,
-) -> Result<Invoice, ApiError> {
+) -> Result<Invoice, StoreError> {
     let mut q = invoices::table.filter(invoices::id.eq(id)).into_boxed();
     if let Some(own) = access.partner_id() {
         q = q.filter(invoices::counterparty_id.eq(own.to_string()));
@@ -1201,7 +1198,7 @@ pub fn get_invoice(
     let row = q
         .first::<InvoiceRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("invoice"))?;
+        .ok_or(Refusal::NotFound("invoice"))?;
     let lines = invoice_lines::table
         .filter(invoice_lines::invoice_id.eq(id))
         .order(invoice_lines::line_number.asc())
@@ -1221,7 +1218,7 @@ pub fn list_invoices(
     access: &Access,
     f: InvoiceFilter,
     page: &PageRequest,
-) -> Result<Vec<Invoice>, ApiError> {
+) -> Result<Vec<Invoice>, StoreError> {
     let mut q = crate::paged!(invoices, page);
     if let Some(own) = access.partner_id() {
         q = q.filter(invoices::counterparty_id.eq(own.to_string()));
@@ -1279,7 +1276,7 @@ pub fn add_monthly_supply(
     basis: VolumeBasis,
     day: NaiveDate,
     moved: &[(i32, i64)],
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     use crate::db::schema::monthly_supply as ms;
     use diesel::upsert::excluded;
     let month = day.with_day(1).unwrap_or(day);
@@ -1348,7 +1345,7 @@ pub fn monthly_volumes(
     from: NaiveDate,
     to: NaiveDate,
     scope: &VolumeScope,
-) -> Result<Vec<MonthlyVolume>, ApiError> {
+) -> Result<Vec<MonthlyVolume>, StoreError> {
     use crate::db::schema::{monthly_supply as ms, products};
     let first = from.with_day(1).unwrap_or(from);
     let mut q = ms::table
@@ -1383,7 +1380,7 @@ pub fn monthly_volumes(
             .or_default();
         *total = total
             .checked_add(milli)
-            .ok_or_else(|| ApiError::Internal("a monthly supply total overflows".into()))?;
+            .ok_or_else(|| StoreError::Failed("a monthly supply total overflows".into()))?;
     }
     Ok(totals
         .into_iter()
@@ -1407,7 +1404,7 @@ pub fn supplied_volumes(
     from: NaiveDate,
     to: NaiveDate,
     scope: &VolumeScope,
-) -> Result<Vec<SuppliedVolume>, ApiError> {
+) -> Result<Vec<SuppliedVolume>, StoreError> {
     use crate::db::schema::products;
     match basis {
         VolumeBasis::Received => {
@@ -1485,7 +1482,7 @@ pub fn supplied_quantities(
     conn: &mut DbConnection,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<(String, String, i64)>, ApiError> {
+) -> Result<Vec<(String, String, i64)>, StoreError> {
     let rows = supplied_volumes(
         conn,
         Direction::Purchase,
@@ -1509,7 +1506,7 @@ pub fn document_values(
     basis: ValueBasis,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<(String, String, i64)>, ApiError> {
+) -> Result<Vec<(String, String, i64)>, StoreError> {
     Ok(match basis {
         ValueBasis::Invoiced => invoices::table
             .filter(invoices::direction.eq(direction.as_str()))
@@ -1546,7 +1543,7 @@ pub fn products_bought_from(
     conn: &mut DbConnection,
     partner_id: &str,
     product_ids: &[String],
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Vec<String>, StoreError> {
     Ok(order_lines::table
         .inner_join(orders::table)
         .filter(orders::counterparty_id.eq(partner_id))
@@ -1589,7 +1586,7 @@ pub fn scorecard_documents(
     direction: Direction,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<ScorecardDocuments, ApiError> {
+) -> Result<ScorecardDocuments, StoreError> {
     type OrderHead = (
         String,
         NaiveDate,
@@ -1724,7 +1721,7 @@ pub fn invoiced_with(
     currency: &str,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<i64, ApiError> {
+) -> Result<i64, StoreError> {
     // Both directions named, so the (partner, direction, date) index serves the query.
     let both = [Direction::Purchase.as_str(), Direction::Sales.as_str()];
     let totals: Vec<i64> = invoices::table

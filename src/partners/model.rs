@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::policy::PartnerRoles;
-use crate::http::extract::body_id;
-use crate::http::FieldError;
+use crate::refusal::FieldError;
 use crate::standards;
+use crate::values::body_id;
 
 /// What a partner is to us; one partner may play several roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -17,6 +17,7 @@ use crate::http::{
     path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
     ValidQuery,
 };
+use crate::refusal::{Code, Refusal};
 use crate::AppState;
 
 // ---- partners ------------------------------------------------------------------------------
@@ -154,7 +155,7 @@ pub async fn create_partner(
         },
         today(),
     )
-    .map_err(ApiError::Validation)?;
+    .map_err(Refusal::Invalid)?;
     let actor = Actor::from(&principal);
     idempotency::execute(
         &state.db,
@@ -216,7 +217,7 @@ pub async fn list_partners(
     let q = query.0;
     if q.q.as_ref().is_some_and(|t| t.chars().count() > 200) {
         return Err(ApiError::bad_field(
-            "invalid_query",
+            Code::InvalidQuery,
             "q",
             "must be at most 200 characters",
         ));
@@ -268,7 +269,9 @@ pub async fn get_partner(
     let id = path_id(&id, "id")?;
     let partner = state
         .db
-        .read(move |conn| Ok(store::get_partner(conn, &access, &id)?.to_partner(today())))
+        .read(move |conn| {
+            Ok::<_, ApiError>(store::get_partner(conn, &access, &id)?.to_partner(today()))
+        })
         .await?;
     Ok(with_etag(&partner, partner.version))
 }
@@ -313,10 +316,10 @@ pub async fn update_partner(
                 &actor,
                 &access,
                 &id,
-                if_match,
-                |roles| policy::manage_partner(&principal, roles),
+                if_match.0,
+                |roles| Ok(policy::manage_partner(&principal, roles)?),
                 |current| {
-                    validate_draft(patch.apply(current), today()).map_err(ApiError::Validation)
+                    Ok(validate_draft(patch.apply(current), today()).map_err(Refusal::Invalid)?)
                 },
             )
         })
@@ -343,8 +346,8 @@ async fn set_archived(
             &actor,
             &access,
             &id,
-            if_match,
-            |roles| policy::manage_partner(&principal, roles),
+            if_match.0,
+            |roles| Ok(policy::manage_partner(&principal, roles)?),
             archive,
         )?;
         Written::ok(&partner, Some(partner.version))
@@ -409,14 +412,14 @@ pub async fn restore_partner(
 fn tenure_cutoff(today: NaiveDate, years: u32) -> Result<NaiveDate, ApiError> {
     if years > 500 {
         return Err(ApiError::bad_field(
-            "invalid_query",
+            Code::InvalidQuery,
             "min_tenure_years",
             "must be at most 500",
         ));
     }
     today
         .checked_sub_months(chrono::Months::new(12 * years))
-        .ok_or_else(|| ApiError::bad_field("invalid_query", "min_tenure_years", "out of range"))
+        .ok_or_else(|| ApiError::bad_field(Code::InvalidQuery, "min_tenure_years", "out of range"))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -465,11 +468,11 @@ pub async fn supplier_tenure(
     query: ValidQuery<TenureQuery>,
 ) -> Result<HttpResponse, ApiError> {
     if policy::read_partners(&principal)? != Access::All {
-        return Err(ApiError::Forbidden("the supplier base is internal".into()));
+        return Err(Refusal::WrongParty("the supplier base is internal".into()).into());
     }
     let bad = || {
         ApiError::bad_field(
-            "invalid_query",
+            Code::InvalidQuery,
             "thresholds",
             "comma-separated whole years, 1 to 10 of them, each at most 500",
         )
@@ -534,7 +537,7 @@ pub struct ContactPatch {
     pub is_primary: Option<bool>,
 }
 
-fn validate_contact(f: ContactFields) -> Result<ContactFields, ApiError> {
+fn validate_contact(f: ContactFields) -> Result<ContactFields, Refusal> {
     let mut e: Vec<FieldError> = vec![];
     let name = check_text("name", &f.name, MAX_NAME, &mut e);
     let email = f.email.map(|m| {
@@ -544,7 +547,7 @@ fn validate_contact(f: ContactFields) -> Result<ContactFields, ApiError> {
     });
     let phone = check_phone(f.phone, &mut e);
     let job_title = check_optional_text("job_title", f.job_title, MAX_NAME, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     Ok(ContactFields {
         name,
         email,
@@ -564,6 +567,7 @@ async fn visible_partner(
         .db
         .read(move |conn| store::get_partner(conn, &access, &id))
         .await
+        .map_err(ApiError::from)
 }
 
 /// Add a contact to a partner
@@ -687,7 +691,7 @@ pub async fn get_contact(
         .db
         .read(move |conn| {
             store::get_partner(conn, &access, &partner_id)?;
-            Ok(store::get_contact(conn, &partner_id, &contact_id)?.to_contact())
+            Ok::<_, ApiError>(store::get_contact(conn, &partner_id, &contact_id)?.to_contact())
         })
         .await?;
     Ok(with_etag(&contact, contact.version))
@@ -725,14 +729,14 @@ pub async fn update_contact(
     let contact = state
         .db
         .write(move |conn| {
-            store::update_contact(conn, &actor, &partner_id, &contact_id, if_match, |c| {
-                validate_contact(ContactFields {
+            store::update_contact(conn, &actor, &partner_id, &contact_id, if_match.0, |c| {
+                Ok(validate_contact(ContactFields {
                     name: p.name.unwrap_or(c.name),
                     email: p.email.unwrap_or(c.email),
                     phone: p.phone.unwrap_or(c.phone),
                     job_title: p.job_title.unwrap_or(c.job_title),
                     is_primary: p.is_primary.unwrap_or(c.is_primary),
-                })
+                })?)
             })
         })
         .await?;
@@ -766,7 +770,9 @@ pub async fn delete_contact(
     let actor = Actor::from(&principal);
     state
         .db
-        .write(move |conn| store::delete_contact(conn, &actor, &partner_id, &contact_id, if_match))
+        .write(move |conn| {
+            store::delete_contact(conn, &actor, &partner_id, &contact_id, if_match.0)
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -805,7 +811,7 @@ pub struct InteractionPatch {
     pub owner_id: Option<Option<String>>,
 }
 
-fn validate_interaction(f: InteractionFields) -> Result<InteractionFields, ApiError> {
+fn validate_interaction(f: InteractionFields) -> Result<InteractionFields, Refusal> {
     let mut e: Vec<FieldError> = vec![];
     let subject = check_text("subject", &f.subject, MAX_NAME, &mut e);
     let notes = check_optional_text("notes", f.notes, MAX_NOTES, &mut e);
@@ -813,7 +819,7 @@ fn validate_interaction(f: InteractionFields) -> Result<InteractionFields, ApiEr
     if f.occurred_at > (Utc::now() + chrono::Duration::days(1)).naive_utc() {
         e.push(FieldError::new("occurred_at", "must not be in the future"));
     }
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     Ok(InteractionFields {
         subject,
         notes,
@@ -866,7 +872,7 @@ pub async fn create_interaction(
             ("occurred_at", b.occurred_at.is_some()),
             ("due_date", b.due_date.is_some()),
         ];
-        ApiError::check(
+        Refusal::check(
             staff_fields
                 .iter()
                 .filter(|(_, sent)| *sent)
@@ -980,7 +986,9 @@ pub async fn get_interaction(
         .db
         .read(move |conn| {
             store::get_partner(conn, &access, &partner_id)?;
-            Ok(store::get_interaction(conn, &partner_id, &interaction_id)?.to_interaction(today()))
+            Ok::<_, ApiError>(
+                store::get_interaction(conn, &partner_id, &interaction_id)?.to_interaction(today()),
+            )
         })
         .await?;
     Ok(with_etag(&i, i.version))
@@ -1020,20 +1028,27 @@ pub async fn update_interaction(
     let i = state
         .db
         .write(move |conn| {
-            store::update_interaction(conn, &actor, &partner_id, &interaction_id, if_match, |c| {
-                validate_interaction(InteractionFields {
-                    kind: c.kind,
-                    subject: p.subject.unwrap_or(c.subject),
-                    notes: p.notes.unwrap_or(c.notes),
-                    occurred_at: p
-                        .occurred_at
-                        .map(|t| t.naive_utc())
-                        .unwrap_or(c.occurred_at),
-                    due_date: p.due_date.unwrap_or(c.due_date),
-                    status: p.status.unwrap_or(c.status),
-                    owner_id: p.owner_id.unwrap_or(c.owner_id),
-                })
-            })
+            store::update_interaction(
+                conn,
+                &actor,
+                &partner_id,
+                &interaction_id,
+                if_match.0,
+                |c| {
+                    Ok(validate_interaction(InteractionFields {
+                        kind: c.kind,
+                        subject: p.subject.unwrap_or(c.subject),
+                        notes: p.notes.unwrap_or(c.notes),
+                        occurred_at: p
+                            .occurred_at
+                            .map(|t| t.naive_utc())
+                            .unwrap_or(c.occurred_at),
+                        due_date: p.due_date.unwrap_or(c.due_date),
+                        status: p.status.unwrap_or(c.status),
+                        owner_id: p.owner_id.unwrap_or(c.owner_id),
+                    })?)
+                },
+            )
         })
         .await?;
     Ok(with_etag(&i, i.version))

@@ -11,7 +11,8 @@ use crate::auth::store as auth_store;
 use crate::clock::{now, today};
 use crate::db::schema::{contacts, interactions, partners};
 use crate::db::{like_pattern, DbConnection};
-use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
+use crate::db::{PageRequest, StoreError};
+use crate::refusal::{expect_version, Code, FieldError, Refusal};
 
 // ---- partners ------------------------------------------------------------------------------
 
@@ -38,16 +39,6 @@ pub struct PartnerRow {
     pub segment: Option<String>,
     /// Name and legal name as search compares them ([`crate::text::search_key`]).
     pub search_text: Option<String>,
-}
-
-/// What partner search compares: name and legal name, case-folded and NFC-normalised.
-pub fn search_text(name: &str, legal_name: Option<&str>) -> String {
-    let mut s = crate::text::search_key(name);
-    if let Some(l) = legal_name {
-        s.push('\n');
-        s.push_str(&crate::text::search_key(l));
-    }
-    s
 }
 
 impl PartnerRow {
@@ -84,27 +75,19 @@ impl PartnerRow {
     }
 }
 
-pub fn partner_exists(conn: &mut DbConnection, id: &str) -> Result<bool, ApiError> {
-    let n: i64 = partners::table
-        .filter(partners::id.eq(id))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
-}
-
 /// Loads a partner the caller may see; another partner's record is simply not found.
 pub fn get_partner(
     conn: &mut DbConnection,
     access: &Access,
     id: &str,
-) -> Result<PartnerRow, ApiError> {
+) -> Result<PartnerRow, StoreError> {
     let mut q = partners::table.filter(partners::id.eq(id)).into_boxed();
     if let Some(own) = access.partner_id() {
         q = q.filter(partners::id.eq(own.to_string()));
     }
     q.first::<PartnerRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("partner"))
+        .ok_or(Refusal::NotFound("partner").into())
 }
 
 /// Checks that need the database: GLN unique, account owner a real staff user.
@@ -112,12 +95,12 @@ fn check_references(
     conn: &mut DbConnection,
     f: &PartnerDraft,
     self_id: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let mut errors = vec![];
     if let Some(owner) = &f.account_owner_id {
         auth_store::check_staff_user(conn, "account_owner_id", owner, &mut errors)?;
     }
-    ApiError::check(errors)?;
+    Refusal::check(errors)?;
     if let Some(gln) = &f.gln {
         let mut q = partners::table
             .filter(partners::gln.eq(gln))
@@ -127,11 +110,12 @@ fn check_references(
             q = q.filter(partners::id.ne(id.to_string()));
         }
         if q.first::<String>(conn).optional()?.is_some() {
-            return Err(ApiError::conflict_on(
-                "duplicate",
+            return Err(Refusal::conflict_on(
+                Code::Duplicate,
                 "gln",
                 "another partner has this GLN",
-            ));
+            )
+            .into());
         }
     }
     Ok(())
@@ -141,7 +125,7 @@ pub fn insert_partner(
     conn: &mut DbConnection,
     actor: &Actor,
     f: PartnerDraft,
-) -> Result<Partner, ApiError> {
+) -> Result<Partner, StoreError> {
     check_references(conn, &f, None)?;
     let id = uuid::Uuid::now_v7().to_string();
     let t = now();
@@ -150,7 +134,10 @@ pub fn insert_partner(
             partners::id.eq(&id),
             partners::name.eq(&f.name),
             partners::legal_name.eq(&f.legal_name),
-            partners::search_text.eq(search_text(&f.name, f.legal_name.as_deref())),
+            partners::search_text.eq(crate::text::partner_search_text(
+                &f.name,
+                f.legal_name.as_deref(),
+            )),
             partners::is_manufacturer.eq(f.roles.manufacturer),
             partners::is_distributor.eq(f.roles.distributor),
             partners::is_key_account.eq(f.roles.key_account),
@@ -192,13 +179,13 @@ pub fn update_partner(
     actor: &Actor,
     access: &Access,
     id: &str,
-    if_match: IfMatch,
-    authorize: impl Fn(PartnerRoles) -> Result<(), ApiError>,
-    change: impl FnOnce(&PartnerDraft) -> Result<PartnerDraft, ApiError>,
-) -> Result<Partner, ApiError> {
+    expected_version: Option<i64>,
+    authorize: impl Fn(PartnerRoles) -> Result<(), StoreError>,
+    change: impl FnOnce(&PartnerDraft) -> Result<PartnerDraft, StoreError>,
+) -> Result<Partner, StoreError> {
     let row = get_partner(conn, access, id)?;
     authorize(row.roles())?;
-    if_match.check(row.version)?;
+    expect_version(expected_version, row.version)?;
     let before = row.to_partner(today());
     let current = PartnerDraft {
         name: row.name.clone(),
@@ -217,8 +204,8 @@ pub fn update_partner(
     let f = change(&current)?;
     authorize(f.roles)?;
     if !before.status.can_become(f.status) {
-        return Err(ApiError::Conflict {
-            code: "illegal_transition",
+        return Err(Refusal::Conflict {
+            code: Code::IllegalTransition,
             detail: format!(
                 "a {} partner cannot become {}",
                 before.status.as_str(),
@@ -233,7 +220,8 @@ pub fn update_partner(
                     .map(|s| s.as_str().to_string())
                     .collect(),
             ),
-        });
+        }
+        .into());
     }
     check_references(conn, &f, Some(id))?;
     let updated = diesel::update(
@@ -244,7 +232,10 @@ pub fn update_partner(
     .set((
         partners::name.eq(&f.name),
         partners::legal_name.eq(&f.legal_name),
-        partners::search_text.eq(search_text(&f.name, f.legal_name.as_deref())),
+        partners::search_text.eq(crate::text::partner_search_text(
+            &f.name,
+            f.legal_name.as_deref(),
+        )),
         partners::is_manufacturer.eq(f.roles.manufacturer),
         partners::is_distributor.eq(f.roles.distributor),
         partners::is_key_account.eq(f.roles.key_account),
@@ -265,7 +256,7 @@ pub fn update_partner(
     if updated == 0 {
         // Someone else's write landed between our read and this update.
         let current = get_partner(conn, access, id)?.version;
-        return Err(ApiError::PreconditionFailed { current });
+        return Err(Refusal::StaleVersion { current }.into());
     }
     let after = get_partner(conn, access, id)?.to_partner(today());
     let action = if before.status != after.status {
@@ -294,13 +285,13 @@ pub fn set_archived(
     actor: &Actor,
     access: &Access,
     id: &str,
-    if_match: IfMatch,
-    authorize: impl Fn(PartnerRoles) -> Result<(), ApiError>,
+    expected_version: Option<i64>,
+    authorize: impl Fn(PartnerRoles) -> Result<(), StoreError>,
     archive: bool,
-) -> Result<Partner, ApiError> {
+) -> Result<Partner, StoreError> {
     let row = get_partner(conn, access, id)?;
     authorize(row.roles())?;
-    if_match.check(row.version)?;
+    expect_version(expected_version, row.version)?;
     if row.archived_at.is_some() == archive {
         // Already in the asked-for state: answer it as it is, writing nothing.
         return Ok(row.to_partner(today()));
@@ -354,7 +345,7 @@ pub fn list_partners(
     access: &Access,
     f: PartnerFilter,
     page: &PageRequest,
-) -> Result<Vec<PartnerRow>, ApiError> {
+) -> Result<Vec<PartnerRow>, StoreError> {
     let mut q = crate::paged!(partners, page);
     if let Some(own) = access.partner_id() {
         q = q.filter(partners::id.eq(own.to_string()));
@@ -437,13 +428,13 @@ pub fn get_contact(
     conn: &mut DbConnection,
     partner_id: &str,
     id: &str,
-) -> Result<ContactRow, ApiError> {
+) -> Result<ContactRow, StoreError> {
     contacts::table
         .filter(contacts::id.eq(id))
         .filter(contacts::partner_id.eq(partner_id))
         .first::<ContactRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("contact"))
+        .ok_or(Refusal::NotFound("contact").into())
 }
 
 /// Only one primary contact per partner: making one primary demotes the others, each with its
@@ -453,7 +444,7 @@ fn demote_other_primaries(
     actor: &Actor,
     partner_id: &str,
     keep: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let others: Vec<ContactRow> = contacts::table
         .filter(contacts::partner_id.eq(partner_id))
         .filter(contacts::is_primary.eq(true))
@@ -489,7 +480,7 @@ pub fn insert_contact(
     actor: &Actor,
     partner_id: &str,
     f: ContactFields,
-) -> Result<Contact, ApiError> {
+) -> Result<Contact, StoreError> {
     let id = uuid::Uuid::now_v7().to_string();
     let t = now();
     diesel::insert_into(contacts::table)
@@ -530,11 +521,11 @@ pub fn update_contact(
     actor: &Actor,
     partner_id: &str,
     id: &str,
-    if_match: IfMatch,
-    change: impl FnOnce(ContactFields) -> Result<ContactFields, ApiError>,
-) -> Result<Contact, ApiError> {
+    expected_version: Option<i64>,
+    change: impl FnOnce(ContactFields) -> Result<ContactFields, StoreError>,
+) -> Result<Contact, StoreError> {
     let row = get_contact(conn, partner_id, id)?;
-    if_match.check(row.version)?;
+    expect_version(expected_version, row.version)?;
     let f = change(ContactFields {
         name: row.name.clone(),
         email: row.email.clone(),
@@ -581,10 +572,10 @@ pub fn delete_contact(
     actor: &Actor,
     partner_id: &str,
     id: &str,
-    if_match: IfMatch,
-) -> Result<(), ApiError> {
+    expected_version: Option<i64>,
+) -> Result<(), StoreError> {
     let row = get_contact(conn, partner_id, id)?;
-    if_match.check(row.version)?;
+    expect_version(expected_version, row.version)?;
     diesel::delete(contacts::table.find(id)).execute(conn)?;
     record_change(
         conn,
@@ -604,7 +595,7 @@ pub fn list_contacts(
     conn: &mut DbConnection,
     partner_id: &str,
     page: &PageRequest,
-) -> Result<Vec<ContactRow>, ApiError> {
+) -> Result<Vec<ContactRow>, StoreError> {
     let q = crate::paged!(contacts, page).filter(contacts::partner_id.eq(partner_id.to_string()));
     Ok(q.load::<ContactRow>(conn)?)
 }
@@ -661,25 +652,25 @@ pub struct InteractionFields {
     pub owner_id: Option<String>,
 }
 
-fn check_owner(conn: &mut DbConnection, owner: Option<&str>) -> Result<(), ApiError> {
+fn check_owner(conn: &mut DbConnection, owner: Option<&str>) -> Result<(), StoreError> {
     let mut errors = vec![];
     if let Some(owner) = owner {
         auth_store::check_staff_user(conn, "owner_id", owner, &mut errors)?;
     }
-    ApiError::check(errors)
+    Ok(Refusal::check(errors)?)
 }
 
 pub fn get_interaction(
     conn: &mut DbConnection,
     partner_id: &str,
     id: &str,
-) -> Result<InteractionRow, ApiError> {
+) -> Result<InteractionRow, StoreError> {
     interactions::table
         .filter(interactions::id.eq(id))
         .filter(interactions::partner_id.eq(partner_id))
         .first::<InteractionRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("interaction"))
+        .ok_or(Refusal::NotFound("interaction").into())
 }
 
 pub fn insert_interaction(
@@ -687,7 +678,7 @@ pub fn insert_interaction(
     actor: &Actor,
     partner_id: &str,
     f: InteractionFields,
-) -> Result<Interaction, ApiError> {
+) -> Result<Interaction, StoreError> {
     check_owner(conn, f.owner_id.as_deref())?;
     let id = uuid::Uuid::now_v7().to_string();
     let t = now();
@@ -729,11 +720,11 @@ pub fn update_interaction(
     actor: &Actor,
     partner_id: &str,
     id: &str,
-    if_match: IfMatch,
-    change: impl FnOnce(InteractionFields) -> Result<InteractionFields, ApiError>,
-) -> Result<Interaction, ApiError> {
+    expected_version: Option<i64>,
+    change: impl FnOnce(InteractionFields) -> Result<InteractionFields, StoreError>,
+) -> Result<Interaction, StoreError> {
     let row = get_interaction(conn, partner_id, id)?;
-    if_match.check(row.version)?;
+    expect_version(expected_version, row.version)?;
     let before = row.to_interaction(today());
     let f = change(InteractionFields {
         kind: before.kind,
@@ -790,7 +781,7 @@ pub fn list_interactions(
     partner_id: &str,
     f: InteractionFilter,
     page: &PageRequest,
-) -> Result<Vec<InteractionRow>, ApiError> {
+) -> Result<Vec<InteractionRow>, StoreError> {
     let mut q = crate::paged!(interactions, page)
         .filter(interactions::partner_id.eq(partner_id.to_string()));
     if let Some(k) = f.kind {
@@ -819,7 +810,7 @@ pub fn list_interactions(
 }
 
 /// When each current (not archived) manufacturer's relationship with us began.
-pub fn manufacturer_relationships(conn: &mut DbConnection) -> Result<Vec<NaiveDate>, ApiError> {
+pub fn manufacturer_relationships(conn: &mut DbConnection) -> Result<Vec<NaiveDate>, StoreError> {
     Ok(partners::table
         .filter(partners::is_manufacturer.eq(true))
         .filter(partners::archived_at.is_null())
@@ -832,7 +823,7 @@ pub fn manufacturer_relationships(conn: &mut DbConnection) -> Result<Vec<NaiveDa
 pub fn names_and_segments(
     conn: &mut DbConnection,
     ids: &[String],
-) -> Result<std::collections::HashMap<String, (String, Option<String>)>, ApiError> {
+) -> Result<std::collections::HashMap<String, (String, Option<String>)>, StoreError> {
     let mut out = std::collections::HashMap::new();
     for chunk in ids.chunks(10_000) {
         let rows: Vec<(String, String, Option<String>)> = partners::table

@@ -13,8 +13,8 @@ use utoipa::ToSchema;
 
 use crate::channel::model::check_share_bp;
 use crate::decimal::{div_round, format_fixed};
-use crate::http::FieldError;
 use crate::orders::model::Quantity;
+use crate::refusal::FieldError;
 use crate::text_enum;
 
 text_enum! {

@@ -14,6 +14,7 @@ use crate::audit::Actor;
 use crate::auth::model::Principal;
 use crate::auth::policy;
 use crate::clock::today;
+use crate::db::StoreError;
 use crate::http::extract::{body_id, double_option};
 use crate::http::idempotency::{self, IdempotencyKey, Written};
 use crate::http::{
@@ -24,6 +25,7 @@ use crate::orders::model::Quantity;
 use crate::partners::model::{
     check_currency, check_optional_text, check_text, MAX_NAME, MAX_NOTES,
 };
+use crate::refusal::Refusal;
 use crate::AppState;
 
 // ---- promotions ---------------------------------------------------------------------------------
@@ -66,7 +68,7 @@ pub struct NewPromotion {
 }
 
 /// Checks every field a caller sets, collecting all errors into one 422.
-fn check_draft(d: PromotionDraft) -> Result<PromotionDraft, ApiError> {
+fn check_draft(d: PromotionDraft) -> Result<PromotionDraft, Refusal> {
     let mut e = vec![];
     let name = check_text("name", &d.name, MAX_NAME, &mut e);
     check_terms(d.mechanic, &d.terms, &mut e);
@@ -95,7 +97,7 @@ fn check_draft(d: PromotionDraft) -> Result<PromotionDraft, ApiError> {
     }
     check_split(d.sponsor_share_bp, d.channel_share_bp, &mut e);
     let notes = check_optional_text("notes", d.notes, MAX_NOTES, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     Ok(PromotionDraft {
         name,
         product_ids,
@@ -136,7 +138,7 @@ pub async fn create_promotion(
     let mut e = vec![];
     let channel_partner_id = body_id("channel_partner_id", b.channel_partner_id, &mut e);
     let sponsor_id = b.sponsor_id.map(|s| body_id("sponsor_id", s, &mut e));
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     policy::plan_promotion(&principal, sponsor_id.as_deref(), &channel_partner_id)?;
     let draft = check_draft(PromotionDraft {
         name: b.name,
@@ -283,13 +285,13 @@ fn planner(
     principal: &Principal,
     access: &policy::Access,
     id: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let row = store::get_row(conn, access, id)?;
-    policy::plan_promotion(
+    Ok(policy::plan_promotion(
         principal,
         row.sponsor_id.as_deref(),
         &row.channel_partner_id,
-    )
+    )?)
 }
 
 /// Change a promotion
@@ -329,8 +331,8 @@ pub async fn update_promotion(
         .db
         .write(move |conn| {
             planner(conn, &principal, &access, &id)?;
-            store::update_promotion(conn, &actor, &access, &id, if_match, today, |c| {
-                check_draft(PromotionDraft {
+            store::update_promotion(conn, &actor, &access, &id, if_match.0, today, |c| {
+                Ok(check_draft(PromotionDraft {
                     name: p.name.unwrap_or_else(|| c.name.clone()),
                     mechanic: p.mechanic.unwrap_or(c.mechanic),
                     terms: p.terms.unwrap_or_else(|| c.terms.clone()),
@@ -345,7 +347,7 @@ pub async fn update_promotion(
                     baseline: p.baseline_units.unwrap_or(c.baseline),
                     notes: p.notes.unwrap_or_else(|| c.notes.clone()),
                     ..c.clone()
-                })
+                })?)
             })
         })
         .await?;
@@ -418,7 +420,7 @@ pub async fn propose_promotion(
         &id,
         move |conn, p, access, actor, id, today| {
             planner(conn, p, access, id)?;
-            store::propose(conn, actor, access, id, if_match, today)
+            Ok(store::propose(conn, actor, access, id, if_match.0, today)?)
         },
     )
     .await
@@ -463,7 +465,9 @@ pub async fn approve_promotion(
             let row = store::get_row(conn, access, id)?;
             let side =
                 policy::promotion_side(p, row.sponsor_id.as_deref(), &row.channel_partner_id)?;
-            store::approve(conn, actor, access, id, side, if_match, today)
+            Ok(store::approve(
+                conn, actor, access, id, side, if_match.0, today,
+            )?)
         },
     )
     .await
@@ -506,7 +510,7 @@ pub async fn cancel_promotion(
 ) -> Result<HttpResponse, ApiError> {
     let mut e = vec![];
     let reason = check_optional_text("reason", body.value.reason, MAX_NAME, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     promotion_action(
         &state,
         principal,
@@ -516,7 +520,9 @@ pub async fn cancel_promotion(
         &id,
         move |conn, p, access, actor, id, today| {
             planner(conn, p, access, id)?;
-            store::cancel(conn, actor, access, id, reason, if_match, today)
+            Ok(store::cancel(
+                conn, actor, access, id, reason, if_match.0, today,
+            )?)
         },
     )
     .await
@@ -558,7 +564,7 @@ pub async fn settle_promotion(
         move |conn, p, access, actor, id, today| {
             let row = store::get_row(conn, access, id)?;
             policy::settle_promotion(p, row.sponsor_id.as_deref(), &row.channel_partner_id)?;
-            store::settle(conn, actor, access, id, if_match, today)
+            Ok(store::settle(conn, actor, access, id, if_match.0, today)?)
         },
     )
     .await
@@ -736,7 +742,7 @@ pub async fn create_claim(
         reference: check_optional_text("reference", b.reference, 100, &mut e),
         note: check_optional_text("note", b.note, MAX_NOTES, &mut e),
     };
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let actor = Actor::from(&principal);
     let caller = principal.id.clone();
     let today = today();
@@ -753,11 +759,11 @@ pub async fn create_claim(
                 &access,
                 &id,
                 |row| {
-                    policy::submit_claim(
+                    Ok(policy::submit_claim(
                         &principal,
                         row.sponsor_id.as_deref(),
                         &row.channel_partner_id,
-                    )
+                    )?)
                 },
                 draft,
                 today,
@@ -843,7 +849,10 @@ pub async fn get_claim(
 }
 
 /// Runs the sponsor's decision on a claim under an optional idempotency key.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one part of the request the handler was given"
+)]
 async fn claim_decision(
     state: &AppState,
     principal: Principal,
@@ -867,14 +876,14 @@ async fn claim_decision(
             &id,
             &claim_id,
             |row| {
-                policy::decide_claim(
+                Ok(policy::decide_claim(
                     &principal,
                     row.sponsor_id.as_deref(),
                     &row.channel_partner_id,
-                )
+                )?)
             },
             decision,
-            if_match,
+            if_match.0,
         )?;
         Written::ok(&c, Some(c.version))
     })
@@ -959,7 +968,7 @@ pub async fn reject_claim(
 ) -> Result<HttpResponse, ApiError> {
     let mut e = vec![];
     let reason = check_text("reason", &body.value.reason, MAX_NAME, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let path = path.into_inner();
     let decision = ClaimDecision::Reject { reason };
     claim_decision(
@@ -1017,7 +1026,7 @@ pub async fn pay_claim(
         100,
         &mut e,
     );
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let path = path.into_inner();
     let decision = ClaimDecision::Pay { payment_reference };
     claim_decision(

@@ -13,9 +13,10 @@ use crate::auth::policy::{Access, PromotionSide};
 use crate::clock::now;
 use crate::db::schema::{promotion_claims, promotion_products, promotions};
 use crate::db::{DbConnection, LOOKUP_CHUNK};
-use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
+use crate::db::{PageRequest, StoreError};
 use crate::orders::model::Quantity;
 use crate::orders::store::next_number;
+use crate::refusal::{expect_version, Code, FieldError, Refusal};
 
 #[derive(Debug, Queryable, Clone)]
 pub struct PromotionRow {
@@ -194,17 +195,17 @@ pub fn get_row(
     conn: &mut DbConnection,
     access: &Access,
     id: &str,
-) -> Result<PromotionRow, ApiError> {
+) -> Result<PromotionRow, StoreError> {
     let mut q = promotions::table.filter(promotions::id.eq(id)).into_boxed();
     if let Some(own) = access.partner_id() {
         q = q.filter(party_is(own));
     }
     q.first::<PromotionRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("promotion"))
+        .ok_or(Refusal::NotFound("promotion").into())
 }
 
-fn product_ids_of(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, ApiError> {
+fn product_ids_of(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, StoreError> {
     Ok(promotion_products::table
         .filter(promotion_products::promotion_id.eq(id))
         .select(promotion_products::product_id)
@@ -216,7 +217,7 @@ pub fn get_promotion(
     conn: &mut DbConnection,
     access: &Access,
     id: &str,
-) -> Result<Promotion, ApiError> {
+) -> Result<Promotion, StoreError> {
     let row = get_row(conn, access, id)?;
     let products = product_ids_of(conn, id)?;
     Ok(row.to_promotion(products))
@@ -237,7 +238,7 @@ fn record_for<T: serde::Serialize>(
     parties: Parties<'_>,
     before: Option<&T>,
     after: &T,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     record_shared_change(
         conn,
         actor,
@@ -259,7 +260,7 @@ fn record(
     action: &str,
     before: Option<&Promotion>,
     after: &Promotion,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let parties = Parties {
         channel: &after.channel_partner_id,
         sponsor: after.sponsor_id.as_deref(),
@@ -270,7 +271,7 @@ fn record(
 
 /// The parties must exist and play their parts: the sponsor makes goods, the channel sells them
 /// on; neither may be terminated.
-fn check_parties(conn: &mut DbConnection, d: &PromotionDraft) -> Result<(), ApiError> {
+fn check_parties(conn: &mut DbConnection, d: &PromotionDraft) -> Result<(), StoreError> {
     let mut e = vec![];
     let channel = crate::partners::store::get_partner(conn, &Access::All, &d.channel_partner_id)
         .ok()
@@ -310,12 +311,12 @@ fn check_parties(conn: &mut DbConnection, d: &PromotionDraft) -> Result<(), ApiE
             ));
         }
     }
-    ApiError::check(e)
+    Ok(Refusal::check(e)?)
 }
 
 /// The products must be in the catalogue and active, and — when a manufacturer sponsors — in its
 /// catalogue: own-brand products it is an approved supplier for, or products we buy from it.
-fn check_products(conn: &mut DbConnection, d: &PromotionDraft) -> Result<(), ApiError> {
+fn check_products(conn: &mut DbConnection, d: &PromotionDraft) -> Result<(), StoreError> {
     let known = crate::catalogue::store::products_by_id(conn, &d.product_ids)?;
     let made: Vec<String> = match &d.sponsor_id {
         Some(sponsor) => {
@@ -344,10 +345,14 @@ fn check_products(conn: &mut DbConnection, d: &PromotionDraft) -> Result<(), Api
             Some(_) => {}
         }
     }
-    ApiError::check(e)
+    Ok(Refusal::check(e)?)
 }
 
-fn set_products(conn: &mut DbConnection, id: &str, product_ids: &[String]) -> Result<(), ApiError> {
+fn set_products(
+    conn: &mut DbConnection,
+    id: &str,
+    product_ids: &[String],
+) -> Result<(), StoreError> {
     diesel::delete(promotion_products::table.filter(promotion_products::promotion_id.eq(id)))
         .execute(conn)?;
     let rows: Vec<_> = product_ids
@@ -371,7 +376,7 @@ pub fn insert_promotion(
     conn: &mut DbConnection,
     actor: &Actor,
     d: PromotionDraft,
-) -> Result<Promotion, ApiError> {
+) -> Result<Promotion, StoreError> {
     check_parties(conn, &d)?;
     check_products(conn, &d)?;
     let id = uuid::Uuid::now_v7().to_string();
@@ -419,8 +424,8 @@ pub fn insert_promotion(
 fn illegal(
     row: &PromotionRow,
     action: PromotionAction,
-) -> impl FnOnce(Vec<&'static str>) -> ApiError + '_ {
-    move |allowed| ApiError::illegal_transition("promotion", &row.status, action.as_str(), allowed)
+) -> impl FnOnce(Vec<&'static str>) -> Refusal + '_ {
+    move |allowed| Refusal::not_allowed("promotion", &row.status, action.as_str(), allowed)
 }
 
 /// Loads a promotion for a change: visible to the caller, at the version it read (`If-Match`),
@@ -430,12 +435,12 @@ fn for_change(
     actor: &Actor,
     access: &Access,
     id: &str,
-    if_match: &IfMatch,
+    expected_version: Option<i64>,
     action: PromotionAction,
     today: NaiveDate,
-) -> Result<PromotionRow, ApiError> {
+) -> Result<PromotionRow, StoreError> {
     let row = get_row(conn, access, id)?;
-    if_match.check(row.version)?;
+    expect_version(expected_version, row.version)?;
     let row = follow_calendar_of(conn, actor, row, today)?;
     check_action(row.status(), action).map_err(illegal(&row, action))?;
     Ok(row)
@@ -454,7 +459,7 @@ macro_rules! update_promotion_row {
         .execute($conn)?;
         if n == 0 {
             let current = get_row($conn, &Access::All, &$row.id)?.version;
-            return Err(ApiError::PreconditionFailed { current });
+            return Err(Refusal::StaleVersion { current }.into());
         }
     }};
 }
@@ -465,7 +470,7 @@ fn find_overlaps(
     conn: &mut DbConnection,
     row: &PromotionRow,
     product_ids: &[String],
-) -> Result<Vec<Overlap>, ApiError> {
+) -> Result<Vec<Overlap>, StoreError> {
     let hits: Vec<(String, String, String, NaiveDate, NaiveDate, String)> = promotions::table
         .inner_join(promotion_products::table)
         .filter(promotions::channel_partner_id.eq(&row.channel_partner_id))
@@ -515,16 +520,16 @@ pub fn update_promotion(
     actor: &Actor,
     access: &Access,
     id: &str,
-    if_match: IfMatch,
+    expected_version: Option<i64>,
     today: NaiveDate,
-    change: impl FnOnce(&PromotionDraft) -> Result<PromotionDraft, ApiError>,
-) -> Result<Promotion, ApiError> {
+    change: impl FnOnce(&PromotionDraft) -> Result<PromotionDraft, StoreError>,
+) -> Result<Promotion, StoreError> {
     let row = for_change(
         conn,
         actor,
         access,
         id,
-        &if_match,
+        expected_version,
         PromotionAction::Edit,
         today,
     )?;
@@ -594,15 +599,15 @@ pub fn propose(
     actor: &Actor,
     access: &Access,
     id: &str,
-    if_match: IfMatch,
+    expected_version: Option<i64>,
     today: NaiveDate,
-) -> Result<Promotion, ApiError> {
+) -> Result<Promotion, StoreError> {
     let row = for_change(
         conn,
         actor,
         access,
         id,
-        &if_match,
+        expected_version,
         PromotionAction::Propose,
         today,
     )?;
@@ -628,15 +633,15 @@ pub fn approve(
     access: &Access,
     id: &str,
     side: PromotionSide,
-    if_match: IfMatch,
+    expected_version: Option<i64>,
     today: NaiveDate,
-) -> Result<Promotion, ApiError> {
+) -> Result<Promotion, StoreError> {
     let row = for_change(
         conn,
         actor,
         access,
         id,
-        &if_match,
+        expected_version,
         PromotionAction::Approve,
         today,
     )?;
@@ -645,10 +650,11 @@ pub fn approve(
         PromotionSide::Channel => row.channel_approved_by.is_some(),
     };
     if already {
-        return Err(ApiError::conflict(
-            "already_approved",
+        return Err(Refusal::conflict(
+            Code::AlreadyApproved,
             "your side has approved this promotion already; it waits for the other side",
-        ));
+        )
+        .into());
     }
     let before = row.to_promotion(product_ids_of(conn, id)?);
     let both = match side {
@@ -698,15 +704,15 @@ pub fn cancel(
     access: &Access,
     id: &str,
     reason: Option<String>,
-    if_match: IfMatch,
+    expected_version: Option<i64>,
     today: NaiveDate,
-) -> Result<Promotion, ApiError> {
+) -> Result<Promotion, StoreError> {
     let row = for_change(
         conn,
         actor,
         access,
         id,
-        &if_match,
+        expected_version,
         PromotionAction::Cancel,
         today,
     )?;
@@ -729,27 +735,27 @@ pub fn settle(
     actor: &Actor,
     access: &Access,
     id: &str,
-    if_match: IfMatch,
+    expected_version: Option<i64>,
     today: NaiveDate,
-) -> Result<Promotion, ApiError> {
+) -> Result<Promotion, StoreError> {
     let row = for_change(
         conn,
         actor,
         access,
         id,
-        &if_match,
+        expected_version,
         PromotionAction::Settle,
         today,
     )?;
     let (ledger, _) = ledger_of(conn, id)?;
     if ledger.submitted_minor > 0 || ledger.approved_minor > 0 {
-        return Err(ApiError::conflict(
-            "claims_open",
+        return Err(Refusal::conflict(
+            Code::ClaimsOpen,
             format!(
                 "claims are still open: {} submitted awaiting a decision, {} approved awaiting payment (minor units); decide and pay them first",
                 ledger.submitted_minor, ledger.approved_minor
             ),
-        ));
+        ).into());
     }
     let before = row.to_promotion(product_ids_of(conn, id)?);
     update_promotion_row!(
@@ -770,7 +776,7 @@ fn follow_calendar_of(
     actor: &Actor,
     mut row: PromotionRow,
     today: NaiveDate,
-) -> Result<PromotionRow, ApiError> {
+) -> Result<PromotionRow, StoreError> {
     while let Some(next) = calendar_step(row.status(), row.start_date, row.end_date, today) {
         let products = product_ids_of(conn, &row.id)?;
         let before = row.to_promotion(products);
@@ -792,7 +798,10 @@ fn follow_calendar_of(
 
 /// Ids of approved promotions whose first day has come and active ones whose last day has
 /// passed: a cheap read, so the background sweep writes only when there is something to do.
-pub fn due_on_calendar(conn: &mut DbConnection, today: NaiveDate) -> Result<Vec<String>, ApiError> {
+pub fn due_on_calendar(
+    conn: &mut DbConnection,
+    today: NaiveDate,
+) -> Result<Vec<String>, StoreError> {
     let mut ids: Vec<String> = promotions::table
         .filter(promotions::status.eq(PromotionStatus::Approved.as_str()))
         .filter(promotions::start_date.le(today))
@@ -813,7 +822,7 @@ pub fn follow_calendar(
     conn: &mut DbConnection,
     ids: &[String],
     today: NaiveDate,
-) -> Result<usize, ApiError> {
+) -> Result<usize, StoreError> {
     let mut moved = 0;
     for id in ids {
         let row = get_row(conn, &Access::All, id)?;
@@ -840,7 +849,7 @@ pub fn list_promotions(
     access: &Access,
     f: PromotionFilter,
     page: &PageRequest,
-) -> Result<Vec<Promotion>, ApiError> {
+) -> Result<Vec<Promotion>, StoreError> {
     let mut q = crate::paged!(promotions, page);
     if let Some(own) = access.partner_id() {
         q = q.filter(party_is(own));
@@ -893,7 +902,7 @@ fn measured(
     conn: &mut DbConnection,
     row: &PromotionRow,
     products: Vec<String>,
-) -> Result<Measured, ApiError> {
+) -> Result<Measured, StoreError> {
     let sales: Vec<ReportedSale> = crate::channel::store::sales_between(
         conn,
         &row.channel_partner_id,
@@ -920,7 +929,7 @@ pub fn performance(
     access: &Access,
     id: &str,
     today: NaiveDate,
-) -> Result<PromotionPerformance, ApiError> {
+) -> Result<PromotionPerformance, StoreError> {
     let row = get_row(conn, access, id)?;
     let products = product_ids_of(conn, id)?;
     let m = measured(conn, &row, products)?;
@@ -1021,7 +1030,7 @@ impl ClaimRow {
 fn ledgers_of(
     conn: &mut DbConnection,
     promotion_ids: &[&str],
-) -> Result<HashMap<String, (ClaimLedger, i64)>, ApiError> {
+) -> Result<HashMap<String, (ClaimLedger, i64)>, StoreError> {
     let mut out: HashMap<String, (ClaimLedger, i64)> = HashMap::new();
     for chunk in promotion_ids.chunks(LOOKUP_CHUNK) {
         for (promotion, status, units, amount) in promotion_claims::table
@@ -1047,7 +1056,10 @@ fn ledgers_of(
 }
 
 /// The claims on one promotion, totalled by status, and how many there are.
-fn ledger_of(conn: &mut DbConnection, promotion_id: &str) -> Result<(ClaimLedger, i64), ApiError> {
+fn ledger_of(
+    conn: &mut DbConnection,
+    promotion_id: &str,
+) -> Result<(ClaimLedger, i64), StoreError> {
     Ok(ledgers_of(conn, &[promotion_id])?
         .remove(promotion_id)
         .unwrap_or_default())
@@ -1055,7 +1067,7 @@ fn ledger_of(conn: &mut DbConnection, promotion_id: &str) -> Result<(ClaimLedger
 
 /// Claims on one promotion are decided one at a time: on PostgreSQL two racing claims would
 /// otherwise both fit under the cap. SQLite has one writer.
-fn lock_claims(conn: &mut DbConnection, promotion_id: &str) -> Result<(), ApiError> {
+fn lock_claims(conn: &mut DbConnection, promotion_id: &str) -> Result<(), StoreError> {
     if let DbConnection::Postgres(pg) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7201004, hashtext($1))")
             .bind::<diesel::sql_types::Text, _>(promotion_id)
@@ -1064,15 +1076,15 @@ fn lock_claims(conn: &mut DbConnection, promotion_id: &str) -> Result<(), ApiErr
     Ok(())
 }
 
-fn refusal(r: ClaimRefusal, currency: &str) -> ApiError {
+fn refusal(r: ClaimRefusal, currency: &str) -> Refusal {
     match r {
-        ClaimRefusal::BeyondSellOut { available } => ApiError::conflict_on(
-            "claim_beyond_sell_out",
+        ClaimRefusal::BeyondSellOut { available } => Refusal::conflict_on(
+            Code::ClaimBeyondSellOut,
             "units",
             format!("sell-out in the promotion's period supports {available} more units"),
         ),
-        ClaimRefusal::BeyondOpen { open } => ApiError::conflict_on(
-            "claim_beyond_open_amount",
+        ClaimRefusal::BeyondOpen { open } => Refusal::conflict_on(
+            Code::ClaimBeyondOpenAmount,
             "amount_minor",
             format!(
                 "{open} {currency} minor units are open: the sponsor's share of the budget and of the cost that sell-out supports, less earlier claims"
@@ -1096,7 +1108,7 @@ fn record_claim(
     promotion: &PromotionRow,
     before: Option<&Claim>,
     after: &Claim,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let parties = Parties {
         channel: &promotion.channel_partner_id,
         sponsor: promotion.sponsor_id.as_deref(),
@@ -1109,13 +1121,13 @@ fn get_claim_row(
     conn: &mut DbConnection,
     promotion_id: &str,
     claim_id: &str,
-) -> Result<ClaimRow, ApiError> {
+) -> Result<ClaimRow, StoreError> {
     promotion_claims::table
         .filter(promotion_claims::id.eq(claim_id))
         .filter(promotion_claims::promotion_id.eq(promotion_id))
         .first::<ClaimRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("claim"))
+        .ok_or(Refusal::NotFound("claim").into())
 }
 
 /// A claim by the channel partner for the sponsor's share of what `units` of sell-out cost.
@@ -1124,10 +1136,10 @@ pub fn insert_claim(
     actor: &Actor,
     access: &Access,
     promotion_id: &str,
-    may_claim: impl FnOnce(&PromotionRow) -> Result<(), ApiError>,
+    may_claim: impl FnOnce(&PromotionRow) -> Result<(), StoreError>,
     d: ClaimDraft,
     today: NaiveDate,
-) -> Result<Claim, ApiError> {
+) -> Result<Claim, StoreError> {
     let row = get_row(conn, access, promotion_id)?;
     may_claim(&row)?;
     let row = follow_calendar_of(conn, actor, row, today)?;
@@ -1142,10 +1154,7 @@ pub fn insert_claim(
         sponsor_part(cost, row.sponsor_share_bp)
     });
     if amount <= 0 {
-        return Err(ApiError::validation(
-            "amount_minor",
-            "the claim must be for more than 0",
-        ));
+        return Err(Refusal::invalid("amount_minor", "the claim must be for more than 0").into());
     }
     let (ledger, _) = ledger_of(conn, promotion_id)?;
     check_new_claim(d.units, amount, &ledger, m.units, cap)
@@ -1183,22 +1192,25 @@ pub enum ClaimDecision {
 
 /// Approves, rejects or pays a claim. Approval checks the claim still fits: approved and paid
 /// claims never add up beyond the sponsor's share of the budget or of the cost sell-out supports.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one part of the request the handler was given"
+)]
 pub fn decide_claim(
     conn: &mut DbConnection,
     actor: &Actor,
     access: &Access,
     promotion_id: &str,
     claim_id: &str,
-    may_decide: impl FnOnce(&PromotionRow) -> Result<(), ApiError>,
+    may_decide: impl FnOnce(&PromotionRow) -> Result<(), StoreError>,
     decision: ClaimDecision,
-    if_match: IfMatch,
-) -> Result<Claim, ApiError> {
+    expected_version: Option<i64>,
+) -> Result<Claim, StoreError> {
     let row = get_row(conn, access, promotion_id)?;
     may_decide(&row)?;
     lock_claims(conn, promotion_id)?;
     let claim = get_claim_row(conn, promotion_id, claim_id)?;
-    if_match.check(claim.version)?;
+    expect_version(expected_version, claim.version)?;
     let (attempted, from, to) = match &decision {
         ClaimDecision::Approve => ("approve", ClaimStatus::Submitted, ClaimStatus::Approved),
         ClaimDecision::Reject { .. } => ("reject", ClaimStatus::Submitted, ClaimStatus::Rejected),
@@ -1210,12 +1222,13 @@ pub fn decide_claim(
             ClaimStatus::Approved => &["pay"],
             _ => &[],
         };
-        return Err(ApiError::illegal_transition(
+        return Err(Refusal::not_allowed(
             "claim",
             &claim.status,
             attempted,
             allowed.iter().copied(),
-        ));
+        )
+        .into());
     }
     if matches!(decision, ClaimDecision::Approve) {
         let products = product_ids_of(conn, promotion_id)?;
@@ -1263,7 +1276,7 @@ pub fn decide_claim(
     };
     if n == 0 {
         let current = get_claim_row(conn, promotion_id, claim_id)?.version;
-        return Err(ApiError::PreconditionFailed { current });
+        return Err(Refusal::StaleVersion { current }.into());
     }
     let after = get_claim_row(conn, promotion_id, claim_id)?.to_claim(&row.currency);
     let action = match to {
@@ -1280,7 +1293,7 @@ pub fn get_claim(
     access: &Access,
     promotion_id: &str,
     claim_id: &str,
-) -> Result<Claim, ApiError> {
+) -> Result<Claim, StoreError> {
     let row = get_row(conn, access, promotion_id)?;
     Ok(get_claim_row(conn, promotion_id, claim_id)?.to_claim(&row.currency))
 }
@@ -1291,7 +1304,7 @@ pub fn list_claims(
     promotion_id: &str,
     status: Option<ClaimStatus>,
     page: &PageRequest,
-) -> Result<(String, Vec<ClaimRow>), ApiError> {
+) -> Result<(String, Vec<ClaimRow>), StoreError> {
     let row = get_row(conn, access, promotion_id)?;
     let mut q = crate::paged!(promotion_claims, page)
         .filter(promotion_claims::promotion_id.eq(promotion_id.to_string()));
@@ -1307,7 +1320,7 @@ pub fn settlement(
     conn: &mut DbConnection,
     access: &Access,
     id: &str,
-) -> Result<PromotionSettlement, ApiError> {
+) -> Result<PromotionSettlement, StoreError> {
     let row = get_row(conn, access, id)?;
     let products = product_ids_of(conn, id)?;
     let m = measured(conn, &row, products)?;
@@ -1349,7 +1362,7 @@ pub fn sponsor_settlements(
     conn: &mut DbConnection,
     access: &Access,
     f: SettlementFilter,
-) -> Result<Vec<SponsorSettlement>, ApiError> {
+) -> Result<Vec<SponsorSettlement>, StoreError> {
     let agreed = [
         PromotionStatus::Approved.as_str(),
         PromotionStatus::Active.as_str(),

@@ -11,8 +11,8 @@ use utoipa::ToSchema;
 use crate::analytics::model::share_bp;
 use crate::channel::model::check_share_bp;
 use crate::decimal::div_round;
-use crate::http::FieldError;
 use crate::orders::model::Quantity;
+use crate::refusal::FieldError;
 use crate::text_enum;
 
 text_enum! {

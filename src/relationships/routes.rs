@@ -22,6 +22,7 @@ use crate::http::{
 use crate::partners::model::{
     check_currency, check_optional_text, check_text, MAX_NAME, MAX_NOTES,
 };
+use crate::refusal::Refusal;
 use crate::AppState;
 
 /// The partner in the path, if the caller may see it (404 otherwise, so ids do not leak).
@@ -30,7 +31,7 @@ fn own_partner(access: &policy::Access, raw: &str) -> Result<String, ApiError> {
     if access.allows_partner(&id) {
         Ok(id)
     } else {
-        Err(ApiError::NotFound("partner"))
+        Err(Refusal::NotFound("partner").into())
     }
 }
 
@@ -85,10 +86,10 @@ pub async fn partner_scorecard(
     let to = q.to.unwrap_or_else(today);
     let from = q.from.unwrap_or(to - Duration::days(364));
     if from > to {
-        return Err(ApiError::validation("from", "must be on or before `to`"));
+        return Err(Refusal::invalid("from", "must be on or before `to`").into());
     }
     if (to - from).num_days() > 3660 {
-        return Err(ApiError::validation("from", "at most ten years"));
+        return Err(Refusal::invalid("from", "at most ten years").into());
     }
     let card = state
         .db
@@ -148,11 +149,11 @@ pub async fn put_scorecard_weights(
 ) -> Result<HttpResponse, ApiError> {
     policy::admin_only(&principal)?;
     let w = body.value;
-    ApiError::check(check_weights(&w))?;
+    Refusal::check(check_weights(&w))?;
     let actor = Actor::from(&principal);
     let out = state
         .db
-        .write(move |conn| store::put_weights(conn, &actor, w, if_match))
+        .write(move |conn| store::put_weights(conn, &actor, w, if_match.0))
         .await?;
     Ok(with_etag(&out, out.version))
 }
@@ -243,12 +244,12 @@ pub async fn put_tiers(
     let b = body.value;
     let mut e = check_ladder(&b.tiers);
     let currency = check_currency("currency", b.currency, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let actor = Actor::from(&principal);
     let tiers = b.tiers;
     let l = state
         .db
-        .write(move |conn| store::put_ladder(conn, &actor, currency, tiers, if_match))
+        .write(move |conn| store::put_ladder(conn, &actor, currency, tiers, if_match.0))
         .await?;
     Ok(with_etag(&l, l.version))
 }
@@ -451,7 +452,7 @@ pub async fn propose_tier_change(
     let b = body.value;
     let mut e = vec![];
     let reason = check_text("reason", &b.reason, MAX_NOTES, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let proposal = ChangeProposal {
         to_tier: b.to_tier,
         reason,
@@ -479,13 +480,13 @@ async fn partner_roles(
     id: &str,
 ) -> Result<crate::auth::policy::PartnerRoles, ApiError> {
     let id = id.to_string();
-    state
+    Ok(state
         .db
         .read(move |conn| {
             crate::partners::store::get_partner(conn, &crate::auth::policy::Access::All, &id)
         })
         .await
-        .map(|p| p.roles())
+        .map(|p| p.roles())?)
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -495,7 +496,10 @@ pub struct TierDecision {
     pub note: Option<String>,
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one part of the request the handler was given"
+)]
 async fn decide(
     state: &AppState,
     principal: Principal,
@@ -512,7 +516,7 @@ async fn decide(
     policy::decide_tier_change(&principal, partner_roles(state, &id).await?)?;
     let mut e = vec![];
     let note = check_optional_text("note", body.value.note, MAX_NOTES, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let actor = Actor::from(&principal);
     idempotency::execute(
         &state.db,
@@ -521,7 +525,7 @@ async fn decide(
         req,
         &body.body_hash,
         move |conn| {
-            let c = store::decide_change(conn, &actor, &id, &change_id, approve, note, if_match)?;
+            let c = store::decide_change(conn, &actor, &id, &change_id, approve, note, if_match.0)?;
             Written::ok(&c, Some(c.version))
         },
     )
@@ -633,7 +637,7 @@ pub struct NewPlan {
     pub actions: Vec<PlanAction>,
 }
 
-fn check_plan(d: PlanDraft) -> Result<PlanDraft, ApiError> {
+fn check_plan(d: PlanDraft) -> Result<PlanDraft, Refusal> {
     let mut e = vec![];
     let title = check_text("title", &d.title, MAX_NAME, &mut e);
     if d.goals.len() > 50 {
@@ -666,7 +670,7 @@ fn check_plan(d: PlanDraft) -> Result<PlanDraft, ApiError> {
             ..a
         })
         .collect();
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     Ok(PlanDraft {
         title,
         goals,
@@ -843,8 +847,8 @@ pub async fn update_plan(
     let plan = state
         .db
         .write(move |conn| {
-            store::update_plan(conn, &actor, &id, &plan_id, if_match, |c| {
-                check_plan(PlanDraft {
+            store::update_plan(conn, &actor, &id, &plan_id, if_match.0, |c| {
+                Ok(check_plan(PlanDraft {
                     title: p.title.unwrap_or_else(|| c.title.clone()),
                     goals: p.goals.unwrap_or_else(|| c.goals.clone()),
                     target_tier: p.target_tier.unwrap_or(c.target_tier),
@@ -852,7 +856,7 @@ pub async fn update_plan(
                     status: p.status.unwrap_or(c.status),
                     owner_id: p.owner_id.unwrap_or_else(|| c.owner_id.clone()),
                     actions: p.actions.unwrap_or_else(|| c.actions.clone()),
-                })
+                })?)
             })
         })
         .await?;

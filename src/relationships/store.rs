@@ -12,10 +12,11 @@ use crate::db::schema::{
     development_plans, plan_actions, scorecard_weights, tier_changes, tier_ladders,
 };
 use crate::db::DbConnection;
-use crate::http::{ApiError, FieldError, IfMatch, PageRequest};
+use crate::db::{PageRequest, StoreError};
 use crate::orders::model::{Direction, VolumeBasis};
 use crate::orders::store::VolumeScope;
 use crate::period::{Granularity, Period};
+use crate::refusal::{expect_version, Code, FieldError, Refusal};
 
 fn audit(
     conn: &mut DbConnection,
@@ -23,7 +24,7 @@ fn audit(
     (action, entity_type, entity_id): (&str, &str, &str),
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     // Internal records: no partner, so no partner's change feed carries them.
     record_change(
         conn,
@@ -41,7 +42,7 @@ fn audit(
 
 // ---- weights ------------------------------------------------------------------------------------
 
-pub fn get_weights(conn: &mut DbConnection) -> Result<ScorecardWeights, ApiError> {
+pub fn get_weights(conn: &mut DbConnection) -> Result<ScorecardWeights, StoreError> {
     let (a, b, c, d, e, version, updated_by, updated_at): (
         i32,
         i32,
@@ -82,10 +83,10 @@ pub fn put_weights(
     conn: &mut DbConnection,
     actor: &Actor,
     w: Weights,
-    if_match: IfMatch,
-) -> Result<ScorecardWeights, ApiError> {
+    expected_version: Option<i64>,
+) -> Result<ScorecardWeights, StoreError> {
     let before = get_weights(conn)?;
-    if_match.check(before.version)?;
+    expect_version(expected_version, before.version)?;
     let n = diesel::update(
         scorecard_weights::table
             .find(1)
@@ -104,7 +105,7 @@ pub fn put_weights(
     .execute(conn)?;
     if n == 0 {
         let current = get_weights(conn)?.version;
-        return Err(ApiError::PreconditionFailed { current });
+        return Err(Refusal::StaleVersion { current }.into());
     }
     let after = get_weights(conn)?;
     audit(
@@ -126,7 +127,7 @@ pub fn scorecard(
     side: ScorecardSide,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Scorecard, ApiError> {
+) -> Result<Scorecard, StoreError> {
     let direction = match side {
         ScorecardSide::Supplier => Direction::Purchase,
         ScorecardSide::Customer => Direction::Sales,
@@ -229,9 +230,9 @@ pub fn default_side(roles: crate::auth::policy::PartnerRoles) -> ScorecardSide {
 
 type LadderRow = (i64, String, String, String, NaiveDateTime);
 
-fn to_ladder(r: LadderRow) -> Result<TierLadder, ApiError> {
+fn to_ladder(r: LadderRow) -> Result<TierLadder, StoreError> {
     let tiers: Vec<Tier> = serde_json::from_str(&r.2)
-        .map_err(|e| ApiError::Internal(format!("stored tier ladder {}: {e}", r.0)))?;
+        .map_err(|e| StoreError::Failed(format!("stored tier ladder {}: {e}", r.0)))?;
     Ok(TierLadder {
         version: r.0,
         currency: r.1,
@@ -242,7 +243,7 @@ fn to_ladder(r: LadderRow) -> Result<TierLadder, ApiError> {
 }
 
 /// Every version of the ladder, oldest first (a handful: admins change it rarely).
-fn ladder_versions(conn: &mut DbConnection) -> Result<Vec<LadderRow>, ApiError> {
+fn ladder_versions(conn: &mut DbConnection) -> Result<Vec<LadderRow>, StoreError> {
     Ok(tier_ladders::table
         .select((
             tier_ladders::version,
@@ -256,22 +257,22 @@ fn ladder_versions(conn: &mut DbConnection) -> Result<Vec<LadderRow>, ApiError> 
 }
 
 /// The ladder: the current version, or the one asked for.
-pub fn get_ladder(conn: &mut DbConnection, version: Option<i64>) -> Result<TierLadder, ApiError> {
+pub fn get_ladder(conn: &mut DbConnection, version: Option<i64>) -> Result<TierLadder, StoreError> {
     let versions = ladder_versions(conn)?;
     let found = match version {
         Some(v) => versions.into_iter().find(|r| r.0 == v),
         None => versions.into_iter().last(),
     };
-    to_ladder(found.ok_or(ApiError::NotFound("tier ladder version"))?)
+    to_ladder(found.ok_or(Refusal::NotFound("tier ladder version"))?)
 }
 
 /// The ladder in force on `day`: the latest version created on or before it (the first, for
 /// days before any change).
-pub fn ladder_on(conn: &mut DbConnection, day: NaiveDate) -> Result<TierLadder, ApiError> {
+pub fn ladder_on(conn: &mut DbConnection, day: NaiveDate) -> Result<TierLadder, StoreError> {
     let versions = ladder_versions(conn)?;
     let first = versions.first().cloned();
     let found = versions.into_iter().rfind(|r| r.4.date() <= day).or(first);
-    to_ladder(found.ok_or(ApiError::NotFound("tier ladder version"))?)
+    to_ladder(found.ok_or(Refusal::NotFound("tier ladder version"))?)
 }
 
 /// A new version of the ladder (the old ones stay, for the benefits in force on past days).
@@ -280,13 +281,13 @@ pub fn put_ladder(
     actor: &Actor,
     currency: String,
     tiers: Vec<Tier>,
-    if_match: IfMatch,
-) -> Result<TierLadder, ApiError> {
+    expected_version: Option<i64>,
+) -> Result<TierLadder, StoreError> {
     let before = get_ladder(conn, None)?;
-    if_match.check(before.version)?;
+    expect_version(expected_version, before.version)?;
     let version = before.version + 1;
     let json = serde_json::to_string(&tiers)
-        .map_err(|e| ApiError::Internal(format!("serialize ladder: {e}")))?;
+        .map_err(|e| StoreError::Failed(format!("serialize ladder: {e}")))?;
     diesel::insert_into(tier_ladders::table)
         .values((
             tier_ladders::version.eq(version),
@@ -301,8 +302,8 @@ pub fn put_ladder(
             diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
-            ) => ApiError::PreconditionFailed { current: version },
-            other => other.into(),
+            ) => Refusal::StaleVersion { current: version }.into(),
+            other => StoreError::from(other),
         })?;
     let after = get_ladder(conn, Some(version))?;
     audit(
@@ -358,7 +359,7 @@ fn change_in_force(
     conn: &mut DbConnection,
     partner_id: &str,
     day: NaiveDate,
-) -> Result<Option<TierChange>, ApiError> {
+) -> Result<Option<TierChange>, StoreError> {
     Ok(tier_changes::table
         .filter(tier_changes::partner_id.eq(partner_id))
         .filter(tier_changes::status.eq(TierChangeStatus::Approved.as_str()))
@@ -377,7 +378,7 @@ pub fn tier_on(
     conn: &mut DbConnection,
     partner_id: &str,
     day: NaiveDate,
-) -> Result<PartnerTier, ApiError> {
+) -> Result<PartnerTier, StoreError> {
     let change = change_in_force(conn, partner_id, day)?;
     let tier = change.as_ref().map_or(TierCode::Vendor, |c| c.to_tier);
     let ladder = ladder_on(conn, day)?;
@@ -404,7 +405,7 @@ fn yearly_share(
     conn: &mut DbConnection,
     partner_id: &str,
     as_of: NaiveDate,
-) -> Result<Option<i64>, ApiError> {
+) -> Result<Option<i64>, StoreError> {
     let year = Period::containing(as_of, Granularity::Year);
     let scope = VolumeScope {
         partner_id: Some(partner_id.to_string()),
@@ -439,7 +440,7 @@ pub fn evaluate_partner(
     conn: &mut DbConnection,
     partner_id: &str,
     as_of: NaiveDate,
-) -> Result<TierEvaluation, ApiError> {
+) -> Result<TierEvaluation, StoreError> {
     let ladder = get_ladder(conn, None)?;
     evaluate_on(conn, &ladder, partner_id, as_of)
 }
@@ -449,7 +450,7 @@ fn evaluate_on(
     ladder: &TierLadder,
     partner_id: &str,
     as_of: NaiveDate,
-) -> Result<TierEvaluation, ApiError> {
+) -> Result<TierEvaluation, StoreError> {
     let partner = crate::partners::store::get_partner(conn, &Access::All, partner_id)?;
     let roles = partner.roles();
     let year_ago = as_of - Duration::days(364);
@@ -502,7 +503,7 @@ pub fn evaluate_all(
     conn: &mut DbConnection,
     as_of: NaiveDate,
     differing_only: bool,
-) -> Result<Vec<TierEvaluation>, ApiError> {
+) -> Result<Vec<TierEvaluation>, StoreError> {
     use crate::db::schema::partners;
     let ids: Vec<String> = partners::table
         .filter(partners::archived_at.is_null())
@@ -524,21 +525,25 @@ pub fn evaluate_all(
 
 // ---- tier changes -------------------------------------------------------------------------------
 
-fn get_change(conn: &mut DbConnection, partner_id: &str, id: &str) -> Result<TierChange, ApiError> {
+fn get_change(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    id: &str,
+) -> Result<TierChange, StoreError> {
     tier_changes::table
         .filter(tier_changes::id.eq(id))
         .filter(tier_changes::partner_id.eq(partner_id))
         .first::<ChangeRow>(conn)
         .optional()?
         .map(to_change)
-        .ok_or(ApiError::NotFound("tier change"))
+        .ok_or(Refusal::NotFound("tier change").into())
 }
 
 pub fn list_changes(
     conn: &mut DbConnection,
     partner_id: &str,
     page: &PageRequest,
-) -> Result<Vec<TierChange>, ApiError> {
+) -> Result<Vec<TierChange>, StoreError> {
     crate::partners::store::get_partner(conn, &Access::All, partner_id)?;
     Ok(crate::paged!(tier_changes, page)
         .filter(tier_changes::partner_id.eq(partner_id.to_string()))
@@ -559,14 +564,15 @@ pub fn propose_change(
     actor: &Actor,
     partner_id: &str,
     p: ChangeProposal,
-) -> Result<TierChange, ApiError> {
+) -> Result<TierChange, StoreError> {
     crate::partners::store::get_partner(conn, &Access::All, partner_id)?;
     let from = tier_on(conn, partner_id, p.effective_from)?.tier;
     if from == p.to_tier {
-        return Err(ApiError::validation(
+        return Err(Refusal::invalid(
             "to_tier",
             format!("the partner is already `{}` on that day", from.as_str()),
-        ));
+        )
+        .into());
     }
     let id = uuid::Uuid::now_v7().to_string();
     let t = now();
@@ -604,21 +610,18 @@ pub fn decide_change(
     id: &str,
     approve: bool,
     note: Option<String>,
-    if_match: IfMatch,
-) -> Result<TierChange, ApiError> {
+    expected_version: Option<i64>,
+) -> Result<TierChange, StoreError> {
     let before = get_change(conn, partner_id, id)?;
-    if_match.check(before.version)?;
+    expect_version(expected_version, before.version)?;
     let attempted = if approve { "approve" } else { "reject" };
     if before.status != TierChangeStatus::Proposed {
-        return Err(ApiError::illegal_transition(
-            "tier change",
-            before.status.as_str(),
-            attempted,
-            [],
-        ));
+        return Err(
+            Refusal::not_allowed("tier change", before.status.as_str(), attempted, []).into(),
+        );
     }
-    check_second_person(&before.proposed_by, &actor.id).map_err(|f| ApiError::Conflict {
-        code: "four_eyes",
+    check_second_person(&before.proposed_by, &actor.id).map_err(|f| Refusal::Conflict {
+        code: Code::FourEyes,
         detail: f.message.clone(),
         errors: vec![f],
         allowed: None,
@@ -644,7 +647,7 @@ pub fn decide_change(
     .execute(conn)?;
     if n == 0 {
         let current = get_change(conn, partner_id, id)?.version;
-        return Err(ApiError::PreconditionFailed { current });
+        return Err(Refusal::StaleVersion { current }.into());
     }
     let after = get_change(conn, partner_id, id)?;
     let action = if approve {
@@ -682,7 +685,7 @@ type PlanRow = (
 fn actions_of(
     conn: &mut DbConnection,
     plan_ids: &[&str],
-) -> Result<Vec<(String, PlanAction)>, ApiError> {
+) -> Result<Vec<(String, PlanAction)>, StoreError> {
     let rows: Vec<(String, i32, String, String, NaiveDate, String)> = plan_actions::table
         .filter(plan_actions::plan_id.eq_any(plan_ids))
         .order((plan_actions::plan_id.asc(), plan_actions::number.asc()))
@@ -726,13 +729,13 @@ pub fn get_plan(
     conn: &mut DbConnection,
     partner_id: &str,
     id: &str,
-) -> Result<DevelopmentPlan, ApiError> {
+) -> Result<DevelopmentPlan, StoreError> {
     let row = development_plans::table
         .filter(development_plans::id.eq(id))
         .filter(development_plans::partner_id.eq(partner_id))
         .first::<PlanRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("development plan"))?;
+        .ok_or(Refusal::NotFound("development plan"))?;
     let actions = actions_of(conn, &[id])?
         .into_iter()
         .map(|(_, a)| a)
@@ -744,7 +747,7 @@ pub fn list_plans(
     conn: &mut DbConnection,
     partner_id: &str,
     page: &PageRequest,
-) -> Result<Vec<DevelopmentPlan>, ApiError> {
+) -> Result<Vec<DevelopmentPlan>, StoreError> {
     crate::partners::store::get_partner(conn, &Access::All, partner_id)?;
     let rows: Vec<PlanRow> = crate::paged!(development_plans, page)
         .filter(development_plans::partner_id.eq(partner_id.to_string()))
@@ -772,7 +775,7 @@ pub struct PlanDraft {
 }
 
 /// Owners must be staff users who can sign in.
-fn check_owners(conn: &mut DbConnection, d: &PlanDraft) -> Result<(), ApiError> {
+fn check_owners(conn: &mut DbConnection, d: &PlanDraft) -> Result<(), StoreError> {
     let mut e = vec![];
     let mut check = |field: String, id: &str| match crate::auth::store::get_user(conn, id) {
         Ok(u) if u.partner_id.is_none() && !u.disabled => {}
@@ -784,14 +787,14 @@ fn check_owners(conn: &mut DbConnection, d: &PlanDraft) -> Result<(), ApiError> 
     for (i, a) in d.actions.iter().enumerate() {
         check(format!("actions[{i}].owner_id"), &a.owner_id);
     }
-    ApiError::check(e)
+    Ok(Refusal::check(e)?)
 }
 
 fn write_actions(
     conn: &mut DbConnection,
     plan_id: &str,
     actions: &[PlanAction],
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     diesel::delete(plan_actions::table.filter(plan_actions::plan_id.eq(plan_id))).execute(conn)?;
     let rows: Vec<_> = actions
         .iter()
@@ -822,7 +825,7 @@ pub fn insert_plan(
     actor: &Actor,
     partner_id: &str,
     d: PlanDraft,
-) -> Result<DevelopmentPlan, ApiError> {
+) -> Result<DevelopmentPlan, StoreError> {
     crate::partners::store::get_partner(conn, &Access::All, partner_id)?;
     check_owners(conn, &d)?;
     let id = uuid::Uuid::now_v7().to_string();
@@ -860,11 +863,11 @@ pub fn update_plan(
     actor: &Actor,
     partner_id: &str,
     id: &str,
-    if_match: IfMatch,
-    change: impl FnOnce(&DevelopmentPlan) -> Result<PlanDraft, ApiError>,
-) -> Result<DevelopmentPlan, ApiError> {
+    expected_version: Option<i64>,
+    change: impl FnOnce(&DevelopmentPlan) -> Result<PlanDraft, StoreError>,
+) -> Result<DevelopmentPlan, StoreError> {
     let before = get_plan(conn, partner_id, id)?;
-    if_match.check(before.version)?;
+    expect_version(expected_version, before.version)?;
     let d = change(&before)?;
     check_owners(conn, &d)?;
     let n = diesel::update(
@@ -885,7 +888,7 @@ pub fn update_plan(
     .execute(conn)?;
     if n == 0 {
         let current = get_plan(conn, partner_id, id)?.version;
-        return Err(ApiError::PreconditionFailed { current });
+        return Err(Refusal::StaleVersion { current }.into());
     }
     write_actions(conn, id, &d.actions)?;
     let after = get_plan(conn, partner_id, id)?;
@@ -925,7 +928,7 @@ pub fn list_actions(
     f: ActionFilter,
     today: NaiveDate,
     limit: i64,
-) -> Result<Vec<PlanActionItem>, ApiError> {
+) -> Result<Vec<PlanActionItem>, StoreError> {
     let mut q = plan_actions::table
         .inner_join(development_plans::table)
         .select((

@@ -12,7 +12,7 @@ use utoipa::openapi::RefOr;
 use utoipa::ToSchema;
 
 use crate::decimal::{decimal_text, format_fixed, parse_fixed};
-use crate::http::FieldError;
+use crate::refusal::FieldError;
 use crate::text_enum;
 
 // ---- measured values --------------------------------------------------------------------------

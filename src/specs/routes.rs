@@ -24,11 +24,16 @@ use crate::orders::model::Quantity;
 use crate::partners::model::{
     check_currency, check_optional_text, check_text, MAX_NAME, MAX_NOTES,
 };
+use crate::refusal::{Code, Refusal};
 use crate::AppState;
 
 fn version_number(raw: &str) -> Result<i32, ApiError> {
     raw.parse::<i32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-        ApiError::bad_field("invalid_id", "number", "must be a version number (1, 2, …)")
+        ApiError::bad_field(
+            Code::InvalidId,
+            "number",
+            "must be a version number (1, 2, …)",
+        )
     })
 }
 
@@ -55,13 +60,13 @@ pub struct VersionRequest {
     pub notes: Option<String>,
 }
 
-fn validate_version(v: VersionRequest) -> Result<VersionDraft, ApiError> {
+fn validate_version(v: VersionRequest) -> Result<VersionDraft, Refusal> {
     let mut e = vec![];
     let currency = check_currency("currency", v.currency, &mut e);
     check_pricing(v.target_retail_price_minor, v.target_margin_bp, &mut e);
     check_requirements(&v.requirements, &mut e);
     let notes = check_optional_text("notes", v.notes, MAX_NOTES, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     Ok(VersionDraft {
         currency,
         target_retail_price_minor: v.target_retail_price_minor,
@@ -145,9 +150,9 @@ pub async fn create_specification(
     let mut e = vec![];
     let product_id = body_id("product_id", b.product_id, &mut e);
     let title = check_text("title", &b.title, MAX_NAME, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let draft = validate_version(b.version).map_err(|err| match err {
-        ApiError::Validation(fields) => ApiError::Validation(
+        Refusal::Invalid(fields) => Refusal::Invalid(
             fields
                 .into_iter()
                 .map(|f| FieldError::new(format!("version.{}", f.field), f.message))
@@ -354,7 +359,9 @@ pub async fn get_version(
     let number = version_number(&path.1)?;
     let v = state
         .db
-        .read(move |conn| Ok(store::get_version_row(conn, &access, &id, number)?.to_version()))
+        .read(move |conn| {
+            Ok::<_, ApiError>(store::get_version_row(conn, &access, &id, number)?.to_version())
+        })
         .await?;
     Ok(with_etag(&v, v.version))
 }
@@ -412,10 +419,10 @@ pub async fn update_version(
                 &actor,
                 &id,
                 number,
-                if_match,
+                if_match.0,
                 VersionAction::Edit,
                 Some(Box::new(move |c: VersionDraft| {
-                    validate_version(VersionRequest {
+                    Ok(validate_version(VersionRequest {
                         currency: p.currency.unwrap_or(c.currency),
                         target_retail_price_minor: p
                             .target_retail_price_minor
@@ -423,7 +430,7 @@ pub async fn update_version(
                         target_margin_bp: p.target_margin_bp.unwrap_or(c.target_margin_bp),
                         requirements: p.requirements.unwrap_or(c.requirements),
                         notes: p.notes.unwrap_or(c.notes),
-                    })
+                    })?)
                 })),
             )
         })
@@ -445,7 +452,7 @@ async fn version_step(
     let number = version_number(&path.1)?;
     let actor = Actor::from(&principal);
     idempotency::execute(&state.db, &principal.id, key, &req, "", move |conn| {
-        let v = store::change_version(conn, &actor, &id, number, if_match, action, None)?;
+        let v = store::change_version(conn, &actor, &id, number, if_match.0, action, None)?;
         Written::ok(&v, Some(v.version))
     })
     .await
@@ -600,7 +607,7 @@ pub async fn approve_supplier(
     let id = path_id(&id, "id")?;
     let mut e = vec![];
     let partner_id = body_id("partner_id", body.value.partner_id, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let actor = Actor::from(&principal);
     idempotency::execute(
         &state.db,
@@ -641,7 +648,7 @@ pub async fn list_suppliers(
             store::get_spec_row(conn, &access, &id)?;
             let all = store::list_suppliers(conn, &id)?;
             // A supplier sees that it is approved, not who its rivals are.
-            Ok(match access.partner_id() {
+            Ok::<_, ApiError>(match access.partner_id() {
                 Some(own) => all
                     .into_iter()
                     .filter(|s| s.partner_id == own)
@@ -767,7 +774,7 @@ pub async fn create_quote(
     }
     let currency = check_currency("currency", b.currency, &mut e);
     let note = check_optional_text("note", b.note, MAX_NOTES, &mut e);
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let draft = QuoteDraft {
         supplier_id,
         version_number: b.version_number,
@@ -787,9 +794,9 @@ pub async fn create_quote(
         move |conn| {
             store::get_spec_row(conn, &access, &id)?;
             if for_another {
-                return Err(ApiError::Forbidden(
-                    "you quote for your own organisation".into(),
-                ));
+                return Err(
+                    Refusal::WrongParty("you quote for your own organisation".into()).into(),
+                );
             }
             let q = store::insert_quote(conn, &actor, &id, draft)?;
             Written::created(&q, q.version, format!("/api/v1/specifications/{id}/quotes"))
@@ -904,7 +911,7 @@ pub async fn create_inspection(
     if inspected_on > today() {
         e.push(FieldError::new("inspected_on", "must not be in the future"));
     }
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let draft = InspectionDraft {
         version_number: b.version_number,
         supplier_id,
@@ -1058,7 +1065,7 @@ pub async fn create_non_conformance(
     let due_date = b
         .due_date
         .unwrap_or_else(|| today() + chrono::Duration::days(NC_DAYS_TO_RESPOND));
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let actor = Actor::from(&principal);
     idempotency::execute(
         &state.db,
@@ -1068,10 +1075,10 @@ pub async fn create_non_conformance(
         &body.body_hash,
         move |conn| {
             crate::partners::store::get_partner(conn, &Access::All, &supplier_id)
-                .map_err(|_| ApiError::validation("supplier_id", "no such partner"))?;
+                .map_err(|_| Refusal::invalid("supplier_id", "no such partner"))?;
             if let Some(s) = &spec_id {
                 store::get_spec_row(conn, &Access::All, s)
-                    .map_err(|_| ApiError::validation("spec_id", "no such specification"))?;
+                    .map_err(|_| Refusal::invalid("spec_id", "no such specification"))?;
             }
             let nc = store::insert_nc(
                 conn,
@@ -1178,7 +1185,10 @@ pub struct NonConformanceStep {
     pub text: Option<String>,
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one part of the request the handler was given"
+)]
 async fn nc_step(
     state: web::Data<AppState>,
     principal: Principal,
@@ -1209,7 +1219,7 @@ async fn nc_step(
             },
         ));
     }
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let actor = Actor::from(&principal);
     idempotency::execute(
         &state.db,
@@ -1218,7 +1228,7 @@ async fn nc_step(
         &req,
         &body.body_hash,
         move |conn| {
-            let nc = store::nc_transition(conn, &actor, &access, &id, if_match, action, text)?;
+            let nc = store::nc_transition(conn, &actor, &access, &id, if_match.0, action, text)?;
             Written::ok(&nc, Some(nc.version))
         },
     )
@@ -1437,7 +1447,7 @@ pub async fn create_return(
     if returned_on > today() {
         e.push(FieldError::new("returned_on", "must not be in the future"));
     }
-    ApiError::check(e)?;
+    Refusal::check(e)?;
     let draft = ReturnDraft {
         product_id,
         supplier_id,
@@ -1608,26 +1618,21 @@ pub async fn return_rates(
     query: ValidQuery<ReturnRateQuery>,
 ) -> Result<HttpResponse, ApiError> {
     if policy::read_specs(&principal)? != Access::All {
-        return Err(ApiError::Forbidden(
-            "return rates are internal figures".into(),
-        ));
+        return Err(Refusal::WrongParty("return rates are internal figures".into()).into());
     }
     let q = query.0;
     if q.to < q.from {
-        return Err(ApiError::validation(
-            "to",
-            "the period ends before it starts",
-        ));
+        return Err(Refusal::invalid("to", "the period ends before it starts").into());
     }
     if (q.to - q.from).num_days() > 5 * 366 {
-        return Err(ApiError::validation("to", "at most five years at a time"));
+        return Err(Refusal::invalid("to", "at most five years at a time").into());
     }
     let by = q.by.unwrap_or(RateGrouping::Supplier);
     let (from, to) = (q.from, q.to);
     let (returned, supplied) = state
         .db
         .read(move |conn| {
-            Ok((
+            Ok::<_, ApiError>((
                 store::returned_quantities(conn, from, to)?,
                 crate::orders::store::supplied_quantities(conn, from, to)?,
             ))

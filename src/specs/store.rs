@@ -14,9 +14,10 @@ use crate::db::schema::{
     specifications,
 };
 use crate::db::{with_lines, DbConnection};
-use crate::http::{ApiError, IfMatch, PageRequest};
+use crate::db::{PageRequest, StoreError};
 use crate::orders::model::Quantity;
 use crate::orders::store::next_number;
+use crate::refusal::{expect_version, Code, Refusal};
 
 fn utc(t: Option<NaiveDateTime>) -> Option<chrono::DateTime<Utc>> {
     t.map(|t| t.and_utc())
@@ -152,7 +153,7 @@ pub fn get_spec_row(
     conn: &mut DbConnection,
     access: &Access,
     id: &str,
-) -> Result<SpecRow, ApiError> {
+) -> Result<SpecRow, StoreError> {
     visible_specs!(
         specifications::table
             .filter(specifications::id.eq(id))
@@ -161,10 +162,10 @@ pub fn get_spec_row(
     )
     .first::<SpecRow>(conn)
     .optional()?
-    .ok_or(ApiError::NotFound("specification"))
+    .ok_or(Refusal::NotFound("specification").into())
 }
 
-fn load_versions(conn: &mut DbConnection, spec_id: &str) -> Result<Vec<VersionRow>, ApiError> {
+fn load_versions(conn: &mut DbConnection, spec_id: &str) -> Result<Vec<VersionRow>, StoreError> {
     Ok(spec_versions::table
         .filter(spec_versions::spec_id.eq(spec_id))
         .order(spec_versions::number.asc())
@@ -175,7 +176,7 @@ pub fn get_spec(
     conn: &mut DbConnection,
     access: &Access,
     id: &str,
-) -> Result<Specification, ApiError> {
+) -> Result<Specification, StoreError> {
     let row = get_spec_row(conn, access, id)?;
     let versions = load_versions(conn, id)?;
     Ok(to_spec(row, &versions, access))
@@ -187,9 +188,9 @@ pub fn insert_spec(
     product_id: &str,
     title: &str,
     first: VersionDraft,
-) -> Result<(Specification, SpecVersion), ApiError> {
+) -> Result<(Specification, SpecVersion), StoreError> {
     crate::catalogue::store::get_product(conn, product_id)
-        .map_err(|_| ApiError::validation("product_id", "no such product"))?;
+        .map_err(|_| Refusal::invalid("product_id", "no such product"))?;
     let id = uuid::Uuid::now_v7().to_string();
     let number = next_number(conn, "SPEC")?;
     let t = now();
@@ -228,7 +229,7 @@ fn insert_version(
     spec_id: &str,
     number: i32,
     d: VersionDraft,
-) -> Result<SpecVersion, ApiError> {
+) -> Result<SpecVersion, StoreError> {
     let t = now();
     let row = VersionRow {
         spec_id: spec_id.into(),
@@ -275,27 +276,28 @@ pub fn add_version(
     actor: &Actor,
     spec_id: &str,
     d: VersionDraft,
-) -> Result<SpecVersion, ApiError> {
+) -> Result<SpecVersion, StoreError> {
     get_spec_row(conn, &Access::All, spec_id)?;
     let versions = load_versions(conn, spec_id)?;
     if let Some(open) = versions
         .iter()
         .find(|v| matches!(v.status(), VersionStatus::Draft | VersionStatus::Issued))
     {
-        return Err(ApiError::conflict(
-            "version_in_progress",
+        return Err(Refusal::conflict(
+            Code::VersionInProgress,
             format!(
                 "version {} is still {}: approve or withdraw it before starting another",
                 open.number, open.status
             ),
-        ));
+        )
+        .into());
     }
     let number = versions.last().map(|v| v.number + 1).unwrap_or(1);
     touch_spec(conn, spec_id)?;
     insert_version(conn, actor, spec_id, number, d)
 }
 
-fn touch_spec(conn: &mut DbConnection, spec_id: &str) -> Result<(), ApiError> {
+fn touch_spec(conn: &mut DbConnection, spec_id: &str) -> Result<(), StoreError> {
     diesel::update(specifications::table.find(spec_id))
         .set((
             specifications::version.eq(specifications::version + 1),
@@ -310,15 +312,15 @@ pub fn get_version_row(
     access: &Access,
     spec_id: &str,
     number: i32,
-) -> Result<VersionRow, ApiError> {
+) -> Result<VersionRow, StoreError> {
     get_spec_row(conn, access, spec_id)?;
     let row = spec_versions::table
         .find((spec_id, number))
         .first::<VersionRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("specification version"))?;
+        .ok_or(Refusal::NotFound("specification version"))?;
     if access.partner_id().is_some() && !visible_to_suppliers(row.status()) {
-        return Err(ApiError::NotFound("specification version"));
+        return Err(Refusal::NotFound("specification version").into());
     }
     Ok(row)
 }
@@ -327,7 +329,7 @@ pub fn list_versions(
     conn: &mut DbConnection,
     access: &Access,
     spec_id: &str,
-) -> Result<Vec<SpecVersion>, ApiError> {
+) -> Result<Vec<SpecVersion>, StoreError> {
     get_spec_row(conn, access, spec_id)?;
     Ok(load_versions(conn, spec_id)?
         .iter()
@@ -337,7 +339,7 @@ pub fn list_versions(
 }
 
 /// How an edit turns the current draft into the new one (validating it).
-pub type VersionEdit = Box<dyn FnOnce(VersionDraft) -> Result<VersionDraft, ApiError> + Send>;
+pub type VersionEdit = Box<dyn FnOnce(VersionDraft) -> Result<VersionDraft, StoreError> + Send>;
 
 /// Edits, issues, approves or withdraws a version; approving supersedes the approved one.
 pub fn change_version(
@@ -345,14 +347,14 @@ pub fn change_version(
     actor: &Actor,
     spec_id: &str,
     number: i32,
-    if_match: IfMatch,
+    expected_version: Option<i64>,
     action: VersionAction,
     edit: Option<VersionEdit>,
-) -> Result<SpecVersion, ApiError> {
+) -> Result<SpecVersion, StoreError> {
     let row = get_version_row(conn, &Access::All, spec_id, number)?;
-    if_match.check(row.version)?;
+    expect_version(expected_version, row.version)?;
     let next = next_version_status(row.status(), action).map_err(|allowed| {
-        ApiError::illegal_transition(
+        Refusal::not_allowed(
             "specification version",
             &row.status,
             action.as_str(),
@@ -402,9 +404,10 @@ pub fn change_version(
     .set(&new)
     .execute(conn)?;
     if updated == 0 {
-        return Err(ApiError::PreconditionFailed {
+        return Err(Refusal::StaleVersion {
             current: row.version + 1,
-        });
+        }
+        .into());
     }
     touch_spec(conn, spec_id)?;
     let after = new.to_version();
@@ -433,7 +436,7 @@ fn supersede_approved(
     actor: &Actor,
     spec_id: &str,
     t: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let approved = spec_versions::table
         .filter(spec_versions::spec_id.eq(spec_id))
         .filter(spec_versions::status.eq(VersionStatus::Approved.as_str()))
@@ -467,7 +470,7 @@ fn supersede_approved(
 pub fn current_version(
     conn: &mut DbConnection,
     spec_id: &str,
-) -> Result<Option<VersionRow>, ApiError> {
+) -> Result<Option<VersionRow>, StoreError> {
     let versions = load_versions(conn, spec_id)?;
     Ok(versions
         .iter()
@@ -490,7 +493,7 @@ pub fn list_specs(
     access: &Access,
     f: SpecFilter,
     page: &PageRequest,
-) -> Result<Vec<Specification>, ApiError> {
+) -> Result<Vec<Specification>, StoreError> {
     let mut q = visible_specs!(crate::paged!(specifications, page), access);
     if let Some(p) = f.product_id {
         q = q.filter(specifications::product_id.eq(p));
@@ -516,7 +519,7 @@ pub fn is_approved_supplier(
     conn: &mut DbConnection,
     spec_id: &str,
     partner_id: &str,
-) -> Result<bool, ApiError> {
+) -> Result<bool, StoreError> {
     let n: i64 = spec_suppliers::table
         .find((spec_id, partner_id))
         .count()
@@ -524,7 +527,10 @@ pub fn is_approved_supplier(
     Ok(n > 0)
 }
 
-fn approved_supplier_ids(conn: &mut DbConnection, spec_id: &str) -> Result<Vec<String>, ApiError> {
+fn approved_supplier_ids(
+    conn: &mut DbConnection,
+    spec_id: &str,
+) -> Result<Vec<String>, StoreError> {
     Ok(spec_suppliers::table
         .filter(spec_suppliers::spec_id.eq(spec_id))
         .select(spec_suppliers::partner_id)
@@ -536,22 +542,24 @@ pub fn approve_supplier(
     actor: &Actor,
     spec_id: &str,
     partner_id: &str,
-) -> Result<ApprovedSupplier, ApiError> {
+) -> Result<ApprovedSupplier, StoreError> {
     get_spec_row(conn, &Access::All, spec_id)?;
     let partner = crate::partners::store::get_partner(conn, &Access::All, partner_id)
-        .map_err(|_| ApiError::validation("partner_id", "no such partner"))?;
+        .map_err(|_| Refusal::invalid("partner_id", "no such partner"))?;
     if !partner.is_manufacturer {
-        return Err(ApiError::validation(
+        return Err(Refusal::invalid(
             "partner_id",
             "only partners with the manufacturer role make products to a specification",
-        ));
+        )
+        .into());
     }
     if is_approved_supplier(conn, spec_id, partner_id)? {
-        return Err(ApiError::conflict_on(
-            "duplicate",
+        return Err(Refusal::conflict_on(
+            Code::Duplicate,
             "partner_id",
             "this manufacturer is already approved for the specification",
-        ));
+        )
+        .into());
     }
     diesel::insert_into(spec_suppliers::table)
         .values((
@@ -565,7 +573,7 @@ pub fn approve_supplier(
     let supplier = list_suppliers(conn, spec_id)?
         .into_iter()
         .find(|s| s.partner_id == partner_id)
-        .ok_or(ApiError::NotFound("approved supplier"))?;
+        .ok_or(Refusal::NotFound("approved supplier"))?;
     record_change(
         conn,
         actor,
@@ -586,12 +594,12 @@ pub fn revoke_supplier(
     actor: &Actor,
     spec_id: &str,
     partner_id: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     get_spec_row(conn, &Access::All, spec_id)?;
     let before = list_suppliers(conn, spec_id)?
         .into_iter()
         .find(|s| s.partner_id == partner_id)
-        .ok_or(ApiError::NotFound("approved supplier"))?;
+        .ok_or(Refusal::NotFound("approved supplier"))?;
     diesel::delete(spec_suppliers::table.find((spec_id, partner_id))).execute(conn)?;
     touch_spec(conn, spec_id)?;
     record_change(
@@ -611,7 +619,7 @@ pub fn revoke_supplier(
 pub fn list_suppliers(
     conn: &mut DbConnection,
     spec_id: &str,
-) -> Result<Vec<ApprovedSupplier>, ApiError> {
+) -> Result<Vec<ApprovedSupplier>, StoreError> {
     let rows = spec_suppliers::table
         .inner_join(partners::table.on(partners::id.eq(spec_suppliers::partner_id)))
         .filter(spec_suppliers::spec_id.eq(spec_id))
@@ -699,21 +707,21 @@ fn version_for(
     conn: &mut DbConnection,
     spec_id: &str,
     number: Option<i32>,
-) -> Result<VersionRow, ApiError> {
+) -> Result<VersionRow, StoreError> {
     match number {
-        Some(n) => spec_versions::table
+        Some(n) => Ok(spec_versions::table
             .find((spec_id, n))
             .first::<VersionRow>(conn)
             .optional()?
             .ok_or_else(|| {
-                ApiError::validation(
+                Refusal::invalid(
                     "version_number",
                     format!("the specification has no version {n}"),
                 )
-            }),
-        None => current_version(conn, spec_id)?.ok_or_else(|| {
-            ApiError::validation("version_number", "no version is issued or approved yet")
-        }),
+            })?),
+        None => Ok(current_version(conn, spec_id)?.ok_or_else(|| {
+            Refusal::invalid("version_number", "no version is issued or approved yet")
+        })?),
     }
 }
 
@@ -722,31 +730,34 @@ pub fn insert_quote(
     actor: &Actor,
     spec_id: &str,
     d: QuoteDraft,
-) -> Result<Quote, ApiError> {
+) -> Result<Quote, StoreError> {
     if !is_approved_supplier(conn, spec_id, &d.supplier_id)? {
-        return Err(ApiError::validation(
+        return Err(Refusal::invalid(
             "supplier_id",
             "this manufacturer is not approved for the specification",
-        ));
+        )
+        .into());
     }
     let v = version_for(conn, spec_id, d.version_number)?;
     if !quotable(v.status()) {
-        return Err(ApiError::validation(
+        return Err(Refusal::invalid(
             "version_number",
             format!(
                 "version {} is {}; quotes are for issued or approved versions",
                 v.number, v.status
             ),
-        ));
+        )
+        .into());
     }
     if d.currency != v.currency {
-        return Err(ApiError::validation(
+        return Err(Refusal::invalid(
             "currency",
             format!(
                 "the specification's target is in {}; quote in it",
                 v.currency
             ),
-        ));
+        )
+        .into());
     }
     let id = uuid::Uuid::now_v7().to_string();
     let t = now();
@@ -793,7 +804,7 @@ pub fn list_quotes(
     spec_id: &str,
     version_number: Option<i32>,
     page: &PageRequest,
-) -> Result<Vec<QuoteRow>, ApiError> {
+) -> Result<Vec<QuoteRow>, StoreError> {
     get_spec_row(conn, access, spec_id)?;
     let mut q = quotes::table
         .filter(quotes::spec_id.eq(spec_id))
@@ -815,9 +826,7 @@ pub fn list_quotes(
             .select(quotes::unit_cost_minor)
             .first::<i64>(conn)
             .optional()?
-            .ok_or_else(|| {
-                ApiError::bad_field("invalid_cursor", "cursor", "not a cursor of this list")
-            })?;
+            .ok_or(Refusal::ForeignCursor)?;
         q = q.filter(
             quotes::unit_cost_minor.gt(cost).or(quotes::unit_cost_minor
                 .eq(cost)
@@ -896,26 +905,27 @@ pub fn insert_inspection(
     actor: &Actor,
     spec_id: &str,
     d: InspectionDraft,
-) -> Result<Inspection, ApiError> {
+) -> Result<Inspection, StoreError> {
     get_spec_row(conn, &Access::All, spec_id)?;
     if !is_approved_supplier(conn, spec_id, &d.supplier_id)? {
-        return Err(ApiError::validation(
+        return Err(Refusal::invalid(
             "supplier_id",
             "this manufacturer is not approved for the specification",
-        ));
+        )
+        .into());
     }
     let v = version_for(conn, spec_id, d.version_number)?;
     if !visible_to_suppliers(v.status()) {
-        return Err(ApiError::validation(
+        return Err(Refusal::invalid(
             "version_number",
             format!(
                 "version {} is {}; inspect against an issued or approved version",
                 v.number, v.status
             ),
-        ));
+        )
+        .into());
     }
-    let (verdict, results) =
-        judge(&v.requirements(), &d.measurements).map_err(ApiError::Validation)?;
+    let (verdict, results) = judge(&v.requirements(), &d.measurements).map_err(Refusal::Invalid)?;
     let id = uuid::Uuid::now_v7().to_string();
     let number = next_number(conn, "INS")?;
     let t = now();
@@ -985,7 +995,7 @@ pub fn get_inspection(
     access: &Access,
     spec_id: &str,
     id: &str,
-) -> Result<Inspection, ApiError> {
+) -> Result<Inspection, StoreError> {
     let mut q = inspections::table
         .filter(inspections::id.eq(id))
         .filter(inspections::spec_id.eq(spec_id))
@@ -995,7 +1005,7 @@ pub fn get_inspection(
     }
     Ok(q.first::<InspectionRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("inspection"))?
+        .ok_or(Refusal::NotFound("inspection"))?
         .to_inspection())
 }
 
@@ -1011,7 +1021,7 @@ pub fn list_inspections(
     spec_id: &str,
     f: InspectionFilter,
     page: &PageRequest,
-) -> Result<Vec<Inspection>, ApiError> {
+) -> Result<Vec<Inspection>, StoreError> {
     get_spec_row(conn, access, spec_id)?;
     let mut q = crate::paged!(inspections, page).filter(inspections::spec_id.eq(spec_id));
     if let Some(own) = access.partner_id() {
@@ -1101,7 +1111,7 @@ pub fn insert_nc(
     conn: &mut DbConnection,
     actor: &Actor,
     d: NcDraft,
-) -> Result<NonConformance, ApiError> {
+) -> Result<NonConformance, StoreError> {
     let id = uuid::Uuid::now_v7().to_string();
     let number = next_number(conn, "NC")?;
     let t = now();
@@ -1137,7 +1147,7 @@ pub fn insert_nc(
     Ok(nc)
 }
 
-pub fn get_nc_row(conn: &mut DbConnection, access: &Access, id: &str) -> Result<NcRow, ApiError> {
+pub fn get_nc_row(conn: &mut DbConnection, access: &Access, id: &str) -> Result<NcRow, StoreError> {
     let mut q = non_conformances::table
         .filter(non_conformances::id.eq(id))
         .into_boxed();
@@ -1146,14 +1156,14 @@ pub fn get_nc_row(conn: &mut DbConnection, access: &Access, id: &str) -> Result<
     }
     q.first::<NcRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("non-conformance"))
+        .ok_or(Refusal::NotFound("non-conformance").into())
 }
 
 pub fn get_nc(
     conn: &mut DbConnection,
     access: &Access,
     id: &str,
-) -> Result<NonConformance, ApiError> {
+) -> Result<NonConformance, StoreError> {
     Ok(get_nc_row(conn, access, id)?.to_nc(today()))
 }
 
@@ -1164,14 +1174,14 @@ pub fn nc_transition(
     actor: &Actor,
     access: &Access,
     id: &str,
-    if_match: IfMatch,
+    expected_version: Option<i64>,
     action: NcAction,
     text: Option<String>,
-) -> Result<NonConformance, ApiError> {
+) -> Result<NonConformance, StoreError> {
     let row = get_nc_row(conn, access, id)?;
-    if_match.check(row.version)?;
+    expect_version(expected_version, row.version)?;
     let next = next_nc_status(row.status(), action).map_err(|allowed| {
-        ApiError::illegal_transition("non-conformance", &row.status, action.as_str(), allowed)
+        Refusal::not_allowed("non-conformance", &row.status, action.as_str(), allowed)
     })?;
     let t = now();
     let mut corrective_action = row.corrective_action.clone();
@@ -1211,9 +1221,10 @@ pub fn nc_transition(
     ))
     .execute(conn)?;
     if updated == 0 {
-        return Err(ApiError::PreconditionFailed {
+        return Err(Refusal::StaleVersion {
             current: row.version + 1,
-        });
+        }
+        .into());
     }
     let after = get_nc(conn, &Access::All, id)?;
     record_change(
@@ -1248,7 +1259,7 @@ pub fn list_ncs(
     access: &Access,
     f: NcFilter,
     page: &PageRequest,
-) -> Result<Vec<NonConformance>, ApiError> {
+) -> Result<Vec<NonConformance>, StoreError> {
     let mut q = crate::paged!(non_conformances, page);
     if let Some(own) = access.partner_id() {
         q = q.filter(non_conformances::supplier_id.eq(own.to_string()));
@@ -1337,7 +1348,7 @@ fn version_in_force(
     conn: &mut DbConnection,
     product_id: &str,
     on: NaiveDate,
-) -> Result<Option<VersionRow>, ApiError> {
+) -> Result<Option<VersionRow>, StoreError> {
     let end_of_day = on
         .succ_opt()
         .unwrap_or(on)
@@ -1364,17 +1375,18 @@ pub fn insert_return(
     conn: &mut DbConnection,
     actor: &Actor,
     d: ReturnDraft,
-) -> Result<ProductReturn, ApiError> {
+) -> Result<ProductReturn, StoreError> {
     crate::catalogue::store::get_product(conn, &d.product_id)
-        .map_err(|_| ApiError::validation("product_id", "no such product"))?;
+        .map_err(|_| Refusal::invalid("product_id", "no such product"))?;
     let in_force = version_in_force(conn, &d.product_id, d.returned_on)?;
     let supplier_id = match (&in_force, d.supplier_id) {
         (Some(v), Some(s)) => {
             if !is_approved_supplier(conn, &v.spec_id, &s)? {
-                return Err(ApiError::validation(
+                return Err(Refusal::invalid(
                     "supplier_id",
                     "this manufacturer is not approved for the product's specification",
-                ));
+                )
+                .into());
             }
             Some(s)
         }
@@ -1384,17 +1396,17 @@ pub fn insert_return(
                 [only] => Some(only.clone()),
                 [] => None,
                 _ => {
-                    return Err(ApiError::validation(
+                    return Err(Refusal::invalid(
                         "supplier_id",
                         "several approved suppliers make this product: say which one made the returned item",
-                    ))
+                    ).into())
                 }
             }
         }
         (None, s) => {
             if let Some(s) = &s {
                 crate::partners::store::get_partner(conn, &Access::All, s)
-                    .map_err(|_| ApiError::validation("supplier_id", "no such partner"))?;
+                    .map_err(|_| Refusal::invalid("supplier_id", "no such partner"))?;
             }
             s
         }
@@ -1440,14 +1452,14 @@ pub fn get_return(
     conn: &mut DbConnection,
     access: &Access,
     id: &str,
-) -> Result<ProductReturn, ApiError> {
+) -> Result<ProductReturn, StoreError> {
     let mut q = returns::table.filter(returns::id.eq(id)).into_boxed();
     if let Some(own) = access.partner_id() {
         q = q.filter(returns::supplier_id.eq(own.to_string()));
     }
     Ok(q.first::<ReturnRow>(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("return"))?
+        .ok_or(Refusal::NotFound("return"))?
         .to_return())
 }
 
@@ -1464,7 +1476,7 @@ pub fn list_returns(
     access: &Access,
     f: ReturnFilter,
     page: &PageRequest,
-) -> Result<Vec<ProductReturn>, ApiError> {
+) -> Result<Vec<ProductReturn>, StoreError> {
     let mut q = crate::paged!(returns, page);
     if let Some(own) = access.partner_id() {
         q = q.filter(returns::supplier_id.eq(own.to_string()));
@@ -1492,7 +1504,7 @@ pub fn returned_quantities(
     conn: &mut DbConnection,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<(Option<String>, String, i64)>, ApiError> {
+) -> Result<Vec<(Option<String>, String, i64)>, StoreError> {
     Ok(returns::table
         .filter(returns::returned_on.ge(from))
         .filter(returns::returned_on.le(to))
@@ -1510,7 +1522,7 @@ pub fn products_made_by(
     conn: &mut DbConnection,
     partner_id: &str,
     product_ids: &[String],
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Vec<String>, StoreError> {
     Ok(spec_suppliers::table
         .inner_join(specifications::table)
         .filter(spec_suppliers::partner_id.eq(partner_id))
@@ -1527,7 +1539,7 @@ pub fn quality_record(
     supplier_id: &str,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<(i64, i64, i64, i64), ApiError> {
+) -> Result<(i64, i64, i64, i64), StoreError> {
     let verdicts: Vec<String> = inspections::table
         .filter(inspections::supplier_id.eq(supplier_id))
         .filter(inspections::inspected_on.ge(from))

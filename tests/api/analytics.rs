@@ -13,7 +13,10 @@ use crate::helpers::*;
 /// Runs one order through to a goods receipt: placed by the buyer side, accepted and despatched
 /// by the seller side, received by the buyer side. `host` acts for us, `partner` for the
 /// counterparty. Answers the order id.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one part of the request the handler was given"
+)]
 async fn deliver(
     app: &TestApp,
     host: &str,
@@ -697,7 +700,7 @@ async fn monthly_totals_equal_the_documents_they_come_from() {
                 let month = format!("{}-{:02}", v.month.year(), v.month.month());
                 *monthly.entry((v.category, v.unit, month)).or_default() += v.milli;
             }
-            Ok((documents, monthly))
+            Ok::<_, prm::db::StoreError>((documents, monthly))
         })
     };
     let key = |c: &str, m: &str| (c.to_string(), "EA".to_string(), m.to_string());

@@ -21,8 +21,17 @@ pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
 
 /// Keeps the test's database alive for the test and removes it after.
 pub enum DbGuard {
-    Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { url: String, schema: String },
+    Sqlite(
+        #[expect(
+            dead_code,
+            reason = "held only so the directory lives as long as the test"
+        )]
+        tempfile::TempDir,
+    ),
+    Postgres {
+        url: String,
+        schema: String,
+    },
 }
 
 impl Drop for DbGuard {

@@ -1,6 +1,12 @@
 //! Black-box HTTP tests against the real application, on SQLite by default and on PostgreSQL
 //! when `PRM_TEST_DATABASE_URL` is set. One test binary, so the crate links once.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "the fixtures fail the test at their first failure, with the line that failed"
+)]
+
 mod helpers;
 
 mod analytics;

@@ -20,7 +20,10 @@ fn id(v: &Value) -> String {
 
 /// A purchase order of 100 units from the maker issued `issued`, wanted by `wanted`; accepted,
 /// despatched (`sent` units on `despatched`) and received on `received` when given.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one part of the request the handler was given"
+)]
 async fn purchase(
     app: &TestApp,
     admin: &str,

@@ -261,7 +261,7 @@ fn stored(url: &str) -> (i64, i64) {
     use prm::db::schema::{sell_out_lines, sell_out_reports};
     let db = prm::db::Db::connect(url, 1).unwrap();
     db.write_blocking(|conn| {
-        Ok((
+        Ok::<_, prm::db::StoreError>((
             sell_out_reports::table.count().get_result::<i64>(conn)?,
             sell_out_lines::table.count().get_result::<i64>(conn)?,
         ))

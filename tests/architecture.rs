@@ -1,0 +1,146 @@
+//! The layering the compiler cannot see, kept by a test: business rules (`model.rs`), storage
+//! (`store.rs`, `db/`) and the leaf modules beneath them never name the web layer, and the
+//! business areas depend on each other without a cycle, so any area can be read, tested and
+//! changed from the bottom up.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Modules at the root of `src/` that sit beneath every area and must stay free of HTTP.
+const LEAVES: &[&str] = &[
+    "access.rs",
+    "refusal.rs",
+    "text.rs",
+    "clock.rs",
+    "codes.rs",
+    "decimal.rs",
+    "period.rs",
+    "standards.rs",
+    "values.rs",
+];
+
+/// Names that belong to the web layer.
+const WEB: &[&str] = &["actix_web", "crate::http", "actix_http", "utoipa_actix_web"];
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.map(|e| e.path()).unwrap_or_default();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// `src/orders/store/order.rs` → ("orders", true); `src/text.rs` → ("text", true).
+fn area_and_layer(path: &Path) -> (String, bool) {
+    let rel = path.strip_prefix(src()).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    if parts.len() == 1 {
+        let name = parts[0].trim_end_matches(".rs").to_string();
+        return (name, LEAVES.contains(&parts[0].as_str()));
+    }
+    let area = parts[0].clone();
+    // A document's rules or storage may be one file or a folder of them.
+    let domain = area == "db"
+        || parts[1..]
+            .iter()
+            .any(|p| p == "model.rs" || p == "store.rs" || p == "model" || p == "store");
+    (area, domain)
+}
+
+/// The domain-layer files: rules, storage and the leaves beneath them.
+fn domain_files() -> Vec<(PathBuf, String, String)> {
+    let mut files = vec![];
+    rust_files(&src(), &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let (area, domain) = area_and_layer(&path);
+            domain.then(|| {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                (path, area, text)
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn rules_and_storage_never_name_the_web_layer() {
+    let files = domain_files();
+    assert!(files.len() > 20, "found only {} domain files", files.len());
+    let mut offenders = vec![];
+    for (path, _, text) in &files {
+        for (n, line) in text.lines().enumerate() {
+            if WEB.iter().any(|w| line.contains(w)) {
+                offenders.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "model, store, db and leaf modules must not name HTTP:\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn areas_depend_on_each_other_without_a_cycle() {
+    let areas: BTreeSet<String> = domain_files().into_iter().map(|(_, a, _)| a).collect();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (_, area, text) in domain_files() {
+        for (i, _) in text.match_indices("crate::") {
+            let rest = &text[i + "crate::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if name != area && areas.contains(&name) {
+                edges.entry(area.clone()).or_default().insert(name);
+            }
+        }
+    }
+    // Depth-first search for a path that comes back to where it started.
+    fn cycle_from(
+        node: &str,
+        edges: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|p| p == node) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(node.to_string());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in edges.get(node).into_iter().flatten() {
+            if let Some(c) = cycle_from(next, edges, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    for area in &areas {
+        if let Some(cycle) = cycle_from(area, &edges, &mut vec![], &mut done) {
+            panic!(
+                "the areas import each other in a cycle: {}",
+                cycle.join(" → ")
+            );
+        }
+    }
+}
