@@ -106,6 +106,7 @@ pub fn finish(mut api: OpenApiDoc) -> OpenApiDoc {
         }
     }
     publish_parameter_limits(&mut api);
+    publish_id_formats(&mut api);
     // The fields a partner's view leaves out, marked from the same lists the views are made
     // from, so the document cannot drift from what is served.
     crate::views::mark_openapi(&mut api);
@@ -113,7 +114,7 @@ pub fn finish(mut api: OpenApiDoc) -> OpenApiDoc {
 }
 
 /// What the plumbing accepts, said where clients and fuzzers read it: every id parameter (path
-/// or query, `id` or `…_id`, but the audit log's `actor_id` and `entity_id`) is a UUID, `If-Match` an ETag this API issued (`"3"`, `W/"3"` or
+/// or query, [`names_a_uuid`]) is a UUID, `If-Match` an ETag this API issued (`"3"`, `W/"3"` or
 /// `*`), `Idempotency-Key` 1–255 visible ASCII characters.
 fn publish_parameter_limits(api: &mut OpenApiDoc) {
     use utoipa::openapi::schema::{KnownFormat, SchemaFormat, Type};
@@ -135,10 +136,7 @@ fn publish_parameter_limits(api: &mut OpenApiDoc) {
             for p in op.parameters.iter_mut().flatten() {
                 let RefOr::T(p) = p else { continue };
                 let name = p.name.to_ascii_lowercase();
-                // The audit log's actor and entity ids also name the system and singletons.
-                let uuid = (name == "id" || name.ends_with("_id"))
-                    && !matches!(name.as_str(), "actor_id" | "entity_id");
-                if uuid {
+                if names_a_uuid(&name) {
                     p.schema = text(
                         ObjectBuilder::new()
                             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
@@ -154,6 +152,61 @@ fn publish_parameter_limits(api: &mut OpenApiDoc) {
                     );
                 }
             }
+        }
+    }
+}
+
+/// Whether a parameter or property of this name holds one of our ids, all UUIDs: `id`, `…_id`,
+/// `…_ids`, except the audit log's `actor_id` and `entity_id` (they also name the system and
+/// singletons), the request id a client may choose, and the tax id, which is not ours.
+fn names_a_uuid(name: &str) -> bool {
+    (name == "id" || name.ends_with("_id") || name.ends_with("_ids"))
+        && !matches!(name, "actor_id" | "entity_id" | "request_id" | "tax_id")
+}
+
+/// Every id property of every schema, request and answer alike, is published as
+/// `format: uuid` (arrays of ids, each item), from the same rule as the parameters.
+fn publish_id_formats(api: &mut OpenApiDoc) {
+    use utoipa::openapi::schema::{ArrayItems, KnownFormat, SchemaFormat, SchemaType, Type};
+    use utoipa::openapi::{RefOr, Schema};
+    fn mark(schema: &mut Schema, id: bool) {
+        match schema {
+            Schema::Object(o) => {
+                let text = match &o.schema_type {
+                    SchemaType::Type(t) => *t == Type::String,
+                    SchemaType::Array(ts) => ts.contains(&Type::String),
+                    SchemaType::AnyValue => false,
+                };
+                if id && text && o.format.is_none() {
+                    o.format = Some(SchemaFormat::KnownFormat(KnownFormat::Uuid));
+                }
+                for (name, property) in o.properties.iter_mut() {
+                    if let RefOr::T(p) = property {
+                        mark(p, names_a_uuid(name));
+                    }
+                }
+            }
+            Schema::Array(a) => {
+                if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                    if let RefOr::T(item) = items.as_mut() {
+                        mark(item, id);
+                    }
+                }
+            }
+            Schema::AllOf(s) => s.items.iter_mut().for_each(|i| mark_ref(i, id)),
+            Schema::OneOf(s) => s.items.iter_mut().for_each(|i| mark_ref(i, id)),
+            Schema::AnyOf(s) => s.items.iter_mut().for_each(|i| mark_ref(i, id)),
+            _ => {}
+        }
+    }
+    fn mark_ref(schema: &mut RefOr<Schema>, id: bool) {
+        if let RefOr::T(s) = schema {
+            mark(s, id);
+        }
+    }
+    if let Some(components) = api.components.as_mut() {
+        for schema in components.schemas.values_mut() {
+            mark_ref(schema, false);
         }
     }
 }
@@ -367,4 +420,45 @@ pub fn document_json() -> String {
     let mut s = document().to_pretty_json().unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every id the document publishes as a UUID is one in its examples too, so a client (or a
+    /// fuzzer replaying the examples) is never shown an id the API would refuse.
+    #[test]
+    fn example_ids_are_uuids() {
+        fn walk(value: &serde_json::Value, bad: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    for (key, v) in map {
+                        if let serde_json::Value::String(s) = v {
+                            if names_a_uuid(key) && uuid::Uuid::parse_str(s).is_err() {
+                                bad.push(format!("{key}: {s}"));
+                            }
+                        }
+                        walk(v, bad);
+                    }
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, bad)),
+                _ => {}
+            }
+        }
+        let document = serde_json::to_value(document()).unwrap();
+        let mut bad = vec![];
+        walk(&document, &mut bad);
+        assert!(bad.is_empty(), "ids that are not UUIDs: {bad:?}");
+    }
+
+    #[test]
+    fn ids_are_published_as_uuids_and_other_identifiers_are_not() {
+        assert!(names_a_uuid("partner_id"));
+        assert!(names_a_uuid("product_ids"));
+        assert!(names_a_uuid("id"));
+        assert!(!names_a_uuid("actor_id"));
+        assert!(!names_a_uuid("tax_id"));
+        assert!(!names_a_uuid("gln"));
+    }
 }

@@ -843,7 +843,7 @@ pub async fn update_user(
     let actor = Actor::from(&principal);
     let user = state
         .db
-        .write(move |conn| store::update_user(conn, &actor, &id, if_match.0, changes))
+        .write(move |conn| store::update_user(conn, &actor, &id, if_match.expected(), changes))
         .await?;
     Ok(with_etag(&user, user.version))
 }
@@ -1064,7 +1064,7 @@ pub async fn update_client(
     let actor = Actor::from(&principal);
     let client = state
         .db
-        .write(move |conn| store::update_client(conn, &actor, &id, if_match.0, changes))
+        .write(move |conn| store::update_client(conn, &actor, &id, if_match.expected(), changes))
         .await?;
     Ok(with_etag(&client, client.version))
 }
@@ -1109,7 +1109,7 @@ pub async fn rotate_client_secret(
     // With an Idempotency-Key, a retry after a lost answer gets the same new secret instead of
     // rotating again and losing the one the first call created.
     idempotency::execute(&state.db, &principal.id, key, &req, "", move |conn| {
-        let client = store::update_client(conn, &actor, &id, if_match.0, changes)?;
+        let client = store::update_client(conn, &actor, &id, if_match.expected(), changes)?;
         let version = client.version;
         Written::ok(
             &ClientWithSecret {

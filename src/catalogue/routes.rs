@@ -234,7 +234,7 @@ pub async fn update_product(
     let product = state
         .db
         .write(move |conn| {
-            store::update_product(conn, &actor, &id, if_match.0, |c| {
+            store::update_product(conn, &actor, &id, if_match.expected(), |c| {
                 Ok(validate_product(ProductDraft {
                     sku: p.sku.unwrap_or(c.sku),
                     gtin: p.gtin.unwrap_or(c.gtin),

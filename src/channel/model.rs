@@ -393,7 +393,7 @@ pub struct SellOutLine {
 /// customer.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": "0193a1b2-0000-7000-8000-00000000w001", "partner_id": "0193a1b2-0000-7000-8000-0000000000d1",
+    "id": "0193a1b2-0000-7000-8000-0000000e0001", "partner_id": "0193a1b2-0000-7000-8000-0000000000d1",
     "category": "aerosol cans", "period": "2026", "granularity": "year", "period_start": "2026-01-01",
     "period_end": "2026-12-31", "total_quantity": "12000000", "unit": "EA", "source": "survey",
     "target_share_bp": 4000, "notes": "Industry association survey, March", "entered_by": "0193a1b2-0000-7000-8000-0000000000e1",

@@ -503,7 +503,7 @@ pub async fn update_wallet_estimate(
     let w = state
         .db
         .write(move |conn| {
-            store::update_estimate(conn, &actor, &id, if_match.0, |c| {
+            store::update_estimate(conn, &actor, &id, if_match.expected(), |c| {
                 Ok(check_estimate(EstimateDraft {
                     total: p.total_quantity.unwrap_or(c.total),
                     unit: p.unit.unwrap_or_else(|| c.unit.clone()),

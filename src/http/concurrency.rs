@@ -6,7 +6,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest};
 
 use super::error::ApiError;
-use crate::refusal::{Code, Refusal};
+use crate::refusal::Code;
 
 pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
@@ -17,12 +17,9 @@ pub fn etag(version: i64) -> String {
 pub struct IfMatch(pub Option<i64>);
 
 impl IfMatch {
-    /// 412 when the caller expected another version than the stored one.
-    pub fn check(&self, current: i64) -> Result<(), ApiError> {
-        match self.0 {
-            Some(expected) if expected != current => Err(Refusal::StaleVersion { current }.into()),
-            _ => Ok(()),
-        }
+    /// The version the caller expects the stores to find ([`crate::refusal::expect_version`]).
+    pub fn expected(self) -> Option<i64> {
+        self.0
     }
 }
 
@@ -75,12 +72,5 @@ mod tests {
         assert_eq!(parse_if_match(None).unwrap().0, None);
         assert!(parse_if_match(Some(Ok("3"))).is_err());
         assert!(parse_if_match(Some(Ok("\"abc\""))).is_err());
-    }
-
-    #[test]
-    fn stale_version_is_412() {
-        assert!(IfMatch(Some(2)).check(3).is_err());
-        assert!(IfMatch(Some(3)).check(3).is_ok());
-        assert!(IfMatch(None).check(3).is_ok());
     }
 }

@@ -360,7 +360,7 @@ async fn run_transition<T: 'static>(
                 access: &access,
                 action,
                 event,
-                expected_version: if_match.0,
+                expected_version: if_match.expected(),
             },
             &id,
             |row| side_for(&principal, row),

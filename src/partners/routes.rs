@@ -316,7 +316,7 @@ pub async fn update_partner(
                 &actor,
                 &access,
                 &id,
-                if_match.0,
+                if_match.expected(),
                 |roles| Ok(policy::manage_partner(&principal, roles)?),
                 |current| {
                     Ok(validate_draft(patch.apply(current), today()).map_err(Refusal::Invalid)?)
@@ -346,7 +346,7 @@ async fn set_archived(
             &actor,
             &access,
             &id,
-            if_match.0,
+            if_match.expected(),
             |roles| Ok(policy::manage_partner(&principal, roles)?),
             archive,
         )?;
@@ -729,7 +729,7 @@ pub async fn update_contact(
     let contact = state
         .db
         .write(move |conn| {
-            store::update_contact(conn, &actor, &partner_id, &contact_id, if_match.0, |c| {
+            store::update_contact(conn, &actor, &partner_id, &contact_id, if_match.expected(), |c| {
                 Ok(validate_contact(ContactFields {
                     name: p.name.unwrap_or(c.name),
                     email: p.email.unwrap_or(c.email),
@@ -771,7 +771,7 @@ pub async fn delete_contact(
     state
         .db
         .write(move |conn| {
-            store::delete_contact(conn, &actor, &partner_id, &contact_id, if_match.0)
+            store::delete_contact(conn, &actor, &partner_id, &contact_id, if_match.expected())
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -1033,7 +1033,7 @@ pub async fn update_interaction(
                 &actor,
                 &partner_id,
                 &interaction_id,
-                if_match.0,
+                if_match.expected(),
                 |c| {
                     Ok(validate_interaction(InteractionFields {
                         kind: c.kind,

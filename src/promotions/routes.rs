@@ -331,7 +331,7 @@ pub async fn update_promotion(
         .db
         .write(move |conn| {
             planner(conn, &principal, &access, &id)?;
-            store::update_promotion(conn, &actor, &access, &id, if_match.0, today, |c| {
+            store::update_promotion(conn, &actor, &access, &id, if_match.expected(), today, |c| {
                 Ok(check_draft(PromotionDraft {
                     name: p.name.unwrap_or_else(|| c.name.clone()),
                     mechanic: p.mechanic.unwrap_or(c.mechanic),
@@ -420,7 +420,7 @@ pub async fn propose_promotion(
         &id,
         move |conn, p, access, actor, id, today| {
             planner(conn, p, access, id)?;
-            Ok(store::propose(conn, actor, access, id, if_match.0, today)?)
+            Ok(store::propose(conn, actor, access, id, if_match.expected(), today)?)
         },
     )
     .await
@@ -466,7 +466,7 @@ pub async fn approve_promotion(
             let side =
                 policy::promotion_side(p, row.sponsor_id.as_deref(), &row.channel_partner_id)?;
             Ok(store::approve(
-                conn, actor, access, id, side, if_match.0, today,
+                conn, actor, access, id, side, if_match.expected(), today,
             )?)
         },
     )
@@ -521,7 +521,7 @@ pub async fn cancel_promotion(
         move |conn, p, access, actor, id, today| {
             planner(conn, p, access, id)?;
             Ok(store::cancel(
-                conn, actor, access, id, reason, if_match.0, today,
+                conn, actor, access, id, reason, if_match.expected(), today,
             )?)
         },
     )
@@ -564,7 +564,7 @@ pub async fn settle_promotion(
         move |conn, p, access, actor, id, today| {
             let row = store::get_row(conn, access, id)?;
             policy::settle_promotion(p, row.sponsor_id.as_deref(), &row.channel_partner_id)?;
-            Ok(store::settle(conn, actor, access, id, if_match.0, today)?)
+            Ok(store::settle(conn, actor, access, id, if_match.expected(), today)?)
         },
     )
     .await
@@ -883,7 +883,7 @@ async fn claim_decision(
                 )?)
             },
             decision,
-            if_match.0,
+            if_match.expected(),
         )?;
         Written::ok(&c, Some(c.version))
     })

@@ -936,7 +936,7 @@ pub struct TierEvaluation {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "partner_id": "0193a1b2-0000-7000-8000-0000000000d1", "on": "2026-12-02", "tier": "partner",
-    "since": "2026-07-01", "tier_change_id": "0193a1b2-0000-7000-8000-00000000t001", "ladder_version": 2,
+    "since": "2026-07-01", "tier_change_id": "0193a1b2-0000-7000-8000-0000000b0001", "ladder_version": 2,
     "benefits": {"payment_terms_days": 60, "discount_bp": 200, "service_level": "key account team"}
 }))]
 pub struct PartnerTier {
@@ -953,7 +953,7 @@ pub struct PartnerTier {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": "0193a1b2-0000-7000-8000-00000000t001", "partner_id": "0193a1b2-0000-7000-8000-0000000000d1",
+    "id": "0193a1b2-0000-7000-8000-0000000b0001", "partner_id": "0193a1b2-0000-7000-8000-0000000000d1",
     "from_tier": "preferred_supplier", "to_tier": "partner", "reason": "Share passed 38% with a 3-year plan agreed",
     "effective_from": "2027-01-01", "status": "approved", "proposed_by": "0193a1b2-0000-7000-8000-0000000000f1",
     "decided_by": "0193a1b2-0000-7000-8000-0000000000f2", "decided_at": "2026-12-03T10:00:00Z", "decision_note": null,
@@ -997,7 +997,7 @@ fn open_action() -> ActionStatus {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": "0193a1b2-0000-7000-8000-00000000p001", "partner_id": "0193a1b2-0000-7000-8000-0000000000d1",
+    "id": "0193a1b2-0000-7000-8000-0000000a0001", "partner_id": "0193a1b2-0000-7000-8000-0000000000d1",
     "title": "Brand A: from preferred supplier to partner", "goals": ["Share of aerosol cans from 28% to 40%", "Joint forecast each quarter"],
     "target_tier": "partner", "target_share_bp": 4000, "status": "active", "owner_id": "0193a1b2-0000-7000-8000-0000000000f1",
     "actions": [{"number": 1, "description": "Quarterly business review with their purchasing director", "owner_id": "0193a1b2-0000-7000-8000-0000000000f1", "due_date": "2027-01-15", "status": "open"}],

@@ -153,7 +153,7 @@ pub async fn put_scorecard_weights(
     let actor = Actor::from(&principal);
     let out = state
         .db
-        .write(move |conn| store::put_weights(conn, &actor, w, if_match.0))
+        .write(move |conn| store::put_weights(conn, &actor, w, if_match.expected()))
         .await?;
     Ok(with_etag(&out, out.version))
 }
@@ -249,7 +249,7 @@ pub async fn put_tiers(
     let tiers = b.tiers;
     let l = state
         .db
-        .write(move |conn| store::put_ladder(conn, &actor, currency, tiers, if_match.0))
+        .write(move |conn| store::put_ladder(conn, &actor, currency, tiers, if_match.expected()))
         .await?;
     Ok(with_etag(&l, l.version))
 }
@@ -525,7 +525,7 @@ async fn decide(
         req,
         &body.body_hash,
         move |conn| {
-            let c = store::decide_change(conn, &actor, &id, &change_id, approve, note, if_match.0)?;
+            let c = store::decide_change(conn, &actor, &id, &change_id, approve, note, if_match.expected())?;
             Written::ok(&c, Some(c.version))
         },
     )
@@ -847,7 +847,7 @@ pub async fn update_plan(
     let plan = state
         .db
         .write(move |conn| {
-            store::update_plan(conn, &actor, &id, &plan_id, if_match.0, |c| {
+            store::update_plan(conn, &actor, &id, &plan_id, if_match.expected(), |c| {
                 Ok(check_plan(PlanDraft {
                     title: p.title.unwrap_or_else(|| c.title.clone()),
                     goals: p.goals.unwrap_or_else(|| c.goals.clone()),

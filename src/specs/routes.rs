@@ -419,7 +419,7 @@ pub async fn update_version(
                 &actor,
                 &id,
                 number,
-                if_match.0,
+                if_match.expected(),
                 VersionAction::Edit,
                 Some(Box::new(move |c: VersionDraft| {
                     Ok(validate_version(VersionRequest {
@@ -452,7 +452,7 @@ async fn version_step(
     let number = version_number(&path.1)?;
     let actor = Actor::from(&principal);
     idempotency::execute(&state.db, &principal.id, key, &req, "", move |conn| {
-        let v = store::change_version(conn, &actor, &id, number, if_match.0, action, None)?;
+        let v = store::change_version(conn, &actor, &id, number, if_match.expected(), action, None)?;
         Written::ok(&v, Some(v.version))
     })
     .await
@@ -1228,7 +1228,7 @@ async fn nc_step(
         &req,
         &body.body_hash,
         move |conn| {
-            let nc = store::nc_transition(conn, &actor, &access, &id, if_match.0, action, text)?;
+            let nc = store::nc_transition(conn, &actor, &access, &id, if_match.expected(), action, text)?;
             Written::ok(&nc, Some(nc.version))
         },
     )
