@@ -1,8 +1,153 @@
 //! Values read from requests, parsed once into the form the rules and stores rely on. Each
 //! parse records what is wrong against the request's field name and goes on, so one answer
 //! names every bad field.
+//!
+//! Each type also publishes its own OpenAPI schema (`pattern`, `enum`, `format`), written from
+//! the same constants its parse checks, so what the document promises and what the server
+//! enforces cannot drift apart. Wire types name them with `#[schema(value_type = crate::values::Gln)]`.
+
+use std::borrow::Cow;
+
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
 
 use crate::refusal::FieldError;
+use crate::standards;
+
+/// Declares a coded identifier: a checked, normalised string with its own schema.
+macro_rules! coded_value {
+    ($(#[doc = $doc:expr])* $name:ident, pattern = $pattern:expr, example = $example:expr,
+     parse = $parse:expr) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The pattern the published schema carries.
+            pub const PATTERN: &'static str = $pattern;
+
+            /// The value, normalised, or what is wrong with it recorded against `field`.
+            pub fn parse(field: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<$name> {
+                let parse: fn(&str) -> Result<String, String> = $parse;
+                match parse(raw) {
+                    Ok(v) => Some($name(v)),
+                    Err(why) => {
+                        errors.push(FieldError::new(field, why));
+                        None
+                    }
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_inner(self) -> String {
+                self.0
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                let doc: &[&str] = &[$($doc),*];
+                let description = doc.iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n");
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some($name::PATTERN))
+                    .description(Some(description))
+                    .examples([$example])
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed(stringify!($name))
+            }
+        }
+    };
+}
+
+coded_value! {
+    /// A GS1 Global Location Number: 13 digits, the last a GS1 check digit.
+    Gln,
+    pattern = "^[0-9]{13}$",
+    example = "4000001000005",
+    parse = |raw| {
+        let v = raw.trim();
+        standards::validate_gln(v).map(|()| v.to_string())
+    }
+}
+
+coded_value! {
+    /// A GS1 Global Trade Item Number: 8, 12, 13 or 14 digits, the last a GS1 check digit.
+    Gtin,
+    pattern = "^([0-9]{8}|[0-9]{12,14})$",
+    example = "4006381333931",
+    parse = |raw| {
+        let v = raw.trim();
+        standards::validate_gtin(v).map(|()| v.to_string())
+    }
+}
+
+coded_value! {
+    /// An ISO 4217 currency with minor units (EUR, JPY, BHD), any case; answered upper-case.
+    Currency,
+    pattern = "^[A-Za-z]{3}$",
+    example = "EUR",
+    parse = |raw| standards::currency_exponent(raw).map(|(code, _)| code)
+}
+
+coded_value! {
+    /// An ISO 3166-1 alpha-2 country code, any case; answered upper-case.
+    Country,
+    pattern = "^[A-Za-z]{2}$",
+    example = "DE",
+    parse = standards::normalise_country
+}
+
+/// A UN/ECE Recommendation 20 unit of measure this service knows (`EA`, `KGM`, `MTR`, …),
+/// case-sensitive as the code list is. Its schema lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnitCode(&'static str);
+
+impl UnitCode {
+    pub const PATTERN: &'static str = "^[A-Z0-9]{1,3}$";
+
+    pub fn parse(field: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<UnitCode> {
+        match standards::unit_of_measure(raw) {
+            Ok(u) => Some(UnitCode(u.code)),
+            Err(why) => {
+                errors.push(FieldError::new(field, why));
+                None
+            }
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+impl utoipa::PartialSchema for UnitCode {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(UnitCode::PATTERN))
+            .enum_values(Some(standards::UNITS.iter().map(|u| u.code)))
+            .description(Some(
+                "A UN/ECE Recommendation 20 unit of measure (case-sensitive, as the code list is).",
+            ))
+            .examples(["EA"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for UnitCode {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("UnitCode")
+    }
+}
 
 /// Normalises an id given in a body; a malformed one is recorded against `field` and returned
 /// as sent, so validation can go on collecting every error.
@@ -19,6 +164,60 @@ pub fn body_id(field: &str, raw: String, errors: &mut Vec<FieldError>) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pattern_matches(pattern: &str, value: &str) -> bool {
+        // The patterns are simple enough to check by hand: anchored classes with lengths.
+        match pattern {
+            "^[0-9]{13}$" => value.len() == 13 && value.bytes().all(|b| b.is_ascii_digit()),
+            "^([0-9]{8}|[0-9]{12,14})$" => {
+                matches!(value.len(), 8 | 12..=14) && value.bytes().all(|b| b.is_ascii_digit())
+            }
+            "^[A-Za-z]{3}$" => value.len() == 3 && value.bytes().all(|b| b.is_ascii_alphabetic()),
+            "^[A-Za-z]{2}$" => value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic()),
+            "^[A-Z0-9]{1,3}$" => {
+                (1..=3).contains(&value.len())
+                    && value
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            }
+            other => panic!("no hand check for {other}"),
+        }
+    }
+
+    #[test]
+    fn what_parses_matches_the_published_pattern() {
+        let mut e = vec![];
+        let gln = Gln::parse("gln", " 4000001000005 ", &mut e).unwrap();
+        assert!(pattern_matches(Gln::PATTERN, gln.as_str()));
+        let gtin = Gtin::parse("gtin", "96385074", &mut e).unwrap();
+        assert!(pattern_matches(Gtin::PATTERN, gtin.as_str()));
+        let eur = Currency::parse("currency", "eur", &mut e).unwrap();
+        assert_eq!(eur.as_str(), "EUR");
+        assert!(pattern_matches(Currency::PATTERN, "eur"));
+        let de = Country::parse("country", "de", &mut e).unwrap();
+        assert_eq!(de.as_str(), "DE");
+        assert!(pattern_matches(Country::PATTERN, "de"));
+        for unit in standards::UNITS {
+            assert!(
+                pattern_matches(UnitCode::PATTERN, unit.code),
+                "{}",
+                unit.code
+            );
+        }
+        assert!(e.is_empty(), "{e:?}");
+    }
+
+    #[test]
+    fn every_bad_value_is_named_by_its_field() {
+        let mut e = vec![];
+        assert_eq!(Gln::parse("buyer_gln", "4000001000006", &mut e), None);
+        assert_eq!(Gtin::parse("gtin", "12345", &mut e), None);
+        assert_eq!(Currency::parse("currency", "XAU", &mut e), None);
+        assert_eq!(Country::parse("country", "ZZ", &mut e), None);
+        assert_eq!(UnitCode::parse("unit", "ea", &mut e), None);
+        let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["buyer_gln", "gtin", "currency", "country", "unit"]);
+    }
 
     #[test]
     fn ids_are_normalised_and_bad_ones_named() {

@@ -92,6 +92,7 @@ pub struct CustomerShare {
     pub partner_name: String,
     pub segment: Option<String>,
     pub category: String,
+    #[schema(value_type = crate::values::UnitCode)]
     pub unit: String,
     pub period: Period,
     pub period_start: NaiveDate,
@@ -237,6 +238,7 @@ pub struct GroupShare {
     /// The segment; absent in the portfolio totals.
     pub segment: Option<String>,
     pub category: String,
+    #[schema(value_type = crate::values::UnitCode)]
     pub unit: String,
     pub period: Period,
     /// Customers with an estimate for the period.
@@ -307,6 +309,7 @@ pub struct SupplierSlice {
 }))]
 pub struct CategorySupply {
     pub category: String,
+    #[schema(value_type = crate::values::UnitCode)]
     pub unit: String,
     pub total_quantity: Quantity,
     pub supplier_count: i64,

@@ -411,6 +411,7 @@ pub struct AbcAnalysis {
     pub side: AbcSide,
     pub basis: ValueBasis,
     /// Absent when the period holds no documents.
+    #[schema(value_type = Option<crate::values::Currency>)]
     pub currency: Option<String>,
     pub a_threshold_bp: i64,
     pub b_threshold_bp: i64,

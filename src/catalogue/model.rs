@@ -38,11 +38,13 @@ pub struct Product {
     /// Our stock-keeping unit, unique.
     pub sku: String,
     /// GS1 GTIN-8/12/13/14, unique (compared as GTIN-14).
+    #[schema(value_type = Option<crate::values::Gtin>)]
     pub gtin: Option<String>,
     pub name: String,
     pub category: String,
     pub brand_type: BrandType,
     /// UN/ECE Rec 20 code order lines are counted in (`EA`, `KGM`, `CS`, …).
+    #[schema(value_type = crate::values::UnitCode)]
     pub base_unit: String,
     pub description: Option<String>,
     pub status: ProductStatus,

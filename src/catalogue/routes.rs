@@ -27,12 +27,14 @@ use crate::AppState;
 pub struct NewProductRequest {
     pub sku: String,
     /// GTIN-8/12/13/14 with a valid GS1 check digit.
+    #[schema(value_type = Option<crate::values::Gtin>)]
     pub gtin: Option<String>,
     pub name: String,
     /// Stored lower-case; analytics group by it.
     pub category: String,
     pub brand_type: BrandType,
     /// UN/ECE Rec 20 unit code, e.g. `EA`, `KGM`, `LTR`, `CS`.
+    #[schema(value_type = crate::values::UnitCode)]
     pub base_unit: String,
     pub description: Option<String>,
     /// Defaults to `active`.
@@ -46,11 +48,12 @@ pub struct NewProductRequest {
 pub struct ProductPatch {
     pub sku: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::Gtin>)]
     pub gtin: Option<Option<String>>,
     pub name: Option<String>,
     pub category: Option<String>,
     pub brand_type: Option<BrandType>,
+    #[schema(value_type = Option<crate::values::UnitCode>)]
     pub base_unit: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]

@@ -201,10 +201,13 @@ pub struct SellOutLineInput {
     /// Our product id; or give `gtin`.
     pub product_id: Option<String>,
     /// GTIN-8/12/13/14 (check digit verified); matched as GTIN-14.
+    #[schema(value_type = Option<crate::values::Gtin>)]
     pub gtin: Option<String>,
     /// GLN of the store or warehouse, when reported by location.
+    #[schema(value_type = Option<crate::values::Gln>)]
     pub location_gln: Option<String>,
     /// Must be the product's base unit when given.
+    #[schema(value_type = Option<crate::values::UnitCode>)]
     pub unit: Option<String>,
     /// Units sold in the period, in the product's base unit; not negative.
     pub units_sold: Quantity,
@@ -347,6 +350,7 @@ pub struct SellOutReport {
     /// Stock on hand is as of the end of this day.
     pub period_end: NaiveDate,
     /// ISO 4217: the currency of every line's `value_minor`.
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     pub purpose: ReportPurpose,
     /// 1 for the first report of a period, one more for each correction.
@@ -377,11 +381,14 @@ pub struct SellOutLine {
     pub line_number: i32,
     pub product_id: String,
     /// The product's GTIN-14, when it has one.
+    #[schema(value_type = Option<crate::values::Gtin>)]
     pub gtin: Option<String>,
     /// The store or warehouse, when reported by location.
+    #[schema(value_type = Option<crate::values::Gln>)]
     pub location_gln: Option<String>,
     pub units_sold: Quantity,
     /// The product's base unit.
+    #[schema(value_type = crate::values::UnitCode)]
     pub unit: String,
     /// Sales value in minor units of the report's currency.
     pub value_minor: i64,
@@ -411,6 +418,7 @@ pub struct WalletEstimate {
     /// Everything the partner buys in the category in the period, from us and from others.
     pub total_quantity: Quantity,
     /// UN/ECE Rec 20: our volume is counted in this unit.
+    #[schema(value_type = crate::values::UnitCode)]
     pub unit: String,
     pub source: EstimateSource,
     /// The share we aim for in this period, in basis points (4000 = 40%).

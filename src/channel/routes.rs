@@ -43,6 +43,7 @@ pub struct NewSellOutReport {
     /// Stock on hand is as of this day; not in the future; at most 366 days after the start.
     pub period_end: NaiveDate,
     /// ISO 4217: the currency of every line's value.
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     /// `original` (default) or `replacement`: a correction of the current report for exactly
     /// the same period, which it supersedes.
@@ -278,6 +279,7 @@ pub struct NewWalletEstimate {
     /// Everything the partner buys in the category in the period, from anyone.
     pub total_quantity: Quantity,
     /// UN/ECE Rec 20 unit of `total_quantity`; our deliveries are counted in it.
+    #[schema(value_type = crate::values::UnitCode)]
     pub unit: String,
     pub source: EstimateSource,
     /// The share we aim for, in basis points.
@@ -459,6 +461,7 @@ pub async fn get_wallet_estimate(
 #[schema(example = json!({"total_quantity": "11500000", "source": "reported"}))]
 pub struct WalletEstimatePatch {
     pub total_quantity: Option<Quantity>,
+    #[schema(value_type = Option<crate::values::UnitCode>)]
     pub unit: Option<String>,
     pub source: Option<EstimateSource>,
     #[serde(default, deserialize_with = "double_option")]

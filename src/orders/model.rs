@@ -1153,6 +1153,7 @@ pub struct OrderLine {
     pub status: LineStatus,
     pub quantity: Quantity,
     /// UN/ECE Rec 20 unit code; the product's base unit.
+    #[schema(value_type = crate::values::UnitCode)]
     pub unit: String,
     pub unit_price_minor: i64,
     /// The quantity `unit_price_minor` is the price of (UBL `BaseQuantity`); `"1"` unless a
@@ -1212,6 +1213,7 @@ pub struct Order {
     pub counterparty_id: String,
     pub status: OrderStatus,
     /// ISO 4217; every amount on the order is in its minor units.
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     /// Digits after the decimal point of the currency (EUR 2, JPY 0, BHD 3).
     pub currency_exponent: u16,
@@ -1220,6 +1222,7 @@ pub struct Order {
     pub issue_date: NaiveDate,
     pub requested_delivery_date: Option<NaiveDate>,
     /// GLN of the delivery location.
+    #[schema(value_type = Option<crate::values::Gln>)]
     pub delivery_gln: Option<String>,
     pub note: Option<String>,
     /// Sequence number of the last order change (0: never changed).
@@ -1362,6 +1365,7 @@ pub struct Invoice {
     pub order_id: String,
     pub counterparty_id: String,
     pub direction: Direction,
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     pub issue_date: NaiveDate,
     pub due_date: Option<NaiveDate>,

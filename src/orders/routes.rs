@@ -47,6 +47,7 @@ pub struct NewOrderLine {
     pub product_id: String,
     pub quantity: Quantity,
     /// UN/ECE Rec 20 code; defaults to (and must be) the product's base unit.
+    #[schema(value_type = Option<crate::values::UnitCode>)]
     pub unit: Option<String>,
     /// Price of `price_base_quantity` units, in minor units of the order's currency; 0 for free goods.
     pub unit_price_minor: i64,
@@ -79,12 +80,14 @@ pub struct NewOrderRequest {
     pub order_type: Option<OrderType>,
     pub counterparty_id: String,
     /// ISO 4217.
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     pub buyer_reference: Option<String>,
     /// Defaults to today.
     pub issue_date: Option<NaiveDate>,
     pub requested_delivery_date: Option<NaiveDate>,
     /// GLN of the delivery location (GS1 check digit validated).
+    #[schema(value_type = Option<crate::values::Gln>)]
     pub delivery_gln: Option<String>,
     pub note: Option<String>,
     /// 1 to 1000 lines.
@@ -123,6 +126,7 @@ pub struct ChangeLine {
     pub product_id: Option<String>,
     /// For `add` (required) and `change`.
     pub quantity: Option<Quantity>,
+    #[schema(value_type = Option<crate::values::UnitCode>)]
     pub unit: Option<String>,
     /// For `add` (required) and `change`.
     pub unit_price_minor: Option<i64>,
@@ -195,6 +199,7 @@ pub struct NewInvoiceRequest {
     /// The seller's own number, unique per seller; ours (`INV-…`) when absent.
     pub invoice_number: Option<String>,
     /// ISO 4217; must be the order's currency.
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     /// Defaults to today.
     pub issue_date: Option<NaiveDate>,

@@ -6,8 +6,7 @@ use utoipa::ToSchema;
 
 use crate::auth::policy::PartnerRoles;
 use crate::refusal::FieldError;
-use crate::standards;
-use crate::values::body_id;
+use crate::values::{body_id, Country, Currency, Gln};
 
 /// What a partner is to us; one partner may play several roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -118,9 +117,11 @@ pub struct Partner {
     pub roles: Vec<PartnerRole>,
     pub status: PartnerStatus,
     /// GS1 Global Location Number (13 digits, check digit verified); unique.
+    #[schema(value_type = Option<crate::values::Gln>)]
     pub gln: Option<String>,
     pub tax_id: Option<String>,
     /// ISO 3166-1 alpha-2.
+    #[schema(value_type = Option<crate::values::Country>)]
     pub country: Option<String>,
     pub erp_references: Vec<ErpReference>,
     /// When the relationship began.
@@ -195,33 +196,25 @@ pub fn check_gln(
     errors: &mut Vec<FieldError>,
 ) -> Option<String> {
     value.map(|g| {
-        let g = g.trim().to_string();
-        if let Err(e) = standards::validate_gln(&g) {
-            errors.push(FieldError::new(field, e));
-        }
-        g
+        Gln::parse(field, &g, errors)
+            .map(Gln::into_inner)
+            .unwrap_or_else(|| g.trim().to_string())
     })
 }
 
 pub fn check_country(value: Option<String>, errors: &mut Vec<FieldError>) -> Option<String> {
-    value.map(|c| match standards::normalise_country(&c) {
-        Ok(c) => c,
-        Err(e) => {
-            errors.push(FieldError::new("country", e));
-            c
-        }
+    value.map(|c| {
+        Country::parse("country", &c, errors)
+            .map(Country::into_inner)
+            .unwrap_or(c)
     })
 }
 
 /// An ISO 4217 currency code, answered upper-case.
 pub fn check_currency(field: &str, value: String, errors: &mut Vec<FieldError>) -> String {
-    match standards::currency_exponent(&value) {
-        Ok((code, _)) => code,
-        Err(e) => {
-            errors.push(FieldError::new(field, e));
-            value
-        }
-    }
+    Currency::parse(field, &value, errors)
+        .map(Currency::into_inner)
+        .unwrap_or(value)
 }
 
 pub fn check_erp_references(

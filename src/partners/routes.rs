@@ -37,9 +37,11 @@ pub struct NewPartnerRequest {
     /// Defaults to `prospect`.
     pub status: Option<PartnerStatus>,
     /// 13-digit GS1 GLN with a valid check digit.
+    #[schema(value_type = Option<crate::values::Gln>)]
     pub gln: Option<String>,
     pub tax_id: Option<String>,
     /// ISO 3166-1 alpha-2.
+    #[schema(value_type = Option<crate::values::Country>)]
     pub country: Option<String>,
     #[serde(default)]
     pub erp_references: Vec<ErpReference>,
@@ -65,13 +67,13 @@ pub struct PartnerPatch {
     /// `suspended → active | terminated`; `terminated` is final (409 names the allowed ones).
     pub status: Option<PartnerStatus>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::Gln>)]
     pub gln: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub tax_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::Country>)]
     pub country: Option<Option<String>>,
     pub erp_references: Option<Vec<ErpReference>>,
     #[serde(default, deserialize_with = "double_option")]
@@ -729,15 +731,22 @@ pub async fn update_contact(
     let contact = state
         .db
         .write(move |conn| {
-            store::update_contact(conn, &actor, &partner_id, &contact_id, if_match.expected(), |c| {
-                Ok(validate_contact(ContactFields {
-                    name: p.name.unwrap_or(c.name),
-                    email: p.email.unwrap_or(c.email),
-                    phone: p.phone.unwrap_or(c.phone),
-                    job_title: p.job_title.unwrap_or(c.job_title),
-                    is_primary: p.is_primary.unwrap_or(c.is_primary),
-                })?)
-            })
+            store::update_contact(
+                conn,
+                &actor,
+                &partner_id,
+                &contact_id,
+                if_match.expected(),
+                |c| {
+                    Ok(validate_contact(ContactFields {
+                        name: p.name.unwrap_or(c.name),
+                        email: p.email.unwrap_or(c.email),
+                        phone: p.phone.unwrap_or(c.phone),
+                        job_title: p.job_title.unwrap_or(c.job_title),
+                        is_primary: p.is_primary.unwrap_or(c.is_primary),
+                    })?)
+                },
+            )
         })
         .await?;
     Ok(with_etag(&contact, contact.version))

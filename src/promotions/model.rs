@@ -616,6 +616,7 @@ pub struct Promotion {
     pub end_date: NaiveDate,
     pub target_segment: Option<TargetSegment>,
     /// ISO 4217 currency of the budget and terms.
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     /// The most the promotion may cost, in minor units.
     pub budget_minor: i64,
@@ -661,6 +662,7 @@ pub struct PromotionPerformance {
     pub as_of: NaiveDate,
     /// The period is over; figures change now only if sell-out is corrected.
     pub complete: bool,
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     /// Current sell-out reports of the channel partner that share days with the promotion.
     pub reports_counted: i64,
@@ -712,6 +714,7 @@ pub struct Claim {
     /// Units sold under the promotion that the claim is for.
     pub units: Quantity,
     pub amount_minor: i64,
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     pub status: ClaimStatus,
     /// The channel partner's own document number (debit note).
@@ -744,6 +747,7 @@ pub struct PromotionSettlement {
     pub status: PromotionStatus,
     pub sponsor_id: Option<String>,
     pub channel_partner_id: String,
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     pub budget_minor: i64,
     /// The sponsor's share of the budget.
@@ -773,6 +777,7 @@ pub struct PromotionSettlement {
 pub struct SponsorSettlement {
     /// Null for the host company's own promotions.
     pub sponsor_id: Option<String>,
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     /// Promotions approved or later (not drafts, proposals or cancelled ones).
     pub promotions: i64,

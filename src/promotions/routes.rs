@@ -56,6 +56,7 @@ pub struct NewPromotion {
     /// On or after the start, at most 366 days after.
     pub end_date: NaiveDate,
     pub target_segment: Option<TargetSegment>,
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     /// The most the promotion may cost, in minor units.
     pub budget_minor: i64,
@@ -269,6 +270,7 @@ pub struct PromotionPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<TargetSegment>)]
     pub target_segment: Option<Option<TargetSegment>>,
+    #[schema(value_type = Option<crate::values::Currency>)]
     pub currency: Option<String>,
     pub budget_minor: Option<i64>,
     pub sponsor_share_bp: Option<i32>,
@@ -331,24 +333,34 @@ pub async fn update_promotion(
         .db
         .write(move |conn| {
             planner(conn, &principal, &access, &id)?;
-            store::update_promotion(conn, &actor, &access, &id, if_match.expected(), today, |c| {
-                Ok(check_draft(PromotionDraft {
-                    name: p.name.unwrap_or_else(|| c.name.clone()),
-                    mechanic: p.mechanic.unwrap_or(c.mechanic),
-                    terms: p.terms.unwrap_or_else(|| c.terms.clone()),
-                    product_ids: p.product_ids.unwrap_or_else(|| c.product_ids.clone()),
-                    start_date: p.start_date.unwrap_or(c.start_date),
-                    end_date: p.end_date.unwrap_or(c.end_date),
-                    target_segment: p.target_segment.unwrap_or_else(|| c.target_segment.clone()),
-                    currency: p.currency.unwrap_or_else(|| c.currency.clone()),
-                    budget_minor: p.budget_minor.unwrap_or(c.budget_minor),
-                    sponsor_share_bp: p.sponsor_share_bp.unwrap_or(c.sponsor_share_bp),
-                    channel_share_bp: p.channel_share_bp.unwrap_or(c.channel_share_bp),
-                    baseline: p.baseline_units.unwrap_or(c.baseline),
-                    notes: p.notes.unwrap_or_else(|| c.notes.clone()),
-                    ..c.clone()
-                })?)
-            })
+            store::update_promotion(
+                conn,
+                &actor,
+                &access,
+                &id,
+                if_match.expected(),
+                today,
+                |c| {
+                    Ok(check_draft(PromotionDraft {
+                        name: p.name.unwrap_or_else(|| c.name.clone()),
+                        mechanic: p.mechanic.unwrap_or(c.mechanic),
+                        terms: p.terms.unwrap_or_else(|| c.terms.clone()),
+                        product_ids: p.product_ids.unwrap_or_else(|| c.product_ids.clone()),
+                        start_date: p.start_date.unwrap_or(c.start_date),
+                        end_date: p.end_date.unwrap_or(c.end_date),
+                        target_segment: p
+                            .target_segment
+                            .unwrap_or_else(|| c.target_segment.clone()),
+                        currency: p.currency.unwrap_or_else(|| c.currency.clone()),
+                        budget_minor: p.budget_minor.unwrap_or(c.budget_minor),
+                        sponsor_share_bp: p.sponsor_share_bp.unwrap_or(c.sponsor_share_bp),
+                        channel_share_bp: p.channel_share_bp.unwrap_or(c.channel_share_bp),
+                        baseline: p.baseline_units.unwrap_or(c.baseline),
+                        notes: p.notes.unwrap_or_else(|| c.notes.clone()),
+                        ..c.clone()
+                    })?)
+                },
+            )
         })
         .await?;
     Ok(with_etag(&promotion, promotion.version))
@@ -420,7 +432,14 @@ pub async fn propose_promotion(
         &id,
         move |conn, p, access, actor, id, today| {
             planner(conn, p, access, id)?;
-            Ok(store::propose(conn, actor, access, id, if_match.expected(), today)?)
+            Ok(store::propose(
+                conn,
+                actor,
+                access,
+                id,
+                if_match.expected(),
+                today,
+            )?)
         },
     )
     .await
@@ -466,7 +485,13 @@ pub async fn approve_promotion(
             let side =
                 policy::promotion_side(p, row.sponsor_id.as_deref(), &row.channel_partner_id)?;
             Ok(store::approve(
-                conn, actor, access, id, side, if_match.expected(), today,
+                conn,
+                actor,
+                access,
+                id,
+                side,
+                if_match.expected(),
+                today,
             )?)
         },
     )
@@ -521,7 +546,13 @@ pub async fn cancel_promotion(
         move |conn, p, access, actor, id, today| {
             planner(conn, p, access, id)?;
             Ok(store::cancel(
-                conn, actor, access, id, reason, if_match.expected(), today,
+                conn,
+                actor,
+                access,
+                id,
+                reason,
+                if_match.expected(),
+                today,
             )?)
         },
     )
@@ -564,7 +595,14 @@ pub async fn settle_promotion(
         move |conn, p, access, actor, id, today| {
             let row = store::get_row(conn, access, id)?;
             policy::settle_promotion(p, row.sponsor_id.as_deref(), &row.channel_partner_id)?;
-            Ok(store::settle(conn, actor, access, id, if_match.expected(), today)?)
+            Ok(store::settle(
+                conn,
+                actor,
+                access,
+                id,
+                if_match.expected(),
+                today,
+            )?)
         },
     )
     .await

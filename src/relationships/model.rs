@@ -897,6 +897,7 @@ pub struct Scorecard {
 pub struct TierLadder {
     pub version: i64,
     /// The currency of `min_annual_volume_minor`.
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     /// Lowest first.
     pub tiers: Vec<Tier>,

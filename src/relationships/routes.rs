@@ -210,6 +210,7 @@ pub async fn get_tiers(
 }))]
 pub struct NewTierLadder {
     /// ISO 4217 currency of the volume criteria.
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     /// The four tiers, lowest first; a higher tier never asks less than a lower one.
     pub tiers: Vec<Tier>,
@@ -525,7 +526,15 @@ async fn decide(
         req,
         &body.body_hash,
         move |conn| {
-            let c = store::decide_change(conn, &actor, &id, &change_id, approve, note, if_match.expected())?;
+            let c = store::decide_change(
+                conn,
+                &actor,
+                &id,
+                &change_id,
+                approve,
+                note,
+                if_match.expected(),
+            )?;
             Written::ok(&c, Some(c.version))
         },
     )

@@ -79,6 +79,7 @@ pub struct Requirement {
     pub min: Option<Measure>,
     pub max: Option<Measure>,
     /// UN/ECE Rec 20 unit code of the values.
+    #[schema(value_type = crate::values::UnitCode)]
     pub unit: String,
     #[serde(default)]
     pub critical: bool,
@@ -271,6 +272,7 @@ pub struct RequirementResult {
     pub min: Option<Measure>,
     pub max: Option<Measure>,
     pub target: Option<Measure>,
+    #[schema(value_type = crate::values::UnitCode)]
     pub unit: String,
     pub critical: bool,
     pub in_tolerance: bool,
@@ -477,6 +479,7 @@ pub struct SpecVersion {
     pub number: i32,
     pub status: VersionStatus,
     /// ISO 4217 currency of the target price, and of every quote against this version.
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     pub target_retail_price_minor: i64,
     /// Margin the retail price must leave, in basis points (4000 = 40%).
@@ -521,6 +524,7 @@ pub struct Quote {
     pub spec_id: String,
     pub version_number: i32,
     pub supplier_id: String,
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     pub unit_cost_minor: i64,
     /// The version's target cost when the quote was made.

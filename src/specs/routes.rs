@@ -51,6 +51,7 @@ fn version_number(raw: &str) -> Result<i32, ApiError> {
 }))]
 pub struct VersionRequest {
     /// ISO 4217; quotes against the version must be in it.
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     /// What the customer will pay, in minor units.
     pub target_retail_price_minor: i64,
@@ -371,6 +372,7 @@ pub async fn get_version(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"target_retail_price_minor": 1099, "target_margin_bp": 4200}))]
 pub struct VersionPatch {
+    #[schema(value_type = Option<crate::values::Currency>)]
     pub currency: Option<String>,
     pub target_retail_price_minor: Option<i64>,
     pub target_margin_bp: Option<i64>,
@@ -452,7 +454,8 @@ async fn version_step(
     let number = version_number(&path.1)?;
     let actor = Actor::from(&principal);
     idempotency::execute(&state.db, &principal.id, key, &req, "", move |conn| {
-        let v = store::change_version(conn, &actor, &id, number, if_match.expected(), action, None)?;
+        let v =
+            store::change_version(conn, &actor, &id, number, if_match.expected(), action, None)?;
         Written::ok(&v, Some(v.version))
     })
     .await
@@ -705,6 +708,7 @@ pub struct NewQuoteRequest {
     /// Minor units per base unit of the product.
     pub unit_cost_minor: i64,
     /// Must be the version's currency.
+    #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     pub valid_until: Option<NaiveDate>,
     pub lead_time_days: Option<i32>,
@@ -1228,7 +1232,15 @@ async fn nc_step(
         &req,
         &body.body_hash,
         move |conn| {
-            let nc = store::nc_transition(conn, &actor, &access, &id, if_match.expected(), action, text)?;
+            let nc = store::nc_transition(
+                conn,
+                &actor,
+                &access,
+                &id,
+                if_match.expected(),
+                action,
+                text,
+            )?;
             Written::ok(&nc, Some(nc.version))
         },
     )
