@@ -161,6 +161,85 @@ pub fn body_id(field: &str, raw: String, errors: &mut Vec<FieldError>) -> String
     }
 }
 
+pub fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let v = value.trim().to_string();
+    if v.is_empty() {
+        errors.push(FieldError::new(field, "must not be empty"));
+    } else if v.chars().count() > max {
+        errors.push(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    v
+}
+
+pub fn check_optional_text(
+    field: &str,
+    value: Option<String>,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    value.map(|v| check_text(field, &v, max, errors))
+}
+
+/// Declares a kind of free text: trimmed, not empty, at most `max` characters, with the schema
+/// that says so.
+macro_rules! bounded_text {
+    ($(#[doc = $doc:expr])* $name:ident, max = $max:expr) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $name {
+            pub const MAX: usize = $max;
+
+            /// The text trimmed, or what is wrong with it recorded against `field`.
+            pub fn check(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
+                check_text(field, value, Self::MAX, errors)
+            }
+
+            pub fn check_optional(
+                field: &str,
+                value: Option<String>,
+                errors: &mut Vec<FieldError>,
+            ) -> Option<String> {
+                check_optional_text(field, value, Self::MAX, errors)
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                let doc: &[&str] = &[$($doc),*];
+                let description = doc.iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n");
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some($name::MAX))
+                    .description(Some(description))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed(stringify!($name))
+            }
+        }
+    };
+}
+
+bounded_text! {
+    /// A name, title or subject: 1 to 200 characters once trimmed.
+    Name,
+    max = 200
+}
+
+bounded_text! {
+    /// Free text (notes, descriptions, reasons): 1 to 4,000 characters once trimmed.
+    Note,
+    max = 4000
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

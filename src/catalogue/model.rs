@@ -5,10 +5,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::partners::model::{check_optional_text, check_text, MAX_NAME, MAX_NOTES};
+use crate::partners::model::check_text;
 use crate::refusal::FieldError;
 use crate::standards;
 use crate::text_enum;
+use crate::values::{Name, Note};
 
 text_enum! {
     /// Whose brand the product carries: our own label (specification-bought), or a national brand.
@@ -84,7 +85,7 @@ fn check_code(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String 
 pub fn validate_product(d: ProductDraft) -> Result<ProductDraft, Vec<FieldError>> {
     let mut e = vec![];
     let sku = check_code("sku", &d.sku, &mut e);
-    let name = check_text("name", &d.name, MAX_NAME, &mut e);
+    let name = Name::check("name", &d.name, &mut e);
     let category = check_code("category", &d.category, &mut e).to_lowercase();
     let gtin = d.gtin.map(|g| g.trim().to_string());
     if let Some(g) = &gtin {
@@ -96,7 +97,7 @@ pub fn validate_product(d: ProductDraft) -> Result<ProductDraft, Vec<FieldError>
     if let Err(m) = standards::unit_of_measure(&base_unit) {
         e.push(FieldError::new("base_unit", m));
     }
-    let description = check_optional_text("description", d.description, MAX_NOTES, &mut e);
+    let description = Note::check_optional("description", d.description, &mut e);
     if e.is_empty() {
         Ok(ProductDraft {
             sku,

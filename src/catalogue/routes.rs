@@ -29,6 +29,7 @@ pub struct NewProductRequest {
     /// GTIN-8/12/13/14 with a valid GS1 check digit.
     #[schema(value_type = Option<crate::values::Gtin>)]
     pub gtin: Option<String>,
+    #[schema(value_type = crate::values::Name)]
     pub name: String,
     /// Stored lower-case; analytics group by it.
     pub category: String,
@@ -36,6 +37,7 @@ pub struct NewProductRequest {
     /// UN/ECE Rec 20 unit code, e.g. `EA`, `KGM`, `LTR`, `CS`.
     #[schema(value_type = crate::values::UnitCode)]
     pub base_unit: String,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub description: Option<String>,
     /// Defaults to `active`.
     pub status: Option<ProductStatus>,
@@ -50,13 +52,14 @@ pub struct ProductPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<crate::values::Gtin>)]
     pub gtin: Option<Option<String>>,
+    #[schema(value_type = Option<crate::values::Name>)]
     pub name: Option<String>,
     pub category: Option<String>,
     pub brand_type: Option<BrandType>,
     #[schema(value_type = Option<crate::values::UnitCode>)]
     pub base_unit: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::Note>)]
     pub description: Option<Option<String>>,
     pub status: Option<ProductStatus>,
 }

@@ -19,9 +19,10 @@ use crate::http::{
     ValidQuery,
 };
 use crate::orders::model::Quantity;
-use crate::partners::model::{check_currency, check_optional_text, check_text, MAX_NOTES};
+use crate::partners::model::{check_currency, check_optional_text, check_text};
 use crate::period::{Granularity, Period};
 use crate::refusal::Refusal;
+use crate::values::Note;
 use crate::AppState;
 
 // ---- sell-out reports ---------------------------------------------------------------------------
@@ -284,6 +285,7 @@ pub struct NewWalletEstimate {
     pub source: EstimateSource,
     /// The share we aim for, in basis points.
     pub target_share_bp: Option<i32>,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub notes: Option<String>,
 }
 
@@ -297,7 +299,7 @@ fn check_estimate(d: EstimateDraft) -> Result<EstimateDraft, Refusal> {
         e.push(FieldError::new("total_quantity", "must be more than 0"));
     }
     check_share_bp("target_share_bp", d.target_share_bp, &mut e);
-    let notes = check_optional_text("notes", d.notes, MAX_NOTES, &mut e);
+    let notes = Note::check_optional("notes", d.notes, &mut e);
     Refusal::check(e)?;
     Ok(EstimateDraft {
         category,
@@ -468,7 +470,7 @@ pub struct WalletEstimatePatch {
     #[schema(value_type = Option<i32>)]
     pub target_share_bp: Option<Option<i32>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::Note>)]
     pub notes: Option<Option<String>>,
 }
 

@@ -27,10 +27,9 @@ use crate::http::{
     path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
     ValidQuery,
 };
-use crate::partners::model::{
-    check_currency, check_gln, check_optional_text, PartnerStatus, MAX_NAME, MAX_NOTES,
-};
+use crate::partners::model::{check_currency, check_gln, check_optional_text, PartnerStatus};
 use crate::refusal::{Code, Refusal};
+use crate::values::{Name, Note};
 use crate::AppState;
 
 const MAX_LINES: usize = 1000;
@@ -89,6 +88,7 @@ pub struct NewOrderRequest {
     /// GLN of the delivery location (GS1 check digit validated).
     #[schema(value_type = Option<crate::values::Gln>)]
     pub delivery_gln: Option<String>,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub note: Option<String>,
     /// 1 to 1000 lines.
     pub lines: Vec<NewOrderLine>,
@@ -112,6 +112,7 @@ pub struct OrderResponseRequest {
     /// Only with `accepted_with_changes`, and then answering every line.
     #[serde(default)]
     pub lines: Vec<ResponseLine>,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub note: Option<String>,
 }
 
@@ -144,6 +145,7 @@ pub struct OrderChangeRequest {
     /// Must be above the order's `change_sequence`; not needed while the order is a draft.
     pub sequence_number: Option<i32>,
     pub lines: Vec<ChangeLine>,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub note: Option<String>,
 }
 
@@ -151,6 +153,7 @@ pub struct OrderChangeRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "Promotion cancelled by the retailer"}))]
 pub struct CancelRequest {
+    #[schema(value_type = Option<crate::values::Name>)]
     pub reason: Option<String>,
 }
 
@@ -165,8 +168,10 @@ pub struct NewDespatchAdviceRequest {
     /// Defaults to today.
     pub despatch_date: Option<NaiveDate>,
     pub expected_delivery_date: Option<NaiveDate>,
+    #[schema(value_type = Option<crate::values::Name>)]
     pub carrier: Option<String>,
     pub tracking_number: Option<String>,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub note: Option<String>,
     pub lines: Vec<DespatchLineInput>,
 }
@@ -182,6 +187,7 @@ pub struct NewGoodsReceiptRequest {
     pub despatch_advice_id: String,
     /// Defaults to today.
     pub received_date: Option<NaiveDate>,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub note: Option<String>,
     /// One per despatched line.
     pub lines: Vec<ReceiptLineInput>,
@@ -204,6 +210,7 @@ pub struct NewInvoiceRequest {
     /// Defaults to today.
     pub issue_date: Option<NaiveDate>,
     pub due_date: Option<NaiveDate>,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub note: Option<String>,
     pub lines: Vec<InvoiceLineInput>,
 }
@@ -447,7 +454,7 @@ pub async fn create_order(
     let mut e = vec![];
     let currency = check_currency("currency", b.currency, &mut e);
     let buyer_reference = check_reference("buyer_reference", b.buyer_reference, &mut e);
-    let note = check_optional_text("note", b.note, MAX_NOTES, &mut e);
+    let note = Note::check_optional("note", b.note, &mut e);
     let delivery_gln = check_gln("delivery_gln", b.delivery_gln, &mut e);
     check_line_count(b.lines.len(), &mut e);
     let numbers: Vec<i32> = b
@@ -739,7 +746,7 @@ pub async fn respond_to_order(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.value;
     let mut e = vec![];
-    let note = check_optional_text("note", b.note, MAX_NOTES, &mut e);
+    let note = Note::check_optional("note", b.note, &mut e);
     Refusal::check(e)?;
     run_transition(
         &state,
@@ -810,7 +817,7 @@ pub async fn change_order(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.value;
     let mut e = vec![];
-    let note = check_optional_text("note", b.note, MAX_NOTES, &mut e);
+    let note = Note::check_optional("note", b.note, &mut e);
     if b.lines.is_empty() {
         e.push(FieldError::new(
             "lines",
@@ -1029,7 +1036,7 @@ pub async fn cancel_order(
     body: ValidJson<CancelRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let mut e = vec![];
-    let reason = check_optional_text("reason", body.value.reason, MAX_NAME, &mut e);
+    let reason = Name::check_optional("reason", body.value.reason, &mut e);
     Refusal::check(e)?;
     run_transition(
         &state,
@@ -1133,9 +1140,9 @@ pub async fn create_despatch_advice(
     let header = store::DespatchHeader {
         despatch_date: b.despatch_date.unwrap_or_else(today),
         expected_delivery_date: b.expected_delivery_date,
-        carrier: check_optional_text("carrier", b.carrier, MAX_NAME, &mut e),
+        carrier: Name::check_optional("carrier", b.carrier, &mut e),
         tracking_number: check_reference("tracking_number", b.tracking_number, &mut e),
-        note: check_optional_text("note", b.note, MAX_NOTES, &mut e),
+        note: Note::check_optional("note", b.note, &mut e),
     };
     if header
         .expected_delivery_date
@@ -1260,7 +1267,7 @@ pub async fn create_goods_receipt(
     let b = body.value;
     let mut e = vec![];
     let despatch_id = body_id("despatch_advice_id", b.despatch_advice_id, &mut e);
-    let note = check_optional_text("note", b.note, MAX_NOTES, &mut e);
+    let note = Note::check_optional("note", b.note, &mut e);
     check_line_count(b.lines.len(), &mut e);
     Refusal::check(e)?;
     let received_date = b.received_date.unwrap_or_else(today);
@@ -1386,7 +1393,7 @@ pub async fn create_invoice(
     let order_id = body_id("order_id", b.order_id, &mut e);
     let currency = check_currency("currency", b.currency, &mut e);
     let invoice_number = check_reference("invoice_number", b.invoice_number, &mut e);
-    let note = check_optional_text("note", b.note, MAX_NOTES, &mut e);
+    let note = Note::check_optional("note", b.note, &mut e);
     let issue_date = b.issue_date.unwrap_or_else(today);
     if b.due_date.is_some_and(|d| d < issue_date) {
         e.push(FieldError::new(

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use crate::auth::policy::PartnerRoles;
 use crate::refusal::FieldError;
-use crate::values::{body_id, Country, Currency, Gln};
+use crate::values::{body_id, Country, Currency, Gln, Name, Note};
 
 /// What a partner is to us; one partner may play several roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -156,30 +156,9 @@ pub fn tenure_years(since: NaiveDate, today: NaiveDate) -> Option<u32> {
 
 // ---- input checks, shared by create and update ----------------------------------------------
 
-pub const MAX_NAME: usize = 200;
-pub const MAX_NOTES: usize = 4000;
-
-pub fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
-    let v = value.trim().to_string();
-    if v.is_empty() {
-        errors.push(FieldError::new(field, "must not be empty"));
-    } else if v.chars().count() > max {
-        errors.push(FieldError::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    v
-}
-
-pub fn check_optional_text(
-    field: &str,
-    value: Option<String>,
-    max: usize,
-    errors: &mut Vec<FieldError>,
-) -> Option<String> {
-    value.map(|v| check_text(field, &v, max, errors))
-}
+pub use crate::values::{check_optional_text, check_text};
+pub const MAX_NAME: usize = Name::MAX;
+pub const MAX_NOTES: usize = Note::MAX;
 
 pub fn check_roles(roles: &[PartnerRole], errors: &mut Vec<FieldError>) {
     if roles.is_empty() {
@@ -413,8 +392,8 @@ pub struct PartnerDraft {
 /// Checks and normalises every field of a draft; the same rules serve create and update.
 pub fn validate_draft(d: PartnerDraft, today: NaiveDate) -> Result<PartnerDraft, Vec<FieldError>> {
     let mut e = vec![];
-    let name = check_text("name", &d.name, MAX_NAME, &mut e);
-    let legal_name = check_optional_text("legal_name", d.legal_name, MAX_NAME, &mut e);
+    let name = Name::check("name", &d.name, &mut e);
+    let legal_name = Name::check_optional("legal_name", d.legal_name, &mut e);
     check_roles(&roles_of(d.roles), &mut e);
     let gln = check_gln("gln", d.gln, &mut e);
     let tax_id = check_optional_text("tax_id", d.tax_id, 50, &mut e);
@@ -426,7 +405,7 @@ pub fn validate_draft(d: PartnerDraft, today: NaiveDate) -> Result<PartnerDraft,
         .map(|id| body_id("account_owner_id", id, &mut e));
     let segment =
         check_optional_text("segment", d.segment, MAX_SEGMENT, &mut e).map(|s| s.to_lowercase());
-    let notes = check_optional_text("notes", d.notes, MAX_NOTES, &mut e);
+    let notes = Note::check_optional("notes", d.notes, &mut e);
     if !e.is_empty() {
         return Err(e);
     }
@@ -491,7 +470,7 @@ mod tests {
         check_roles(&[], &mut e);
         check_gln("gln", Some("4012345000008".into()), &mut e);
         check_country(Some("ZZ".into()), &mut e);
-        check_text("name", "  ", MAX_NAME, &mut e);
+        Name::check("name", "  ", &mut e);
         check_erp_references(
             &[ErpReference {
                 system: "".into(),

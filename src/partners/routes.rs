@@ -18,6 +18,7 @@ use crate::http::{
     ValidQuery,
 };
 use crate::refusal::{Code, Refusal};
+use crate::values::{Name, Note};
 use crate::AppState;
 
 // ---- partners ------------------------------------------------------------------------------
@@ -30,7 +31,9 @@ use crate::AppState;
     "erp_references": [{"system": "SAP-S4", "reference": "V-100234"}]
 }))]
 pub struct NewPartnerRequest {
+    #[schema(value_type = crate::values::Name)]
     pub name: String,
+    #[schema(value_type = Option<crate::values::Name>)]
     pub legal_name: Option<String>,
     /// At least one of `manufacturer`, `distributor`, `key_account`.
     pub roles: Vec<PartnerRole>,
@@ -50,6 +53,7 @@ pub struct NewPartnerRequest {
     pub account_owner_id: Option<String>,
     /// Portfolio segment, e.g. `top_10`, `second_line`; stored lower-case.
     pub segment: Option<String>,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub notes: Option<String>,
 }
 
@@ -58,9 +62,10 @@ pub struct NewPartnerRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "suspended", "notes": "Quality hold pending audit"}))]
 pub struct PartnerPatch {
+    #[schema(value_type = Option<crate::values::Name>)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::Name>)]
     pub legal_name: Option<Option<String>>,
     pub roles: Option<Vec<PartnerRole>>,
     /// `prospect → active | terminated`, `active → suspended | terminated`,
@@ -86,7 +91,7 @@ pub struct PartnerPatch {
     #[schema(value_type = Option<String>)]
     pub segment: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::Note>)]
     pub notes: Option<Option<String>>,
 }
 
@@ -514,9 +519,11 @@ pub async fn supplier_tenure(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Li Wei", "email": "li.wei@example.cn", "phone": "+86 10 5555 0100", "job_title": "Key account director", "is_primary": true}))]
 pub struct NewContactRequest {
+    #[schema(value_type = crate::values::Name)]
     pub name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
+    #[schema(value_type = Option<crate::values::Name>)]
     pub job_title: Option<String>,
     #[serde(default)]
     pub is_primary: bool,
@@ -526,6 +533,7 @@ pub struct NewContactRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"job_title": "Head of procurement", "is_primary": true}))]
 pub struct ContactPatch {
+    #[schema(value_type = Option<crate::values::Name>)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -534,21 +542,21 @@ pub struct ContactPatch {
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::Name>)]
     pub job_title: Option<Option<String>>,
     pub is_primary: Option<bool>,
 }
 
 fn validate_contact(f: ContactFields) -> Result<ContactFields, Refusal> {
     let mut e: Vec<FieldError> = vec![];
-    let name = check_text("name", &f.name, MAX_NAME, &mut e);
+    let name = Name::check("name", &f.name, &mut e);
     let email = f.email.map(|m| {
         crate::auth::model::normalise_email("email", &m)
             .map_err(|x| e.push(x))
             .unwrap_or_default()
     });
     let phone = check_phone(f.phone, &mut e);
-    let job_title = check_optional_text("job_title", f.job_title, MAX_NAME, &mut e);
+    let job_title = Name::check_optional("job_title", f.job_title, &mut e);
     Refusal::check(e)?;
     Ok(ContactFields {
         name,
@@ -793,7 +801,9 @@ pub async fn delete_contact(
 #[schema(example = json!({"kind": "complaint", "subject": "Cans dented on delivery", "notes": "Lot 2026-44, 3 pallets", "occurred_at": "2026-11-20T10:00:00Z", "due_date": "2026-11-27"}))]
 pub struct NewInteractionRequest {
     pub kind: InteractionKind,
+    #[schema(value_type = crate::values::Name)]
     pub subject: String,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub notes: Option<String>,
     /// Defaults to now.
     pub occurred_at: Option<DateTime<Utc>>,
@@ -806,9 +816,10 @@ pub struct NewInteractionRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "closed", "notes": "Credit note issued for 3 pallets"}))]
 pub struct InteractionPatch {
+    #[schema(value_type = Option<crate::values::Name>)]
     pub subject: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::Note>)]
     pub notes: Option<Option<String>>,
     pub occurred_at: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "double_option")]
@@ -822,8 +833,8 @@ pub struct InteractionPatch {
 
 fn validate_interaction(f: InteractionFields) -> Result<InteractionFields, Refusal> {
     let mut e: Vec<FieldError> = vec![];
-    let subject = check_text("subject", &f.subject, MAX_NAME, &mut e);
-    let notes = check_optional_text("notes", f.notes, MAX_NOTES, &mut e);
+    let subject = Name::check("subject", &f.subject, &mut e);
+    let notes = Note::check_optional("notes", f.notes, &mut e);
     let owner_id = f.owner_id.map(|o| body_id("owner_id", o, &mut e));
     if f.occurred_at > (Utc::now() + chrono::Duration::days(1)).naive_utc() {
         e.push(FieldError::new("occurred_at", "must not be in the future"));

@@ -22,10 +22,9 @@ use crate::http::{
     ValidQuery,
 };
 use crate::orders::model::Quantity;
-use crate::partners::model::{
-    check_currency, check_optional_text, check_text, MAX_NAME, MAX_NOTES,
-};
+use crate::partners::model::{check_currency, check_optional_text};
 use crate::refusal::Refusal;
+use crate::values::{Name, Note};
 use crate::AppState;
 
 // ---- promotions ---------------------------------------------------------------------------------
@@ -43,6 +42,7 @@ use crate::AppState;
     "baseline_units": "10000", "notes": "Funding split invented for the example"
 }))]
 pub struct NewPromotion {
+    #[schema(value_type = crate::values::Name)]
     pub name: String,
     /// The funding manufacturer; leave out when the host company sponsors its own brand.
     pub sponsor_id: Option<String>,
@@ -65,13 +65,14 @@ pub struct NewPromotion {
     pub channel_share_bp: i32,
     /// Units expected in the period without the promotion.
     pub baseline_units: Quantity,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub notes: Option<String>,
 }
 
 /// Checks every field a caller sets, collecting all errors into one 422.
 fn check_draft(d: PromotionDraft) -> Result<PromotionDraft, Refusal> {
     let mut e = vec![];
-    let name = check_text("name", &d.name, MAX_NAME, &mut e);
+    let name = Name::check("name", &d.name, &mut e);
     check_terms(d.mechanic, &d.terms, &mut e);
     if d.product_ids.is_empty() || d.product_ids.len() > MAX_PRODUCTS {
         e.push(FieldError::new(
@@ -97,7 +98,7 @@ fn check_draft(d: PromotionDraft) -> Result<PromotionDraft, Refusal> {
         ));
     }
     check_split(d.sponsor_share_bp, d.channel_share_bp, &mut e);
-    let notes = check_optional_text("notes", d.notes, MAX_NOTES, &mut e);
+    let notes = Note::check_optional("notes", d.notes, &mut e);
     Refusal::check(e)?;
     Ok(PromotionDraft {
         name,
@@ -261,6 +262,7 @@ pub async fn get_promotion(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"budget_minor": 6000000, "terms": {"discount_minor": 350, "regular_price_minor": 1299}}))]
 pub struct PromotionPatch {
+    #[schema(value_type = Option<crate::values::Name>)]
     pub name: Option<String>,
     pub mechanic: Option<Mechanic>,
     pub terms: Option<Terms>,
@@ -277,7 +279,7 @@ pub struct PromotionPatch {
     pub channel_share_bp: Option<i32>,
     pub baseline_units: Option<Quantity>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::Note>)]
     pub notes: Option<Option<String>>,
 }
 
@@ -502,6 +504,7 @@ pub async fn approve_promotion(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "Retailer reset the category planogram"}))]
 pub struct CancelPromotion {
+    #[schema(value_type = Option<crate::values::Name>)]
     pub reason: Option<String>,
 }
 
@@ -534,7 +537,7 @@ pub async fn cancel_promotion(
     body: ValidJson<CancelPromotion>,
 ) -> Result<HttpResponse, ApiError> {
     let mut e = vec![];
-    let reason = check_optional_text("reason", body.value.reason, MAX_NAME, &mut e);
+    let reason = Name::check_optional("reason", body.value.reason, &mut e);
     Refusal::check(e)?;
     promotion_action(
         &state,
@@ -729,6 +732,7 @@ pub struct NewClaim {
     pub amount_minor: Option<i64>,
     /// The channel partner's own document (debit note) number.
     pub reference: Option<String>,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub note: Option<String>,
 }
 
@@ -778,7 +782,7 @@ pub async fn create_claim(
         units: b.units,
         amount_minor: b.amount_minor,
         reference: check_optional_text("reference", b.reference, 100, &mut e),
-        note: check_optional_text("note", b.note, MAX_NOTES, &mut e),
+        note: Note::check_optional("note", b.note, &mut e),
     };
     Refusal::check(e)?;
     let actor = Actor::from(&principal);
@@ -973,6 +977,7 @@ pub async fn approve_claim(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "Units exceed the store-level scan data"}))]
 pub struct RejectClaim {
+    #[schema(value_type = crate::values::Name)]
     pub reason: String,
 }
 
@@ -1005,7 +1010,7 @@ pub async fn reject_claim(
     body: ValidJson<RejectClaim>,
 ) -> Result<HttpResponse, ApiError> {
     let mut e = vec![];
-    let reason = check_text("reason", &body.value.reason, MAX_NAME, &mut e);
+    let reason = Name::check("reason", &body.value.reason, &mut e);
     Refusal::check(e)?;
     let path = path.into_inner();
     let decision = ClaimDecision::Reject { reason };

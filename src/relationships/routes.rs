@@ -19,10 +19,9 @@ use crate::http::{
     path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
     ValidQuery,
 };
-use crate::partners::model::{
-    check_currency, check_optional_text, check_text, MAX_NAME, MAX_NOTES,
-};
+use crate::partners::model::check_currency;
 use crate::refusal::Refusal;
+use crate::values::{Name, Note};
 use crate::AppState;
 
 /// The partner in the path, if the caller may see it (404 otherwise, so ids do not leak).
@@ -417,6 +416,7 @@ pub async fn list_tier_changes(
 #[schema(example = json!({"to_tier": "partner", "reason": "Share passed 38% and a three-year plan is agreed", "effective_from": "2027-01-01"}))]
 pub struct NewTierChange {
     pub to_tier: TierCode,
+    #[schema(value_type = crate::values::Note)]
     pub reason: String,
     /// The day the tier takes effect once approved.
     pub effective_from: NaiveDate,
@@ -452,7 +452,7 @@ pub async fn propose_tier_change(
     policy::propose_tier_change(&principal, partner_roles(&state, &id).await?)?;
     let b = body.value;
     let mut e = vec![];
-    let reason = check_text("reason", &b.reason, MAX_NOTES, &mut e);
+    let reason = Note::check("reason", &b.reason, &mut e);
     Refusal::check(e)?;
     let proposal = ChangeProposal {
         to_tier: b.to_tier,
@@ -494,6 +494,7 @@ async fn partner_roles(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "Checked against the 2026 share figures"}))]
 pub struct TierDecision {
+    #[schema(value_type = Option<crate::values::Note>)]
     pub note: Option<String>,
 }
 
@@ -516,7 +517,7 @@ async fn decide(
     let change_id = path_id(&path.1, "change_id")?;
     policy::decide_tier_change(&principal, partner_roles(state, &id).await?)?;
     let mut e = vec![];
-    let note = check_optional_text("note", body.value.note, MAX_NOTES, &mut e);
+    let note = Note::check_optional("note", body.value.note, &mut e);
     Refusal::check(e)?;
     let actor = Actor::from(&principal);
     idempotency::execute(
@@ -634,6 +635,7 @@ pub async fn reject_tier_change(
     "actions": [{"description": "Quarterly business review with their purchasing director", "owner_id": "0193a1b2-0000-7000-8000-0000000000f1", "due_date": "2027-01-15"}]
 }))]
 pub struct NewPlan {
+    #[schema(value_type = crate::values::Name)]
     pub title: String,
     pub goals: Vec<String>,
     pub target_tier: Option<TierCode>,
@@ -648,7 +650,7 @@ pub struct NewPlan {
 
 fn check_plan(d: PlanDraft) -> Result<PlanDraft, Refusal> {
     let mut e = vec![];
-    let title = check_text("title", &d.title, MAX_NAME, &mut e);
+    let title = Name::check("title", &d.title, &mut e);
     if d.goals.len() > 50 {
         e.push(FieldError::new("goals", "at most 50 goals"));
     }
@@ -656,7 +658,7 @@ fn check_plan(d: PlanDraft) -> Result<PlanDraft, Refusal> {
         .goals
         .iter()
         .enumerate()
-        .map(|(i, g)| check_text(&format!("goals[{i}]"), g, MAX_NAME, &mut e))
+        .map(|(i, g)| Name::check(&format!("goals[{i}]"), g, &mut e))
         .collect();
     crate::channel::model::check_share_bp("target_share_bp", d.target_share_bp, &mut e);
     let owner_id = d.owner_id.map(|o| body_id("owner_id", o, &mut e));
@@ -669,12 +671,7 @@ fn check_plan(d: PlanDraft) -> Result<PlanDraft, Refusal> {
         .enumerate()
         .map(|(i, a)| PlanAction {
             number: i as i32 + 1,
-            description: check_text(
-                &format!("actions[{i}].description"),
-                &a.description,
-                MAX_NAME,
-                &mut e,
-            ),
+            description: Name::check(&format!("actions[{i}].description"), &a.description, &mut e),
             owner_id: body_id(&format!("actions[{i}].owner_id"), a.owner_id, &mut e),
             ..a
         })
@@ -809,6 +806,7 @@ pub async fn get_plan(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "active", "actions": [{"description": "Quarterly business review", "owner_id": "0193a1b2-0000-7000-8000-0000000000f1", "due_date": "2027-01-15", "status": "done"}]}))]
 pub struct PlanPatch {
+    #[schema(value_type = Option<crate::values::Name>)]
     pub title: Option<String>,
     pub goals: Option<Vec<String>>,
     #[serde(default, deserialize_with = "double_option")]

@@ -21,10 +21,9 @@ use crate::http::{
     ValidQuery,
 };
 use crate::orders::model::Quantity;
-use crate::partners::model::{
-    check_currency, check_optional_text, check_text, MAX_NAME, MAX_NOTES,
-};
+use crate::partners::model::{check_currency, check_optional_text};
 use crate::refusal::{Code, Refusal};
+use crate::values::{Name, Note};
 use crate::AppState;
 
 fn version_number(raw: &str) -> Result<i32, ApiError> {
@@ -58,6 +57,7 @@ pub struct VersionRequest {
     /// The margin to keep, 0–10000 basis points.
     pub target_margin_bp: i64,
     pub requirements: Vec<Requirement>,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub notes: Option<String>,
 }
 
@@ -66,7 +66,7 @@ fn validate_version(v: VersionRequest) -> Result<VersionDraft, Refusal> {
     let currency = check_currency("currency", v.currency, &mut e);
     check_pricing(v.target_retail_price_minor, v.target_margin_bp, &mut e);
     check_requirements(&v.requirements, &mut e);
-    let notes = check_optional_text("notes", v.notes, MAX_NOTES, &mut e);
+    let notes = Note::check_optional("notes", v.notes, &mut e);
     Refusal::check(e)?;
     Ok(VersionDraft {
         currency,
@@ -95,6 +95,7 @@ fn validate_version(v: VersionRequest) -> Result<VersionDraft, Refusal> {
 }))]
 pub struct NewSpecificationRequest {
     pub product_id: String,
+    #[schema(value_type = crate::values::Name)]
     pub title: String,
     /// Version 1, created as a draft.
     pub version: VersionRequest,
@@ -150,7 +151,7 @@ pub async fn create_specification(
     let b = body.value;
     let mut e = vec![];
     let product_id = body_id("product_id", b.product_id, &mut e);
-    let title = check_text("title", &b.title, MAX_NAME, &mut e);
+    let title = Name::check("title", &b.title, &mut e);
     Refusal::check(e)?;
     let draft = validate_version(b.version).map_err(|err| match err {
         Refusal::Invalid(fields) => Refusal::Invalid(
@@ -378,7 +379,7 @@ pub struct VersionPatch {
     pub target_margin_bp: Option<i64>,
     pub requirements: Option<Vec<Requirement>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::Note>)]
     pub notes: Option<Option<String>>,
 }
 
@@ -712,6 +713,7 @@ pub struct NewQuoteRequest {
     pub currency: String,
     pub valid_until: Option<NaiveDate>,
     pub lead_time_days: Option<i32>,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub note: Option<String>,
 }
 
@@ -777,7 +779,7 @@ pub async fn create_quote(
         e.push(FieldError::new("valid_until", "must not be in the past"));
     }
     let currency = check_currency("currency", b.currency, &mut e);
-    let note = check_optional_text("note", b.note, MAX_NOTES, &mut e);
+    let note = Note::check_optional("note", b.note, &mut e);
     Refusal::check(e)?;
     let draft = QuoteDraft {
         supplier_id,
@@ -875,6 +877,7 @@ pub struct NewInspectionRequest {
     pub inspected_on: Option<NaiveDate>,
     /// One value per requirement measured; every critical requirement must be measured.
     pub measurements: Vec<Measurement>,
+    #[schema(value_type = Option<crate::values::Note>)]
     pub note: Option<String>,
 }
 
@@ -910,7 +913,7 @@ pub async fn create_inspection(
     let mut e = vec![];
     let supplier_id = body_id("supplier_id", b.supplier_id, &mut e);
     let lot_reference = check_optional_text("lot_reference", b.lot_reference, 64, &mut e);
-    let note = check_optional_text("note", b.note, MAX_NOTES, &mut e);
+    let note = Note::check_optional("note", b.note, &mut e);
     let inspected_on = b.inspected_on.unwrap_or_else(today);
     if inspected_on > today() {
         e.push(FieldError::new("inspected_on", "must not be in the future"));
@@ -1032,6 +1035,7 @@ pub async fn get_inspection(
 pub struct NewNonConformanceRequest {
     pub supplier_id: String,
     pub spec_id: Option<String>,
+    #[schema(value_type = crate::values::Note)]
     pub description: String,
     /// Defaults to 14 days from today.
     pub due_date: Option<NaiveDate>,
@@ -1065,7 +1069,7 @@ pub async fn create_non_conformance(
     let mut e = vec![];
     let supplier_id = body_id("supplier_id", b.supplier_id, &mut e);
     let spec_id = b.spec_id.map(|s| body_id("spec_id", s, &mut e));
-    let description = check_text("description", &b.description, MAX_NOTES, &mut e);
+    let description = Note::check("description", &b.description, &mut e);
     let due_date = b
         .due_date
         .unwrap_or_else(|| today() + chrono::Duration::days(NC_DAYS_TO_RESPOND));
@@ -1186,6 +1190,7 @@ pub async fn get_non_conformance(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"text": "Die re-ground; first 500 cans of each lot measured"}))]
 pub struct NonConformanceStep {
+    #[schema(value_type = Option<crate::values::Note>)]
     pub text: Option<String>,
 }
 
@@ -1212,7 +1217,7 @@ async fn nc_step(
     }
     let id = path_id(&id, "id")?;
     let mut e = vec![];
-    let text = check_optional_text("text", body.value.text, MAX_NOTES, &mut e);
+    let text = Note::check_optional("text", body.value.text, &mut e);
     let needs_text = matches!(action, NcAction::ProposeAction | NcAction::RejectAction);
     if needs_text && text.is_none() {
         e.push(FieldError::new(
@@ -1415,6 +1420,7 @@ pub struct NewReturnRequest {
     /// In the product's base unit.
     pub quantity: Quantity,
     /// Optional: no reason is asked.
+    #[schema(value_type = Option<crate::values::Note>)]
     pub reason: Option<String>,
     pub resolution: Resolution,
     /// Defaults to today.
@@ -1451,7 +1457,7 @@ pub async fn create_return(
     let mut e = vec![];
     let product_id = body_id("product_id", b.product_id, &mut e);
     let supplier_id = b.supplier_id.map(|s| body_id("supplier_id", s, &mut e));
-    let reason = check_optional_text("reason", b.reason, MAX_NOTES, &mut e);
+    let reason = Note::check_optional("reason", b.reason, &mut e);
     if b.quantity.is_zero() {
         e.push(FieldError::new("quantity", "must be more than 0"));
     }
