@@ -11,7 +11,10 @@ use utoipa::ToSchema;
 use crate::orders::model::Quantity;
 use crate::period::Period;
 use crate::refusal::FieldError;
+use crate::refusal::Refusal;
 use crate::text_enum;
+use crate::values::check_text;
+use crate::values::Note;
 
 /// The most lines one report may carry: a national retailer's weekly report by store and
 /// product runs to tens of thousands; more than this is a sign of a wrong export.
@@ -464,6 +467,38 @@ pub fn supplied_beyond_wallet(
             "total_quantity",
             format!("smaller than the {supplied} {unit} we already supplied in {period}"),
         )
+    })
+}
+
+/// A wallet estimate's fields, checked.
+#[derive(Debug, Clone)]
+pub struct EstimateDraft {
+    pub partner_id: String,
+    pub category: String,
+    pub period: Period,
+    pub total: Quantity,
+    pub unit: String,
+    pub source: EstimateSource,
+    pub target_share_bp: Option<i32>,
+    pub notes: Option<String>,
+}
+
+pub fn check_estimate(d: EstimateDraft) -> Result<EstimateDraft, Refusal> {
+    let mut e = vec![];
+    let category = check_text("category", &d.category, 100, &mut e).to_lowercase();
+    if let Err(m) = crate::standards::unit_of_measure(&d.unit) {
+        e.push(FieldError::new("unit", m));
+    }
+    if d.total.is_zero() {
+        e.push(FieldError::new("total_quantity", "must be more than 0"));
+    }
+    check_share_bp("target_share_bp", d.target_share_bp, &mut e);
+    let notes = Note::check_optional("notes", d.notes, &mut e);
+    Refusal::check(e)?;
+    Ok(EstimateDraft {
+        category,
+        notes,
+        ..d
     })
 }
 

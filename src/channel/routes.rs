@@ -6,7 +6,8 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::*;
-use super::store::{self, EstimateDraft, EstimateFilter, ReportDraft, ReportFilter};
+use super::model::{check_estimate, EstimateDraft};
+use super::store::{self, EstimateFilter, ReportDraft, ReportFilter};
 use crate::audit::Actor;
 use crate::auth::model::Principal;
 use crate::auth::policy;
@@ -19,10 +20,9 @@ use crate::http::{
     ValidQuery,
 };
 use crate::orders::model::Quantity;
-use crate::partners::model::{check_currency, check_optional_text, check_text};
+use crate::partners::model::{check_currency, check_optional_text};
 use crate::period::{Granularity, Period};
 use crate::refusal::Refusal;
-use crate::values::Note;
 use crate::AppState;
 
 // ---- sell-out reports ---------------------------------------------------------------------------
@@ -287,25 +287,6 @@ pub struct NewWalletEstimate {
     pub target_share_bp: Option<i32>,
     #[schema(value_type = Option<crate::values::Note>)]
     pub notes: Option<String>,
-}
-
-fn check_estimate(d: EstimateDraft) -> Result<EstimateDraft, Refusal> {
-    let mut e = vec![];
-    let category = check_text("category", &d.category, 100, &mut e).to_lowercase();
-    if let Err(m) = crate::standards::unit_of_measure(&d.unit) {
-        e.push(FieldError::new("unit", m));
-    }
-    if d.total.is_zero() {
-        e.push(FieldError::new("total_quantity", "must be more than 0"));
-    }
-    check_share_bp("target_share_bp", d.target_share_bp, &mut e);
-    let notes = Note::check_optional("notes", d.notes, &mut e);
-    Refusal::check(e)?;
-    Ok(EstimateDraft {
-        category,
-        notes,
-        ..d
-    })
 }
 
 /// Enter a wallet estimate

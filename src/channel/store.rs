@@ -588,19 +588,6 @@ impl EstimateRow {
     }
 }
 
-/// A wallet estimate's fields, checked.
-#[derive(Debug, Clone)]
-pub struct EstimateDraft {
-    pub partner_id: String,
-    pub category: String,
-    pub period: Period,
-    pub total: Quantity,
-    pub unit: String,
-    pub source: EstimateSource,
-    pub target_share_bp: Option<i32>,
-    pub notes: Option<String>,
-}
-
 pub fn get_estimate(conn: &mut DbConnection, id: &str) -> Result<EstimateRow, StoreError> {
     wallet_estimates::table
         .find(id)

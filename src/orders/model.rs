@@ -175,6 +175,19 @@ pub fn check_action(status: OrderStatus, action: OrderAction, side: Side) -> Res
     }
 }
 
+/// A date on a document (a delivery date, an invoice's due date) cannot come before the day
+/// the document is issued.
+pub fn check_not_before_issue(
+    field: &str,
+    date: Option<NaiveDate>,
+    issue_date: NaiveDate,
+    errors: &mut Vec<FieldError>,
+) {
+    if date.is_some_and(|d| d < issue_date) {
+        errors.push(FieldError::new(field, "must not be before the issue date"));
+    }
+}
+
 // ---- money --------------------------------------------------------------------------------
 
 /// Largest amount a line or document may reach, in minor units (10^15: a trillion euros).
@@ -1384,6 +1397,22 @@ pub struct Invoice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_dates_do_not_come_before_the_issue_date() {
+        let issued = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let mut e = vec![];
+        check_not_before_issue("due_date", issued.pred_opt(), issued, &mut e);
+        check_not_before_issue("requested_delivery_date", Some(issued), issued, &mut e);
+        check_not_before_issue("lines[0].requested_delivery_date", None, issued, &mut e);
+        assert_eq!(
+            e,
+            vec![FieldError::new(
+                "due_date",
+                "must not be before the issue date"
+            )]
+        );
+    }
 
     fn q(n: i64) -> Quantity {
         Quantity::units(n)

@@ -491,20 +491,15 @@ pub async fn create_order(
         .collect();
     let order_type = b.order_type.unwrap_or(OrderType::Order);
     let issue_date = b.issue_date.unwrap_or_else(today);
-    let too_early = |d: Option<NaiveDate>| d.is_some_and(|d| d < issue_date);
-    if too_early(b.requested_delivery_date) {
-        e.push(FieldError::new(
-            "requested_delivery_date",
-            "must not be before the issue date",
-        ));
-    }
+    check_not_before_issue(
+        "requested_delivery_date",
+        b.requested_delivery_date,
+        issue_date,
+        &mut e,
+    );
     for (i, l) in b.lines.iter().enumerate() {
-        if too_early(l.requested_delivery_date) {
-            e.push(FieldError::new(
-                format!("lines[{i}].requested_delivery_date"),
-                "must not be before the issue date",
-            ));
-        }
+        let field = format!("lines[{i}].requested_delivery_date");
+        check_not_before_issue(&field, l.requested_delivery_date, issue_date, &mut e);
     }
     Refusal::check(e)?;
     let requested = b.requested_delivery_date;
@@ -1395,12 +1390,7 @@ pub async fn create_invoice(
     let invoice_number = check_reference("invoice_number", b.invoice_number, &mut e);
     let note = Note::check_optional("note", b.note, &mut e);
     let issue_date = b.issue_date.unwrap_or_else(today);
-    if b.due_date.is_some_and(|d| d < issue_date) {
-        e.push(FieldError::new(
-            "due_date",
-            "must not be before the issue date",
-        ));
-    }
+    check_not_before_issue("due_date", b.due_date, issue_date, &mut e);
     check_line_count(b.lines.len(), &mut e);
     check_line_numbers(
         b.lines

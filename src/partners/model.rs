@@ -6,7 +6,9 @@ use utoipa::ToSchema;
 
 use crate::auth::policy::PartnerRoles;
 use crate::refusal::FieldError;
+use crate::refusal::Refusal;
 use crate::values::{body_id, Country, Currency, Gln, Name, Note};
+use chrono::NaiveDateTime;
 
 /// What a partner is to us; one partner may play several roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -427,6 +429,63 @@ pub fn validate_draft(d: PartnerDraft, today: NaiveDate) -> Result<PartnerDraft,
 
 /// Segment names are short labels (`second_line`), not descriptions.
 pub const MAX_SEGMENT: usize = 64;
+
+#[derive(Debug, Clone)]
+pub struct ContactFields {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub job_title: Option<String>,
+    pub is_primary: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct InteractionFields {
+    pub kind: InteractionKind,
+    pub subject: String,
+    pub notes: Option<String>,
+    pub occurred_at: NaiveDateTime,
+    pub due_date: Option<NaiveDate>,
+    pub status: InteractionStatus,
+    pub owner_id: Option<String>,
+}
+
+pub fn validate_contact(f: ContactFields) -> Result<ContactFields, Refusal> {
+    let mut e: Vec<FieldError> = vec![];
+    let name = Name::check("name", &f.name, &mut e);
+    let email = f.email.map(|m| {
+        crate::auth::model::normalise_email("email", &m)
+            .map_err(|x| e.push(x))
+            .unwrap_or_default()
+    });
+    let phone = check_phone(f.phone, &mut e);
+    let job_title = Name::check_optional("job_title", f.job_title, &mut e);
+    Refusal::check(e)?;
+    Ok(ContactFields {
+        name,
+        email,
+        phone,
+        job_title,
+        is_primary: f.is_primary,
+    })
+}
+
+pub fn validate_interaction(f: InteractionFields) -> Result<InteractionFields, Refusal> {
+    let mut e: Vec<FieldError> = vec![];
+    let subject = Name::check("subject", &f.subject, &mut e);
+    let notes = Note::check_optional("notes", f.notes, &mut e);
+    let owner_id = f.owner_id.map(|o| body_id("owner_id", o, &mut e));
+    if f.occurred_at > (Utc::now() + chrono::Duration::days(1)).naive_utc() {
+        e.push(FieldError::new("occurred_at", "must not be in the future"));
+    }
+    Refusal::check(e)?;
+    Ok(InteractionFields {
+        subject,
+        notes,
+        owner_id,
+        ..f
+    })
+}
 
 #[cfg(test)]
 mod tests {

@@ -6,19 +6,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::*;
-use super::store::{self, ContactFields, InteractionFields, InteractionFilter, PartnerFilter};
+use super::model::{validate_contact, validate_interaction, ContactFields, InteractionFields};
+use super::store::{self, InteractionFilter, PartnerFilter};
 use crate::audit::Actor;
 use crate::auth::model::Principal;
 use crate::auth::policy::{self, Access};
 use crate::clock::today;
-use crate::http::extract::{body_id, double_option};
+use crate::http::extract::double_option;
 use crate::http::idempotency::{self, IdempotencyKey, Written};
 use crate::http::{
     path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
     ValidQuery,
 };
 use crate::refusal::{Code, Refusal};
-use crate::values::{Name, Note};
 use crate::AppState;
 
 // ---- partners ------------------------------------------------------------------------------
@@ -547,26 +547,6 @@ pub struct ContactPatch {
     pub is_primary: Option<bool>,
 }
 
-fn validate_contact(f: ContactFields) -> Result<ContactFields, Refusal> {
-    let mut e: Vec<FieldError> = vec![];
-    let name = Name::check("name", &f.name, &mut e);
-    let email = f.email.map(|m| {
-        crate::auth::model::normalise_email("email", &m)
-            .map_err(|x| e.push(x))
-            .unwrap_or_default()
-    });
-    let phone = check_phone(f.phone, &mut e);
-    let job_title = Name::check_optional("job_title", f.job_title, &mut e);
-    Refusal::check(e)?;
-    Ok(ContactFields {
-        name,
-        email,
-        phone,
-        job_title,
-        is_primary: f.is_primary,
-    })
-}
-
 /// Loads the partner for a child-resource request: 404 when the caller may not see it.
 async fn visible_partner(
     state: &AppState,
@@ -829,23 +809,6 @@ pub struct InteractionPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub owner_id: Option<Option<String>>,
-}
-
-fn validate_interaction(f: InteractionFields) -> Result<InteractionFields, Refusal> {
-    let mut e: Vec<FieldError> = vec![];
-    let subject = Name::check("subject", &f.subject, &mut e);
-    let notes = Note::check_optional("notes", f.notes, &mut e);
-    let owner_id = f.owner_id.map(|o| body_id("owner_id", o, &mut e));
-    if f.occurred_at > (Utc::now() + chrono::Duration::days(1)).naive_utc() {
-        e.push(FieldError::new("occurred_at", "must not be in the future"));
-    }
-    Refusal::check(e)?;
-    Ok(InteractionFields {
-        subject,
-        notes,
-        owner_id,
-        ..f
-    })
 }
 
 /// Log an interaction with a partner

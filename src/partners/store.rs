@@ -415,15 +415,6 @@ impl ContactRow {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct ContactFields {
-    pub name: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub job_title: Option<String>,
-    pub is_primary: bool,
-}
-
 pub fn get_contact(
     conn: &mut DbConnection,
     partner_id: &str,
@@ -639,17 +630,6 @@ impl InteractionRow {
             updated_at: self.updated_at.and_utc(),
         }
     }
-}
-
-#[derive(Debug, Clone)]
-pub struct InteractionFields {
-    pub kind: InteractionKind,
-    pub subject: String,
-    pub notes: Option<String>,
-    pub occurred_at: NaiveDateTime,
-    pub due_date: Option<NaiveDate>,
-    pub status: InteractionStatus,
-    pub owner_id: Option<String>,
 }
 
 fn check_owner(conn: &mut DbConnection, owner: Option<&str>) -> Result<(), StoreError> {

@@ -14,8 +14,13 @@ use utoipa::ToSchema;
 use crate::channel::model::check_share_bp;
 use crate::decimal::{div_round, format_fixed};
 use crate::orders::model::Quantity;
+use crate::partners::model::check_currency;
 use crate::refusal::FieldError;
+use crate::refusal::Refusal;
 use crate::text_enum;
+use crate::values::body_id;
+use crate::values::Name;
+use crate::values::Note;
 
 text_enum! {
     /// How the promotion works at the shelf: `price_discount` (an amount off each unit),
@@ -790,6 +795,66 @@ pub struct SponsorSettlement {
     pub rejected_minor: i64,
     /// Approved and not yet paid: what the sponsor owes now.
     pub outstanding_minor: i64,
+}
+
+/// A promotion's fields as the caller set them, checked field by field in `routes`.
+#[derive(Debug, Clone)]
+pub struct PromotionDraft {
+    pub name: String,
+    pub sponsor_id: Option<String>,
+    pub channel_partner_id: String,
+    pub mechanic: Mechanic,
+    pub terms: Terms,
+    pub product_ids: Vec<String>,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub target_segment: Option<TargetSegment>,
+    pub currency: String,
+    pub budget_minor: i64,
+    pub sponsor_share_bp: i32,
+    pub channel_share_bp: i32,
+    pub baseline: Quantity,
+    pub notes: Option<String>,
+}
+
+/// Checks every field a caller sets, collecting all errors into one 422.
+pub fn check_draft(d: PromotionDraft) -> Result<PromotionDraft, Refusal> {
+    let mut e = vec![];
+    let name = Name::check("name", &d.name, &mut e);
+    check_terms(d.mechanic, &d.terms, &mut e);
+    if d.product_ids.is_empty() || d.product_ids.len() > MAX_PRODUCTS {
+        e.push(FieldError::new(
+            "product_ids",
+            format!("1 to {MAX_PRODUCTS} products"),
+        ));
+    }
+    let mut product_ids = Vec::with_capacity(d.product_ids.len());
+    for (i, p) in d.product_ids.into_iter().enumerate() {
+        let id = body_id(&format!("product_ids[{i}]"), p, &mut e);
+        if product_ids.contains(&id) {
+            e.push(FieldError::new(format!("product_ids[{i}]"), "listed twice"));
+        }
+        product_ids.push(id);
+    }
+    product_ids.sort();
+    check_period(d.start_date, d.end_date, &mut e);
+    let currency = check_currency("currency", d.currency, &mut e);
+    if !(1..MAX_MINOR).contains(&d.budget_minor) {
+        e.push(FieldError::new(
+            "budget_minor",
+            format!("minor units from 1 to {}", MAX_MINOR - 1),
+        ));
+    }
+    check_split(d.sponsor_share_bp, d.channel_share_bp, &mut e);
+    let notes = Note::check_optional("notes", d.notes, &mut e);
+    Refusal::check(e)?;
+    Ok(PromotionDraft {
+        name,
+        product_ids,
+        currency,
+        notes,
+        ..d
+    })
 }
 
 #[cfg(test)]

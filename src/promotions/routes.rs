@@ -7,9 +7,8 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::*;
-use super::store::{
-    self, ClaimDecision, ClaimDraft, PromotionDraft, PromotionFilter, SettlementFilter,
-};
+use super::model::{check_draft, PromotionDraft};
+use super::store::{self, ClaimDecision, ClaimDraft, PromotionFilter, SettlementFilter};
 use crate::audit::Actor;
 use crate::auth::model::Principal;
 use crate::auth::policy;
@@ -22,7 +21,7 @@ use crate::http::{
     ValidQuery,
 };
 use crate::orders::model::Quantity;
-use crate::partners::model::{check_currency, check_optional_text};
+use crate::partners::model::check_optional_text;
 use crate::refusal::Refusal;
 use crate::values::{Name, Note};
 use crate::AppState;
@@ -67,46 +66,6 @@ pub struct NewPromotion {
     pub baseline_units: Quantity,
     #[schema(value_type = Option<crate::values::Note>)]
     pub notes: Option<String>,
-}
-
-/// Checks every field a caller sets, collecting all errors into one 422.
-fn check_draft(d: PromotionDraft) -> Result<PromotionDraft, Refusal> {
-    let mut e = vec![];
-    let name = Name::check("name", &d.name, &mut e);
-    check_terms(d.mechanic, &d.terms, &mut e);
-    if d.product_ids.is_empty() || d.product_ids.len() > MAX_PRODUCTS {
-        e.push(FieldError::new(
-            "product_ids",
-            format!("1 to {MAX_PRODUCTS} products"),
-        ));
-    }
-    let mut product_ids = Vec::with_capacity(d.product_ids.len());
-    for (i, p) in d.product_ids.into_iter().enumerate() {
-        let id = body_id(&format!("product_ids[{i}]"), p, &mut e);
-        if product_ids.contains(&id) {
-            e.push(FieldError::new(format!("product_ids[{i}]"), "listed twice"));
-        }
-        product_ids.push(id);
-    }
-    product_ids.sort();
-    check_period(d.start_date, d.end_date, &mut e);
-    let currency = check_currency("currency", d.currency, &mut e);
-    if !(1..MAX_MINOR).contains(&d.budget_minor) {
-        e.push(FieldError::new(
-            "budget_minor",
-            format!("minor units from 1 to {}", MAX_MINOR - 1),
-        ));
-    }
-    check_split(d.sponsor_share_bp, d.channel_share_bp, &mut e);
-    let notes = Note::check_optional("notes", d.notes, &mut e);
-    Refusal::check(e)?;
-    Ok(PromotionDraft {
-        name,
-        product_ids,
-        currency,
-        notes,
-        ..d
-    })
 }
 
 /// Plan a promotion

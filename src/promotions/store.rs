@@ -158,26 +158,6 @@ impl PromotionRow {
     }
 }
 
-/// A promotion's fields as the caller set them, checked field by field in `routes`.
-#[derive(Debug, Clone)]
-pub struct PromotionDraft {
-    pub name: String,
-    pub sponsor_id: Option<String>,
-    pub channel_partner_id: String,
-    pub mechanic: Mechanic,
-    pub terms: Terms,
-    pub product_ids: Vec<String>,
-    pub start_date: NaiveDate,
-    pub end_date: NaiveDate,
-    pub target_segment: Option<TargetSegment>,
-    pub currency: String,
-    pub budget_minor: i64,
-    pub sponsor_share_bp: i32,
-    pub channel_share_bp: i32,
-    pub baseline: Quantity,
-    pub notes: Option<String>,
-}
-
 /// The partner is the promotion's channel or its sponsor: what a partner principal sees.
 type PartyIs = diesel::dsl::Or<
     diesel::dsl::Eq<promotions::channel_partner_id, String>,

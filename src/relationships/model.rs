@@ -13,7 +13,10 @@ use crate::channel::model::check_share_bp;
 use crate::decimal::div_round;
 use crate::orders::model::Quantity;
 use crate::refusal::FieldError;
+use crate::refusal::Refusal;
 use crate::text_enum;
+use crate::values::body_id;
+use crate::values::Name;
 
 text_enum! {
     /// Which flow of documents a scorecard reads: `supplier` — purchase orders, their
@@ -596,6 +599,55 @@ pub fn action_overdue(status: ActionStatus, due: NaiveDate, today: NaiveDate) ->
 /// When the tier change was decided, for answers.
 pub fn utc(t: Option<NaiveDateTime>) -> Option<DateTime<Utc>> {
     t.map(|t| t.and_utc())
+}
+
+/// A plan's fields as the caller set them, checked.
+pub struct PlanDraft {
+    pub title: String,
+    pub goals: Vec<String>,
+    pub target_tier: Option<TierCode>,
+    pub target_share_bp: Option<i32>,
+    pub status: PlanStatus,
+    pub owner_id: Option<String>,
+    pub actions: Vec<PlanAction>,
+}
+
+pub fn check_plan(d: PlanDraft) -> Result<PlanDraft, Refusal> {
+    let mut e = vec![];
+    let title = Name::check("title", &d.title, &mut e);
+    if d.goals.len() > 50 {
+        e.push(FieldError::new("goals", "at most 50 goals"));
+    }
+    let goals: Vec<String> = d
+        .goals
+        .iter()
+        .enumerate()
+        .map(|(i, g)| Name::check(&format!("goals[{i}]"), g, &mut e))
+        .collect();
+    crate::channel::model::check_share_bp("target_share_bp", d.target_share_bp, &mut e);
+    let owner_id = d.owner_id.map(|o| body_id("owner_id", o, &mut e));
+    if d.actions.len() > 200 {
+        e.push(FieldError::new("actions", "at most 200 actions"));
+    }
+    let actions = d
+        .actions
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| PlanAction {
+            number: i as i32 + 1,
+            description: Name::check(&format!("actions[{i}].description"), &a.description, &mut e),
+            owner_id: body_id(&format!("actions[{i}].owner_id"), a.owner_id, &mut e),
+            ..a
+        })
+        .collect();
+    Refusal::check(e)?;
+    Ok(PlanDraft {
+        title,
+        goals,
+        owner_id,
+        actions,
+        ..d
+    })
 }
 
 #[cfg(test)]

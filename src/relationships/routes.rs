@@ -8,20 +8,20 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::*;
-use super::store::{self, ActionFilter, ChangeProposal, PlanDraft};
+use super::model::{check_plan, PlanDraft};
+use super::store::{self, ActionFilter, ChangeProposal};
 use crate::audit::Actor;
 use crate::auth::model::Principal;
 use crate::auth::policy;
 use crate::clock::today;
-use crate::http::extract::{body_id, double_option};
+use crate::http::extract::double_option;
 use crate::http::idempotency::{self, IdempotencyKey, Written};
 use crate::http::{
-    path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
-    ValidQuery,
+    path_id, with_etag, ApiError, IfMatch, Page, PageParams, Problem, ValidJson, ValidQuery,
 };
 use crate::partners::model::check_currency;
 use crate::refusal::Refusal;
-use crate::values::{Name, Note};
+use crate::values::Note;
 use crate::AppState;
 
 /// The partner in the path, if the caller may see it (404 otherwise, so ids do not leak).
@@ -646,44 +646,6 @@ pub struct NewPlan {
     pub owner_id: Option<String>,
     /// Each with a description, an owner (a staff user) and a due date.
     pub actions: Vec<PlanAction>,
-}
-
-fn check_plan(d: PlanDraft) -> Result<PlanDraft, Refusal> {
-    let mut e = vec![];
-    let title = Name::check("title", &d.title, &mut e);
-    if d.goals.len() > 50 {
-        e.push(FieldError::new("goals", "at most 50 goals"));
-    }
-    let goals: Vec<String> = d
-        .goals
-        .iter()
-        .enumerate()
-        .map(|(i, g)| Name::check(&format!("goals[{i}]"), g, &mut e))
-        .collect();
-    crate::channel::model::check_share_bp("target_share_bp", d.target_share_bp, &mut e);
-    let owner_id = d.owner_id.map(|o| body_id("owner_id", o, &mut e));
-    if d.actions.len() > 200 {
-        e.push(FieldError::new("actions", "at most 200 actions"));
-    }
-    let actions = d
-        .actions
-        .into_iter()
-        .enumerate()
-        .map(|(i, a)| PlanAction {
-            number: i as i32 + 1,
-            description: Name::check(&format!("actions[{i}].description"), &a.description, &mut e),
-            owner_id: body_id(&format!("actions[{i}].owner_id"), a.owner_id, &mut e),
-            ..a
-        })
-        .collect();
-    Refusal::check(e)?;
-    Ok(PlanDraft {
-        title,
-        goals,
-        owner_id,
-        actions,
-        ..d
-    })
 }
 
 /// Draft a development plan

@@ -763,17 +763,6 @@ pub fn list_plans(
     ))
 }
 
-/// A plan's fields as the caller set them, checked.
-pub struct PlanDraft {
-    pub title: String,
-    pub goals: Vec<String>,
-    pub target_tier: Option<TierCode>,
-    pub target_share_bp: Option<i32>,
-    pub status: PlanStatus,
-    pub owner_id: Option<String>,
-    pub actions: Vec<PlanAction>,
-}
-
 /// Owners must be staff users who can sign in.
 fn check_owners(conn: &mut DbConnection, d: &PlanDraft) -> Result<(), StoreError> {
     let mut e = vec![];

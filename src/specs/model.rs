@@ -12,7 +12,7 @@ use utoipa::openapi::RefOr;
 use utoipa::ToSchema;
 
 use crate::decimal::{decimal_text, format_fixed, parse_fixed};
-use crate::refusal::FieldError;
+use crate::refusal::{FieldError, Refusal};
 use crate::text_enum;
 
 // ---- measured values --------------------------------------------------------------------------
@@ -243,6 +243,33 @@ pub fn visible_to_suppliers(status: VersionStatus) -> bool {
 /// Quotes are for versions still in force or about to be.
 pub fn quotable(status: VersionStatus) -> bool {
     matches!(status, VersionStatus::Issued | VersionStatus::Approved)
+}
+
+/// A quote is taken against version `number` (in `status`, its target in `target_currency`)
+/// only while the version may be quoted, and only in the target's currency, so the gap to the
+/// target cost compares like with like.
+pub fn check_quote(
+    number: i32,
+    status: VersionStatus,
+    target_currency: &str,
+    quote_currency: &str,
+) -> Result<(), Refusal> {
+    if !quotable(status) {
+        return Err(Refusal::invalid(
+            "version_number",
+            format!(
+                "version {number} is {}; quotes are for issued or approved versions",
+                status.as_str()
+            ),
+        ));
+    }
+    if quote_currency != target_currency {
+        return Err(Refusal::invalid(
+            "currency",
+            format!("the specification's target is in {target_currency}; quote in it"),
+        ));
+    }
+    Ok(())
 }
 
 // ---- inspections ------------------------------------------------------------------------------
@@ -650,6 +677,23 @@ pub struct ProductReturn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotes_are_for_quotable_versions_in_the_target_currency() {
+        assert_eq!(check_quote(2, VersionStatus::Issued, "EUR", "EUR"), Ok(()));
+        assert_eq!(
+            check_quote(2, VersionStatus::Approved, "EUR", "EUR"),
+            Ok(())
+        );
+        let draft = check_quote(1, VersionStatus::Draft, "EUR", "EUR").unwrap_err();
+        assert_eq!(draft.code(), crate::refusal::Code::ValidationFailed);
+        assert!(matches!(&draft, Refusal::Invalid(f) if f[0].field == "version_number"));
+        let other = check_quote(2, VersionStatus::Issued, "EUR", "GBP").unwrap_err();
+        assert!(
+            matches!(&other, Refusal::Invalid(f) if f[0].field == "currency"
+            && f[0].message.contains("EUR"))
+        );
+    }
 
     fn m(t: &str) -> Measure {
         Measure::parse(t).unwrap()

@@ -739,26 +739,7 @@ pub fn insert_quote(
         .into());
     }
     let v = version_for(conn, spec_id, d.version_number)?;
-    if !quotable(v.status()) {
-        return Err(Refusal::invalid(
-            "version_number",
-            format!(
-                "version {} is {}; quotes are for issued or approved versions",
-                v.number, v.status
-            ),
-        )
-        .into());
-    }
-    if d.currency != v.currency {
-        return Err(Refusal::invalid(
-            "currency",
-            format!(
-                "the specification's target is in {}; quote in it",
-                v.currency
-            ),
-        )
-        .into());
-    }
+    check_quote(v.number, v.status(), &v.currency, &d.currency)?;
     let id = uuid::Uuid::now_v7().to_string();
     let t = now();
     diesel::insert_into(quotes::table)
