@@ -1,0 +1,181 @@
+//! Request bodies.
+
+use super::*;
+
+/// An order line as the buyer asks for it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrderLine {
+    /// 1–9999, unique in the order; numbered 1, 2, 3… in the order given when absent.
+    pub line_number: Option<i32>,
+    pub product_id: String,
+    pub quantity: Quantity,
+    /// UN/ECE Rec 20 code; defaults to (and must be) the product's base unit.
+    #[schema(value_type = Option<crate::values::UnitCode>)]
+    pub unit: Option<String>,
+    /// Price of `price_base_quantity` units, in minor units of the order's currency; 0 for free goods.
+    pub unit_price_minor: i64,
+    /// Defaults to 1. Use it for prices finer than the minor unit: 0.1234 EUR a piece is
+    /// `unit_price_minor: 1234` per `price_base_quantity: "100"`.
+    pub price_base_quantity: Option<Quantity>,
+    #[serde(default)]
+    pub allowance_minor: i64,
+    #[serde(default)]
+    pub charge_minor: i64,
+    /// Defaults to the order's requested delivery date.
+    pub requested_delivery_date: Option<NaiveDate>,
+    /// The specification version the line is bought to.
+    pub specification_ref: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "direction": "purchase", "counterparty_id": "0193a1b2-0000-7000-8000-0000000000c1", "currency": "EUR",
+    "buyer_reference": "DC-NORTH-42", "requested_delivery_date": "2026-12-10",
+    "lines": [{"product_id": "0193a1b2-0000-7000-8000-0000000000a1", "quantity": "100", "unit_price_minor": 1250}],
+    "submit": true
+}))]
+pub struct NewOrderRequest {
+    /// `purchase`: we buy from the counterparty (staff: buyers, admins; host ERPs).
+    /// `sales`: the counterparty buys from us (its own users or ERP place it).
+    pub direction: Direction,
+    /// Defaults to `order` (UNCL1001 220).
+    pub order_type: Option<OrderType>,
+    pub counterparty_id: String,
+    /// ISO 4217.
+    #[schema(value_type = crate::values::Currency)]
+    pub currency: String,
+    pub buyer_reference: Option<String>,
+    /// Defaults to today.
+    pub issue_date: Option<NaiveDate>,
+    pub requested_delivery_date: Option<NaiveDate>,
+    /// GLN of the delivery location (GS1 check digit validated).
+    #[schema(value_type = Option<crate::values::Gln>)]
+    pub delivery_gln: Option<String>,
+    #[schema(value_type = Option<crate::values::Note>)]
+    pub note: Option<String>,
+    /// 1 to 1000 lines.
+    pub lines: Vec<NewOrderLine>,
+    /// `true` creates the order already submitted (one call for an ERP); default: a draft.
+    #[serde(default)]
+    pub submit: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "response_code": "accepted_with_changes",
+    "lines": [
+        {"line_number": 1, "status": "changed", "quantity": "60", "delivery_date": "2026-12-10"},
+        {"line_number": 1, "status": "changed", "quantity": "40", "delivery_date": "2027-01-10"}
+    ]
+}))]
+pub struct OrderResponseRequest {
+    /// UNCL4343: `acknowledged` (AB), `accepted` (AP), `accepted_with_changes` (CA), `rejected` (RE).
+    pub response_code: ResponseCode,
+    /// Only with `accepted_with_changes`, and then answering every line.
+    #[serde(default)]
+    pub lines: Vec<ResponseLine>,
+    #[schema(value_type = Option<crate::values::Note>)]
+    pub note: Option<String>,
+}
+
+/// One line of an order change.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeLine {
+    pub line_number: i32,
+    /// UNCL1229: `add` (1), `delete` (2), `change` (3), `no_action` (4), `reopen` (74).
+    pub action: ChangeAction,
+    /// For `add`.
+    pub product_id: Option<String>,
+    /// For `add` (required) and `change`.
+    pub quantity: Option<Quantity>,
+    #[schema(value_type = Option<crate::values::UnitCode>)]
+    pub unit: Option<String>,
+    /// For `add` (required) and `change`.
+    pub unit_price_minor: Option<i64>,
+    pub price_base_quantity: Option<Quantity>,
+    pub requested_delivery_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "sequence_number": 1,
+    "lines": [{"line_number": 1, "action": "change", "quantity": "80"}]
+}))]
+pub struct OrderChangeRequest {
+    /// Must be above the order's `change_sequence`; not needed while the order is a draft.
+    pub sequence_number: Option<i32>,
+    pub lines: Vec<ChangeLine>,
+    #[schema(value_type = Option<crate::values::Note>)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Promotion cancelled by the retailer"}))]
+pub struct CancelRequest {
+    #[schema(value_type = Option<crate::values::Name>)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "despatch_date": "2026-12-01", "expected_delivery_date": "2026-12-03", "carrier": "DHL Freight",
+    "tracking_number": "JD014600006281234567",
+    "lines": [{"line_number": 1, "quantity": "60", "outstanding_reason": "Second shipment from the January run"}]
+}))]
+pub struct NewDespatchAdviceRequest {
+    /// Defaults to today.
+    pub despatch_date: Option<NaiveDate>,
+    pub expected_delivery_date: Option<NaiveDate>,
+    #[schema(value_type = Option<crate::values::Name>)]
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+    #[schema(value_type = Option<crate::values::Note>)]
+    pub note: Option<String>,
+    pub lines: Vec<DespatchLineInput>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "despatch_advice_id": "0193a1b2-0000-7000-8000-0000000000e1", "received_date": "2026-12-03",
+    "lines": [{"line_number": 1, "received_quantity": "60", "rejected_quantity": "2", "discrepancy_reason": "damaged", "discrepancy_note": "Two cans crushed"}]
+}))]
+pub struct NewGoodsReceiptRequest {
+    /// The despatch advice this receipt answers; each is received once.
+    pub despatch_advice_id: String,
+    /// Defaults to today.
+    pub received_date: Option<NaiveDate>,
+    #[schema(value_type = Option<crate::values::Note>)]
+    pub note: Option<String>,
+    /// One per despatched line.
+    pub lines: Vec<ReceiptLineInput>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "order_id": "0193a1b2-0000-7000-8000-0000000000b1", "invoice_number": "SUP-INV-88812", "currency": "EUR",
+    "issue_date": "2026-12-04", "due_date": "2027-01-03",
+    "lines": [{"line_number": 1, "quantity": "58", "unit_price_minor": 1250}]
+}))]
+pub struct NewInvoiceRequest {
+    pub order_id: String,
+    /// The seller's own number, unique per seller; ours (`INV-…`) when absent.
+    pub invoice_number: Option<String>,
+    /// ISO 4217; must be the order's currency.
+    #[schema(value_type = crate::values::Currency)]
+    pub currency: String,
+    /// Defaults to today.
+    pub issue_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    #[schema(value_type = Option<crate::values::Note>)]
+    pub note: Option<String>,
+    pub lines: Vec<InvoiceLineInput>,
+}

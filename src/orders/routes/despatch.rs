@@ -1,0 +1,130 @@
+//! Despatch advices.
+
+use super::*;
+
+/// Send a despatch advice
+///
+/// Seller side (EDIFACT DESADV / X12 856). Partial shipments are normal: each line delivers up
+/// to what is open; what stays undelivered is outstanding (comes later) or closed short (never
+/// comes), with a reason.
+#[utoipa::path(
+    tag = "Orders",
+    request_body = NewDespatchAdviceRequest,
+    params(("id" = String, Path, description = "Order id"), ("If-Match" = Option<String>, Header, description = "ETag of the order version you read; 412 when stale"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key and body; racing retries create one despatch advice")),
+    responses(
+        (status = 201, description = "Despatched; the order's quantities and status moved", body = DespatchAdvice, headers(("Location" = String))),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the seller side", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order, or not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The order cannot be despatched now (not accepted, cancelled, fully despatched)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A line exceeds its open quantity, or an undelivered rest lacks a reason", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/orders/{id}/despatch-advices")]
+pub async fn create_despatch_advice(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    key: IdempotencyKey,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<NewDespatchAdviceRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.value;
+    let mut e = vec![];
+    let header = store::DespatchHeader {
+        despatch_date: b.despatch_date.unwrap_or_else(today),
+        expected_delivery_date: b.expected_delivery_date,
+        carrier: Name::check_optional("carrier", b.carrier, &mut e),
+        tracking_number: check_reference("tracking_number", b.tracking_number, &mut e),
+        note: Note::check_optional("note", b.note, &mut e),
+    };
+    if header
+        .expected_delivery_date
+        .is_some_and(|d| d < header.despatch_date)
+    {
+        e.push(FieldError::new(
+            "expected_delivery_date",
+            "must not be before the despatch date",
+        ));
+    }
+    check_line_count(b.lines.len(), &mut e);
+    Refusal::check(e)?;
+    let lines = b.lines;
+    run_transition(
+        &state,
+        principal,
+        &req,
+        key,
+        &body.body_hash,
+        &id,
+        if_match,
+        OrderAction::Despatch,
+        "order.despatched",
+        move |conn, actor, doc| Ok(store::despatch(conn, actor, doc, header, &lines)?),
+        |order, advice| {
+            Written::created(
+                &advice,
+                advice.version,
+                format!("/api/v1/orders/{}/despatch-advices/{}", order.id, advice.id),
+            )
+        },
+    )
+    .await
+}
+
+/// List an order's despatch advices
+#[utoipa::path(
+    tag = "Orders",
+    params(("id" = String, Path, description = "Order id"), PageParams),
+    responses(
+        (status = 200, description = "A page of despatch advices", body = Page<DespatchAdvice>),
+        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order, or not yours", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/orders/{id}/despatch-advices")]
+pub async fn list_despatch_advices(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    page: ValidQuery<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.0.validate()?;
+    let limit = page.limit;
+    let items = under_order(&state, &principal, &id, move |conn, id| {
+        Ok(store::list_despatches(conn, id, &page)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |d| d.id.as_str(), |d| d)))
+}
+
+/// Get a despatch advice
+#[utoipa::path(
+    tag = "Orders",
+    params(("id" = String, Path, description = "Order id"), ("despatch_advice_id" = String, Path, description = "Despatch advice id")),
+    responses(
+        (status = 200, description = "The despatch advice", body = DespatchAdvice, headers(("ETag" = String))),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such despatch advice, or not yours", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/orders/{id}/despatch-advices/{despatch_advice_id}")]
+pub async fn get_despatch_advice(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let child = path_id(&path.1, "despatch_advice_id")?;
+    let advice = under_order(&state, &principal, &path.0, move |conn, id| {
+        Ok(store::get_despatch(conn, id, &child)?)
+    })
+    .await?;
+    Ok(with_etag(&advice, advice.version))
+}

@@ -1,0 +1,52 @@
+//! `/orders` with their responses, changes, despatch advices and goods receipts, and `/invoices`.
+//! Each transition is a POST; the order's status and the caller's side decide whether it may
+//! happen (409 `illegal_transition` naming the allowed actions, 403 for the wrong side).
+
+use std::collections::HashMap;
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::*;
+use super::store::{
+    self, InvoiceFilter, NewInvoice, NewOrder, OrderDoc, OrderFilter, OrderLineRow, OrderRow,
+    Transition,
+};
+use crate::audit::Actor;
+use crate::auth::model::Principal;
+use crate::auth::policy::{self, Access};
+use crate::catalogue::model::ProductStatus;
+use crate::catalogue::store::{products_by_id, ProductRow};
+use crate::clock::{now, today};
+use crate::db::DbConnection;
+use crate::http::extract::body_id;
+use crate::http::idempotency::{self, IdempotencyKey, Written};
+use crate::http::{
+    path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
+    ValidQuery,
+};
+use crate::partners::model::{check_currency, check_gln, check_optional_text, PartnerStatus};
+use crate::refusal::{Code, Refusal};
+use crate::values::{Name, Note};
+use crate::AppState;
+
+const MAX_LINES: usize = 1000;
+const MAX_REFERENCE: usize = 64;
+
+mod bodies;
+mod despatch;
+mod invoice;
+mod order;
+mod receipt;
+mod response;
+mod steps;
+
+pub use bodies::*;
+pub use despatch::*;
+pub use invoice::*;
+pub use order::*;
+pub use receipt::*;
+pub use response::*;
+pub(crate) use steps::*;

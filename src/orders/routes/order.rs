@@ -1,0 +1,304 @@
+//! Orders.
+
+use super::*;
+
+/// Place an order
+///
+/// The buyer side creates it: staff (buyers for purchase orders, account managers for sales
+/// orders, admins) and host ERPs for purchase orders; the customer's own users or ERP for sales
+/// orders. Totals are computed here. With `"submit": true` the order is submitted at once.
+#[utoipa::path(
+    tag = "Orders",
+    request_body = NewOrderRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key and body; retries that race create one order")),
+    responses(
+        (status = 201, description = "Created", body = Order, headers(("ETag" = String), ("Location" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the buyer side of such an order, or outside your remit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A request with this Idempotency-Key is in flight", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields: quantities, prices, unit or currency codes, unknown products, inactive counterparty", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/orders")]
+pub async fn create_order(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    key: IdempotencyKey,
+    body: ValidJson<NewOrderRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.value;
+    let mut e = vec![];
+    let counterparty_id = body_id("counterparty_id", b.counterparty_id, &mut e);
+    Refusal::check(e)?;
+    let party = policy::order_party(
+        &principal,
+        b.direction == Direction::Purchase,
+        &counterparty_id,
+    )?;
+    if side_of(b.direction, party) != Side::Buyer {
+        return Err(Refusal::WrongParty(match b.direction {
+            Direction::Purchase => "a purchase order is placed by us, the buyer".into(),
+            Direction::Sales => "a sales order is placed by the customer, the buyer".into(),
+        })
+        .into());
+    }
+    let mut e = vec![];
+    let currency = check_currency("currency", b.currency, &mut e);
+    let buyer_reference = check_reference("buyer_reference", b.buyer_reference, &mut e);
+    let note = Note::check_optional("note", b.note, &mut e);
+    let delivery_gln = check_gln("delivery_gln", b.delivery_gln, &mut e);
+    check_line_count(b.lines.len(), &mut e);
+    let numbers: Vec<i32> = b
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| l.line_number.unwrap_or(i as i32 + 1))
+        .collect();
+    check_line_numbers(
+        numbers
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (format!("lines[{i}]"), *n)),
+        &mut e,
+    );
+    let product_ids: Vec<(String, String)> = b
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let field = format!("lines[{i}].product_id");
+            let id = body_id(&field, l.product_id.clone(), &mut e);
+            (field, id)
+        })
+        .collect();
+    let specification_refs: Vec<Option<String>> = b
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let field = format!("lines[{i}].specification_ref");
+            check_reference(&field, l.specification_ref.clone(), &mut e)
+        })
+        .collect();
+    let order_type = b.order_type.unwrap_or(OrderType::Order);
+    let issue_date = b.issue_date.unwrap_or_else(today);
+    check_not_before_issue(
+        "requested_delivery_date",
+        b.requested_delivery_date,
+        issue_date,
+        &mut e,
+    );
+    for (i, l) in b.lines.iter().enumerate() {
+        let field = format!("lines[{i}].requested_delivery_date");
+        check_not_before_issue(&field, l.requested_delivery_date, issue_date, &mut e);
+    }
+    Refusal::check(e)?;
+    let requested = b.requested_delivery_date;
+    let lines_in = b.lines;
+    let direction = b.direction;
+    let submit = b.submit;
+    let actor = Actor::from(&principal);
+    idempotency::execute(
+        &state.db,
+        &principal.id,
+        key,
+        &req,
+        &body.body_hash,
+        move |conn| {
+            check_counterparty(conn, &counterparty_id)?;
+            let products = orderable_products(conn, &product_ids)?;
+            let mut e = vec![];
+            let mut lines = vec![];
+            for (i, l) in lines_in.into_iter().enumerate() {
+                let Some(product) = products.get(&product_ids[i].1) else {
+                    e.push(FieldError::new(&product_ids[i].0, "no such product"));
+                    continue;
+                };
+                if let Some(row) = build_line(
+                    &format!("lines[{i}]"),
+                    numbers[i],
+                    product,
+                    l.quantity,
+                    l.unit,
+                    l.unit_price_minor,
+                    l.price_base_quantity,
+                    l.allowance_minor,
+                    l.charge_minor,
+                    l.requested_delivery_date.or(requested),
+                    specification_refs[i].clone(),
+                    &mut e,
+                ) {
+                    lines.push(row);
+                }
+            }
+            Refusal::check(e)?;
+            let order = store::insert_order(
+                conn,
+                &actor,
+                NewOrder {
+                    direction,
+                    order_type,
+                    counterparty_id,
+                    currency,
+                    buyer_reference,
+                    issue_date,
+                    requested_delivery_date: requested,
+                    delivery_gln,
+                    note,
+                    submit,
+                    lines,
+                },
+            )?;
+            Written::created(
+                &order,
+                order.version,
+                format!("/api/v1/orders/{}", order.id),
+            )
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrderQuery {
+    pub direction: Option<Direction>,
+    pub status: Option<OrderStatus>,
+    pub counterparty_id: Option<String>,
+    /// Exact document number, e.g. `PO-2026-000123`.
+    pub number: Option<String>,
+}
+
+/// List orders
+///
+/// Staff see every order; a partner's users and ERP see the orders their organisation is the
+/// counterparty of (purchase orders from submission on).
+#[utoipa::path(
+    tag = "Orders",
+    params(PageParams, OrderQuery),
+    responses(
+        (status = 200, description = "A page of orders", body = Page<Order>),
+        (status = 400, description = "Bad query parameter (names it)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Client lacks `orders:read`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/orders")]
+pub async fn list_orders(
+    state: web::Data<AppState>,
+    principal: Principal,
+    page: ValidQuery<PageParams>,
+    query: ValidQuery<OrderQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let access = policy::read_orders(&principal)?;
+    let page = page.0.validate()?;
+    let q = query.0;
+    let counterparty_id = q
+        .counterparty_id
+        .map(|c| path_id(&c, "counterparty_id"))
+        .transpose()?;
+    if q.number.as_ref().is_some_and(|n| n.len() > MAX_REFERENCE) {
+        return Err(ApiError::bad_field(
+            Code::InvalidQuery,
+            "number",
+            "must be at most 64 characters",
+        ));
+    }
+    let filter = OrderFilter {
+        direction: q.direction,
+        status: q.status,
+        counterparty_id,
+        number: q.number,
+    };
+    let limit = page.limit;
+    let docs = state
+        .db
+        .read(move |conn| store::list_orders(conn, &access, filter, &page))
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        docs,
+        limit,
+        |d| d.row.id.as_str(),
+        |d| d.to_order(),
+    )))
+}
+
+/// Get an order
+#[utoipa::path(
+    tag = "Orders",
+    params(("id" = String, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "The order with its lines and their quantities", body = Order, headers(("ETag" = String))),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Client lacks `orders:read`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order, or not yours", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/orders/{id}")]
+pub async fn get_order(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let access = policy::read_orders(&principal)?;
+    let id = path_id(&id, "id")?;
+    let order = state
+        .db
+        .read(move |conn| Ok::<_, ApiError>(store::get_order(conn, &access, &id)?.to_order()))
+        .await?;
+    Ok(with_etag(&order, order.version))
+}
+
+/// Submit a draft order
+///
+/// Buyer side. Sends the order to the seller (EDIFACT ORDERS / X12 850).
+#[utoipa::path(
+    tag = "Orders",
+    params(("id" = String, Path, description = "Order id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read; 412 when stale"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key")),
+    responses(
+        (status = 200, description = "Submitted", body = Order, headers(("ETag" = String))),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the buyer side", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order, or not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft (`illegal_transition` names the allowed actions)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The counterparty is no longer active", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/orders/{id}/submit")]
+pub async fn submit_order(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    key: IdempotencyKey,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    run_transition(
+        &state,
+        principal,
+        &req,
+        key,
+        "",
+        &id,
+        if_match,
+        OrderAction::Submit,
+        "order.submitted",
+        |conn, _, doc| {
+            check_counterparty(conn, &doc.row.counterparty_id)?;
+            doc.row.status = OrderStatus::Submitted.as_str().into();
+            doc.row.submitted_at = Some(now());
+            Ok(())
+        },
+        order_answer,
+    )
+    .await
+}

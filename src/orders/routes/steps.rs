@@ -1,0 +1,195 @@
+//! Shared steps.
+
+use super::*;
+
+pub(crate) fn check_reference(
+    field: &str,
+    v: Option<String>,
+    e: &mut Vec<FieldError>,
+) -> Option<String> {
+    check_optional_text(field, v, MAX_REFERENCE, e)
+}
+
+pub(crate) fn check_line_count(n: usize, e: &mut Vec<FieldError>) {
+    if n == 0 {
+        e.push(FieldError::new("lines", "at least one line is needed"));
+    } else if n > MAX_LINES {
+        e.push(FieldError::new(
+            "lines",
+            format!("at most {MAX_LINES} lines"),
+        ));
+    }
+}
+
+/// The products named by `ids`, checked to exist and be orderable.
+pub(crate) fn orderable_products(
+    conn: &mut DbConnection,
+    ids: &[(String, String)],
+) -> Result<HashMap<String, ProductRow>, ApiError> {
+    let wanted: Vec<String> = ids.iter().map(|(_, id)| id.clone()).collect();
+    let found = products_by_id(conn, &wanted)?;
+    let mut e = vec![];
+    for (field, id) in ids {
+        match found.get(id) {
+            None => e.push(FieldError::new(field, "no such product")),
+            Some(p) if p.status == ProductStatus::Discontinued.as_str() => {
+                e.push(FieldError::new(field, "the product is discontinued"))
+            }
+            Some(_) => {}
+        }
+    }
+    Refusal::check(e)?;
+    Ok(found)
+}
+
+/// Builds a stored order line from what the buyer asked, checking its terms against the product.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one part of the request the handler was given"
+)]
+pub(crate) fn build_line(
+    at: &str,
+    line_number: i32,
+    product: &ProductRow,
+    quantity: Quantity,
+    unit: Option<String>,
+    unit_price_minor: i64,
+    price_base: Option<Quantity>,
+    allowance_minor: i64,
+    charge_minor: i64,
+    requested_delivery_date: Option<NaiveDate>,
+    specification_ref: Option<String>,
+    e: &mut Vec<FieldError>,
+) -> Option<OrderLineRow> {
+    let terms = LineTerms {
+        quantity,
+        unit: unit.unwrap_or_else(|| product.base_unit.clone()),
+        base_unit: product.base_unit.clone(),
+        unit_price_minor,
+        price_base: price_base.unwrap_or(Quantity::units(1)),
+        allowance_minor,
+        charge_minor,
+    };
+    let amount = check_line_terms(at, &terms, e)?;
+    Some(OrderLineRow {
+        order_id: String::new(),
+        line_number,
+        product_id: product.id.clone(),
+        status: LineStatus::Open.as_str().into(),
+        quantity_milli: quantity.milli(),
+        unit: terms.unit,
+        unit_price_minor,
+        price_base_milli: terms.price_base.milli(),
+        allowance_minor,
+        charge_minor,
+        line_amount_minor: amount,
+        requested_delivery_date,
+        specification_ref,
+        confirmed_milli: None,
+        delivery_schedule: None,
+        despatched_milli: 0,
+        closed_short_milli: 0,
+        received_milli: 0,
+        rejected_milli: 0,
+        short_milli: 0,
+        oversupply_milli: 0,
+        invoiced_milli: 0,
+    })
+}
+
+/// The counterparty must be a partner we trade with: active and not archived.
+pub(crate) fn check_counterparty(conn: &mut DbConnection, id: &str) -> Result<(), ApiError> {
+    let partner = crate::partners::store::get_partner(conn, &Access::All, id)
+        .map_err(|_| Refusal::invalid("counterparty_id", "no such partner"))?;
+    if partner.status != PartnerStatus::Active.as_str() || partner.archived_at.is_some() {
+        return Err(Refusal::invalid(
+            "counterparty_id",
+            format!(
+                "the partner is {}{}; orders need an active partner",
+                partner.status,
+                if partner.archived_at.is_some() {
+                    " and archived"
+                } else {
+                    ""
+                }
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Which side of this order the caller is on.
+pub(crate) fn side_for(principal: &Principal, row: &OrderRow) -> Result<Side, ApiError> {
+    let direction = row.direction();
+    let party = policy::order_party(
+        principal,
+        direction == Direction::Purchase,
+        &row.counterparty_id,
+    )?;
+    Ok(side_of(direction, party))
+}
+
+/// Runs an order transition under the request's idempotency key; `answer` shapes the response
+/// from the order and whatever `apply` produced.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one part of the request the handler was given"
+)]
+pub(crate) async fn run_transition<T: 'static>(
+    state: &AppState,
+    principal: Principal,
+    req: &HttpRequest,
+    key: IdempotencyKey,
+    body_hash: &str,
+    id: &str,
+    if_match: IfMatch,
+    action: OrderAction,
+    event: &'static str,
+    apply: impl FnOnce(&mut DbConnection, &Actor, &mut OrderDoc) -> Result<T, ApiError> + Send + 'static,
+    answer: impl FnOnce(Order, T) -> Result<Written, ApiError> + Send + 'static,
+) -> Result<HttpResponse, ApiError> {
+    let access = policy::read_orders(&principal)?;
+    let id = path_id(id, "id")?;
+    let actor = Actor::from(&principal);
+    let caller = principal.id.clone();
+    idempotency::execute(&state.db, &caller, key, req, body_hash, move |conn| {
+        let (order, out) = store::transition(
+            conn,
+            Transition {
+                actor: &actor,
+                access: &access,
+                action,
+                event,
+                expected_version: if_match.expected(),
+            },
+            &id,
+            |row| side_for(&principal, row),
+            |conn, doc| apply(conn, &actor, doc),
+        )?;
+        answer(order, out)
+    })
+    .await
+}
+
+pub(crate) fn order_answer(order: Order, _: ()) -> Result<Written, ApiError> {
+    Written::ok(&order, Some(order.version))
+}
+
+/// Reads documents under an order, once the caller is known to see the order (404 otherwise).
+pub(crate) async fn under_order<T: Send + 'static>(
+    state: &AppState,
+    principal: &Principal,
+    order_id: &str,
+    read: impl FnOnce(&mut DbConnection, &str) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let access = policy::read_orders(principal)?;
+    let id = path_id(order_id, "id")?;
+    state
+        .db
+        .read(move |conn| {
+            store::get_order_row(conn, &access, &id)?;
+            read(conn, &id)
+        })
+        .await
+}

@@ -1,0 +1,379 @@
+//! Rows.
+
+use super::*;
+
+#[derive(Debug, Queryable, Clone)]
+pub struct OrderRow {
+    pub id: String,
+    pub number: String,
+    pub direction: String,
+    pub order_type: String,
+    pub counterparty_id: String,
+    pub status: String,
+    pub currency: String,
+    pub buyer_reference: Option<String>,
+    pub issue_date: NaiveDate,
+    pub requested_delivery_date: Option<NaiveDate>,
+    pub delivery_gln: Option<String>,
+    pub note: Option<String>,
+    pub change_sequence: i32,
+    pub response_code: Option<String>,
+    pub response_note: Option<String>,
+    pub total_minor: i64,
+    pub created_by: String,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub responded_at: Option<NaiveDateTime>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub cancel_reason: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl OrderRow {
+    pub fn direction(&self) -> Direction {
+        Direction::parse(&self.direction).unwrap_or(Direction::Purchase)
+    }
+
+    pub fn status(&self) -> OrderStatus {
+        OrderStatus::parse(&self.status).unwrap_or(OrderStatus::Draft)
+    }
+
+    /// The partner an order's events belong to. A purchase order is ours alone until it is
+    /// submitted: its supplier sees it from then on (a draft we cancel it never sees at all).
+    pub(crate) fn event_partner(&self) -> Option<&str> {
+        if self.direction() == Direction::Purchase && self.submitted_at.is_none() {
+            None
+        } else {
+            Some(&self.counterparty_id)
+        }
+    }
+}
+
+#[derive(Debug, Queryable, Insertable, AsChangeset, Clone, PartialEq, Eq)]
+#[diesel(table_name = order_lines)]
+pub struct OrderLineRow {
+    pub order_id: String,
+    pub line_number: i32,
+    pub product_id: String,
+    pub status: String,
+    pub quantity_milli: i64,
+    pub unit: String,
+    pub unit_price_minor: i64,
+    pub price_base_milli: i64,
+    pub allowance_minor: i64,
+    pub charge_minor: i64,
+    pub line_amount_minor: i64,
+    pub requested_delivery_date: Option<NaiveDate>,
+    pub specification_ref: Option<String>,
+    pub confirmed_milli: Option<i64>,
+    pub delivery_schedule: Option<String>,
+    pub despatched_milli: i64,
+    pub closed_short_milli: i64,
+    pub received_milli: i64,
+    pub rejected_milli: i64,
+    pub short_milli: i64,
+    pub oversupply_milli: i64,
+    pub invoiced_milli: i64,
+}
+
+impl OrderLineRow {
+    pub fn state(&self) -> LineState {
+        LineState {
+            line_number: self.line_number,
+            status: LineStatus::parse(&self.status),
+            whole_units: crate::standards::unit_of_measure(&self.unit)
+                .is_ok_and(|u| u.whole_numbers_only),
+            ordered: Quantity(self.quantity_milli),
+            requested_delivery_date: self.requested_delivery_date,
+            unit_price_minor: self.unit_price_minor,
+            price_base: Quantity(self.price_base_milli),
+            confirmed: self.confirmed_milli.map(Quantity),
+            despatched: Quantity(self.despatched_milli),
+            closed_short: Quantity(self.closed_short_milli),
+            received: Quantity(self.received_milli),
+            rejected: Quantity(self.rejected_milli),
+            short: Quantity(self.short_milli),
+            oversupply: Quantity(self.oversupply_milli),
+            invoiced: Quantity(self.invoiced_milli),
+        }
+    }
+
+    /// What the line is worth now: nothing once rejected or deleted.
+    pub fn effective_amount(&self) -> i64 {
+        match LineStatus::parse(&self.status) {
+            Some(LineStatus::Rejected | LineStatus::Deleted) => 0,
+            _ => self.line_amount_minor,
+        }
+    }
+
+    pub(crate) fn to_line(&self) -> OrderLine {
+        let s = self.state();
+        OrderLine {
+            line_number: self.line_number,
+            product_id: self.product_id.clone(),
+            status: s.status.unwrap_or(LineStatus::Open),
+            quantity: s.ordered,
+            unit: self.unit.clone(),
+            unit_price_minor: self.unit_price_minor,
+            price_base_quantity: s.price_base,
+            allowance_minor: self.allowance_minor,
+            charge_minor: self.charge_minor,
+            line_amount_minor: self.line_amount_minor,
+            requested_delivery_date: self.requested_delivery_date,
+            specification_ref: self.specification_ref.clone(),
+            confirmed_quantity: s.confirmed,
+            delivery_schedule: self
+                .delivery_schedule
+                .as_deref()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or_default(),
+            despatched_quantity: s.despatched,
+            closed_short_quantity: s.closed_short,
+            open_quantity: s.open(),
+            in_transit_quantity: s.in_transit(),
+            received_quantity: s.received,
+            rejected_quantity: s.rejected,
+            short_quantity: s.short,
+            oversupply_quantity: s.oversupply,
+            accepted_quantity: s.accepted(),
+            invoiced_quantity: s.invoiced,
+        }
+    }
+}
+
+/// An order with its lines, as loaded for reading or changing.
+#[derive(Debug, Clone)]
+pub struct OrderDoc {
+    pub row: OrderRow,
+    pub lines: Vec<OrderLineRow>,
+}
+
+impl OrderDoc {
+    pub fn states(&self) -> Vec<LineState> {
+        self.lines.iter().map(OrderLineRow::state).collect()
+    }
+
+    pub fn to_order(&self) -> Order {
+        let r = &self.row;
+        let response = r.response_code.as_deref().and_then(ResponseCode::parse);
+        Order {
+            id: r.id.clone(),
+            number: r.number.clone(),
+            direction: r.direction(),
+            order_type: OrderType::parse(&r.order_type).unwrap_or(OrderType::Order),
+            order_type_code: OrderType::parse(&r.order_type)
+                .unwrap_or(OrderType::Order)
+                .uncl1001()
+                .into(),
+            counterparty_id: r.counterparty_id.clone(),
+            status: r.status(),
+            currency: r.currency.clone(),
+            currency_exponent: crate::standards::currency_exponent(&r.currency)
+                .map(|c| c.1)
+                .unwrap_or(2),
+            buyer_reference: r.buyer_reference.clone(),
+            issue_date: r.issue_date,
+            requested_delivery_date: r.requested_delivery_date,
+            delivery_gln: r.delivery_gln.clone(),
+            note: r.note.clone(),
+            change_sequence: r.change_sequence,
+            response_code: response,
+            response_code_uncl4343: response.map(|c| c.uncl4343().to_string()),
+            response_note: r.response_note.clone(),
+            total_minor: r.total_minor,
+            lines: self.lines.iter().map(OrderLineRow::to_line).collect(),
+            allowed_actions: allowed_actions(r.status()).to_vec(),
+            created_by: r.created_by.clone(),
+            submitted_at: r.submitted_at.map(|t| t.and_utc()),
+            responded_at: r.responded_at.map(|t| t.and_utc()),
+            cancelled_at: r.cancelled_at.map(|t| t.and_utc()),
+            cancel_reason: r.cancel_reason.clone(),
+            version: r.version,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+
+    /// Recomputes the order total from its lines.
+    pub fn retotal(&mut self) -> Result<(), StoreError> {
+        self.row.total_minor = document_total(self.lines.iter().map(|l| l.effective_amount()))
+            .map_err(|m| Refusal::invalid("lines", m))?;
+        Ok(())
+    }
+}
+
+/// Filters an order query to what `access` may see: a partner sees the orders it is the
+/// counterparty of, except purchase orders we never submitted (drafts, and drafts we cancelled).
+macro_rules! scoped {
+    ($q:expr, $access:expr) => {{
+        let mut q = $q;
+        if let Some(own) = $access.partner_id() {
+            q = q
+                .filter(orders::counterparty_id.eq(own.to_string()))
+                .filter(
+                    orders::direction
+                        .ne(Direction::Purchase.as_str())
+                        .or(orders::submitted_at.is_not_null()),
+                );
+        }
+        q
+    }};
+}
+
+pub fn get_order_row(
+    conn: &mut DbConnection,
+    access: &Access,
+    id: &str,
+) -> Result<OrderRow, StoreError> {
+    scoped!(orders::table.filter(orders::id.eq(id)).into_boxed(), access)
+        .first::<OrderRow>(conn)
+        .optional()?
+        .ok_or(Refusal::NotFound("order").into())
+}
+
+pub(crate) fn load_lines(
+    conn: &mut DbConnection,
+    order_id: &str,
+) -> Result<Vec<OrderLineRow>, StoreError> {
+    Ok(order_lines::table
+        .filter(order_lines::order_id.eq(order_id))
+        .order(order_lines::line_number.asc())
+        .load::<OrderLineRow>(conn)?)
+}
+
+pub fn get_order(
+    conn: &mut DbConnection,
+    access: &Access,
+    id: &str,
+) -> Result<OrderDoc, StoreError> {
+    let row = get_order_row(conn, access, id)?;
+    let lines = load_lines(conn, id)?;
+    Ok(OrderDoc { row, lines })
+}
+
+/// A new order, validated, ready to store.
+pub struct NewOrder {
+    pub direction: Direction,
+    pub order_type: OrderType,
+    pub counterparty_id: String,
+    pub currency: String,
+    pub buyer_reference: Option<String>,
+    pub issue_date: NaiveDate,
+    pub requested_delivery_date: Option<NaiveDate>,
+    pub delivery_gln: Option<String>,
+    pub note: Option<String>,
+    pub submit: bool,
+    pub lines: Vec<OrderLineRow>,
+}
+
+pub fn insert_order(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    o: NewOrder,
+) -> Result<Order, StoreError> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let prefix = match o.direction {
+        Direction::Purchase => "PO",
+        Direction::Sales => "SO",
+    };
+    let number = next_number(conn, prefix)?;
+    let t = now();
+    let status = if o.submit {
+        OrderStatus::Submitted
+    } else {
+        OrderStatus::Draft
+    };
+    let lines: Vec<OrderLineRow> = o
+        .lines
+        .into_iter()
+        .map(|l| OrderLineRow {
+            order_id: id.clone(),
+            ..l
+        })
+        .collect();
+    let total = document_total(lines.iter().map(|l| l.line_amount_minor))
+        .map_err(|m| Refusal::invalid("lines", m))?;
+    diesel::insert_into(orders::table)
+        .values((
+            orders::id.eq(&id),
+            orders::number.eq(&number),
+            orders::direction.eq(o.direction.as_str()),
+            orders::order_type.eq(o.order_type.as_str()),
+            orders::counterparty_id.eq(&o.counterparty_id),
+            orders::status.eq(status.as_str()),
+            orders::currency.eq(&o.currency),
+            orders::buyer_reference.eq(&o.buyer_reference),
+            orders::issue_date.eq(o.issue_date),
+            orders::requested_delivery_date.eq(o.requested_delivery_date),
+            orders::delivery_gln.eq(&o.delivery_gln),
+            orders::note.eq(&o.note),
+            orders::change_sequence.eq(0),
+            orders::total_minor.eq(total),
+            orders::created_by.eq(&actor.id),
+            orders::submitted_at.eq(o.submit.then_some(t)),
+            orders::version.eq(1i64),
+            orders::created_at.eq(t),
+            orders::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    crate::insert_all!(conn, order_lines::table, &lines)?;
+    let doc = get_order(conn, &Access::All, &id)?;
+    let order = doc.to_order();
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "order.created",
+            entity_type: "order",
+            entity_id: &id,
+            partner_id: doc.row.event_partner(),
+            before: None,
+            after: snapshot(&order),
+        },
+    )?;
+    Ok(order)
+}
+
+#[derive(Debug, Default)]
+pub struct OrderFilter {
+    pub direction: Option<Direction>,
+    pub status: Option<OrderStatus>,
+    pub counterparty_id: Option<String>,
+    pub number: Option<String>,
+}
+
+/// A page of orders (with their lines) the caller may see.
+pub fn list_orders(
+    conn: &mut DbConnection,
+    access: &Access,
+    f: OrderFilter,
+    page: &PageRequest,
+) -> Result<Vec<OrderDoc>, StoreError> {
+    let mut q = scoped!(crate::paged!(orders, page), access);
+    if let Some(d) = f.direction {
+        q = q.filter(orders::direction.eq(d.as_str()));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(orders::status.eq(s.as_str()));
+    }
+    if let Some(c) = f.counterparty_id {
+        q = q.filter(orders::counterparty_id.eq(c));
+    }
+    if let Some(n) = f.number {
+        q = q.filter(orders::number.eq(n));
+    }
+    let rows = q.load::<OrderRow>(conn)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let lines = order_lines::table
+        .filter(order_lines::order_id.eq_any(&ids))
+        .order((order_lines::order_id.asc(), order_lines::line_number.asc()))
+        .load::<OrderLineRow>(conn)?;
+    Ok(with_lines(
+        rows,
+        lines,
+        |r| &r.id,
+        |l| &l.order_id,
+        |row, lines| OrderDoc { row, lines },
+    ))
+}
