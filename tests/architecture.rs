@@ -144,3 +144,26 @@ fn areas_depend_on_each_other_without_a_cycle() {
         }
     }
 }
+
+/// A file past this many lines becomes a folder named after its documents.
+const MAX_LINES: usize = 600;
+
+#[test]
+fn no_source_file_outgrows_a_room() {
+    let mut files = vec![];
+    rust_files(&src(), &mut files);
+    let mut long: Vec<String> = files
+        .iter()
+        .filter(|p| !p.ends_with("db/schema.rs")) // written by diesel from the migrations
+        .filter_map(|p| {
+            let lines = std::fs::read_to_string(p).unwrap_or_default().lines().count();
+            (lines > MAX_LINES).then(|| format!("{} ({lines} lines)", p.display()))
+        })
+        .collect();
+    long.sort();
+    assert!(
+        long.is_empty(),
+        "split these by document (orders/model/response.rs, …):\n{}",
+        long.join("\n")
+    );
+}

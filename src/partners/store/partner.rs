@@ -1,0 +1,369 @@
+//! Partners.
+
+use super::*;
+
+#[derive(Debug, Queryable, Clone)]
+pub struct PartnerRow {
+    pub id: String,
+    pub name: String,
+    pub legal_name: Option<String>,
+    pub is_manufacturer: bool,
+    pub is_distributor: bool,
+    pub is_key_account: bool,
+    pub status: String,
+    pub gln: Option<String>,
+    pub tax_id: Option<String>,
+    pub country: Option<String>,
+    pub erp_references: String,
+    pub relationship_since: Option<NaiveDate>,
+    pub account_owner_id: Option<String>,
+    pub notes: Option<String>,
+    pub archived_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub segment: Option<String>,
+    /// Name and legal name as search compares them ([`crate::text::search_key`]).
+    pub search_text: Option<String>,
+}
+
+impl PartnerRow {
+    pub fn roles(&self) -> PartnerRoles {
+        PartnerRoles {
+            manufacturer: self.is_manufacturer,
+            distributor: self.is_distributor,
+            key_account: self.is_key_account,
+        }
+    }
+
+    pub fn to_partner(&self, today: NaiveDate) -> Partner {
+        Partner {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            legal_name: self.legal_name.clone(),
+            roles: roles_of(self.roles()),
+            status: PartnerStatus::parse(&self.status).unwrap_or(PartnerStatus::Prospect),
+            gln: self.gln.clone(),
+            tax_id: self.tax_id.clone(),
+            country: self.country.clone(),
+            erp_references: serde_json::from_str(&self.erp_references).unwrap_or_default(),
+            relationship_since: self.relationship_since,
+            tenure_years: self.relationship_since.and_then(|s| tenure_years(s, today)),
+            account_owner_id: self.account_owner_id.clone(),
+            segment: self.segment.clone(),
+            notes: self.notes.clone(),
+            archived: self.archived_at.is_some(),
+            archived_at: self.archived_at.map(|t| t.and_utc()),
+            version: self.version,
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+        }
+    }
+}
+
+/// Loads a partner the caller may see; another partner's record is simply not found.
+pub fn get_partner(
+    conn: &mut DbConnection,
+    access: &Access,
+    id: &str,
+) -> Result<PartnerRow, StoreError> {
+    let mut q = partners::table.filter(partners::id.eq(id)).into_boxed();
+    if let Some(own) = access.partner_id() {
+        q = q.filter(partners::id.eq(own.to_string()));
+    }
+    q.first::<PartnerRow>(conn)
+        .optional()?
+        .ok_or(Refusal::NotFound("partner").into())
+}
+
+/// Checks that need the database: GLN unique, account owner a real staff user.
+pub(crate) fn check_references(
+    conn: &mut DbConnection,
+    f: &PartnerDraft,
+    self_id: Option<&str>,
+) -> Result<(), StoreError> {
+    let mut errors = vec![];
+    if let Some(owner) = &f.account_owner_id {
+        auth_store::check_staff_user(conn, "account_owner_id", owner, &mut errors)?;
+    }
+    Refusal::check(errors)?;
+    if let Some(gln) = &f.gln {
+        let mut q = partners::table
+            .filter(partners::gln.eq(gln))
+            .select(partners::id)
+            .into_boxed();
+        if let Some(id) = self_id {
+            q = q.filter(partners::id.ne(id.to_string()));
+        }
+        if q.first::<String>(conn).optional()?.is_some() {
+            return Err(Refusal::conflict_on(
+                Code::Duplicate,
+                "gln",
+                "another partner has this GLN",
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+pub fn insert_partner(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    f: PartnerDraft,
+) -> Result<Partner, StoreError> {
+    check_references(conn, &f, None)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let t = now();
+    diesel::insert_into(partners::table)
+        .values((
+            partners::id.eq(&id),
+            partners::name.eq(&f.name),
+            partners::legal_name.eq(&f.legal_name),
+            partners::search_text.eq(crate::text::partner_search_text(
+                &f.name,
+                f.legal_name.as_deref(),
+            )),
+            partners::is_manufacturer.eq(f.roles.manufacturer),
+            partners::is_distributor.eq(f.roles.distributor),
+            partners::is_key_account.eq(f.roles.key_account),
+            partners::status.eq(f.status.as_str()),
+            partners::gln.eq(&f.gln),
+            partners::tax_id.eq(&f.tax_id),
+            partners::country.eq(&f.country),
+            partners::erp_references
+                .eq(serde_json::to_string(&f.erp_references).unwrap_or_else(|_| "[]".into())),
+            partners::relationship_since.eq(f.relationship_since),
+            partners::account_owner_id.eq(&f.account_owner_id),
+            partners::segment.eq(&f.segment),
+            partners::notes.eq(&f.notes),
+            partners::version.eq(1i64),
+            partners::created_at.eq(t),
+            partners::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    let partner = get_partner(conn, &Access::All, &id)?.to_partner(today());
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: "partner.created",
+            entity_type: "partner",
+            entity_id: &id,
+            partner_id: Some(&id),
+            before: None,
+            after: snapshot(&partner),
+        },
+    )?;
+    Ok(partner)
+}
+
+/// Applies a change to a partner the caller may see, after `authorize` approves it for the
+/// partner's roles before and after the change.
+pub fn update_partner(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    access: &Access,
+    id: &str,
+    expected_version: Option<i64>,
+    authorize: impl Fn(PartnerRoles) -> Result<(), StoreError>,
+    change: impl FnOnce(&PartnerDraft) -> Result<PartnerDraft, StoreError>,
+) -> Result<Partner, StoreError> {
+    let row = get_partner(conn, access, id)?;
+    authorize(row.roles())?;
+    expect_version(expected_version, row.version)?;
+    let before = row.to_partner(today());
+    let current = PartnerDraft {
+        name: row.name.clone(),
+        legal_name: row.legal_name.clone(),
+        roles: row.roles(),
+        status: before.status,
+        gln: row.gln.clone(),
+        tax_id: row.tax_id.clone(),
+        country: row.country.clone(),
+        erp_references: before.erp_references.clone(),
+        relationship_since: row.relationship_since,
+        account_owner_id: row.account_owner_id.clone(),
+        segment: row.segment.clone(),
+        notes: row.notes.clone(),
+    };
+    let f = change(&current)?;
+    authorize(f.roles)?;
+    if !before.status.can_become(f.status) {
+        return Err(Refusal::Conflict {
+            code: Code::IllegalTransition,
+            detail: format!(
+                "a {} partner cannot become {}",
+                before.status.as_str(),
+                f.status.as_str()
+            ),
+            errors: vec![FieldError::new("status", "transition not allowed")],
+            allowed: Some(
+                before
+                    .status
+                    .allowed_next()
+                    .iter()
+                    .map(|s| s.as_str().to_string())
+                    .collect(),
+            ),
+        }
+        .into());
+    }
+    check_references(conn, &f, Some(id))?;
+    let updated = diesel::update(
+        partners::table
+            .find(id)
+            .filter(partners::version.eq(row.version)),
+    )
+    .set((
+        partners::name.eq(&f.name),
+        partners::legal_name.eq(&f.legal_name),
+        partners::search_text.eq(crate::text::partner_search_text(
+            &f.name,
+            f.legal_name.as_deref(),
+        )),
+        partners::is_manufacturer.eq(f.roles.manufacturer),
+        partners::is_distributor.eq(f.roles.distributor),
+        partners::is_key_account.eq(f.roles.key_account),
+        partners::status.eq(f.status.as_str()),
+        partners::gln.eq(&f.gln),
+        partners::tax_id.eq(&f.tax_id),
+        partners::country.eq(&f.country),
+        partners::erp_references
+            .eq(serde_json::to_string(&f.erp_references).unwrap_or_else(|_| "[]".into())),
+        partners::relationship_since.eq(f.relationship_since),
+        partners::account_owner_id.eq(&f.account_owner_id),
+        partners::segment.eq(&f.segment),
+        partners::notes.eq(&f.notes),
+        partners::version.eq(row.version + 1),
+        partners::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        // Someone else's write landed between our read and this update.
+        let current = get_partner(conn, access, id)?.version;
+        return Err(Refusal::StaleVersion { current }.into());
+    }
+    let after = get_partner(conn, access, id)?.to_partner(today());
+    let action = if before.status != after.status {
+        "partner.status_changed"
+    } else {
+        "partner.updated"
+    };
+    record_change(
+        conn,
+        actor,
+        Change {
+            action,
+            entity_type: "partner",
+            entity_id: id,
+            partner_id: Some(id),
+            before: snapshot(&before),
+            after: snapshot(&after),
+        },
+    )?;
+    Ok(after)
+}
+
+/// Archives (`archive = true`) or restores a partner.
+pub fn set_archived(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    access: &Access,
+    id: &str,
+    expected_version: Option<i64>,
+    authorize: impl Fn(PartnerRoles) -> Result<(), StoreError>,
+    archive: bool,
+) -> Result<Partner, StoreError> {
+    let row = get_partner(conn, access, id)?;
+    authorize(row.roles())?;
+    expect_version(expected_version, row.version)?;
+    if row.archived_at.is_some() == archive {
+        // Already in the asked-for state: answer it as it is, writing nothing.
+        return Ok(row.to_partner(today()));
+    }
+    let t = now();
+    diesel::update(
+        partners::table
+            .find(id)
+            .filter(partners::version.eq(row.version)),
+    )
+    .set((
+        partners::archived_at.eq(if archive { Some(t) } else { None }),
+        partners::version.eq(row.version + 1),
+        partners::updated_at.eq(t),
+    ))
+    .execute(conn)?;
+    let before = row.to_partner(today());
+    let after = get_partner(conn, access, id)?.to_partner(today());
+    record_change(
+        conn,
+        actor,
+        Change {
+            action: if archive {
+                "partner.archived"
+            } else {
+                "partner.restored"
+            },
+            entity_type: "partner",
+            entity_id: id,
+            partner_id: Some(id),
+            before: snapshot(&before),
+            after: snapshot(&after),
+        },
+    )?;
+    Ok(after)
+}
+
+#[derive(Debug, Default)]
+pub struct PartnerFilter {
+    pub role: Option<PartnerRole>,
+    pub status: Option<PartnerStatus>,
+    pub q: Option<String>,
+    pub include_archived: bool,
+    /// Only partners with `relationship_since` on or before this day.
+    pub relationship_since_by: Option<NaiveDate>,
+    pub segment: Option<String>,
+}
+
+pub fn list_partners(
+    conn: &mut DbConnection,
+    access: &Access,
+    f: PartnerFilter,
+    page: &PageRequest,
+) -> Result<Vec<PartnerRow>, StoreError> {
+    let mut q = crate::paged!(partners, page);
+    if let Some(own) = access.partner_id() {
+        q = q.filter(partners::id.eq(own.to_string()));
+    }
+    if !f.include_archived {
+        q = q.filter(partners::archived_at.is_null());
+    }
+    if let Some(by) = f.relationship_since_by {
+        q = q.filter(partners::relationship_since.le(by));
+    }
+    if let Some(segment) = f.segment {
+        q = q.filter(partners::segment.eq(segment));
+    }
+    match f.role {
+        Some(PartnerRole::Manufacturer) => q = q.filter(partners::is_manufacturer.eq(true)),
+        Some(PartnerRole::Distributor) => q = q.filter(partners::is_distributor.eq(true)),
+        Some(PartnerRole::KeyAccount) => q = q.filter(partners::is_key_account.eq(true)),
+        None => {}
+    }
+    if let Some(s) = f.status {
+        q = q.filter(partners::status.eq(s.as_str()));
+    }
+    if let Some(text) = f.q {
+        let pattern = like_pattern(&crate::text::search_key(&text));
+        q = q.filter(
+            partners::search_text
+                .assume_not_null()
+                .like(pattern)
+                .escape('\\')
+                .or(partners::gln.eq(text.clone()))
+                .or(partners::tax_id.eq(text)),
+        );
+    }
+    Ok(q.load::<PartnerRow>(conn)?)
+}

@@ -1,0 +1,99 @@
+//! Tier changes and plans.
+
+use super::*;
+
+text_enum! {
+    /// `proposed → approved | rejected`; an approved change is in force from its date.
+    pub enum TierChangeStatus {
+        Proposed = "proposed",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+}
+
+/// Four eyes: whoever proposed a change may not approve or reject it.
+pub fn check_second_person(proposed_by: &str, deciding: &str) -> Result<(), FieldError> {
+    if proposed_by == deciding {
+        Err(FieldError::new(
+            "approved_by",
+            "a tier change is decided by someone other than who proposed it",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+text_enum! {
+    pub enum PlanStatus {
+        Draft = "draft",
+        Active = "active",
+        Completed = "completed",
+        Abandoned = "abandoned",
+    }
+}
+
+text_enum! {
+    pub enum ActionStatus {
+        Open = "open",
+        Done = "done",
+    }
+}
+
+/// An action is overdue when still open after its due date.
+pub fn action_overdue(status: ActionStatus, due: NaiveDate, today: NaiveDate) -> bool {
+    status == ActionStatus::Open && due < today
+}
+
+/// When the tier change was decided, for answers.
+pub fn utc(t: Option<NaiveDateTime>) -> Option<DateTime<Utc>> {
+    t.map(|t| t.and_utc())
+}
+
+/// A plan's fields as the caller set them, checked.
+pub struct PlanDraft {
+    pub title: String,
+    pub goals: Vec<String>,
+    pub target_tier: Option<TierCode>,
+    pub target_share_bp: Option<i32>,
+    pub status: PlanStatus,
+    pub owner_id: Option<String>,
+    pub actions: Vec<PlanAction>,
+}
+
+pub fn check_plan(d: PlanDraft) -> Result<PlanDraft, Refusal> {
+    let mut e = vec![];
+    let title = Name::check("title", &d.title, &mut e);
+    if d.goals.len() > 50 {
+        e.push(FieldError::new("goals", "at most 50 goals"));
+    }
+    let goals: Vec<String> = d
+        .goals
+        .iter()
+        .enumerate()
+        .map(|(i, g)| Name::check(&format!("goals[{i}]"), g, &mut e))
+        .collect();
+    crate::channel::model::check_share_bp("target_share_bp", d.target_share_bp, &mut e);
+    let owner_id = d.owner_id.map(|o| body_id("owner_id", o, &mut e));
+    if d.actions.len() > 200 {
+        e.push(FieldError::new("actions", "at most 200 actions"));
+    }
+    let actions = d
+        .actions
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| PlanAction {
+            number: i as i32 + 1,
+            description: Name::check(&format!("actions[{i}].description"), &a.description, &mut e),
+            owner_id: body_id(&format!("actions[{i}].owner_id"), a.owner_id, &mut e),
+            ..a
+        })
+        .collect();
+    Refusal::check(e)?;
+    Ok(PlanDraft {
+        title,
+        goals,
+        owner_id,
+        actions,
+        ..d
+    })
+}
