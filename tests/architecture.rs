@@ -156,7 +156,10 @@ fn no_source_file_outgrows_a_room() {
         .iter()
         .filter(|p| !p.ends_with("db/schema.rs")) // written by diesel from the migrations
         .filter_map(|p| {
-            let lines = std::fs::read_to_string(p).unwrap_or_default().lines().count();
+            let lines = std::fs::read_to_string(p)
+                .unwrap_or_default()
+                .lines()
+                .count();
             (lines > MAX_LINES).then(|| format!("{} ({lines} lines)", p.display()))
         })
         .collect();
