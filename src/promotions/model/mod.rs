@@ -15,8 +15,7 @@ use crate::channel::model::check_share_bp;
 use crate::decimal::{div_round, format_fixed};
 use crate::orders::model::Quantity;
 use crate::partners::model::check_currency;
-use crate::refusal::FieldError;
-use crate::refusal::Refusal;
+use crate::refusal::{FieldError, Refusal};
 use crate::text_enum;
 use crate::values::body_id;
 use crate::values::Name;
@@ -256,16 +255,18 @@ pub fn promotion_actions(status: PromotionStatus) -> &'static [PromotionAction] 
     }
 }
 
-/// Whether `action` is possible in `status`; otherwise the actions that are.
-pub fn check_action(
-    status: PromotionStatus,
-    action: PromotionAction,
-) -> Result<(), Vec<&'static str>> {
+/// Whether `action` is possible in `status`; otherwise the refusal names the actions that are.
+pub fn check_action(status: PromotionStatus, action: PromotionAction) -> Result<(), Refusal> {
     let allowed = promotion_actions(status);
     if allowed.contains(&action) {
         Ok(())
     } else {
-        Err(allowed.iter().map(|a| a.as_str()).collect())
+        Err(Refusal::not_allowed(
+            "promotion",
+            status.as_str(),
+            action.as_str(),
+            allowed.iter().map(|a| a.as_str()),
+        ))
     }
 }
 

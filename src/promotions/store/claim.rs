@@ -171,8 +171,7 @@ pub fn insert_claim(
     let row = get_row(conn, access, promotion_id)?;
     may_claim(&row)?;
     let row = follow_calendar_of(conn, actor, row, today)?;
-    check_action(row.status(), PromotionAction::Claim)
-        .map_err(illegal(&row, PromotionAction::Claim))?;
+    check_action(row.status(), PromotionAction::Claim)?;
     lock_claims(conn, promotion_id)?;
     let products = product_ids_of(conn, promotion_id)?;
     let m = measured(conn, &row, products)?;

@@ -157,13 +157,6 @@ pub fn insert_promotion(
     Ok(p)
 }
 
-pub(crate) fn illegal(
-    row: &PromotionRow,
-    action: PromotionAction,
-) -> impl FnOnce(Vec<&'static str>) -> Refusal + '_ {
-    move |allowed| Refusal::not_allowed("promotion", &row.status, action.as_str(), allowed)
-}
-
 /// Loads a promotion for a change: visible to the caller, at the version it read (`If-Match`),
 /// brought up to date with the calendar, and in a status that allows `action`.
 pub(crate) fn for_change(
@@ -178,7 +171,7 @@ pub(crate) fn for_change(
     let row = get_row(conn, access, id)?;
     expect_version(expected_version, row.version)?;
     let row = follow_calendar_of(conn, actor, row, today)?;
-    check_action(row.status(), action).map_err(illegal(&row, action))?;
+    check_action(row.status(), action)?;
     Ok(row)
 }
 
