@@ -240,6 +240,103 @@ bounded_text! {
     max = 4000
 }
 
+bounded_text! {
+    /// A document's number as the party that issued it writes it (a buyer's reference, an
+    /// invoice or lot number, a tracking number): 1 to 64 characters once trimmed.
+    DocumentNumber,
+    max = 64
+}
+
+bounded_text! {
+    /// A reference another system gave a report, claim or payment: 1 to 100 characters once
+    /// trimmed.
+    Reference,
+    max = 100
+}
+
+bounded_text! {
+    /// A product code that travels through ERPs and EDI (a SKU, a catalogue category): 1 to 64
+    /// printable characters once trimmed.
+    ProductCode,
+    max = 64
+}
+
+bounded_text! {
+    /// A spending category a wallet estimate is kept for: 1 to 100 characters once trimmed,
+    /// compared without regard to case.
+    Category,
+    max = 100
+}
+
+bounded_text! {
+    /// A partner's account segment (e.g. `top_10`, `second_line`): 1 to 64 characters once
+    /// trimmed, kept in lower case.
+    Segment,
+    max = 64
+}
+
+bounded_text! {
+    /// A tax or VAT registration number as the authority writes it: 1 to 50 characters once
+    /// trimmed.
+    TaxId,
+    max = 50
+}
+
+bounded_text! {
+    /// The name of an ERP or other system a partner is known in: 1 to 50 characters once
+    /// trimmed.
+    SystemName,
+    max = 50
+}
+
+/// Declares a schema-only value: the checks live beside the rule that owns them (an e-mail
+/// address is normalised by sign-in's rules); the type publishes their limits.
+macro_rules! published_text {
+    ($(#[doc = $doc:expr])* $name:ident, max = $max:expr, $($setter:ident = $value:expr),*) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $name {
+            pub const MAX: usize = $max;
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                let doc: &[&str] = &[$($doc),*];
+                let description = doc.iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n");
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .max_length(Some($name::MAX))
+                    .description(Some(description))
+                    $(.$setter($value))*
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed(stringify!($name))
+            }
+        }
+    };
+}
+
+published_text! {
+    /// An e-mail address: compared and stored lower-case, at most 254 characters (RFC 5321).
+    EmailAddress,
+    max = 254,
+    format = Some(utoipa::openapi::SchemaFormat::Custom("email".into())),
+    examples = ["buyer@example.com"]
+}
+
+published_text! {
+    /// A telephone number: 4 to 20 digits with spaces, `-`, `(`, `)`, `.` and a leading `+`.
+    Phone,
+    max = 40,
+    pattern = Some(r"^\+?[0-9 ().-]+$"),
+    examples = ["+86 10 5555 0100"]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -336,7 +336,7 @@ const COMMON: &[&str] = &[
 /// A pragmatic e-mail check: one `@`, something on each side, a dot in the domain, no spaces.
 pub fn normalise_email(field: &str, email: &str) -> Result<String, FieldError> {
     let email = email.trim().to_lowercase();
-    let ok = email.len() <= 254
+    let ok = email.len() <= crate::values::EmailAddress::MAX
         && !email.contains(char::is_whitespace)
         && match email.split_once('@') {
             Some((local, domain)) => {

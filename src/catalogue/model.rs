@@ -5,11 +5,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::partners::model::check_text;
 use crate::refusal::FieldError;
 use crate::standards;
 use crate::text_enum;
-use crate::values::{Name, Note};
+use crate::values::{Name, Note, ProductCode};
 
 text_enum! {
     /// Whose brand the product carries: our own label (specification-bought), or a national brand.
@@ -67,12 +66,10 @@ pub struct ProductDraft {
     pub status: ProductStatus,
 }
 
-const MAX_CODE: usize = 64;
-
 /// SKUs and categories are codes that travel through ERPs and EDI: printable, no spaces at the
 /// ends, of sensible length.
 fn check_code(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
-    let v = check_text(field, value, MAX_CODE, errors);
+    let v = ProductCode::check(field, value, errors);
     if v.chars().any(|c| c.is_control()) {
         errors.push(FieldError::new(
             field,

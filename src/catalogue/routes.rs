@@ -25,6 +25,7 @@ use crate::AppState;
     "category": "insecticides", "brand_type": "national", "base_unit": "EA"
 }))]
 pub struct NewProductRequest {
+    #[schema(value_type = crate::values::ProductCode)]
     pub sku: String,
     /// GTIN-8/12/13/14 with a valid GS1 check digit.
     #[schema(value_type = Option<crate::values::Gtin>)]
@@ -32,6 +33,7 @@ pub struct NewProductRequest {
     #[schema(value_type = crate::values::Name)]
     pub name: String,
     /// Stored lower-case; analytics group by it.
+    #[schema(value_type = crate::values::ProductCode)]
     pub category: String,
     pub brand_type: BrandType,
     /// UN/ECE Rec 20 unit code, e.g. `EA`, `KGM`, `LTR`, `CS`.
@@ -48,12 +50,14 @@ pub struct NewProductRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "discontinued"}))]
 pub struct ProductPatch {
+    #[schema(value_type = Option<crate::values::ProductCode>)]
     pub sku: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<crate::values::Gtin>)]
     pub gtin: Option<Option<String>>,
     #[schema(value_type = Option<crate::values::Name>)]
     pub name: Option<String>,
+    #[schema(value_type = Option<crate::values::ProductCode>)]
     pub category: Option<String>,
     pub brand_type: Option<BrandType>,
     #[schema(value_type = Option<crate::values::UnitCode>)]

@@ -20,9 +20,10 @@ use crate::http::{
     ValidQuery,
 };
 use crate::orders::model::Quantity;
-use crate::partners::model::{check_currency, check_optional_text};
+use crate::partners::model::check_currency;
 use crate::period::{Granularity, Period};
 use crate::refusal::Refusal;
+use crate::values::Reference;
 use crate::AppState;
 
 // ---- sell-out reports ---------------------------------------------------------------------------
@@ -50,6 +51,7 @@ pub struct NewSellOutReport {
     /// the same period, which it supersedes.
     pub purpose: Option<ReportPurpose>,
     /// The partner's own document number.
+    #[schema(value_type = Option<crate::values::Reference>)]
     pub reference: Option<String>,
     /// 1 to 50,000 lines; each product (at each location) once.
     pub lines: Vec<SellOutLineInput>,
@@ -98,7 +100,7 @@ pub async fn create_sell_out_report(
     policy::report_sell_out(&principal, &partner_id)?;
     let currency = check_currency("currency", b.currency, &mut e);
     check_report_period(b.period_start, b.period_end, today(), &mut e);
-    let reference = check_optional_text("reference", b.reference, 100, &mut e);
+    let reference = Reference::check_optional("reference", b.reference, &mut e);
     if b.lines.is_empty() {
         e.push(FieldError::new("lines", "at least one line"));
     }
@@ -274,6 +276,7 @@ pub struct NewWalletEstimate {
     /// A distributor or key account.
     pub partner_id: String,
     /// A product category (compared lower-case).
+    #[schema(value_type = crate::values::Category)]
     pub category: String,
     /// `2026`, `2026-Q1` or `2026-03`; one estimate per partner, category and period.
     pub period: Period,

@@ -7,7 +7,9 @@ use utoipa::ToSchema;
 use crate::auth::policy::PartnerRoles;
 use crate::refusal::FieldError;
 use crate::refusal::Refusal;
-use crate::values::{body_id, Country, Currency, Gln, Name, Note};
+use crate::values::{
+    body_id, Country, Currency, Gln, Name, Note, Reference, Segment, SystemName, TaxId,
+};
 use chrono::NaiveDateTime;
 
 /// What a partner is to us; one partner may play several roles.
@@ -96,9 +98,9 @@ impl PartnerStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErpReference {
-    #[schema(example = "SAP-S4")]
+    #[schema(value_type = crate::values::SystemName, example = "SAP-S4")]
     pub system: String,
-    #[schema(example = "V-100234")]
+    #[schema(value_type = crate::values::Reference, example = "V-100234")]
     pub reference: String,
 }
 
@@ -208,16 +210,10 @@ pub fn check_erp_references(
     refs.iter()
         .enumerate()
         .map(|(i, r)| ErpReference {
-            system: check_text(
-                &format!("erp_references[{i}].system"),
-                &r.system,
-                50,
-                errors,
-            ),
-            reference: check_text(
+            system: SystemName::check(&format!("erp_references[{i}].system"), &r.system, errors),
+            reference: Reference::check(
                 &format!("erp_references[{i}].reference"),
                 &r.reference,
-                100,
                 errors,
             ),
         })
@@ -266,6 +262,7 @@ pub fn check_phone(value: Option<String>, errors: &mut Vec<FieldError>) -> Optio
         let p = p.trim().to_string();
         let digits = p.chars().filter(char::is_ascii_digit).count();
         let ok = (4..=20).contains(&digits)
+            && p.chars().count() <= crate::values::Phone::MAX
             && p.chars()
                 .enumerate()
                 .all(|(i, c)| c.is_ascii_digit() || " -().".contains(c) || (c == '+' && i == 0));
@@ -398,15 +395,14 @@ pub fn validate_draft(d: PartnerDraft, today: NaiveDate) -> Result<PartnerDraft,
     let legal_name = Name::check_optional("legal_name", d.legal_name, &mut e);
     check_roles(&roles_of(d.roles), &mut e);
     let gln = check_gln("gln", d.gln, &mut e);
-    let tax_id = check_optional_text("tax_id", d.tax_id, 50, &mut e);
+    let tax_id = TaxId::check_optional("tax_id", d.tax_id, &mut e);
     let country = check_country(d.country, &mut e);
     let erp_references = check_erp_references(&d.erp_references, &mut e);
     check_relationship_since(d.relationship_since, today, &mut e);
     let account_owner_id = d
         .account_owner_id
         .map(|id| body_id("account_owner_id", id, &mut e));
-    let segment =
-        check_optional_text("segment", d.segment, MAX_SEGMENT, &mut e).map(|s| s.to_lowercase());
+    let segment = Segment::check_optional("segment", d.segment, &mut e).map(|s| s.to_lowercase());
     let notes = Note::check_optional("notes", d.notes, &mut e);
     if !e.is_empty() {
         return Err(e);
@@ -426,9 +422,6 @@ pub fn validate_draft(d: PartnerDraft, today: NaiveDate) -> Result<PartnerDraft,
         notes,
     })
 }
-
-/// Segment names are short labels (`second_line`), not descriptions.
-pub const MAX_SEGMENT: usize = 64;
 
 #[derive(Debug, Clone)]
 pub struct ContactFields {

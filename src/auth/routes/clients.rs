@@ -6,6 +6,7 @@ use super::*;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Host SAP S/4 integration", "scopes": ["partners:read", "events:read"]}))]
 pub struct NewClientRequest {
+    #[schema(value_type = crate::values::Name)]
     pub name: String,
     pub scopes: Vec<Scope>,
     /// Bind the client to one partner (that partner's ERP); absent for the host company's ERP.
@@ -31,6 +32,7 @@ pub struct ClientWithSecret {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"scopes": ["partners:read", "partners:write", "events:read"]}))]
 pub struct ClientPatch {
+    #[schema(value_type = Option<crate::values::Name>)]
     pub name: Option<String>,
     pub scopes: Option<Vec<Scope>>,
     pub disabled: Option<bool>,
@@ -69,7 +71,7 @@ pub async fn create_client(
     let hash_of_body = body.body_hash.clone();
     let b = body.value;
     let mut errors = vec![];
-    let name = check_name("name", &b.name, &mut errors);
+    let name = crate::values::Name::check("name", &b.name, &mut errors);
     check_scopes(&b.scopes, &mut errors);
     let partner_id = check_partner_ref("partner_id", b.partner_id, &mut errors);
     Refusal::check(errors)?;
@@ -202,7 +204,9 @@ pub async fn update_client(
     let id = path_id(&id, "id")?;
     let b = body.value;
     let mut errors = vec![];
-    let name = b.name.map(|n| check_name("name", &n, &mut errors));
+    let name = b
+        .name
+        .map(|n| crate::values::Name::check("name", &n, &mut errors));
     if let Some(s) = &b.scopes {
         check_scopes(s, &mut errors);
     }

@@ -6,7 +6,9 @@ use super::*;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "buyer@example.com", "name": "Ana Buyer", "role": "buyer", "password": "correct horse battery staple"}))]
 pub struct NewUserRequest {
+    #[schema(value_type = crate::values::EmailAddress)]
     pub email: String,
+    #[schema(value_type = crate::values::Name)]
     pub name: String,
     pub role: Role,
     /// Required for `partner_admin` and `partner_user`; must be absent for staff roles.
@@ -21,6 +23,7 @@ pub struct NewUserRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"disabled": true}))]
 pub struct UserPatch {
+    #[schema(value_type = Option<crate::values::Name>)]
     pub name: Option<String>,
     pub role: Option<Role>,
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
@@ -31,14 +34,6 @@ pub struct UserPatch {
     /// A new password; revokes the user's refresh tokens.
     #[schema(format = Password)]
     pub password: Option<String>,
-}
-
-pub(crate) fn check_name(field: &str, name: &str, errors: &mut Vec<FieldError>) -> String {
-    let name = name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 200 {
-        errors.push(FieldError::new(field, "must be 1 to 200 characters"));
-    }
-    name
 }
 
 pub(crate) fn check_partner_ref(
@@ -80,7 +75,7 @@ pub async fn create_user(
     let email = normalise_email("email", &b.email)
         .map_err(|e| errors.push(e))
         .unwrap_or_default();
-    let name = check_name("name", &b.name, &mut errors);
+    let name = crate::values::Name::check("name", &b.name, &mut errors);
     let partner_id = check_partner_ref("partner_id", b.partner_id, &mut errors);
     if let Err(e) = check_password("password", &b.password, &[&b.email, &b.name]) {
         errors.push(e);
@@ -220,7 +215,9 @@ pub async fn update_user(
     let id = path_id(&id, "id")?;
     let b = body.value;
     let mut errors = vec![];
-    let name = b.name.map(|n| check_name("name", &n, &mut errors));
+    let name = b
+        .name
+        .map(|n| crate::values::Name::check("name", &n, &mut errors));
     let partner_id = b
         .partner_id
         .map(|p| check_partner_ref("partner_id", p, &mut errors));

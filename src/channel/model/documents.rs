@@ -152,7 +152,7 @@ pub struct EstimateDraft {
 
 pub fn check_estimate(d: EstimateDraft) -> Result<EstimateDraft, Refusal> {
     let mut e = vec![];
-    let category = check_text("category", &d.category, 100, &mut e).to_lowercase();
+    let category = Category::check("category", &d.category, &mut e).to_lowercase();
     if let Err(m) = crate::standards::unit_of_measure(&d.unit) {
         e.push(FieldError::new("unit", m));
     }

@@ -13,8 +13,7 @@ use crate::period::Period;
 use crate::refusal::FieldError;
 use crate::refusal::Refusal;
 use crate::text_enum;
-use crate::values::check_text;
-use crate::values::Note;
+use crate::values::{Category, Note};
 
 /// The most lines one report may carry: a national retailer's weekly report by store and
 /// product runs to tens of thousands; more than this is a sign of a wrong export.

@@ -25,6 +25,7 @@ pub struct NewOrderLine {
     /// Defaults to the order's requested delivery date.
     pub requested_delivery_date: Option<NaiveDate>,
     /// The specification version the line is bought to.
+    #[schema(value_type = Option<crate::values::DocumentNumber>)]
     pub specification_ref: Option<String>,
 }
 
@@ -46,6 +47,7 @@ pub struct NewOrderRequest {
     /// ISO 4217.
     #[schema(value_type = crate::values::Currency)]
     pub currency: String,
+    #[schema(value_type = Option<crate::values::DocumentNumber>)]
     pub buyer_reference: Option<String>,
     /// Defaults to today.
     pub issue_date: Option<NaiveDate>,
@@ -135,6 +137,7 @@ pub struct NewDespatchAdviceRequest {
     pub expected_delivery_date: Option<NaiveDate>,
     #[schema(value_type = Option<crate::values::Name>)]
     pub carrier: Option<String>,
+    #[schema(value_type = Option<crate::values::DocumentNumber>)]
     pub tracking_number: Option<String>,
     #[schema(value_type = Option<crate::values::Note>)]
     pub note: Option<String>,
@@ -168,6 +171,7 @@ pub struct NewGoodsReceiptRequest {
 pub struct NewInvoiceRequest {
     pub order_id: String,
     /// The seller's own number, unique per seller; ours (`INV-…`) when absent.
+    #[schema(value_type = Option<crate::values::DocumentNumber>)]
     pub invoice_number: Option<String>,
     /// ISO 4217; must be the order's currency.
     #[schema(value_type = crate::values::Currency)]

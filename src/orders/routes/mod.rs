@@ -27,13 +27,12 @@ use crate::http::{
     path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
     ValidQuery,
 };
-use crate::partners::model::{check_currency, check_gln, check_optional_text, PartnerStatus};
+use crate::partners::model::{check_currency, check_gln, PartnerStatus};
 use crate::refusal::{Code, Refusal};
 use crate::values::{Name, Note};
 use crate::AppState;
 
 const MAX_LINES: usize = 1000;
-const MAX_REFERENCE: usize = 64;
 
 mod bodies;
 mod despatch;

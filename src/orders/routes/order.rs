@@ -202,7 +202,10 @@ pub async fn list_orders(
         .counterparty_id
         .map(|c| path_id(&c, "counterparty_id"))
         .transpose()?;
-    if q.number.as_ref().is_some_and(|n| n.len() > MAX_REFERENCE) {
+    if q.number
+        .as_ref()
+        .is_some_and(|n| n.len() > crate::values::DocumentNumber::MAX)
+    {
         return Err(ApiError::bad_field(
             Code::InvalidQuery,
             "number",

@@ -7,7 +7,7 @@ pub(crate) fn check_reference(
     v: Option<String>,
     e: &mut Vec<FieldError>,
 ) -> Option<String> {
-    check_optional_text(field, v, MAX_REFERENCE, e)
+    crate::values::DocumentNumber::check_optional(field, v, e)
 }
 
 pub(crate) fn check_line_count(n: usize, e: &mut Vec<FieldError>) {

@@ -8,7 +8,9 @@ use super::*;
 pub struct NewContactRequest {
     #[schema(value_type = crate::values::Name)]
     pub name: String,
+    #[schema(value_type = Option<crate::values::EmailAddress>)]
     pub email: Option<String>,
+    #[schema(value_type = Option<crate::values::Phone>)]
     pub phone: Option<String>,
     #[schema(value_type = Option<crate::values::Name>)]
     pub job_title: Option<String>,
@@ -23,10 +25,10 @@ pub struct ContactPatch {
     #[schema(value_type = Option<crate::values::Name>)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::EmailAddress>)]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::Phone>)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<crate::values::Name>)]

@@ -21,6 +21,7 @@ pub struct NewPartnerRequest {
     /// 13-digit GS1 GLN with a valid check digit.
     #[schema(value_type = Option<crate::values::Gln>)]
     pub gln: Option<String>,
+    #[schema(value_type = Option<crate::values::TaxId>)]
     pub tax_id: Option<String>,
     /// ISO 3166-1 alpha-2.
     #[schema(value_type = Option<crate::values::Country>)]
@@ -31,6 +32,7 @@ pub struct NewPartnerRequest {
     /// A staff user.
     pub account_owner_id: Option<String>,
     /// Portfolio segment, e.g. `top_10`, `second_line`; stored lower-case.
+    #[schema(value_type = Option<crate::values::Segment>)]
     pub segment: Option<String>,
     #[schema(value_type = Option<crate::values::Note>)]
     pub notes: Option<String>,
@@ -54,7 +56,7 @@ pub struct PartnerPatch {
     #[schema(value_type = Option<crate::values::Gln>)]
     pub gln: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::TaxId>)]
     pub tax_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<crate::values::Country>)]
@@ -67,7 +69,7 @@ pub struct PartnerPatch {
     #[schema(value_type = Option<String>)]
     pub account_owner_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::values::Segment>)]
     pub segment: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<crate::values::Note>)]

@@ -11,6 +11,7 @@ pub struct NewClaim {
     /// Minor units; left out, the sponsor's share of what the units cost under the terms.
     pub amount_minor: Option<i64>,
     /// The channel partner's own document (debit note) number.
+    #[schema(value_type = Option<crate::values::Reference>)]
     pub reference: Option<String>,
     #[schema(value_type = Option<crate::values::Note>)]
     pub note: Option<String>,
@@ -61,7 +62,7 @@ pub async fn create_claim(
     let draft = ClaimDraft {
         units: b.units,
         amount_minor: b.amount_minor,
-        reference: check_optional_text("reference", b.reference, 100, &mut e),
+        reference: Reference::check_optional("reference", b.reference, &mut e),
         note: Note::check_optional("note", b.note, &mut e),
     };
     Refusal::check(e)?;
@@ -311,6 +312,7 @@ pub async fn reject_claim(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"payment_reference": "PAY-2026-07-0042"}))]
 pub struct PayClaim {
+    #[schema(value_type = Option<crate::values::Reference>)]
     pub payment_reference: Option<String>,
 }
 
@@ -343,12 +345,8 @@ pub async fn pay_claim(
     body: ValidJson<PayClaim>,
 ) -> Result<HttpResponse, ApiError> {
     let mut e = vec![];
-    let payment_reference = check_optional_text(
-        "payment_reference",
-        body.value.payment_reference,
-        100,
-        &mut e,
-    );
+    let payment_reference =
+        Reference::check_optional("payment_reference", body.value.payment_reference, &mut e);
     Refusal::check(e)?;
     let path = path.into_inner();
     let decision = ClaimDecision::Pay { payment_reference };

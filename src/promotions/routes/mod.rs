@@ -21,9 +21,8 @@ use crate::http::{
     ValidQuery,
 };
 use crate::orders::model::Quantity;
-use crate::partners::model::check_optional_text;
 use crate::refusal::Refusal;
-use crate::values::{Name, Note};
+use crate::values::{Name, Note, Reference};
 use crate::AppState;
 
 mod claim;

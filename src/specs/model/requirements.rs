@@ -9,7 +9,9 @@ use super::*;
 #[schema(example = json!({"code": "WALL-THK", "attribute": "Wall thickness", "target": "0.25", "min": "0.23", "max": "0.27", "unit": "MMT", "critical": true}))]
 pub struct Requirement {
     /// Unique within the version: `A-Z`, `0-9`, `-`, `_`, up to 32 characters.
+    #[schema(pattern = "^[A-Z0-9_-]{1,32}$")]
     pub code: String,
+    #[schema(value_type = crate::values::Name)]
     pub attribute: String,
     pub target: Option<Measure>,
     pub min: Option<Measure>,

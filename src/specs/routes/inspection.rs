@@ -15,6 +15,7 @@ pub struct NewInspectionRequest {
     /// The approved manufacturer whose sample or lot was inspected.
     pub supplier_id: String,
     pub kind: InspectionKind,
+    #[schema(value_type = Option<crate::values::DocumentNumber>)]
     pub lot_reference: Option<String>,
     /// Defaults to today.
     pub inspected_on: Option<NaiveDate>,
@@ -55,7 +56,7 @@ pub async fn create_inspection(
     let b = body.value;
     let mut e = vec![];
     let supplier_id = body_id("supplier_id", b.supplier_id, &mut e);
-    let lot_reference = check_optional_text("lot_reference", b.lot_reference, 64, &mut e);
+    let lot_reference = DocumentNumber::check_optional("lot_reference", b.lot_reference, &mut e);
     let note = Note::check_optional("note", b.note, &mut e);
     let inspected_on = b.inspected_on.unwrap_or_else(today);
     if inspected_on > today() {

@@ -21,9 +21,9 @@ use crate::http::{
     ValidQuery,
 };
 use crate::orders::model::Quantity;
-use crate::partners::model::{check_currency, check_optional_text};
+use crate::partners::model::check_currency;
 use crate::refusal::{Code, Refusal};
-use crate::values::{Name, Note};
+use crate::values::{DocumentNumber, Name, Note};
 use crate::AppState;
 
 fn version_number(raw: &str) -> Result<i32, ApiError> {
