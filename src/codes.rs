@@ -28,6 +28,12 @@ macro_rules! text_enum {
             }
         }
 
+        impl $crate::lifecycle::Word for $name {
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+        }
+
         impl utoipa::PartialSchema for $name {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
                 let doc: &[&str] = &[$($doc),*];

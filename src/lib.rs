@@ -17,6 +17,7 @@ pub mod db;
 pub mod decimal;
 pub mod events;
 pub mod http;
+pub mod lifecycle;
 pub mod openapi;
 pub mod ops;
 pub mod orders;

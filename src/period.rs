@@ -29,6 +29,26 @@ pub struct Period {
     pub granularity: Granularity,
 }
 
+/// A range of days a report reads at once: forward, and at most `max_years` long (so one
+/// request cannot make the server read decades). Refusals name `to`.
+pub fn check_date_range(
+    from: NaiveDate,
+    to: NaiveDate,
+    max_years: i64,
+) -> Result<(), crate::refusal::Refusal> {
+    use crate::refusal::Refusal;
+    if to < from {
+        return Err(Refusal::invalid("to", "the period ends before it starts"));
+    }
+    if (to - from).num_days() > max_years * 366 {
+        return Err(Refusal::invalid(
+            "to",
+            format!("at most {max_years} years at a time"),
+        ));
+    }
+    Ok(())
+}
+
 impl Period {
     /// Reads `2026`, `2026-Q1` (or `q1`) and `2026-03`.
     pub fn parse(text: &str) -> Result<Period, String> {
@@ -210,6 +230,15 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_report_reads_forward_and_within_its_years() {
+        assert!(check_date_range(d(2026, 1, 1), d(2026, 1, 1), 5).is_ok());
+        assert!(check_date_range(d(2021, 1, 1), d(2025, 12, 31), 5).is_ok());
+        let refused = check_date_range(d(2026, 1, 2), d(2026, 1, 1), 5).unwrap_err();
+        assert_eq!(refused.code(), crate::refusal::Code::ValidationFailed);
+        assert!(check_date_range(d(2010, 1, 1), d(2026, 1, 1), 10).is_err());
     }
 
     #[test]

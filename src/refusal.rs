@@ -137,6 +137,9 @@ pub enum Refusal {
         current: String,
         attempted: String,
         allowed: Vec<String>,
+        /// The request field that asked for it, where the action is a field's new value (a
+        /// partner's `status`).
+        field: Option<&'static str>,
     },
     /// The caller is not the party (or role) this belongs to (403 `forbidden`).
     #[error("{0}")]
@@ -211,6 +214,27 @@ impl Refusal {
             current: current.to_string(),
             attempted: attempted.to_string(),
             allowed: allowed.into_iter().map(str::to_string).collect(),
+            field: None,
+        }
+    }
+
+    /// The same refusal, naming the request field that asked for the action.
+    pub fn on_field(self, name: &'static str) -> Refusal {
+        match self {
+            Refusal::NotAllowed {
+                entity,
+                current,
+                attempted,
+                allowed,
+                ..
+            } => Refusal::NotAllowed {
+                entity,
+                current,
+                attempted,
+                allowed,
+                field: Some(name),
+            },
+            other => other,
         }
     }
 

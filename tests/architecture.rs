@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 const LEAVES: &[&str] = &[
     "access.rs",
     "refusal.rs",
+    "lifecycle.rs",
     "text.rs",
     "clock.rs",
     "codes.rs",

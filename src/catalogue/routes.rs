@@ -244,19 +244,21 @@ pub async fn update_product(
     let product = state
         .db
         .write(move |conn| {
-            store::update_product(conn, &actor, &id, if_match.expected(), |c| {
-                Ok(validate_product(ProductDraft {
-                    sku: p.sku.unwrap_or(c.sku),
-                    gtin: p.gtin.unwrap_or(c.gtin),
-                    name: p.name.unwrap_or(c.name),
-                    category: p.category.unwrap_or(c.category),
-                    brand_type: p.brand_type.unwrap_or(c.brand_type),
-                    base_unit: p.base_unit.unwrap_or(c.base_unit),
-                    description: p.description.unwrap_or(c.description),
-                    status: p.status.unwrap_or(c.status),
-                })
-                .map_err(Refusal::Invalid)?)
+            let row = store::get_product(conn, &id)?;
+            if_match.check(row.version)?;
+            let c = row.to_draft();
+            let next = validate_product(ProductDraft {
+                sku: p.sku.unwrap_or(c.sku),
+                gtin: p.gtin.unwrap_or(c.gtin),
+                name: p.name.unwrap_or(c.name),
+                category: p.category.unwrap_or(c.category),
+                brand_type: p.brand_type.unwrap_or(c.brand_type),
+                base_unit: p.base_unit.unwrap_or(c.base_unit),
+                description: p.description.unwrap_or(c.description),
+                status: p.status.unwrap_or(c.status),
             })
+            .map_err(Refusal::Invalid)?;
+            Ok::<_, ApiError>(store::save_product(conn, &actor, &row, next)?)
         })
         .await?;
     Ok(with_etag(&product, product.version))

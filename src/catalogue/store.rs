@@ -9,7 +9,7 @@ use crate::clock::now;
 use crate::db::schema::products;
 use crate::db::{like_pattern, DbConnection};
 use crate::db::{PageRequest, StoreError};
-use crate::refusal::{expect_version, Code, Refusal};
+use crate::refusal::{Code, Refusal};
 use crate::standards::gtin14;
 
 #[derive(Debug, Queryable, Clone)]
@@ -49,7 +49,7 @@ impl ProductRow {
         }
     }
 
-    fn to_draft(&self) -> ProductDraft {
+    pub fn to_draft(&self) -> ProductDraft {
         let p = self.to_product();
         ProductDraft {
             sku: p.sku,
@@ -163,16 +163,15 @@ pub fn insert_product(
     Ok(product)
 }
 
-pub fn update_product(
+/// Writes the checked draft `d` over the product `row` as it was read (a concurrent write in
+/// between answers 412), with its audit entry and event.
+pub fn save_product(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: &str,
-    expected_version: Option<i64>,
-    change: impl FnOnce(ProductDraft) -> Result<ProductDraft, StoreError>,
+    row: &ProductRow,
+    d: ProductDraft,
 ) -> Result<Product, StoreError> {
-    let row = get_product(conn, id)?;
-    expect_version(expected_version, row.version)?;
-    let d = change(row.to_draft())?;
+    let id = row.id.as_str();
     check_unique(conn, &d, Some(id))?;
     let updated = diesel::update(
         products::table

@@ -492,16 +492,18 @@ pub async fn update_wallet_estimate(
     let w = state
         .db
         .write(move |conn| {
-            store::update_estimate(conn, &actor, &id, if_match.expected(), |c| {
-                Ok(check_estimate(EstimateDraft {
-                    total: p.total_quantity.unwrap_or(c.total),
-                    unit: p.unit.unwrap_or_else(|| c.unit.clone()),
-                    source: p.source.unwrap_or(c.source),
-                    target_share_bp: p.target_share_bp.unwrap_or(c.target_share_bp),
-                    notes: p.notes.unwrap_or_else(|| c.notes.clone()),
-                    ..c.clone()
-                })?)
-            })
+            let row = store::get_estimate(conn, &id)?;
+            if_match.check(row.version)?;
+            let c = row.to_draft();
+            let next = check_estimate(EstimateDraft {
+                total: p.total_quantity.unwrap_or(c.total),
+                unit: p.unit.unwrap_or_else(|| c.unit.clone()),
+                source: p.source.unwrap_or(c.source),
+                target_share_bp: p.target_share_bp.unwrap_or(c.target_share_bp),
+                notes: p.notes.unwrap_or_else(|| c.notes.clone()),
+                ..c
+            })?;
+            Ok::<_, ApiError>(store::save_estimate(conn, &actor, &row, next)?)
         })
         .await?;
     Ok(with_etag(&w, w.estimate.version))

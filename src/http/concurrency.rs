@@ -21,6 +21,11 @@ impl IfMatch {
     pub fn expected(self) -> Option<i64> {
         self.0
     }
+
+    /// Refuses (412) when the caller read another version than the `current` one.
+    pub fn check(self, current: i64) -> Result<(), crate::refusal::Refusal> {
+        crate::refusal::expect_version(self.0, current)
+    }
 }
 
 impl FromRequest for IfMatch {

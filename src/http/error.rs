@@ -174,6 +174,11 @@ impl ApiError {
             ApiError::Refused(Refusal::Invalid(e)) => e.clone(),
             ApiError::BadRequest { errors, .. }
             | ApiError::Refused(Refusal::Conflict { errors, .. }) => errors.clone(),
+            ApiError::Refused(
+                r @ Refusal::NotAllowed {
+                    field: Some(field), ..
+                },
+            ) => vec![FieldError::new(*field, r.to_string())],
             ApiError::Refused(Refusal::ForeignCursor) => {
                 vec![FieldError::new("cursor", "not a cursor of this list")]
             }

@@ -8,14 +8,15 @@ use chrono::Datelike;
 use serde_json::{json, Value};
 
 use crate::channel::{channel, gln};
+use crate::fixtures::{OrderWalk, Stage};
 use crate::helpers::*;
 
-/// Runs one order through to a goods receipt: placed by the buyer side, accepted and despatched
-/// by the seller side, received by the buyer side. `host` acts for us, `partner` for the
-/// counterparty. Answers the order id.
+/// Runs one order through to a goods receipt (or only its despatch): placed by the buyer side,
+/// accepted and despatched by the seller side, received by the buyer side. `host` acts for us,
+/// `partner` for the counterparty. Answers the order id.
 #[expect(
     clippy::too_many_arguments,
-    reason = "each argument is one part of the request the handler was given"
+    reason = "each argument is one part of the order the test describes"
 )]
 async fn deliver(
     app: &TestApp,
@@ -32,34 +33,14 @@ async fn deliver(
     } else {
         (host, partner)
     };
-    let order = app
-        .post("/api/v1/orders", buyer, json!({"direction": direction, "counterparty_id": counterparty, "currency": "CNY", "submit": true, "lines": [{"product_id": product, "quantity": quantity, "unit_price_minor": 100}]}))
-        .await
-        .expect(201)
-        .id();
-    let path = format!("/api/v1/orders/{order}");
-    app.post(
-        &format!("{path}/response"),
-        seller,
-        json!({"response_code": "accepted"}),
-    )
-    .await
-    .expect(200);
-    let despatch = app
-        .post(
-            &format!("{path}/despatch-advices"),
-            seller,
-            json!({"lines": [{"line_number": 1, "quantity": quantity}]}),
-        )
-        .await
-        .expect(201)
-        .id();
-    if receive {
-        app.post(&format!("{path}/receipts"), buyer, json!({"despatch_advice_id": despatch, "lines": [{"line_number": 1, "received_quantity": quantity}]}))
-            .await
-            .expect(201);
-    }
-    order
+    let order = json!({"direction": direction, "counterparty_id": counterparty, "currency": "CNY", "submit": true,
+        "lines": [{"product_id": product, "quantity": quantity, "unit_price_minor": 100}]});
+    let stage = if receive {
+        Stage::Received
+    } else {
+        Stage::Despatched
+    };
+    OrderWalk::new(app, buyer, seller, order).to(stage).await.id
 }
 
 async fn customer(app: &TestApp, admin: &str, name: &str, segment: &str) -> (String, String) {
@@ -632,51 +613,27 @@ async fn monthly_totals_equal_the_documents_they_come_from() {
             .iter()
             .map(|(p, q)| json!({"product_id": p, "quantity": q, "unit_price_minor": 100}))
             .collect();
-        let order = app
-            .post("/api/v1/orders", &user, json!({"direction": "sales", "counterparty_id": id, "currency": "CNY", "submit": true, "lines": body}))
-            .await
-            .expect(201)
-            .id();
-        let path = format!("/api/v1/orders/{order}");
-        app.post(
-            &format!("{path}/response"),
-            &admin,
-            json!({"response_code": "accepted"}),
-        )
-        .await
-        .expect(200);
-        let all: Vec<Value> = (1..=lines.len())
-            .map(|n| json!({"line_number": n, "quantity": lines[n - 1].1}))
+        let order = json!({"direction": "sales", "counterparty_id": id, "currency": "CNY", "submit": true, "lines": body});
+        let walk = OrderWalk::new(&app, &user, &admin, order)
+            .despatch(json!({"despatch_date": despatched}));
+        let Some((day, rejected)) = received else {
+            walk.to(Stage::Despatched).await;
+            continue;
+        };
+        // The first line of each receipt has `rejected` units damaged.
+        let got: Vec<Value> = (1..=lines.len())
+            .map(|n| {
+                let mut l = json!({"line_number": n, "received_quantity": lines[n - 1].1});
+                if n == 1 && rejected != "0" {
+                    l["rejected_quantity"] = json!(rejected);
+                    l["discrepancy_reason"] = json!("damaged");
+                }
+                l
+            })
             .collect();
-        let despatch = app
-            .post(
-                &format!("{path}/despatch-advices"),
-                &admin,
-                json!({"despatch_date": despatched, "lines": all}),
-            )
-            .await
-            .expect(201)
-            .id();
-        if let Some((day, rejected)) = received {
-            // The first line of each receipt has `rejected` units damaged.
-            let got: Vec<Value> = (1..=lines.len())
-                .map(|n| {
-                    let mut l = json!({"line_number": n, "received_quantity": lines[n - 1].1});
-                    if n == 1 && rejected != "0" {
-                        l["rejected_quantity"] = json!(rejected);
-                        l["discrepancy_reason"] = json!("damaged");
-                    }
-                    l
-                })
-                .collect();
-            app.post(
-                &format!("{path}/receipts"),
-                &user,
-                json!({"despatch_advice_id": despatch, "received_date": day, "lines": got}),
-            )
-            .await
-            .expect(201);
-        }
+        walk.receipt(json!({"received_date": day, "lines": got}))
+            .to(Stage::Received)
+            .await;
     }
 
     use prm::orders::model::{Direction, VolumeBasis};

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use actix_web::http::Method;
 use serde_json::{json, Value};
 
+use crate::fixtures::{OrderWalk, Stage};
 use crate::helpers::*;
 
 /// Text seeded into every staff-only field; no answer to a partner may carry it.
@@ -496,48 +497,17 @@ async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
 /// `submitted`, `accepted`, `despatched`, `received`. Answers (order, despatch advice).
 async fn purchase_order(app: &TestApp, w: &World, admin: &str, stage: &str) -> (String, String) {
     let own = w.tokens["own"].clone().unwrap();
-    let o = created(
-        app,
-        admin,
-        "/api/v1/orders",
-        json!({"direction": "purchase", "counterparty_id": w.own,
+    let order = json!({"direction": "purchase", "counterparty_id": w.own,
         "currency": "EUR", "submit": stage != "draft",
-        "lines": [{"product_id": w.product, "quantity": "10", "unit_price_minor": 100}]}),
-    )
-    .await;
-    let id = o["id"].as_str().unwrap().to_string();
-    let path = format!("/api/v1/orders/{id}");
-    let mut despatch = String::new();
-    if matches!(stage, "accepted" | "despatched" | "received") {
-        created(
-            app,
-            &own,
-            &format!("{path}/response"),
-            json!({"response_code": "accepted"}),
-        )
-        .await;
-    }
-    if matches!(stage, "despatched" | "received") {
-        let d = created(
-            app,
-            &own,
-            &format!("{path}/despatch-advices"),
-            json!({"lines": [{"line_number": 1, "quantity": "10"}]}),
-        )
-        .await;
-        despatch = d["id"].as_str().unwrap().to_string();
-    }
-    if stage == "received" {
-        created(
-            app,
-            admin,
-            &format!("{path}/receipts"),
-            json!({"despatch_advice_id": despatch,
-            "lines": [{"line_number": 1, "received_quantity": "10"}]}),
-        )
-        .await;
-    }
-    (id, despatch)
+        "lines": [{"product_id": w.product, "quantity": "10", "unit_price_minor": 100}]});
+    let stage = match stage {
+        "draft" | "submitted" => Stage::Placed,
+        "accepted" => Stage::Accepted,
+        "despatched" => Stage::Despatched,
+        _ => Stage::Received,
+    };
+    let o = OrderWalk::new(app, admin, &own, order).to(stage).await;
+    (o.id, o.despatch_id.unwrap_or_default())
 }
 
 fn requirements() -> Value {

@@ -531,6 +531,7 @@ async fn status_follows_the_lifecycle() {
         .await
         .expect_problem(409, "illegal_transition", Some("status"));
     assert_eq!(r.body["allowed"], json!(["active", "terminated"]));
+    assert_eq!(r.body["current_status"], "prospect");
     app.patch(&url, &admin, json!({"status": "active"}))
         .await
         .expect(200);

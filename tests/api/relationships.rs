@@ -6,6 +6,7 @@
 use actix_web::http::Method;
 use serde_json::{json, Value};
 
+use crate::fixtures::{OrderWalk, Stage};
 use crate::helpers::*;
 
 async fn ok(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
@@ -34,49 +35,28 @@ async fn purchase(
     despatch: Option<(&str, &str)>,
     received: Option<&str>,
 ) -> String {
-    let o = ok(
-        app,
-        admin,
-        "/api/v1/orders",
-        json!({"direction": "purchase", "counterparty_id": maker,
+    let order = json!({"direction": "purchase", "counterparty_id": maker,
         "currency": "EUR", "issue_date": issued, "requested_delivery_date": wanted, "submit": true,
-        "lines": [{"product_id": product, "quantity": "100", "unit_price_minor": 500}]}),
-    )
-    .await;
-    let order = id(&o);
-    let path = format!("/api/v1/orders/{order}");
+        "lines": [{"product_id": product, "quantity": "100", "unit_price_minor": 500}]});
+    let walk = OrderWalk::new(app, admin, maker_user, order);
     let Some((sent, despatched)) = despatch else {
-        return order;
+        return walk.to(Stage::Placed).await.id;
     };
-    ok(
-        app,
-        maker_user,
-        &format!("{path}/response"),
-        json!({"response_code": "accepted"}),
-    )
-    .await;
     let mut line = json!({"line_number": 1, "quantity": sent});
     if sent != "100" {
         line["outstanding_reason"] = json!("rest later");
     }
-    let d = ok(
-        app,
-        maker_user,
-        &format!("{path}/despatch-advices"),
-        json!({"despatch_date": despatched, "lines": [line]}),
-    )
-    .await;
-    if let Some(day) = received {
-        ok(
-            app,
-            admin,
-            &format!("{path}/receipts"),
-            json!({"despatch_advice_id": id(&d), "received_date": day,
-            "lines": [{"line_number": 1, "received_quantity": sent}]}),
-        )
-        .await;
+    let walk = walk.despatch(json!({"despatch_date": despatched, "lines": [line]}));
+    match received {
+        Some(day) => {
+            walk.receipt(json!({"received_date": day,
+                "lines": [{"line_number": 1, "received_quantity": sent}]}))
+                .to(Stage::Received)
+                .await
+                .id
+        }
+        None => walk.to(Stage::Despatched).await.id,
     }
-    order
 }
 
 fn requirements() -> Value {
@@ -326,39 +306,14 @@ async fn customer(
         "total_quantity": "10000", "unit": "EA", "source": "survey"}),
     )
     .await;
-    let o = ok(
-        app,
-        &user,
-        "/api/v1/orders",
-        json!({"direction": "sales", "counterparty_id": c, "currency": "CNY",
+    let order = json!({"direction": "sales", "counterparty_id": c, "currency": "CNY",
         "issue_date": format!("{year}-01-02"), "submit": true,
-        "lines": [{"product_id": can, "quantity": delivered, "unit_price_minor": 100}]}),
-    )
-    .await;
-    let path = format!("/api/v1/orders/{}", id(&o));
-    ok(
-        app,
-        am,
-        &format!("{path}/response"),
-        json!({"response_code": "accepted"}),
-    )
-    .await;
-    let d = ok(
-        app,
-        am,
-        &format!("{path}/despatch-advices"),
-        json!({"despatch_date": format!("{year}-01-03"),
-        "lines": [{"line_number": 1, "quantity": delivered}]}),
-    )
-    .await;
-    ok(
-        app,
-        &user,
-        &format!("{path}/receipts"),
-        json!({"despatch_advice_id": id(&d), "received_date": format!("{year}-01-04"),
-        "lines": [{"line_number": 1, "received_quantity": delivered}]}),
-    )
-    .await;
+        "lines": [{"product_id": can, "quantity": delivered, "unit_price_minor": 100}]});
+    OrderWalk::new(app, &user, am, order)
+        .despatch(json!({"despatch_date": format!("{year}-01-03")}))
+        .receipt(json!({"received_date": format!("{year}-01-04")}))
+        .to(Stage::Received)
+        .await;
     (c, user)
 }
 

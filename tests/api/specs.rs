@@ -5,6 +5,7 @@
 use actix_web::http::Method;
 use serde_json::{json, Value};
 
+use crate::fixtures::{OrderWalk, Stage};
 use crate::helpers::*;
 
 fn requirements() -> Value {
@@ -383,28 +384,11 @@ async fn a_product_goes_from_spec_to_shelf_and_back() {
     assert_eq!(statuses, vec!["superseded", "approved"]);
 
     // Goods from Dewhirst come in on a purchase order, and one comes back.
-    let supplied = app
-        .post("/api/v1/orders", &buyer, json!({"direction": "purchase", "counterparty_id": dewhirst, "currency": "GBP", "submit": true,
-            "lines": [{"product_id": product, "quantity": "100", "unit_price_minor": 650, "specification_ref": format!("{spec}/2")}]}))
-        .await
-        .expect(201);
-    let po = format!("/api/v1/orders/{}", supplied.id());
-    app.post(
-        &format!("{po}/response"),
-        &a,
-        json!({"response_code": "accepted"}),
-    )
-    .await
-    .expect(200);
-    let d = app
-        .post(
-            &format!("{po}/despatch-advices"),
-            &a,
-            json!({"lines": [{"line_number": 1, "quantity": "100"}]}),
-        )
-        .await
-        .expect(201);
-    app.post(&format!("{po}/receipts"), &buyer, json!({"despatch_advice_id": d.id(), "lines": [{"line_number": 1, "received_quantity": "100"}]})).await.expect(201);
+    let order = json!({"direction": "purchase", "counterparty_id": dewhirst, "currency": "GBP", "submit": true,
+        "lines": [{"product_id": product, "quantity": "100", "unit_price_minor": 650, "specification_ref": format!("{spec}/2")}]});
+    OrderWalk::new(&app, &buyer, &a, order)
+        .to(Stage::Received)
+        .await;
     let cs = app.user("account_manager", None).await;
     app.post(
         "/api/v1/returns",

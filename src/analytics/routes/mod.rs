@@ -22,16 +22,8 @@ use crate::refusal::{Code, Refusal};
 use crate::AppState;
 
 /// Date ranges the analytics read at once: five years.
-const MAX_RANGE_DAYS: i64 = 5 * 366;
-
 fn check_range(from: NaiveDate, to: NaiveDate) -> Result<(), ApiError> {
-    if to < from {
-        return Err(Refusal::invalid("to", "the period ends before it starts").into());
-    }
-    if (to - from).num_days() > MAX_RANGE_DAYS {
-        return Err(Refusal::invalid("to", "at most five years at a time").into());
-    }
-    Ok(())
+    Ok(crate::period::check_date_range(from, to, 5)?)
 }
 
 fn optional_id(value: Option<String>, field: &str) -> Result<Option<String>, ApiError> {

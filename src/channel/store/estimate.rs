@@ -70,17 +70,13 @@ pub fn get_estimate(conn: &mut DbConnection, id: &str) -> Result<EstimateRow, St
 
 /// Share of customer is ours ÷ a customer's total: the partner must buy from us.
 pub(crate) fn check_customer(conn: &mut DbConnection, partner_id: &str) -> Result<(), StoreError> {
-    let partner = crate::partners::store::get_partner(conn, &Access::All, partner_id)
-        .map_err(|_| Refusal::invalid("partner_id", "no such partner"))?;
-    let roles = partner.roles();
-    if !(roles.distributor || roles.key_account) {
-        return Err(Refusal::invalid(
-            "partner_id",
-            "wallet estimates are kept for customers: distributors and key accounts",
-        )
-        .into());
-    }
-    Ok(())
+    let partner = crate::partners::store::referenced_partner(conn, "partner_id", partner_id)?;
+    Ok(require_role(
+        "partner_id",
+        partner.roles(),
+        &[PartnerRole::Distributor, PartnerRole::KeyAccount],
+        "wallet estimates are kept for customers: distributors and key accounts",
+    )?)
 }
 
 /// What we supplied the partner in the category and unit over the period, by the larger of the
@@ -199,17 +195,15 @@ pub fn insert_estimate(
     Ok(w)
 }
 
-/// Changes an estimate's figures (the partner, category and period it is for stay).
-pub fn update_estimate(
+/// Writes an estimate's checked figures `f` over the `row` as it was read (the partner,
+/// category and period it is for stay; a concurrent write in between answers 412).
+pub fn save_estimate(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: &str,
-    expected_version: Option<i64>,
-    change: impl FnOnce(&EstimateDraft) -> Result<EstimateDraft, StoreError>,
+    row: &EstimateRow,
+    f: EstimateDraft,
 ) -> Result<WalletEstimateWritten, StoreError> {
-    let row = get_estimate(conn, id)?;
-    expect_version(expected_version, row.version)?;
-    let f = change(&row.to_draft())?;
+    let id = row.id.as_str();
     let updated = diesel::update(
         wallet_estimates::table
             .find(id)

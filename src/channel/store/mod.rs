@@ -16,8 +16,9 @@ use crate::db::{DbConnection, LOOKUP_CHUNK};
 use crate::db::{PageRequest, StoreError};
 use crate::orders::model::{Direction, Quantity, VolumeBasis};
 use crate::orders::store::{monthly_volumes, VolumeScope};
+use crate::partners::model::{require_role, PartnerRole};
 use crate::period::{Granularity, Period};
-use crate::refusal::{expect_version, Code, FieldError, Refusal};
+use crate::refusal::{Code, FieldError, Refusal};
 
 /// Rows per INSERT: well inside SQLite's and PostgreSQL's bind-parameter limits.
 const INSERT_CHUNK: usize = 2_000;

@@ -93,17 +93,13 @@ pub(crate) fn check_reporting_partner(
     conn: &mut DbConnection,
     partner_id: &str,
 ) -> Result<(), StoreError> {
-    let partner = crate::partners::store::get_partner(conn, &Access::All, partner_id)
-        .map_err(|_| Refusal::invalid("partner_id", "no such partner"))?;
-    let roles = partner.roles();
-    if !(roles.distributor || roles.key_account) {
-        return Err(Refusal::invalid(
-            "partner_id",
-            "sell-out is reported by distributors and key accounts",
-        )
-        .into());
-    }
-    Ok(())
+    let partner = crate::partners::store::referenced_partner(conn, "partner_id", partner_id)?;
+    Ok(require_role(
+        "partner_id",
+        partner.roles(),
+        &[PartnerRole::Distributor, PartnerRole::KeyAccount],
+        "sell-out is reported by distributors and key accounts",
+    )?)
 }
 
 /// Finds the products the lines name, by id and by GTIN-14, a chunk of ids at a time.

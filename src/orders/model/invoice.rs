@@ -85,3 +85,14 @@ pub fn match_invoice(lines: &[LineState], invoice: &[InvoiceLineInput]) -> Vec<M
     }
     out
 }
+
+/// An invoice is in its order's currency.
+pub fn check_invoice_currency(order_currency: &str, invoice_currency: &str) -> Result<(), Refusal> {
+    if invoice_currency == order_currency {
+        return Ok(());
+    }
+    Err(Refusal::invalid(
+        "currency",
+        format!("the order is in {order_currency}; an invoice is in its order's currency"),
+    ))
+}

@@ -10,7 +10,8 @@ use utoipa::ToSchema;
 
 pub use super::quantity::Quantity;
 use crate::auth::policy::Party;
-use crate::refusal::{FieldError, Refusal};
+use crate::lifecycle::{self, Lifecycle};
+use crate::refusal::{Code, FieldError, Refusal};
 use crate::text_enum;
 
 text_enum! {
@@ -137,19 +138,24 @@ impl OrderAction {
 }
 
 /// What may be done to an order in each status.
-pub fn allowed_actions(status: OrderStatus) -> &'static [OrderAction] {
-    use OrderAction::*;
-    use OrderStatus as S;
-    match status {
-        S::Draft => &[Submit, Change, Cancel],
-        S::Submitted => &[Respond, Change, Cancel],
-        // Changes and cancellations only before anything is despatched.
-        S::Accepted | S::AcceptedWithChanges => &[Despatch, Change, Cancel, Invoice],
-        S::PartiallyDespatched | S::PartiallyReceived => &[Despatch, Receive, Invoice],
-        S::Despatched => &[Receive, Invoice],
-        S::Received => &[Invoice, Close],
-        S::Invoiced => &[Invoice, Close],
-        S::Rejected | S::Closed | S::Cancelled => &[],
+impl Lifecycle for OrderStatus {
+    type Action = OrderAction;
+    const DOCUMENT: &'static str = "order";
+
+    fn allowed_actions(self) -> &'static [OrderAction] {
+        use OrderAction::*;
+        use OrderStatus as S;
+        match self {
+            S::Draft => &[Submit, Change, Cancel],
+            S::Submitted => &[Respond, Change, Cancel],
+            // Changes and cancellations only before anything is despatched.
+            S::Accepted | S::AcceptedWithChanges => &[Despatch, Change, Cancel, Invoice],
+            S::PartiallyDespatched | S::PartiallyReceived => &[Despatch, Receive, Invoice],
+            S::Despatched => &[Receive, Invoice],
+            S::Received => &[Invoice, Close],
+            S::Invoiced => &[Invoice, Close],
+            S::Rejected | S::Closed | S::Cancelled => &[],
+        }
     }
 }
 
@@ -163,16 +169,7 @@ pub fn check_action(status: OrderStatus, action: OrderAction, side: Side) -> Res
             action.as_str()
         )));
     }
-    if allowed_actions(status).contains(&action) {
-        Ok(())
-    } else {
-        Err(Refusal::not_allowed(
-            "order",
-            status.as_str(),
-            action.as_str(),
-            allowed_actions(status).iter().map(|a| a.as_str()),
-        ))
-    }
+    lifecycle::check(status, action)
 }
 
 /// A date on a document (a delivery date, an invoice's due date) cannot come before the day

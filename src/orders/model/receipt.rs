@@ -151,3 +151,26 @@ pub fn plan_receipt(
         Err(e)
     }
 }
+
+/// Goods are received once per despatch advice, and not before the day they were sent.
+pub fn check_receivable(
+    advice_number: &str,
+    advice_status: DespatchStatus,
+    despatch_date: NaiveDate,
+    received_date: NaiveDate,
+) -> Result<(), Refusal> {
+    if received_date < despatch_date {
+        return Err(Refusal::invalid(
+            "received_date",
+            format!("must not be before the despatch date {despatch_date}"),
+        ));
+    }
+    if advice_status == DespatchStatus::Received {
+        return Err(Refusal::conflict_on(
+            Code::AlreadyReceived,
+            "despatch_advice_id",
+            format!("despatch advice {advice_number} has already been received"),
+        ));
+    }
+    Ok(())
+}

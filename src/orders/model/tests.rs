@@ -64,7 +64,7 @@ fn only_the_right_side_acts_and_only_when_the_status_allows() {
     assert!(check_action(OrderStatus::Cancelled, Despatch, Side::Seller).is_err());
     assert!(check_action(OrderStatus::Rejected, Change, Side::Buyer).is_err());
     assert!(check_action(OrderStatus::Received, Close, Side::Buyer).is_ok());
-    assert!(allowed_actions(OrderStatus::Closed).is_empty());
+    assert!(OrderStatus::Closed.allowed_actions().is_empty());
 }
 
 #[test]

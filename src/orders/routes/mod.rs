@@ -16,7 +16,7 @@ use super::store::{
 };
 use crate::audit::Actor;
 use crate::auth::model::Principal;
-use crate::auth::policy::{self, Access};
+use crate::auth::policy;
 use crate::catalogue::model::ProductStatus;
 use crate::catalogue::store::{products_by_id, ProductRow};
 use crate::clock::{now, today};
@@ -27,7 +27,7 @@ use crate::http::{
     path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
     ValidQuery,
 };
-use crate::partners::model::{check_currency, check_gln, PartnerStatus};
+use crate::partners::model::{check_currency, check_gln, check_trading};
 use crate::refusal::{Code, Refusal};
 use crate::values::{Name, Note};
 use crate::AppState;

@@ -99,24 +99,13 @@ pub(crate) fn build_line(
 
 /// The counterparty must be a partner we trade with: active and not archived.
 pub(crate) fn check_counterparty(conn: &mut DbConnection, id: &str) -> Result<(), ApiError> {
-    let partner = crate::partners::store::get_partner(conn, &Access::All, id)
-        .map_err(|_| Refusal::invalid("counterparty_id", "no such partner"))?;
-    if partner.status != PartnerStatus::Active.as_str() || partner.archived_at.is_some() {
-        return Err(Refusal::invalid(
-            "counterparty_id",
-            format!(
-                "the partner is {}{}; orders need an active partner",
-                partner.status,
-                if partner.archived_at.is_some() {
-                    " and archived"
-                } else {
-                    ""
-                }
-            ),
-        )
-        .into());
-    }
-    Ok(())
+    let partner = crate::partners::store::referenced_partner(conn, "counterparty_id", id)?;
+    Ok(check_trading(
+        "counterparty_id",
+        partner.status(),
+        partner.archived_at.is_some(),
+        "orders",
+    )?)
 }
 
 /// Which side of this order the caller is on.

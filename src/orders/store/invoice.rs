@@ -86,16 +86,7 @@ pub fn invoice(
     doc: &mut OrderDoc,
     inv: NewInvoice,
 ) -> Result<Invoice, StoreError> {
-    if inv.currency != doc.row.currency {
-        return Err(Refusal::invalid(
-            "currency",
-            format!(
-                "the order is in {}; an invoice is in its order's currency",
-                doc.row.currency
-            ),
-        )
-        .into());
-    }
+    check_invoice_currency(&doc.row.currency, &inv.currency)?;
     let exceptions = match_invoice(&doc.states(), &inv.lines);
     let status = if exceptions.is_empty() {
         MatchStatus::Matched

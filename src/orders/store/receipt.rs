@@ -77,27 +77,12 @@ pub fn receive(
             "no despatch advice with this id under this order",
         )
     })?;
-    if received_date < advice.despatch_date {
-        return Err(Refusal::invalid(
-            "received_date",
-            format!(
-                "must not be before the despatch date {}",
-                advice.despatch_date
-            ),
-        )
-        .into());
-    }
-    if advice.status == DespatchStatus::Received {
-        return Err(Refusal::conflict_on(
-            Code::AlreadyReceived,
-            "despatch_advice_id",
-            format!(
-                "despatch advice {} has already been received",
-                advice.number
-            ),
-        )
-        .into());
-    }
+    check_receivable(
+        &advice.number,
+        advice.status,
+        advice.despatch_date,
+        received_date,
+    )?;
     let states = doc.states();
     let sent: Vec<(i32, Quantity, bool)> = advice
         .lines

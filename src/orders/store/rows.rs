@@ -1,6 +1,7 @@
 //! Rows.
 
 use super::*;
+use crate::lifecycle::Lifecycle;
 
 #[derive(Debug, Queryable, Clone)]
 pub struct OrderRow {
@@ -183,7 +184,7 @@ impl OrderDoc {
             response_note: r.response_note.clone(),
             total_minor: r.total_minor,
             lines: self.lines.iter().map(OrderLineRow::to_line).collect(),
-            allowed_actions: allowed_actions(r.status()).to_vec(),
+            allowed_actions: r.status().allowed_actions().to_vec(),
             created_by: r.created_by.clone(),
             submitted_at: r.submitted_at.map(|t| t.and_utc()),
             responded_at: r.responded_at.map(|t| t.and_utc()),

@@ -211,22 +211,17 @@ pub async fn update_contact(
     let contact = state
         .db
         .write(move |conn| {
-            store::update_contact(
-                conn,
-                &actor,
-                &partner_id,
-                &contact_id,
-                if_match.expected(),
-                |c| {
-                    Ok(validate_contact(ContactFields {
-                        name: p.name.unwrap_or(c.name),
-                        email: p.email.unwrap_or(c.email),
-                        phone: p.phone.unwrap_or(c.phone),
-                        job_title: p.job_title.unwrap_or(c.job_title),
-                        is_primary: p.is_primary.unwrap_or(c.is_primary),
-                    })?)
-                },
-            )
+            let row = store::get_contact(conn, &partner_id, &contact_id)?;
+            if_match.check(row.version)?;
+            let c = row.to_fields();
+            let next = validate_contact(ContactFields {
+                name: p.name.unwrap_or(c.name),
+                email: p.email.unwrap_or(c.email),
+                phone: p.phone.unwrap_or(c.phone),
+                job_title: p.job_title.unwrap_or(c.job_title),
+                is_primary: p.is_primary.unwrap_or(c.is_primary),
+            })?;
+            Ok::<_, ApiError>(store::save_contact(conn, &actor, &row, next)?)
         })
         .await?;
     Ok(with_etag(&contact, contact.version))

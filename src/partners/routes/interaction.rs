@@ -237,27 +237,22 @@ pub async fn update_interaction(
     let i = state
         .db
         .write(move |conn| {
-            store::update_interaction(
-                conn,
-                &actor,
-                &partner_id,
-                &interaction_id,
-                if_match.expected(),
-                |c| {
-                    Ok(validate_interaction(InteractionFields {
-                        kind: c.kind,
-                        subject: p.subject.unwrap_or(c.subject),
-                        notes: p.notes.unwrap_or(c.notes),
-                        occurred_at: p
-                            .occurred_at
-                            .map(|t| t.naive_utc())
-                            .unwrap_or(c.occurred_at),
-                        due_date: p.due_date.unwrap_or(c.due_date),
-                        status: p.status.unwrap_or(c.status),
-                        owner_id: p.owner_id.unwrap_or(c.owner_id),
-                    })?)
-                },
-            )
+            let row = store::get_interaction(conn, &partner_id, &interaction_id)?;
+            if_match.check(row.version)?;
+            let c = row.to_fields();
+            let next = validate_interaction(InteractionFields {
+                kind: c.kind,
+                subject: p.subject.unwrap_or(c.subject),
+                notes: p.notes.unwrap_or(c.notes),
+                occurred_at: p
+                    .occurred_at
+                    .map(|t| t.naive_utc())
+                    .unwrap_or(c.occurred_at),
+                due_date: p.due_date.unwrap_or(c.due_date),
+                status: p.status.unwrap_or(c.status),
+                owner_id: p.owner_id.unwrap_or(c.owner_id),
+            })?;
+            Ok::<_, ApiError>(store::save_interaction(conn, &actor, &row, next)?)
         })
         .await?;
     Ok(with_etag(&i, i.version))

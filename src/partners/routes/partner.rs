@@ -299,17 +299,15 @@ pub async fn update_partner(
     let partner = state
         .db
         .write(move |conn| {
-            store::update_partner(
-                conn,
-                &actor,
-                &access,
-                &id,
-                if_match.expected(),
-                |roles| Ok(policy::manage_partner(&principal, roles)?),
-                |current| {
-                    Ok(validate_draft(patch.apply(current), today()).map_err(Refusal::Invalid)?)
-                },
-            )
+            let row = store::get_partner(conn, &access, &id)?;
+            policy::manage_partner(&principal, row.roles())?;
+            if_match.check(row.version)?;
+            let current = row.to_draft();
+            let next = validate_draft(patch.apply(&current), today()).map_err(Refusal::Invalid)?;
+            // The change may not give the partner roles the caller may not manage.
+            policy::manage_partner(&principal, next.roles)?;
+            check_status_change(current.status, next.status)?;
+            Ok::<_, ApiError>(store::save_partner(conn, &actor, &access, &row, next)?)
         })
         .await?;
     Ok(with_etag(&partner, partner.version))
@@ -329,15 +327,10 @@ pub(crate) async fn set_archived(
     let actor = Actor::from(&principal);
     let caller = principal.id.clone();
     idempotency::execute(&state.db, &caller, key, &req, "", move |conn| {
-        let partner = store::set_archived(
-            conn,
-            &actor,
-            &access,
-            &id,
-            if_match.expected(),
-            |roles| Ok(policy::manage_partner(&principal, roles)?),
-            archive,
-        )?;
+        let row = store::get_partner(conn, &access, &id)?;
+        policy::manage_partner(&principal, row.roles())?;
+        if_match.check(row.version)?;
+        let partner = store::set_archived(conn, &actor, &access, &row, archive)?;
         Written::ok(&partner, Some(partner.version))
     })
     .await

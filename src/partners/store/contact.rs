@@ -17,6 +17,17 @@ pub struct ContactRow {
 }
 
 impl ContactRow {
+    /// The contact's fields, for a change to start from.
+    pub fn to_fields(&self) -> ContactFields {
+        ContactFields {
+            name: self.name.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            job_title: self.job_title.clone(),
+            is_primary: self.is_primary,
+        }
+    }
+
     pub fn to_contact(&self) -> Contact {
         Contact {
             id: self.id.clone(),
@@ -125,24 +136,16 @@ pub fn insert_contact(
     Ok(contact)
 }
 
-pub fn update_contact(
+/// Writes the checked fields `f` over the contact `row` as it was read (a concurrent write in
+/// between answers 412); a new primary contact demotes the others.
+pub fn save_contact(
     conn: &mut DbConnection,
     actor: &Actor,
-    partner_id: &str,
-    id: &str,
-    expected_version: Option<i64>,
-    change: impl FnOnce(ContactFields) -> Result<ContactFields, StoreError>,
+    row: &ContactRow,
+    f: ContactFields,
 ) -> Result<Contact, StoreError> {
-    let row = get_contact(conn, partner_id, id)?;
-    expect_version(expected_version, row.version)?;
-    let f = change(ContactFields {
-        name: row.name.clone(),
-        email: row.email.clone(),
-        phone: row.phone.clone(),
-        job_title: row.job_title.clone(),
-        is_primary: row.is_primary,
-    })?;
-    diesel::update(
+    let (partner_id, id) = (row.partner_id.as_str(), row.id.as_str());
+    let updated = diesel::update(
         contacts::table
             .find(id)
             .filter(contacts::version.eq(row.version)),
@@ -157,6 +160,10 @@ pub fn update_contact(
         contacts::updated_at.eq(now()),
     ))
     .execute(conn)?;
+    if updated == 0 {
+        let current = get_contact(conn, partner_id, id)?.version;
+        return Err(Refusal::StaleVersion { current }.into());
+    }
     if f.is_primary && !row.is_primary {
         demote_other_primaries(conn, actor, partner_id, id)?;
     }

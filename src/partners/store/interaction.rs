@@ -20,6 +20,20 @@ pub struct InteractionRow {
 }
 
 impl InteractionRow {
+    /// The interaction's fields, for a change to start from.
+    pub fn to_fields(&self) -> InteractionFields {
+        let current = self.to_interaction(today());
+        InteractionFields {
+            kind: current.kind,
+            subject: self.subject.clone(),
+            notes: self.notes.clone(),
+            occurred_at: self.occurred_at,
+            due_date: self.due_date,
+            status: current.status,
+            owner_id: self.owner_id.clone(),
+        }
+    }
+
     pub fn to_interaction(&self, today: NaiveDate) -> Interaction {
         let status = InteractionStatus::parse(&self.status).unwrap_or(InteractionStatus::Open);
         Interaction {
@@ -104,28 +118,18 @@ pub fn insert_interaction(
     Ok(interaction)
 }
 
-pub fn update_interaction(
+/// Writes the checked fields `f` over the interaction `row` as it was read (a concurrent write
+/// in between answers 412), with its audit entry and event.
+pub fn save_interaction(
     conn: &mut DbConnection,
     actor: &Actor,
-    partner_id: &str,
-    id: &str,
-    expected_version: Option<i64>,
-    change: impl FnOnce(InteractionFields) -> Result<InteractionFields, StoreError>,
+    row: &InteractionRow,
+    f: InteractionFields,
 ) -> Result<Interaction, StoreError> {
-    let row = get_interaction(conn, partner_id, id)?;
-    expect_version(expected_version, row.version)?;
+    let (partner_id, id) = (row.partner_id.as_str(), row.id.as_str());
     let before = row.to_interaction(today());
-    let f = change(InteractionFields {
-        kind: before.kind,
-        subject: row.subject.clone(),
-        notes: row.notes.clone(),
-        occurred_at: row.occurred_at,
-        due_date: row.due_date,
-        status: before.status,
-        owner_id: row.owner_id.clone(),
-    })?;
     check_owner(conn, f.owner_id.as_deref())?;
-    diesel::update(
+    let updated = diesel::update(
         interactions::table
             .find(id)
             .filter(interactions::version.eq(row.version)),
@@ -142,6 +146,10 @@ pub fn update_interaction(
         interactions::updated_at.eq(now()),
     ))
     .execute(conn)?;
+    if updated == 0 {
+        let current = get_interaction(conn, partner_id, id)?.version;
+        return Err(Refusal::StaleVersion { current }.into());
+    }
     let after = get_interaction(conn, partner_id, id)?.to_interaction(today());
     record_change(
         conn,

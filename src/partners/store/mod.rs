@@ -12,7 +12,7 @@ use crate::clock::{now, today};
 use crate::db::schema::{contacts, interactions, partners};
 use crate::db::{like_pattern, DbConnection};
 use crate::db::{PageRequest, StoreError};
-use crate::refusal::{expect_version, Code, FieldError, Refusal};
+use crate::refusal::{expect_version, Code, Refusal};
 
 mod contact;
 mod interaction;

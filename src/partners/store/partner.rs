@@ -28,6 +28,28 @@ pub struct PartnerRow {
 }
 
 impl PartnerRow {
+    /// The partner as a draft, for a change to start from.
+    pub fn to_draft(&self) -> PartnerDraft {
+        PartnerDraft {
+            name: self.name.clone(),
+            legal_name: self.legal_name.clone(),
+            roles: self.roles(),
+            status: self.status(),
+            gln: self.gln.clone(),
+            tax_id: self.tax_id.clone(),
+            country: self.country.clone(),
+            erp_references: serde_json::from_str(&self.erp_references).unwrap_or_default(),
+            relationship_since: self.relationship_since,
+            account_owner_id: self.account_owner_id.clone(),
+            segment: self.segment.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+
+    pub fn status(&self) -> PartnerStatus {
+        PartnerStatus::parse(&self.status).unwrap_or(PartnerStatus::Prospect)
+    }
+
     pub fn roles(&self) -> PartnerRoles {
         PartnerRoles {
             manufacturer: self.is_manufacturer,
@@ -42,7 +64,7 @@ impl PartnerRow {
             name: self.name.clone(),
             legal_name: self.legal_name.clone(),
             roles: roles_of(self.roles()),
-            status: PartnerStatus::parse(&self.status).unwrap_or(PartnerStatus::Prospect),
+            status: self.status(),
             gln: self.gln.clone(),
             tax_id: self.tax_id.clone(),
             country: self.country.clone(),
@@ -62,6 +84,20 @@ impl PartnerRow {
 }
 
 /// Loads a partner the caller may see; another partner's record is simply not found.
+/// The partner a request's `field` names: one that does not exist is a bad field (422), not a
+/// missing resource; a database failure stays one.
+pub fn referenced_partner(
+    conn: &mut DbConnection,
+    field: &str,
+    id: &str,
+) -> Result<PartnerRow, StoreError> {
+    partners::table
+        .find(id)
+        .first::<PartnerRow>(conn)
+        .optional()?
+        .ok_or_else(|| Refusal::invalid(field, "no such partner").into())
+}
+
 pub fn get_partner(
     conn: &mut DbConnection,
     access: &Access,
@@ -158,57 +194,17 @@ pub fn insert_partner(
     Ok(partner)
 }
 
-/// Applies a change to a partner the caller may see, after `authorize` approves it for the
-/// partner's roles before and after the change.
-pub fn update_partner(
+/// Writes the checked draft `f` over the partner `row` as it was read (a concurrent write in
+/// between answers 412), with its audit entry and event.
+pub fn save_partner(
     conn: &mut DbConnection,
     actor: &Actor,
     access: &Access,
-    id: &str,
-    expected_version: Option<i64>,
-    authorize: impl Fn(PartnerRoles) -> Result<(), StoreError>,
-    change: impl FnOnce(&PartnerDraft) -> Result<PartnerDraft, StoreError>,
+    row: &PartnerRow,
+    f: PartnerDraft,
 ) -> Result<Partner, StoreError> {
-    let row = get_partner(conn, access, id)?;
-    authorize(row.roles())?;
-    expect_version(expected_version, row.version)?;
+    let id = row.id.as_str();
     let before = row.to_partner(today());
-    let current = PartnerDraft {
-        name: row.name.clone(),
-        legal_name: row.legal_name.clone(),
-        roles: row.roles(),
-        status: before.status,
-        gln: row.gln.clone(),
-        tax_id: row.tax_id.clone(),
-        country: row.country.clone(),
-        erp_references: before.erp_references.clone(),
-        relationship_since: row.relationship_since,
-        account_owner_id: row.account_owner_id.clone(),
-        segment: row.segment.clone(),
-        notes: row.notes.clone(),
-    };
-    let f = change(&current)?;
-    authorize(f.roles)?;
-    if !before.status.can_become(f.status) {
-        return Err(Refusal::Conflict {
-            code: Code::IllegalTransition,
-            detail: format!(
-                "a {} partner cannot become {}",
-                before.status.as_str(),
-                f.status.as_str()
-            ),
-            errors: vec![FieldError::new("status", "transition not allowed")],
-            allowed: Some(
-                before
-                    .status
-                    .allowed_next()
-                    .iter()
-                    .map(|s| s.as_str().to_string())
-                    .collect(),
-            ),
-        }
-        .into());
-    }
     check_references(conn, &f, Some(id))?;
     let updated = diesel::update(
         partners::table
@@ -265,19 +261,15 @@ pub fn update_partner(
     Ok(after)
 }
 
-/// Archives (`archive = true`) or restores a partner.
+/// Archives (`archive = true`) or restores the partner `row` as it was read.
 pub fn set_archived(
     conn: &mut DbConnection,
     actor: &Actor,
     access: &Access,
-    id: &str,
-    expected_version: Option<i64>,
-    authorize: impl Fn(PartnerRoles) -> Result<(), StoreError>,
+    row: &PartnerRow,
     archive: bool,
 ) -> Result<Partner, StoreError> {
-    let row = get_partner(conn, access, id)?;
-    authorize(row.roles())?;
-    expect_version(expected_version, row.version)?;
+    let id = row.id.as_str();
     if row.archived_at.is_some() == archive {
         // Already in the asked-for state: answer it as it is, writing nothing.
         return Ok(row.to_partner(today()));

@@ -147,7 +147,7 @@ pub struct PromotionPerformance {
 #[schema(example = json!({
     "id": "0193a1b2-0000-7000-8000-0000000000c7", "number": "CLM-2026-000001",
     "promotion_id": "0193a1b2-0000-7000-8000-0000000000e1", "units": "15000", "amount_minor": 3150000,
-    "currency": "CNY", "status": "approved", "reference": "DN-88812", "note": null,
+    "currency": "CNY", "status": "approved", "allowed_actions": ["pay"], "reference": "DN-88812", "note": null,
     "submitted_by": "0193a1b2-0000-7000-8000-0000000000f2", "decided_by": "0193a1b2-0000-7000-8000-0000000000f1",
     "decided_at": "2026-07-05T10:00:00Z", "rejection_reason": null, "payment_reference": null,
     "paid_by": null, "paid_at": null, "version": 2,
@@ -164,6 +164,8 @@ pub struct Claim {
     #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     pub status: ClaimStatus,
+    /// What the sponsor may do with the claim now.
+    pub allowed_actions: Vec<ClaimAction>,
     /// The channel partner's own document number (debit note).
     pub reference: Option<String>,
     pub note: Option<String>,

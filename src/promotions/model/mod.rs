@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use crate::channel::model::check_share_bp;
 use crate::decimal::{div_round, format_fixed};
+use crate::lifecycle::{self, Lifecycle};
 use crate::orders::model::Quantity;
 use crate::partners::model::check_currency;
 use crate::refusal::{FieldError, Refusal};
@@ -243,31 +244,26 @@ pub fn check_period(start: NaiveDate, end: NaiveDate, errors: &mut Vec<FieldErro
     }
 }
 
-pub fn promotion_actions(status: PromotionStatus) -> &'static [PromotionAction] {
-    use PromotionAction::*;
-    match status {
-        PromotionStatus::Draft => &[Edit, Propose, Cancel],
-        PromotionStatus::Proposed => &[Edit, Approve, Cancel],
-        PromotionStatus::Approved => &[Cancel],
-        PromotionStatus::Active => &[Claim],
-        PromotionStatus::Ended => &[Claim, Settle],
-        PromotionStatus::Settled | PromotionStatus::Cancelled => &[],
+impl Lifecycle for PromotionStatus {
+    type Action = PromotionAction;
+    const DOCUMENT: &'static str = "promotion";
+
+    fn allowed_actions(self) -> &'static [PromotionAction] {
+        use PromotionAction::*;
+        match self {
+            PromotionStatus::Draft => &[Edit, Propose, Cancel],
+            PromotionStatus::Proposed => &[Edit, Approve, Cancel],
+            PromotionStatus::Approved => &[Cancel],
+            PromotionStatus::Active => &[Claim],
+            PromotionStatus::Ended => &[Claim, Settle],
+            PromotionStatus::Settled | PromotionStatus::Cancelled => &[],
+        }
     }
 }
 
 /// Whether `action` is possible in `status`; otherwise the refusal names the actions that are.
 pub fn check_action(status: PromotionStatus, action: PromotionAction) -> Result<(), Refusal> {
-    let allowed = promotion_actions(status);
-    if allowed.contains(&action) {
-        Ok(())
-    } else {
-        Err(Refusal::not_allowed(
-            "promotion",
-            status.as_str(),
-            action.as_str(),
-            allowed.iter().map(|a| a.as_str()),
-        ))
-    }
+    lifecycle::check(status, action)
 }
 
 /// The status the calendar moves an approved promotion to on `today`, if any: it starts on its
@@ -516,51 +512,10 @@ pub fn claim_cap(budget_minor: i64, sponsor_bp: i32, supported_sponsor_cost: i64
     sponsor_part(budget_minor, sponsor_bp).min(supported_sponsor_cost)
 }
 
-/// Why a claim cannot be made or approved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClaimRefusal {
-    /// More units than sell-out shows and earlier claims have not used.
-    BeyondSellOut { available: Quantity },
-    /// More money than is open under the cap.
-    BeyondOpen { open: i64 },
-}
-
-/// A new claim for `units` and `amount` against the cap and the units sell-out shows.
-pub fn check_new_claim(
-    units: Quantity,
-    amount: i64,
-    ledger: &ClaimLedger,
-    sold: Quantity,
-    cap: i64,
-) -> Result<(), ClaimRefusal> {
-    let available = Quantity((sold.milli() - ledger.live_units_milli).max(0));
-    if units > available {
-        return Err(ClaimRefusal::BeyondSellOut { available });
-    }
-    let open = (cap - ledger.live_minor()).max(0);
-    if amount > open {
-        return Err(ClaimRefusal::BeyondOpen { open });
-    }
-    Ok(())
-}
-
-/// Approving a claim of `amount`: what is approved or paid may never pass the cap (sell-out may
-/// have been corrected downwards since the claim was made).
-pub fn check_claim_approval(
-    amount: i64,
-    ledger: &ClaimLedger,
-    cap: i64,
-) -> Result<(), ClaimRefusal> {
-    let open = (cap - ledger.approved_minor - ledger.paid_minor).max(0);
-    if amount > open {
-        Err(ClaimRefusal::BeyondOpen { open })
-    } else {
-        Ok(())
-    }
-}
-
+mod claim;
 mod documents;
 
+pub use claim::*;
 pub use documents::*;
 
 #[cfg(test)]

@@ -312,3 +312,33 @@ fn days_in_common() {
     assert_eq!(common_days(p, (d("2026-07-01"), d("2026-07-07"))), 0);
     assert_eq!(common_days(p, p), 30);
 }
+
+#[test]
+fn a_claim_is_decided_once_then_paid() {
+    use ClaimAction::*;
+    assert_eq!(
+        next_claim_status(ClaimStatus::Submitted, Approve),
+        Ok(ClaimStatus::Approved)
+    );
+    assert_eq!(
+        next_claim_status(ClaimStatus::Submitted, Reject),
+        Ok(ClaimStatus::Rejected)
+    );
+    assert_eq!(
+        next_claim_status(ClaimStatus::Approved, Pay),
+        Ok(ClaimStatus::Paid)
+    );
+    assert_eq!(
+        next_claim_status(ClaimStatus::Submitted, Pay),
+        Err(Refusal::not_allowed(
+            "claim",
+            "submitted",
+            "pay",
+            ["approve", "reject"]
+        ))
+    );
+    assert_eq!(
+        next_claim_status(ClaimStatus::Paid, Approve),
+        Err(Refusal::not_allowed("claim", "paid", "approve", []))
+    );
+}

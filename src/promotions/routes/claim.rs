@@ -76,21 +76,13 @@ pub async fn create_claim(
         &req,
         &body.body_hash,
         move |conn| {
-            let c = store::insert_claim(
-                conn,
-                &actor,
-                &access,
-                &id,
-                |row| {
-                    Ok(policy::submit_claim(
-                        &principal,
-                        row.sponsor_id.as_deref(),
-                        &row.channel_partner_id,
-                    )?)
-                },
-                draft,
-                today,
+            let row = store::get_row(conn, &access, &id)?;
+            policy::submit_claim(
+                &principal,
+                row.sponsor_id.as_deref(),
+                &row.channel_partner_id,
             )?;
+            let c = store::insert_claim(conn, &actor, row, draft, today)?;
             let location = format!("/api/v1/promotions/{}/claims/{}", c.promotion_id, c.id);
             Written::created(&c, c.version, location)
         },
@@ -192,22 +184,13 @@ pub(crate) async fn claim_decision(
     let actor = Actor::from(&principal);
     let caller = principal.id.clone();
     idempotency::execute(&state.db, &caller, key, req, body_hash, move |conn| {
-        let c = store::decide_claim(
-            conn,
-            &actor,
-            &access,
-            &id,
-            &claim_id,
-            |row| {
-                Ok(policy::decide_claim(
-                    &principal,
-                    row.sponsor_id.as_deref(),
-                    &row.channel_partner_id,
-                )?)
-            },
-            decision,
-            if_match.expected(),
+        let row = store::get_row(conn, &access, &id)?;
+        policy::decide_claim(
+            &principal,
+            row.sponsor_id.as_deref(),
+            &row.channel_partner_id,
         )?;
+        let c = store::decide_claim(conn, &actor, &row, &claim_id, decision, if_match.expected())?;
         Written::ok(&c, Some(c.version))
     })
     .await

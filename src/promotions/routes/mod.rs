@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::*;
 use super::model::{check_draft, PromotionDraft};
-use super::store::{self, ClaimDecision, ClaimDraft, PromotionFilter, SettlementFilter};
+use super::store::{self, ClaimDraft, PromotionFilter, SettlementFilter};
 use crate::audit::Actor;
 use crate::auth::model::Principal;
 use crate::auth::policy;

@@ -268,34 +268,40 @@ pub async fn update_promotion(
         .db
         .write(move |conn| {
             planner(conn, &principal, &access, &id)?;
-            store::update_promotion(
+            let row = store::for_change(
                 conn,
                 &actor,
                 &access,
                 &id,
                 if_match.expected(),
+                PromotionAction::Edit,
                 today,
-                |c| {
-                    Ok(check_draft(PromotionDraft {
-                        name: p.name.unwrap_or_else(|| c.name.clone()),
-                        mechanic: p.mechanic.unwrap_or(c.mechanic),
-                        terms: p.terms.unwrap_or_else(|| c.terms.clone()),
-                        product_ids: p.product_ids.unwrap_or_else(|| c.product_ids.clone()),
-                        start_date: p.start_date.unwrap_or(c.start_date),
-                        end_date: p.end_date.unwrap_or(c.end_date),
-                        target_segment: p
-                            .target_segment
-                            .unwrap_or_else(|| c.target_segment.clone()),
-                        currency: p.currency.unwrap_or_else(|| c.currency.clone()),
-                        budget_minor: p.budget_minor.unwrap_or(c.budget_minor),
-                        sponsor_share_bp: p.sponsor_share_bp.unwrap_or(c.sponsor_share_bp),
-                        channel_share_bp: p.channel_share_bp.unwrap_or(c.channel_share_bp),
-                        baseline: p.baseline_units.unwrap_or(c.baseline),
-                        notes: p.notes.unwrap_or_else(|| c.notes.clone()),
-                        ..c.clone()
-                    })?)
-                },
-            )
+            )?;
+            let product_ids = store::product_ids_of(conn, &id)?;
+            let c = row.draft(product_ids.clone());
+            let next = check_draft(PromotionDraft {
+                name: p.name.unwrap_or_else(|| c.name.clone()),
+                mechanic: p.mechanic.unwrap_or(c.mechanic),
+                terms: p.terms.unwrap_or_else(|| c.terms.clone()),
+                product_ids: p.product_ids.unwrap_or_else(|| c.product_ids.clone()),
+                start_date: p.start_date.unwrap_or(c.start_date),
+                end_date: p.end_date.unwrap_or(c.end_date),
+                target_segment: p.target_segment.unwrap_or_else(|| c.target_segment.clone()),
+                currency: p.currency.unwrap_or_else(|| c.currency.clone()),
+                budget_minor: p.budget_minor.unwrap_or(c.budget_minor),
+                sponsor_share_bp: p.sponsor_share_bp.unwrap_or(c.sponsor_share_bp),
+                channel_share_bp: p.channel_share_bp.unwrap_or(c.channel_share_bp),
+                baseline: p.baseline_units.unwrap_or(c.baseline),
+                notes: p.notes.unwrap_or_else(|| c.notes.clone()),
+                ..c.clone()
+            })?;
+            Ok::<_, ApiError>(store::save_promotion(
+                conn,
+                &actor,
+                &row,
+                product_ids,
+                next,
+            )?)
         })
         .await?;
     Ok(with_etag(&promotion, promotion.version))

@@ -1,6 +1,7 @@
 //! Claims.
 
 use super::*;
+use crate::lifecycle::Lifecycle;
 
 #[derive(Debug, Queryable, Clone)]
 pub struct ClaimRow {
@@ -38,6 +39,7 @@ impl ClaimRow {
             amount_minor: self.amount_minor,
             currency: currency.to_string(),
             status: self.status(),
+            allowed_actions: self.status().allowed_actions().to_vec(),
             reference: self.reference.clone(),
             note: self.note.clone(),
             submitted_by: self.submitted_by.clone(),
@@ -104,23 +106,6 @@ pub(crate) fn lock_claims(conn: &mut DbConnection, promotion_id: &str) -> Result
     Ok(())
 }
 
-pub(crate) fn refusal(r: ClaimRefusal, currency: &str) -> Refusal {
-    match r {
-        ClaimRefusal::BeyondSellOut { available } => Refusal::conflict_on(
-            Code::ClaimBeyondSellOut,
-            "units",
-            format!("sell-out in the promotion's period supports {available} more units"),
-        ),
-        ClaimRefusal::BeyondOpen { open } => Refusal::conflict_on(
-            Code::ClaimBeyondOpenAmount,
-            "amount_minor",
-            format!(
-                "{open} {currency} minor units are open: the sponsor's share of the budget and of the cost that sell-out supports, less earlier claims"
-            ),
-        ),
-    }
-}
-
 pub struct ClaimDraft {
     pub units: Quantity,
     /// Absent: the sponsor's share of what the units cost.
@@ -162,30 +147,27 @@ pub(crate) fn get_claim_row(
 pub fn insert_claim(
     conn: &mut DbConnection,
     actor: &Actor,
-    access: &Access,
-    promotion_id: &str,
-    may_claim: impl FnOnce(&PromotionRow) -> Result<(), StoreError>,
+    row: PromotionRow,
     d: ClaimDraft,
     today: NaiveDate,
 ) -> Result<Claim, StoreError> {
-    let row = get_row(conn, access, promotion_id)?;
-    may_claim(&row)?;
+    let promotion_id = row.id.clone();
+    let promotion_id = promotion_id.as_str();
     let row = follow_calendar_of(conn, actor, row, today)?;
     check_action(row.status(), PromotionAction::Claim)?;
     lock_claims(conn, promotion_id)?;
     let products = product_ids_of(conn, promotion_id)?;
     let m = measured(conn, &row, products)?;
     let cap = claim_cap(row.budget_minor, row.sponsor_share_bp, m.split.sponsor);
-    let amount = d.amount_minor.unwrap_or_else(|| {
-        let cost = cost_for(row.mechanic(), &row.terms(), d.units).min(row.budget_minor);
-        sponsor_part(cost, row.sponsor_share_bp)
-    });
-    if amount <= 0 {
-        return Err(Refusal::invalid("amount_minor", "the claim must be for more than 0").into());
-    }
+    let amount = claim_amount(
+        d.amount_minor,
+        cost_for(row.mechanic(), &row.terms(), d.units),
+        row.budget_minor,
+        row.sponsor_share_bp,
+    )?;
     let (ledger, _) = ledger_of(conn, promotion_id)?;
     check_new_claim(d.units, amount, &ledger, m.units, cap)
-        .map_err(|r| refusal(r, &row.currency))?;
+        .map_err(|r| r.into_refusal(&row.currency))?;
     let id = uuid::Uuid::now_v7().to_string();
     let number = next_number(conn, "CLM")?;
     let t = now();
@@ -210,60 +192,28 @@ pub fn insert_claim(
     Ok(claim)
 }
 
-/// What the sponsor does with a claim.
-pub enum ClaimDecision {
-    Approve,
-    Reject { reason: String },
-    Pay { payment_reference: Option<String> },
-}
-
 /// Approves, rejects or pays a claim. Approval checks the claim still fits: approved and paid
 /// claims never add up beyond the sponsor's share of the budget or of the cost sell-out supports.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "each argument is one part of the request the handler was given"
-)]
 pub fn decide_claim(
     conn: &mut DbConnection,
     actor: &Actor,
-    access: &Access,
-    promotion_id: &str,
+    row: &PromotionRow,
     claim_id: &str,
-    may_decide: impl FnOnce(&PromotionRow) -> Result<(), StoreError>,
     decision: ClaimDecision,
     expected_version: Option<i64>,
 ) -> Result<Claim, StoreError> {
-    let row = get_row(conn, access, promotion_id)?;
-    may_decide(&row)?;
+    let promotion_id = row.id.as_str();
     lock_claims(conn, promotion_id)?;
     let claim = get_claim_row(conn, promotion_id, claim_id)?;
     expect_version(expected_version, claim.version)?;
-    let (attempted, from, to) = match &decision {
-        ClaimDecision::Approve => ("approve", ClaimStatus::Submitted, ClaimStatus::Approved),
-        ClaimDecision::Reject { .. } => ("reject", ClaimStatus::Submitted, ClaimStatus::Rejected),
-        ClaimDecision::Pay { .. } => ("pay", ClaimStatus::Approved, ClaimStatus::Paid),
-    };
-    if claim.status() != from {
-        let allowed: &[&str] = match claim.status() {
-            ClaimStatus::Submitted => &["approve", "reject"],
-            ClaimStatus::Approved => &["pay"],
-            _ => &[],
-        };
-        return Err(Refusal::not_allowed(
-            "claim",
-            &claim.status,
-            attempted,
-            allowed.iter().copied(),
-        )
-        .into());
-    }
+    let to = next_claim_status(claim.status(), decision.action())?;
     if matches!(decision, ClaimDecision::Approve) {
         let products = product_ids_of(conn, promotion_id)?;
-        let m = measured(conn, &row, products)?;
+        let m = measured(conn, row, products)?;
         let cap = claim_cap(row.budget_minor, row.sponsor_share_bp, m.split.sponsor);
         let (ledger, _) = ledger_of(conn, promotion_id)?;
         check_claim_approval(claim.amount_minor, &ledger, cap)
-            .map_err(|r| refusal(r, &row.currency))?;
+            .map_err(|r| r.into_refusal(&row.currency))?;
     }
     let before = claim.to_claim(&row.currency);
     let t = Some(now());
@@ -311,7 +261,7 @@ pub fn decide_claim(
         ClaimStatus::Rejected => "promotion_claim.rejected",
         _ => "promotion_claim.paid",
     };
-    record_claim(conn, actor, action, &row, Some(&before), &after)?;
+    record_claim(conn, actor, action, row, Some(&before), &after)?;
     Ok(after)
 }
 

@@ -1,6 +1,7 @@
 //! Promotion rows.
 
 use super::*;
+use crate::lifecycle::Lifecycle;
 
 #[derive(Debug, Queryable, Clone)]
 pub struct PromotionRow {
@@ -96,7 +97,7 @@ impl PromotionRow {
                 channel: approval(&self.channel_approved_by, &self.channel_approved_at),
             },
             overlaps: serde_json::from_str(&self.overlap_flags).unwrap_or_default(),
-            allowed_actions: promotion_actions(status).to_vec(),
+            allowed_actions: status.allowed_actions().to_vec(),
             notes: self.notes.clone(),
             cancel_reason: self.cancel_reason.clone(),
             cancelled_at: self.cancelled_at.map(|t| t.and_utc()),

@@ -242,28 +242,18 @@ pub(crate) fn overlaps_json(o: &[Overlap]) -> String {
     serde_json::to_string(o).unwrap_or_else(|_| "[]".into())
 }
 
-/// Changes a draft or proposed promotion. The parties stay. A change to a proposal clears any
+/// Writes the checked draft `d` over a draft or proposed promotion (`row` as loaded by
+/// [`for_change`], on `product_ids`). The parties stay. A change to a proposal clears any
 /// approval given (both sides approve the terms as they are) and looks for overlaps again.
-pub fn update_promotion(
+pub fn save_promotion(
     conn: &mut DbConnection,
     actor: &Actor,
-    access: &Access,
-    id: &str,
-    expected_version: Option<i64>,
-    today: NaiveDate,
-    change: impl FnOnce(&PromotionDraft) -> Result<PromotionDraft, StoreError>,
+    row: &PromotionRow,
+    product_ids: Vec<String>,
+    d: PromotionDraft,
 ) -> Result<Promotion, StoreError> {
-    let row = for_change(
-        conn,
-        actor,
-        access,
-        id,
-        expected_version,
-        PromotionAction::Edit,
-        today,
-    )?;
-    let before = row.to_promotion(product_ids_of(conn, id)?);
-    let d = change(&row.draft(before.product_ids.clone()))?;
+    let id = row.id.as_str();
+    let before = row.to_promotion(product_ids);
     check_products(conn, &d)?;
     let proposed = row.status() == PromotionStatus::Proposed;
     let overlaps = if proposed {

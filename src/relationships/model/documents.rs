@@ -113,7 +113,7 @@ pub struct PartnerTier {
 #[schema(example = json!({
     "id": "0193a1b2-0000-7000-8000-0000000b0001", "partner_id": "0193a1b2-0000-7000-8000-0000000000d1",
     "from_tier": "preferred_supplier", "to_tier": "partner", "reason": "Share passed 38% with a 3-year plan agreed",
-    "effective_from": "2027-01-01", "status": "approved", "proposed_by": "0193a1b2-0000-7000-8000-0000000000f1",
+    "effective_from": "2027-01-01", "status": "approved", "allowed_actions": [], "proposed_by": "0193a1b2-0000-7000-8000-0000000000f1",
     "decided_by": "0193a1b2-0000-7000-8000-0000000000f2", "decided_at": "2026-12-03T10:00:00Z", "decision_note": null,
     "version": 2, "created_at": "2026-12-02T09:00:00Z", "updated_at": "2026-12-03T10:00:00Z"
 }))]
@@ -126,6 +126,8 @@ pub struct TierChange {
     pub reason: String,
     pub effective_from: NaiveDate,
     pub status: TierChangeStatus,
+    /// What a second staff member may do with the change now.
+    pub allowed_actions: Vec<TierChangeAction>,
     pub proposed_by: String,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,

@@ -11,6 +11,47 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// What a second staff member does with a proposed tier change.
+    pub enum TierChangeAction {
+        Approve = "approve",
+        Reject = "reject",
+    }
+}
+
+impl Lifecycle for TierChangeStatus {
+    type Action = TierChangeAction;
+    const DOCUMENT: &'static str = "tier change";
+
+    fn allowed_actions(self) -> &'static [TierChangeAction] {
+        match self {
+            TierChangeStatus::Proposed => &[TierChangeAction::Approve, TierChangeAction::Reject],
+            TierChangeStatus::Approved | TierChangeStatus::Rejected => &[],
+        }
+    }
+}
+
+/// The status a decision moves a tier change to: only a proposed change is decided, and by
+/// someone other than who proposed it (four eyes, 409 `four_eyes`).
+pub fn decide_tier_change(
+    status: TierChangeStatus,
+    action: TierChangeAction,
+    proposed_by: &str,
+    deciding: &str,
+) -> Result<TierChangeStatus, Refusal> {
+    crate::lifecycle::check(status, action)?;
+    check_second_person(proposed_by, deciding).map_err(|f| Refusal::Conflict {
+        code: Code::FourEyes,
+        detail: f.message.clone(),
+        errors: vec![f],
+        allowed: None,
+    })?;
+    Ok(match action {
+        TierChangeAction::Approve => TierChangeStatus::Approved,
+        TierChangeAction::Reject => TierChangeStatus::Rejected,
+    })
+}
+
 /// Four eyes: whoever proposed a change may not approve or reject it.
 pub fn check_second_person(proposed_by: &str, deciding: &str) -> Result<(), FieldError> {
     if proposed_by == deciding {

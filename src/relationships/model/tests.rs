@@ -239,3 +239,27 @@ fn four_eyes_and_overdue_actions() {
         d("2026-03-02")
     ));
 }
+
+#[test]
+fn a_tier_change_is_decided_once_by_a_second_person() {
+    use TierChangeAction::*;
+    assert_eq!(
+        decide_tier_change(TierChangeStatus::Proposed, Approve, "u1", "u2"),
+        Ok(TierChangeStatus::Approved)
+    );
+    assert_eq!(
+        decide_tier_change(TierChangeStatus::Proposed, Reject, "u1", "u2"),
+        Ok(TierChangeStatus::Rejected)
+    );
+    let own = decide_tier_change(TierChangeStatus::Proposed, Approve, "u1", "u1").unwrap_err();
+    assert_eq!(own.code(), Code::FourEyes);
+    assert_eq!(
+        decide_tier_change(TierChangeStatus::Approved, Reject, "u1", "u2"),
+        Err(Refusal::not_allowed(
+            "tier change",
+            "approved",
+            "reject",
+            []
+        ))
+    );
+}

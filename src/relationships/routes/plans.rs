@@ -191,17 +191,18 @@ pub async fn update_plan(
     let plan = state
         .db
         .write(move |conn| {
-            store::update_plan(conn, &actor, &id, &plan_id, if_match.expected(), |c| {
-                Ok(check_plan(PlanDraft {
-                    title: p.title.unwrap_or_else(|| c.title.clone()),
-                    goals: p.goals.unwrap_or_else(|| c.goals.clone()),
-                    target_tier: p.target_tier.unwrap_or(c.target_tier),
-                    target_share_bp: p.target_share_bp.unwrap_or(c.target_share_bp),
-                    status: p.status.unwrap_or(c.status),
-                    owner_id: p.owner_id.unwrap_or_else(|| c.owner_id.clone()),
-                    actions: p.actions.unwrap_or_else(|| c.actions.clone()),
-                })?)
-            })
+            let c = store::get_plan(conn, &id, &plan_id)?;
+            if_match.check(c.version)?;
+            let next = check_plan(PlanDraft {
+                title: p.title.unwrap_or_else(|| c.title.clone()),
+                goals: p.goals.unwrap_or_else(|| c.goals.clone()),
+                target_tier: p.target_tier.unwrap_or(c.target_tier),
+                target_share_bp: p.target_share_bp.unwrap_or(c.target_share_bp),
+                status: p.status.unwrap_or(c.status),
+                owner_id: p.owner_id.unwrap_or_else(|| c.owner_id.clone()),
+                actions: p.actions.unwrap_or_else(|| c.actions.clone()),
+            })?;
+            Ok::<_, ApiError>(store::save_plan(conn, &actor, &c, next)?)
         })
         .await?;
     Ok(with_etag(&plan, plan.version))

@@ -50,12 +50,7 @@ pub async fn partner_scorecard(
     let q = query.0;
     let to = q.to.unwrap_or_else(today);
     let from = q.from.unwrap_or(to - Duration::days(364));
-    if from > to {
-        return Err(Refusal::invalid("from", "must be on or before `to`").into());
-    }
-    if (to - from).num_days() > 3660 {
-        return Err(Refusal::invalid("from", "at most ten years").into());
-    }
+    crate::period::check_date_range(from, to, 10)?;
     let card = state
         .db
         .read(move |conn| {

@@ -91,23 +91,12 @@ pub fn decide_change(
 ) -> Result<TierChange, StoreError> {
     let before = get_change(conn, partner_id, id)?;
     expect_version(expected_version, before.version)?;
-    let attempted = if approve { "approve" } else { "reject" };
-    if before.status != TierChangeStatus::Proposed {
-        return Err(
-            Refusal::not_allowed("tier change", before.status.as_str(), attempted, []).into(),
-        );
-    }
-    check_second_person(&before.proposed_by, &actor.id).map_err(|f| Refusal::Conflict {
-        code: Code::FourEyes,
-        detail: f.message.clone(),
-        errors: vec![f],
-        allowed: None,
-    })?;
-    let status = if approve {
-        TierChangeStatus::Approved
+    let action = if approve {
+        TierChangeAction::Approve
     } else {
-        TierChangeStatus::Rejected
+        TierChangeAction::Reject
     };
+    let status = decide_tier_change(before.status, action, &before.proposed_by, &actor.id)?;
     let n = diesel::update(
         tier_changes::table
             .find(id)

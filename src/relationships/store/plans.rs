@@ -182,17 +182,15 @@ pub fn insert_plan(
     Ok(p)
 }
 
-pub fn update_plan(
+/// Writes the checked draft `d` over the plan as it was read (`before`; a concurrent write in
+/// between answers 412), with its audit entry and event.
+pub fn save_plan(
     conn: &mut DbConnection,
     actor: &Actor,
-    partner_id: &str,
-    id: &str,
-    expected_version: Option<i64>,
-    change: impl FnOnce(&DevelopmentPlan) -> Result<PlanDraft, StoreError>,
+    before: &DevelopmentPlan,
+    d: PlanDraft,
 ) -> Result<DevelopmentPlan, StoreError> {
-    let before = get_plan(conn, partner_id, id)?;
-    expect_version(expected_version, before.version)?;
-    let d = change(&before)?;
+    let (partner_id, id) = (before.partner_id.as_str(), before.id.as_str());
     check_owners(conn, &d)?;
     let n = diesel::update(
         development_plans::table

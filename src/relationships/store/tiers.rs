@@ -1,6 +1,7 @@
 //! Tiers in force and evaluation.
 
 use super::*;
+use crate::lifecycle::Lifecycle;
 
 pub(crate) type ChangeRow = (
     String,
@@ -20,6 +21,7 @@ pub(crate) type ChangeRow = (
 );
 
 pub(crate) fn to_change(r: ChangeRow) -> TierChange {
+    let status = TierChangeStatus::parse(&r.6).unwrap_or(TierChangeStatus::Proposed);
     TierChange {
         id: r.0,
         partner_id: r.1,
@@ -27,7 +29,8 @@ pub(crate) fn to_change(r: ChangeRow) -> TierChange {
         to_tier: TierCode::parse(&r.3).unwrap_or(TierCode::Vendor),
         reason: r.4,
         effective_from: r.5,
-        status: TierChangeStatus::parse(&r.6).unwrap_or(TierChangeStatus::Proposed),
+        status,
+        allowed_actions: status.allowed_actions().to_vec(),
         proposed_by: r.7,
         decided_by: r.8,
         decided_at: utc(r.9),

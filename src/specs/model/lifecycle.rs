@@ -23,24 +23,27 @@ text_enum! {
     }
 }
 
-pub fn version_actions(status: VersionStatus) -> &'static [VersionAction] {
-    use VersionAction::*;
-    match status {
-        VersionStatus::Draft => &[Edit, Issue, Withdraw],
-        VersionStatus::Issued => &[Approve, Withdraw],
-        VersionStatus::Approved => &[Withdraw],
-        VersionStatus::Superseded | VersionStatus::Withdrawn => &[],
+impl Lifecycle for VersionStatus {
+    type Action = VersionAction;
+    const DOCUMENT: &'static str = "specification version";
+
+    fn allowed_actions(self) -> &'static [VersionAction] {
+        use VersionAction::*;
+        match self {
+            VersionStatus::Draft => &[Edit, Issue, Withdraw],
+            VersionStatus::Issued => &[Approve, Withdraw],
+            VersionStatus::Approved => &[Withdraw],
+            VersionStatus::Superseded | VersionStatus::Withdrawn => &[],
+        }
     }
 }
 
-/// The status `action` leads to, or the actions allowed instead.
+/// The status `action` leads to, or the refusal naming the actions allowed instead.
 pub fn next_version_status(
     status: VersionStatus,
     action: VersionAction,
-) -> Result<VersionStatus, Vec<&'static str>> {
-    if !version_actions(status).contains(&action) {
-        return Err(version_actions(status).iter().map(|a| a.as_str()).collect());
-    }
+) -> Result<VersionStatus, Refusal> {
+    crate::lifecycle::check(status, action)?;
     Ok(match action {
         VersionAction::Edit => VersionStatus::Draft,
         VersionAction::Issue => VersionStatus::Issued,
@@ -65,6 +68,33 @@ pub fn quotable(status: VersionStatus) -> bool {
 /// A quote is taken against version `number` (in `status`, its target in `target_currency`)
 /// only while the version may be quoted, and only in the target's currency, so the gap to the
 /// target cost compares like with like.
+/// Quotes and inspections come from manufacturers approved for the specification.
+pub fn check_approved_supplier(approved: bool) -> Result<(), Refusal> {
+    if approved {
+        Ok(())
+    } else {
+        Err(Refusal::invalid(
+            "supplier_id",
+            "this manufacturer is not approved for the specification",
+        ))
+    }
+}
+
+/// An inspection measures against a version suppliers were given: issued or approved (or
+/// superseded since).
+pub fn check_inspectable(number: i32, status: VersionStatus) -> Result<(), Refusal> {
+    if visible_to_suppliers(status) {
+        return Ok(());
+    }
+    Err(Refusal::invalid(
+        "version_number",
+        format!(
+            "version {number} is {}; inspect against an issued or approved version",
+            status.as_str()
+        ),
+    ))
+}
+
 pub fn check_quote(
     number: i32,
     status: VersionStatus,

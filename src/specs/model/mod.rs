@@ -12,6 +12,7 @@ use utoipa::openapi::RefOr;
 use utoipa::ToSchema;
 
 use crate::decimal::{decimal_text, format_fixed, parse_fixed};
+use crate::lifecycle::Lifecycle;
 use crate::refusal::{FieldError, Refusal};
 use crate::text_enum;
 

@@ -36,32 +36,36 @@ impl NcAction {
         }
     }
 
-    pub(crate) fn transition(self) -> (NcStatus, NcStatus) {
+    /// Where the action leads.
+    pub(crate) fn leads_to(self) -> NcStatus {
         match self {
-            NcAction::ProposeAction => (NcStatus::Open, NcStatus::ActionProposed),
-            NcAction::RejectAction => (NcStatus::ActionProposed, NcStatus::Open),
-            NcAction::Verify => (NcStatus::ActionProposed, NcStatus::Verified),
-            NcAction::Close => (NcStatus::Verified, NcStatus::Closed),
+            NcAction::ProposeAction => NcStatus::ActionProposed,
+            NcAction::RejectAction => NcStatus::Open,
+            NcAction::Verify => NcStatus::Verified,
+            NcAction::Close => NcStatus::Closed,
         }
     }
 }
 
-pub fn nc_actions(status: NcStatus) -> Vec<&'static str> {
-    NcAction::ALL
-        .iter()
-        .filter(|a| a.transition().0 == status)
-        .map(|a| a.as_str())
-        .collect()
+impl Lifecycle for NcStatus {
+    type Action = NcAction;
+    const DOCUMENT: &'static str = "non-conformance";
+
+    fn allowed_actions(self) -> &'static [NcAction] {
+        use NcAction::*;
+        match self {
+            NcStatus::Open => &[ProposeAction],
+            NcStatus::ActionProposed => &[RejectAction, Verify],
+            NcStatus::Verified => &[Close],
+            NcStatus::Closed => &[],
+        }
+    }
 }
 
-/// The status `action` leads to from `status`, or the actions allowed instead.
-pub fn next_nc_status(status: NcStatus, action: NcAction) -> Result<NcStatus, Vec<&'static str>> {
-    let (from, to) = action.transition();
-    if from == status {
-        Ok(to)
-    } else {
-        Err(nc_actions(status))
-    }
+/// The status `action` leads to from `status`, or the refusal naming the actions allowed instead.
+pub fn next_nc_status(status: NcStatus, action: NcAction) -> Result<NcStatus, Refusal> {
+    crate::lifecycle::check(status, action)?;
+    Ok(action.leads_to())
 }
 
 /// Open work past its due date.

@@ -165,7 +165,12 @@ fn versions_move_one_way() {
     );
     assert_eq!(
         next_version_status(VersionStatus::Issued, Edit),
-        Err(vec!["approve", "withdraw"])
+        Err(Refusal::not_allowed(
+            "specification version",
+            "issued",
+            "edit",
+            ["approve", "withdraw"]
+        ))
     );
     assert!(next_version_status(VersionStatus::Superseded, Withdraw).is_err());
     assert!(next_version_status(VersionStatus::Draft, Approve).is_err());
@@ -190,7 +195,12 @@ fn non_conformances_close_only_after_verification() {
     );
     assert_eq!(
         next_nc_status(NcStatus::Open, Close),
-        Err(vec!["propose_action"])
+        Err(Refusal::not_allowed(
+            "non-conformance",
+            "open",
+            "close",
+            ["propose_action"]
+        ))
     );
     assert_eq!(
         next_nc_status(NcStatus::Verified, Close),

@@ -229,12 +229,7 @@ pub async fn return_rates(
         return Err(Refusal::WrongParty("return rates are internal figures".into()).into());
     }
     let q = query.0;
-    if q.to < q.from {
-        return Err(Refusal::invalid("to", "the period ends before it starts").into());
-    }
-    if (q.to - q.from).num_days() > 5 * 366 {
-        return Err(Refusal::invalid("to", "at most five years at a time").into());
-    }
+    crate::period::check_date_range(q.from, q.to, 5)?;
     let by = q.by.unwrap_or(RateGrouping::Supplier);
     let (from, to) = (q.from, q.to);
     let (returned, supplied) = state

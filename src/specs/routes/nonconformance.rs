@@ -58,8 +58,7 @@ pub async fn create_non_conformance(
         &req,
         &body.body_hash,
         move |conn| {
-            crate::partners::store::get_partner(conn, &Access::All, &supplier_id)
-                .map_err(|_| Refusal::invalid("supplier_id", "no such partner"))?;
+            crate::partners::store::referenced_partner(conn, "supplier_id", &supplier_id)?;
             if let Some(s) = &spec_id {
                 store::get_spec_row(conn, &Access::All, s)
                     .map_err(|_| Refusal::invalid("spec_id", "no such specification"))?;

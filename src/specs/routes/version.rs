@@ -161,25 +161,23 @@ pub async fn update_version(
     let v = state
         .db
         .write(move |conn| {
-            store::change_version(
-                conn,
-                &actor,
-                &id,
-                number,
-                if_match.expected(),
-                VersionAction::Edit,
-                Some(Box::new(move |c: VersionDraft| {
-                    Ok(validate_version(VersionRequest {
-                        currency: p.currency.unwrap_or(c.currency),
-                        target_retail_price_minor: p
-                            .target_retail_price_minor
-                            .unwrap_or(c.target_retail_price_minor),
-                        target_margin_bp: p.target_margin_bp.unwrap_or(c.target_margin_bp),
-                        requirements: p.requirements.unwrap_or(c.requirements),
-                        notes: p.notes.unwrap_or(c.notes),
-                    })?)
-                })),
-            )
+            let row = store::get_version_row(conn, &Access::All, &id, number)?;
+            if_match.check(row.version)?;
+            // Only a draft is edited: that answer comes before any about the edit's fields.
+            next_version_status(row.status(), VersionAction::Edit)?;
+            let c = row.to_draft();
+            let next = validate_version(VersionRequest {
+                currency: p.currency.unwrap_or(c.currency),
+                target_retail_price_minor: p
+                    .target_retail_price_minor
+                    .unwrap_or(c.target_retail_price_minor),
+                target_margin_bp: p.target_margin_bp.unwrap_or(c.target_margin_bp),
+                requirements: p.requirements.unwrap_or(c.requirements),
+                notes: p.notes.unwrap_or(c.notes),
+            })?;
+            let edited =
+                store::change_version(conn, &actor, &row, VersionAction::Edit, Some(next))?;
+            Ok::<_, ApiError>(edited)
         })
         .await?;
     Ok(with_etag(&v, v.version))
@@ -199,8 +197,9 @@ pub(crate) async fn version_step(
     let number = version_number(&path.1)?;
     let actor = Actor::from(&principal);
     idempotency::execute(&state.db, &principal.id, key, &req, "", move |conn| {
-        let v =
-            store::change_version(conn, &actor, &id, number, if_match.expected(), action, None)?;
+        let row = store::get_version_row(conn, &Access::All, &id, number)?;
+        if_match.check(row.version)?;
+        let v = store::change_version(conn, &actor, &row, action, None)?;
         Written::ok(&v, Some(v.version))
     })
     .await

@@ -88,33 +88,10 @@ pub fn insert_return(
         .map_err(|_| Refusal::invalid("product_id", "no such product"))?;
     let in_force = version_in_force(conn, &d.product_id, d.returned_on)?;
     let supplier_id = match (&in_force, d.supplier_id) {
-        (Some(v), Some(s)) => {
-            if !is_approved_supplier(conn, &v.spec_id, &s)? {
-                return Err(Refusal::invalid(
-                    "supplier_id",
-                    "this manufacturer is not approved for the product's specification",
-                )
-                .into());
-            }
-            Some(s)
-        }
-        (Some(v), None) => {
-            let approved = approved_supplier_ids(conn, &v.spec_id)?;
-            match approved.as_slice() {
-                [only] => Some(only.clone()),
-                [] => None,
-                _ => {
-                    return Err(Refusal::invalid(
-                        "supplier_id",
-                        "several approved suppliers make this product: say which one made the returned item",
-                    ).into())
-                }
-            }
-        }
+        (Some(v), given) => supplier_of_return(given, &approved_supplier_ids(conn, &v.spec_id)?)?,
         (None, s) => {
             if let Some(s) = &s {
-                crate::partners::store::get_partner(conn, &Access::All, s)
-                    .map_err(|_| Refusal::invalid("supplier_id", "no such partner"))?;
+                crate::partners::store::referenced_partner(conn, "supplier_id", s)?;
             }
             s
         }

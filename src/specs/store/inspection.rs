@@ -71,24 +71,9 @@ pub fn insert_inspection(
     d: InspectionDraft,
 ) -> Result<Inspection, StoreError> {
     get_spec_row(conn, &Access::All, spec_id)?;
-    if !is_approved_supplier(conn, spec_id, &d.supplier_id)? {
-        return Err(Refusal::invalid(
-            "supplier_id",
-            "this manufacturer is not approved for the specification",
-        )
-        .into());
-    }
+    check_approved_supplier(is_approved_supplier(conn, spec_id, &d.supplier_id)?)?;
     let v = version_for(conn, spec_id, d.version_number)?;
-    if !visible_to_suppliers(v.status()) {
-        return Err(Refusal::invalid(
-            "version_number",
-            format!(
-                "version {} is {}; inspect against an issued or approved version",
-                v.number, v.status
-            ),
-        )
-        .into());
-    }
+    check_inspectable(v.number, v.status())?;
     let (verdict, results) = judge(&v.requirements(), &d.measurements).map_err(Refusal::Invalid)?;
     let id = uuid::Uuid::now_v7().to_string();
     let number = next_number(conn, "INS")?;

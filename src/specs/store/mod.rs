@@ -17,6 +17,7 @@ use crate::db::{with_lines, DbConnection};
 use crate::db::{PageRequest, StoreError};
 use crate::orders::model::Quantity;
 use crate::orders::store::next_number;
+use crate::partners::model::{require_role, PartnerRole};
 use crate::refusal::{expect_version, Code, Refusal};
 
 fn utc(t: Option<NaiveDateTime>) -> Option<chrono::DateTime<Utc>> {

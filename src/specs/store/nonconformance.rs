@@ -1,6 +1,7 @@
 //! Non-conformances.
 
 use super::*;
+use crate::lifecycle::Lifecycle;
 
 #[derive(Debug, Queryable, Clone)]
 pub struct NcRow {
@@ -43,11 +44,7 @@ impl NcRow {
             overdue: nc_overdue(status, self.due_date, today),
             corrective_action: self.corrective_action.clone(),
             rejection_reason: self.rejection_reason.clone(),
-            allowed_actions: NcAction::ALL
-                .iter()
-                .copied()
-                .filter(|a| next_nc_status(status, *a).is_ok())
-                .collect(),
+            allowed_actions: status.allowed_actions().to_vec(),
             proposed_at: utc(self.proposed_at),
             verified_at: utc(self.verified_at),
             verified_by: self.verified_by.clone(),
@@ -141,9 +138,7 @@ pub fn nc_transition(
 ) -> Result<NonConformance, StoreError> {
     let row = get_nc_row(conn, access, id)?;
     expect_version(expected_version, row.version)?;
-    let next = next_nc_status(row.status(), action).map_err(|allowed| {
-        Refusal::not_allowed("non-conformance", &row.status, action.as_str(), allowed)
-    })?;
+    let next = next_nc_status(row.status(), action)?;
     let t = now();
     let mut corrective_action = row.corrective_action.clone();
     let mut rejection_reason = row.rejection_reason.clone();

@@ -84,13 +84,7 @@ pub fn insert_quote(
     spec_id: &str,
     d: QuoteDraft,
 ) -> Result<Quote, StoreError> {
-    if !is_approved_supplier(conn, spec_id, &d.supplier_id)? {
-        return Err(Refusal::invalid(
-            "supplier_id",
-            "this manufacturer is not approved for the specification",
-        )
-        .into());
-    }
+    check_approved_supplier(is_approved_supplier(conn, spec_id, &d.supplier_id)?)?;
     let v = version_for(conn, spec_id, d.version_number)?;
     check_quote(v.number, v.status(), &v.currency, &d.currency)?;
     let id = uuid::Uuid::now_v7().to_string();

@@ -1,6 +1,7 @@
 //! Specifications and versions.
 
 use super::*;
+use crate::lifecycle::Lifecycle;
 
 #[derive(Debug, Queryable, Clone)]
 pub struct SpecRow {
@@ -38,6 +39,17 @@ pub struct VersionRow {
 }
 
 impl VersionRow {
+    /// The version's terms, for an edit to start from.
+    pub fn to_draft(&self) -> VersionDraft {
+        VersionDraft {
+            currency: self.currency.clone(),
+            target_retail_price_minor: self.target_retail_price_minor,
+            target_margin_bp: self.target_margin_bp,
+            requirements: self.requirements(),
+            notes: self.notes.clone(),
+        }
+    }
+
     pub fn status(&self) -> VersionStatus {
         VersionStatus::parse(&self.status).unwrap_or(VersionStatus::Draft)
     }
@@ -57,7 +69,7 @@ impl VersionRow {
             target_cost_minor: self.target_cost_minor,
             requirements: self.requirements(),
             notes: self.notes.clone(),
-            allowed_actions: version_actions(self.status()).to_vec(),
+            allowed_actions: self.status().allowed_actions().to_vec(),
             issued_at: utc(self.issued_at),
             approved_at: utc(self.approved_at),
             approved_by: self.approved_by.clone(),
@@ -318,29 +330,17 @@ pub fn list_versions(
         .collect())
 }
 
-/// How an edit turns the current draft into the new one (validating it).
-pub type VersionEdit = Box<dyn FnOnce(VersionDraft) -> Result<VersionDraft, StoreError> + Send>;
-
-/// Edits, issues, approves or withdraws a version; approving supersedes the approved one.
+/// Edits (to the checked draft `edit`), issues, approves or withdraws the version `row` as it
+/// was read; approving supersedes the approved one.
 pub fn change_version(
     conn: &mut DbConnection,
     actor: &Actor,
-    spec_id: &str,
-    number: i32,
-    expected_version: Option<i64>,
+    row: &VersionRow,
     action: VersionAction,
-    edit: Option<VersionEdit>,
+    edit: Option<VersionDraft>,
 ) -> Result<SpecVersion, StoreError> {
-    let row = get_version_row(conn, &Access::All, spec_id, number)?;
-    expect_version(expected_version, row.version)?;
-    let next = next_version_status(row.status(), action).map_err(|allowed| {
-        Refusal::not_allowed(
-            "specification version",
-            &row.status,
-            action.as_str(),
-            allowed,
-        )
-    })?;
+    let (spec_id, number) = (row.spec_id.as_str(), row.number);
+    let next = next_version_status(row.status(), action)?;
     let before = row.to_version();
     let t = now();
     let mut new = row.clone();
@@ -349,17 +349,7 @@ pub fn change_version(
     new.updated_at = t;
     match action {
         VersionAction::Edit => {
-            let current = VersionDraft {
-                currency: row.currency.clone(),
-                target_retail_price_minor: row.target_retail_price_minor,
-                target_margin_bp: row.target_margin_bp,
-                requirements: row.requirements(),
-                notes: row.notes.clone(),
-            };
-            let d = match edit {
-                Some(f) => f(current)?,
-                None => current,
-            };
+            let d = edit.unwrap_or_else(|| row.to_draft());
             new.target_cost_minor = target_cost(d.target_retail_price_minor, d.target_margin_bp);
             new.currency = d.currency;
             new.target_retail_price_minor = d.target_retail_price_minor;

@@ -31,15 +31,13 @@ pub fn approve_supplier(
     partner_id: &str,
 ) -> Result<ApprovedSupplier, StoreError> {
     get_spec_row(conn, &Access::All, spec_id)?;
-    let partner = crate::partners::store::get_partner(conn, &Access::All, partner_id)
-        .map_err(|_| Refusal::invalid("partner_id", "no such partner"))?;
-    if !partner.is_manufacturer {
-        return Err(Refusal::invalid(
-            "partner_id",
-            "only partners with the manufacturer role make products to a specification",
-        )
-        .into());
-    }
+    let partner = crate::partners::store::referenced_partner(conn, "partner_id", partner_id)?;
+    require_role(
+        "partner_id",
+        partner.roles(),
+        &[PartnerRole::Manufacturer],
+        "only partners with the manufacturer role make products to a specification",
+    )?;
     if is_approved_supplier(conn, spec_id, partner_id)? {
         return Err(Refusal::conflict_on(
             Code::Duplicate,

@@ -38,6 +38,41 @@ pub fn roles_of(flags: PartnerRoles) -> Vec<PartnerRole> {
     out
 }
 
+/// A document that names a partner needs it in one of the `accepted` roles; `why` says what the
+/// document needs it for, against the request's `field`.
+pub fn require_role(
+    field: &str,
+    roles: PartnerRoles,
+    accepted: &[PartnerRole],
+    why: &str,
+) -> Result<(), Refusal> {
+    if roles_of(roles).iter().any(|r| accepted.contains(r)) {
+        Ok(())
+    } else {
+        Err(Refusal::invalid(field, why))
+    }
+}
+
+/// We trade only with partners that are active and not archived.
+pub fn check_trading(
+    field: &str,
+    status: PartnerStatus,
+    archived: bool,
+    document: &str,
+) -> Result<(), Refusal> {
+    if status == PartnerStatus::Active && !archived {
+        return Ok(());
+    }
+    let archived = if archived { " and archived" } else { "" };
+    Err(Refusal::invalid(
+        field,
+        format!(
+            "the partner is {}{archived}; {document} need an active partner",
+            status.as_str()
+        ),
+    ))
+}
+
 pub fn flags_of(roles: &[PartnerRole]) -> PartnerRoles {
     PartnerRoles {
         manufacturer: roles.contains(&PartnerRole::Manufacturer),
@@ -88,10 +123,31 @@ impl PartnerStatus {
             Terminated => &[],
         }
     }
+}
 
-    pub fn can_become(self, next: PartnerStatus) -> bool {
-        self == next || self.allowed_next().contains(&next)
+impl crate::lifecycle::Word for PartnerStatus {
+    fn as_str(self) -> &'static str {
+        PartnerStatus::as_str(self)
     }
+}
+
+/// A partner's life is moved by setting its `status`: the action is the status asked for.
+impl crate::lifecycle::Lifecycle for PartnerStatus {
+    type Action = PartnerStatus;
+    const DOCUMENT: &'static str = "partner";
+
+    fn allowed_actions(self) -> &'static [PartnerStatus] {
+        self.allowed_next()
+    }
+}
+
+/// A change of `status` must be one the lifecycle allows (setting the same status is no change);
+/// the refusal names the field and the statuses possible now.
+pub fn check_status_change(from: PartnerStatus, to: PartnerStatus) -> Result<(), Refusal> {
+    if from == to {
+        return Ok(());
+    }
+    crate::lifecycle::check(from, to).map_err(|r| r.on_field("status"))
 }
 
 /// The partner's id in one of our or their ERP systems.
@@ -481,95 +537,4 @@ pub fn validate_interaction(f: InteractionFields) -> Result<InteractionFields, R
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn tenure_counts_whole_years() {
-        // Marks & Spencer's oldest supplier relationship: over 100 years.
-        assert_eq!(tenure_years(d(1925, 1, 1), d(2026, 11, 25)), Some(101));
-        assert_eq!(tenure_years(d(1925, 12, 1), d(2026, 11, 25)), Some(100));
-        assert_eq!(tenure_years(d(2026, 11, 25), d(2026, 11, 25)), Some(0));
-        assert_eq!(tenure_years(d(2027, 1, 1), d(2026, 11, 25)), None);
-        assert_eq!(tenure_years(d(2024, 2, 29), d(2025, 2, 28)), Some(0));
-        assert_eq!(tenure_years(d(2024, 2, 29), d(2025, 3, 1)), Some(1));
-    }
-
-    #[test]
-    fn status_transitions() {
-        use PartnerStatus::*;
-        assert!(Prospect.can_become(Active));
-        assert!(Active.can_become(Suspended));
-        assert!(Suspended.can_become(Active));
-        assert!(!Prospect.can_become(Suspended));
-        assert!(!Terminated.can_become(Active));
-        assert!(Terminated.can_become(Terminated));
-    }
-
-    #[test]
-    fn roles_round_trip_through_flags() {
-        let roles = vec![PartnerRole::Manufacturer, PartnerRole::KeyAccount];
-        assert_eq!(roles_of(flags_of(&roles)), roles);
-    }
-
-    #[test]
-    fn input_checks_name_fields() {
-        let mut e = vec![];
-        check_roles(&[], &mut e);
-        check_gln("gln", Some("4012345000008".into()), &mut e);
-        check_country(Some("ZZ".into()), &mut e);
-        Name::check("name", "  ", &mut e);
-        check_erp_references(
-            &[ErpReference {
-                system: "".into(),
-                reference: "x".into(),
-            }],
-            &mut e,
-        );
-        let fields: Vec<_> = e.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(
-            fields,
-            vec![
-                "roles",
-                "gln",
-                "country",
-                "name",
-                "erp_references[0].system"
-            ]
-        );
-    }
-
-    #[test]
-    fn overdue_only_when_open_and_past_due() {
-        let today = d(2026, 11, 25);
-        assert!(is_overdue(
-            InteractionStatus::Open,
-            Some(d(2026, 11, 24)),
-            today
-        ));
-        assert!(!is_overdue(InteractionStatus::Open, Some(today), today));
-        assert!(!is_overdue(
-            InteractionStatus::Closed,
-            Some(d(2026, 11, 1)),
-            today
-        ));
-        assert!(!is_overdue(InteractionStatus::Open, None, today));
-    }
-
-    #[test]
-    fn phones() {
-        let mut e = vec![];
-        assert_eq!(
-            check_phone(Some(" +86 10 5555 0100 ".into()), &mut e).as_deref(),
-            Some("+86 10 5555 0100")
-        );
-        assert!(e.is_empty());
-        check_phone(Some("call me".into()), &mut e);
-        check_phone(Some("12+34".into()), &mut e);
-        assert_eq!(e.len(), 2);
-    }
-}
+mod tests;

@@ -1,0 +1,135 @@
+//! A claim's life: the sponsor approves or rejects it, then pays an approved one.
+
+use super::*;
+use crate::refusal::Code;
+
+text_enum! {
+    /// What the sponsor does with a claim.
+    pub enum ClaimAction {
+        Approve = "approve",
+        Reject = "reject",
+        Pay = "pay",
+    }
+}
+
+impl Lifecycle for ClaimStatus {
+    type Action = ClaimAction;
+    const DOCUMENT: &'static str = "claim";
+
+    fn allowed_actions(self) -> &'static [ClaimAction] {
+        use ClaimAction::*;
+        match self {
+            ClaimStatus::Submitted => &[Approve, Reject],
+            ClaimStatus::Approved => &[Pay],
+            ClaimStatus::Rejected | ClaimStatus::Paid => &[],
+        }
+    }
+}
+
+/// What the sponsor decides about a claim, with what the decision records.
+pub enum ClaimDecision {
+    Approve,
+    Reject { reason: String },
+    Pay { payment_reference: Option<String> },
+}
+
+impl ClaimDecision {
+    pub fn action(&self) -> ClaimAction {
+        match self {
+            ClaimDecision::Approve => ClaimAction::Approve,
+            ClaimDecision::Reject { .. } => ClaimAction::Reject,
+            ClaimDecision::Pay { .. } => ClaimAction::Pay,
+        }
+    }
+}
+
+/// The status a decision moves a claim to, or the refusal naming the decisions possible now.
+pub fn next_claim_status(status: ClaimStatus, action: ClaimAction) -> Result<ClaimStatus, Refusal> {
+    lifecycle::check(status, action)?;
+    Ok(match action {
+        ClaimAction::Approve => ClaimStatus::Approved,
+        ClaimAction::Reject => ClaimStatus::Rejected,
+        ClaimAction::Pay => ClaimStatus::Paid,
+    })
+}
+
+impl ClaimRefusal {
+    /// The refusal a caller sees, with amounts in the promotion's `currency`.
+    pub fn into_refusal(self, currency: &str) -> Refusal {
+        match self {
+            ClaimRefusal::BeyondSellOut { available } => Refusal::conflict_on(
+                Code::ClaimBeyondSellOut,
+                "units",
+                format!("sell-out in the promotion's period supports {available} more units"),
+            ),
+            ClaimRefusal::BeyondOpen { open } => Refusal::conflict_on(
+                Code::ClaimBeyondOpenAmount,
+                "amount_minor",
+                format!(
+                    "{open} {currency} minor units are open: the sponsor's share of the budget and of the cost that sell-out supports, less earlier claims"
+                ),
+            ),
+        }
+    }
+}
+
+/// What a new claim is for: the amount asked, or else the sponsor's share of what the units
+/// cost (capped by the budget); never nothing.
+pub fn claim_amount(
+    asked: Option<i64>,
+    cost: i64,
+    budget_minor: i64,
+    sponsor_share_bp: i32,
+) -> Result<i64, Refusal> {
+    let amount = asked.unwrap_or_else(|| sponsor_part(cost.min(budget_minor), sponsor_share_bp));
+    if amount <= 0 {
+        return Err(Refusal::invalid(
+            "amount_minor",
+            "the claim must be for more than 0",
+        ));
+    }
+    Ok(amount)
+}
+
+/// Why a claim cannot be made or approved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimRefusal {
+    /// More units than sell-out shows and earlier claims have not used.
+    BeyondSellOut { available: Quantity },
+    /// More money than is open under the cap.
+    BeyondOpen { open: i64 },
+}
+
+/// A new claim for `units` and `amount` against the cap and the units sell-out shows.
+pub fn check_new_claim(
+    units: Quantity,
+    amount: i64,
+    ledger: &ClaimLedger,
+    sold: Quantity,
+    cap: i64,
+) -> Result<(), ClaimRefusal> {
+    let available = Quantity((sold.milli() - ledger.live_units_milli).max(0));
+    if units > available {
+        return Err(ClaimRefusal::BeyondSellOut { available });
+    }
+    let open = (cap - ledger.live_minor()).max(0);
+    if amount > open {
+        return Err(ClaimRefusal::BeyondOpen { open });
+    }
+    Ok(())
+}
+
+/// Approving a claim of `amount`: what is approved or paid may never pass the cap (sell-out may
+/// have been corrected downwards since the claim was made).
+pub fn check_claim_approval(
+    amount: i64,
+    ledger: &ClaimLedger,
+    cap: i64,
+) -> Result<(), ClaimRefusal> {
+    let open = (cap - ledger.approved_minor - ledger.paid_minor).max(0);
+    if amount > open {
+        Err(ClaimRefusal::BeyondOpen { open })
+    } else {
+        Ok(())
+    }
+}
