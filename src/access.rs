@@ -19,10 +19,34 @@ impl Access {
         }
     }
 
+    /// Figures about our whole partner base (return rates, supplier tenure) are internal: a
+    /// partner principal is refused (403) with `why`.
+    pub fn internal_only(&self, why: &str) -> Result<(), crate::refusal::Refusal> {
+        match self {
+            Access::All => Ok(()),
+            Access::Partner(_) => Err(crate::refusal::Refusal::WrongParty(why.to_string())),
+        }
+    }
+
     pub fn allows_partner(&self, partner_id: &str) -> bool {
         match self {
             Access::All => true,
             Access::Partner(own) => own == partner_id,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_figures_are_refused_to_partners() {
+        assert!(Access::All.internal_only("internal").is_ok());
+        let refused = Access::Partner("p".into()).internal_only("internal");
+        assert_eq!(
+            refused,
+            Err(crate::refusal::Refusal::WrongParty("internal".into()))
+        );
     }
 }

@@ -330,6 +330,13 @@ published_text! {
 }
 
 published_text! {
+    /// Text to search for (in names, or an exact code): at most 200 characters.
+    SearchText,
+    max = 200,
+    examples = ["insect"]
+}
+
+published_text! {
     /// A telephone number: 4 to 20 digits with spaces, `-`, `(`, `)`, `.` and a leading `+`.
     Phone,
     max = 40,

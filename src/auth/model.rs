@@ -355,6 +355,24 @@ pub fn normalise_email(field: &str, email: &str) -> Result<String, FieldError> {
     }
 }
 
+/// Work on our side (an account, a follow-up, a plan's action) is owned by a staff user:
+/// `user` is the named user's role and whether it is disabled (none when there is no such
+/// user); `must_sign_in` also refuses a disabled one.
+pub fn check_staff_owner(
+    field: &str,
+    user: Option<(Role, bool)>,
+    must_sign_in: bool,
+) -> Result<(), FieldError> {
+    match user {
+        None => Err(FieldError::new(field, "no such user")),
+        Some((role, _)) if role.is_partner_role() => {
+            Err(FieldError::new(field, "must be a staff user"))
+        }
+        Some((_, true)) if must_sign_in => Err(FieldError::new(field, "the user is disabled")),
+        Some(_) => Ok(()),
+    }
+}
+
 /// A staff role must not be bound to a partner; a partner role must be.
 pub fn check_role_binding(role: Role, partner_id: Option<&str>) -> Result<(), FieldError> {
     match (role.is_partner_role(), partner_id.is_some()) {
@@ -387,6 +405,20 @@ impl From<&Principal> for crate::audit::Actor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn work_is_owned_by_staff_who_can_sign_in() {
+        assert!(check_staff_owner("owner_id", Some((Role::Buyer, false)), true).is_ok());
+        assert!(check_staff_owner("owner_id", Some((Role::Buyer, true)), false).is_ok());
+        for (user, must) in [
+            (None, false),
+            (Some((Role::PartnerUser, false)), false),
+            (Some((Role::Buyer, true)), true),
+        ] {
+            let e = check_staff_owner("owner_id", user, must).unwrap_err();
+            assert_eq!(e.field, "owner_id");
+        }
+    }
 
     #[test]
     fn scopes_parse_and_write_grants_read() {

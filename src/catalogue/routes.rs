@@ -124,10 +124,12 @@ pub async fn create_product(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProductQuery {
+    #[param(value_type = Option<crate::values::SearchText>)]
     pub category: Option<String>,
     pub brand_type: Option<BrandType>,
     pub status: Option<ProductStatus>,
     /// Case-insensitive text in the name, or an exact SKU or GTIN.
+    #[param(value_type = Option<crate::values::SearchText>)]
     pub q: Option<String>,
 }
 
@@ -154,7 +156,10 @@ pub async fn list_products(
     let page = page.0.validate()?;
     let q = query.0;
     for (field, value) in [("q", &q.q), ("category", &q.category)] {
-        if value.as_ref().is_some_and(|t| t.chars().count() > 200) {
+        if value
+            .as_ref()
+            .is_some_and(|t| t.chars().count() > crate::values::SearchText::MAX)
+        {
             return Err(ApiError::bad_field(
                 Code::InvalidQuery,
                 field,

@@ -24,6 +24,7 @@ pub struct AbcQuery {
     #[param(inline)]
     pub basis: Option<ValueBasis>,
     /// ISO 4217; needed when the period's documents are in more than one currency.
+    #[param(value_type = Option<crate::values::Currency>)]
     pub currency: Option<String>,
     /// Cumulative share up to which partners are class A (default 8000 = 80%).
     #[param(minimum = 1, maximum = 9999)]

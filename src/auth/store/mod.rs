@@ -54,25 +54,23 @@ pub fn count_users(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(users::table.count().get_result(conn)?)
 }
 
-/// Checks that `id` names a staff user (an account owner, a follow-up owner): the error, if
-/// any, is recorded against `field`.
+/// Checks that `id` names a staff user (an account owner, a follow-up owner, with
+/// `must_sign_in` one not disabled): the error, if any, is recorded against `field`.
 pub fn check_staff_user(
     conn: &mut DbConnection,
     field: &str,
     id: &str,
+    must_sign_in: bool,
     errors: &mut Vec<FieldError>,
 ) -> Result<(), StoreError> {
-    let role: Option<String> = users::table
+    let user: Option<(String, bool)> = users::table
         .find(id)
-        .select(users::role)
+        .select((users::role, users::disabled))
         .first(conn)
         .optional()?;
-    match role.as_deref().and_then(Role::parse) {
-        None => errors.push(FieldError::new(field, "no such user")),
-        Some(r) if r.is_partner_role() => {
-            errors.push(FieldError::new(field, "must be a staff user"))
-        }
-        Some(_) => {}
+    let user = user.and_then(|(role, disabled)| Role::parse(&role).map(|r| (r, disabled)));
+    if let Err(e) = crate::auth::model::check_staff_owner(field, user, must_sign_in) {
+        errors.push(e);
     }
     Ok(())
 }

@@ -193,6 +193,21 @@ pub fn resolve_lines(
 
 /// A rejected batch lists its first [`MAX_LINE_ERRORS`] problems and counts the rest, so a
 /// 10,000-line report with a systematic mistake answers in a readable size.
+/// A report's total value; one too large to hold is a bad `lines`.
+pub fn report_total(lines: &[SellOutLineDraft], errors: &mut Vec<FieldError>) -> i64 {
+    let total = lines
+        .iter()
+        .try_fold(0i64, |sum, l| sum.checked_add(l.value_minor))
+        .filter(|t| *t <= crate::orders::model::MAX_AMOUNT_MINOR);
+    if total.is_none() {
+        errors.push(FieldError::new(
+            "lines",
+            "the report's total value is too large",
+        ));
+    }
+    total.unwrap_or(0)
+}
+
 pub fn cap_errors(mut errors: Vec<FieldError>) -> Vec<FieldError> {
     if errors.len() > MAX_LINE_ERRORS {
         let more = errors.len() - MAX_LINE_ERRORS;

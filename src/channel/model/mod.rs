@@ -10,8 +10,8 @@ use utoipa::ToSchema;
 
 use crate::orders::model::Quantity;
 use crate::period::Period;
-use crate::refusal::FieldError;
 use crate::refusal::Refusal;
+use crate::refusal::{Code, FieldError};
 use crate::text_enum;
 use crate::values::{Category, Note};
 

@@ -61,6 +61,34 @@ pub enum PlacementError {
     Overlaps(CurrentReport),
 }
 
+/// The refusal a reporting partner sees.
+impl From<PlacementError> for Refusal {
+    fn from(e: PlacementError) -> Refusal {
+        match e {
+            PlacementError::AlreadyReported(r) => Refusal::conflict_on(
+                Code::AlreadyReported,
+                "purpose",
+                format!(
+                    "report {} already covers {} to {}; send `purpose: replacement` to correct it",
+                    r.id, r.period_start, r.period_end
+                ),
+            ),
+            PlacementError::NothingToReplace => Refusal::invalid(
+                "purpose",
+                "there is no current report for exactly this period to replace",
+            ),
+            PlacementError::Overlaps(r) => Refusal::conflict_on(
+                Code::PeriodOverlap,
+                "period_start",
+                format!(
+                    "overlaps report {} for {} to {}: a correction must cover exactly the same period",
+                    r.id, r.period_start, r.period_end
+                ),
+            ),
+        }
+    }
+}
+
 /// Decides where a new report for `start..=end` goes among the partner's current reports that
 /// overlap it: a period reported once, a correction only of exactly the same period.
 pub fn place_report(

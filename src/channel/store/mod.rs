@@ -18,7 +18,7 @@ use crate::orders::model::{Direction, Quantity, VolumeBasis};
 use crate::orders::store::{monthly_volumes, VolumeScope};
 use crate::partners::model::{require_role, PartnerRole};
 use crate::period::{Granularity, Period};
-use crate::refusal::{Code, FieldError, Refusal};
+use crate::refusal::{Code, Refusal};
 
 /// Rows per INSERT: well inside SQLite's and PostgreSQL's bind-parameter limits.
 const INSERT_CHUNK: usize = 2_000;

@@ -173,31 +173,6 @@ pub(crate) fn overlapping_reports(
         .collect())
 }
 
-pub(crate) fn placement_error(e: PlacementError) -> Refusal {
-    match e {
-        PlacementError::AlreadyReported(r) => Refusal::conflict_on(
-            Code::AlreadyReported,
-            "purpose",
-            format!(
-                "report {} already covers {} to {}; send `purpose: replacement` to correct it",
-                r.id, r.period_start, r.period_end
-            ),
-        ),
-        PlacementError::NothingToReplace => Refusal::invalid(
-            "purpose",
-            "there is no current report for exactly this period to replace",
-        ),
-        PlacementError::Overlaps(r) => Refusal::conflict_on(
-            Code::PeriodOverlap,
-            "period_start",
-            format!(
-                "overlaps report {} for {} to {}: a correction must cover exactly the same period",
-                r.id, r.period_start, r.period_end
-            ),
-        ),
-    }
-}
-
 /// Checks every line, then writes the report, its lines, the superseding of the report it
 /// corrects, and their audit entries and events — all or nothing, in the caller's transaction.
 pub fn insert_report(
@@ -211,20 +186,11 @@ pub fn insert_report(
     let refs = product_refs(&d.lines, &mut errors);
     let products = find_products(conn, &refs)?;
     let lines = resolve_lines(d.lines, refs, |r| products.get(r).cloned(), &mut errors);
-    let total_value_minor = lines
-        .iter()
-        .try_fold(0i64, |sum, l| sum.checked_add(l.value_minor))
-        .filter(|t| *t <= crate::orders::model::MAX_AMOUNT_MINOR);
-    if total_value_minor.is_none() {
-        errors.push(FieldError::new(
-            "lines",
-            "the report's total value is too large",
-        ));
-    }
+    let total_value_minor = report_total(&lines, &mut errors);
     Refusal::check(cap_errors(errors))?;
     let overlapping = overlapping_reports(conn, &d.partner_id, d.period_start, d.period_end)?;
     let placement = place_report(&overlapping, d.period_start, d.period_end, d.purpose)
-        .map_err(placement_error)?;
+        .map_err(Refusal::from)?;
     let id = uuid::Uuid::now_v7().to_string();
     let t = now();
     let (revision, supersedes_id) = match &placement {
@@ -247,7 +213,7 @@ pub fn insert_report(
             sell_out_reports::supersedes_id.eq(&supersedes_id),
             sell_out_reports::reference.eq(&d.reference),
             sell_out_reports::line_count.eq(lines.len() as i32),
-            sell_out_reports::total_value_minor.eq(total_value_minor.unwrap_or(0)),
+            sell_out_reports::total_value_minor.eq(total_value_minor),
             sell_out_reports::created_by.eq(&actor.id),
             sell_out_reports::version.eq(1i64),
             sell_out_reports::created_at.eq(t),

@@ -172,6 +172,17 @@ pub fn check_action(status: OrderStatus, action: OrderAction, side: Side) -> Res
     lifecycle::check(status, action)
 }
 
+/// The buyer places an order: we place purchase orders, customers place sales orders.
+pub fn check_placed_by_buyer(direction: Direction, side: Side) -> Result<(), Refusal> {
+    if side == Side::Buyer {
+        return Ok(());
+    }
+    Err(Refusal::WrongParty(match direction {
+        Direction::Purchase => "a purchase order is placed by us, the buyer".into(),
+        Direction::Sales => "a sales order is placed by the customer, the buyer".into(),
+    }))
+}
+
 /// A date on a document (a delivery date, an invoice's due date) cannot come before the day
 /// the document is issued.
 pub fn check_not_before_issue(

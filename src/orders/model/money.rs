@@ -32,10 +32,10 @@ pub fn line_amount(
 }
 
 /// Sums line amounts, refusing a total beyond [`MAX_AMOUNT_MINOR`].
-pub fn document_total(amounts: impl IntoIterator<Item = i64>) -> Result<i64, String> {
+pub fn document_total(amounts: impl IntoIterator<Item = i64>) -> Result<i64, Refusal> {
     let total: i128 = amounts.into_iter().map(i128::from).sum();
     if total > i128::from(MAX_AMOUNT_MINOR) {
-        Err("document total is too large".into())
+        Err(Refusal::invalid("lines", "document total is too large"))
     } else {
         Ok(total as i64)
     }

@@ -398,3 +398,44 @@ fn invoices_are_matched_on_price_and_kept_quantity() {
         MatchReason::Qty
     );
 }
+
+#[test]
+fn invoices_and_receipts_follow_their_order() {
+    assert!(check_invoice_currency("EUR", "EUR").is_ok());
+    assert!(check_invoice_currency("EUR", "GBP").is_err());
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert!(check_receivable(
+        "DES-1",
+        DespatchStatus::Despatched,
+        d("2026-05-01"),
+        d("2026-05-01")
+    )
+    .is_ok());
+    let early = check_receivable(
+        "DES-1",
+        DespatchStatus::Despatched,
+        d("2026-05-02"),
+        d("2026-05-01"),
+    );
+    assert_eq!(
+        early.unwrap_err().code(),
+        crate::refusal::Code::ValidationFailed
+    );
+    let twice = check_receivable(
+        "DES-1",
+        DespatchStatus::Received,
+        d("2026-05-01"),
+        d("2026-05-03"),
+    );
+    assert_eq!(
+        twice.unwrap_err().code(),
+        crate::refusal::Code::AlreadyReceived
+    );
+}
+
+#[test]
+fn the_buyer_places_the_order() {
+    assert!(check_placed_by_buyer(Direction::Purchase, Side::Buyer).is_ok());
+    let refused = check_placed_by_buyer(Direction::Sales, Side::Seller).unwrap_err();
+    assert_eq!(refused.code(), crate::refusal::Code::Forbidden);
+}

@@ -39,13 +39,7 @@ pub async fn create_order(
         b.direction == Direction::Purchase,
         &counterparty_id,
     )?;
-    if side_of(b.direction, party) != Side::Buyer {
-        return Err(Refusal::WrongParty(match b.direction {
-            Direction::Purchase => "a purchase order is placed by us, the buyer".into(),
-            Direction::Sales => "a sales order is placed by the customer, the buyer".into(),
-        })
-        .into());
-    }
+    check_placed_by_buyer(b.direction, side_of(b.direction, party))?;
     let mut e = vec![];
     let currency = check_currency("currency", b.currency, &mut e);
     let buyer_reference = check_reference("buyer_reference", b.buyer_reference, &mut e);
@@ -170,6 +164,7 @@ pub struct OrderQuery {
     pub status: Option<OrderStatus>,
     pub counterparty_id: Option<String>,
     /// Exact document number, e.g. `PO-2026-000123`.
+    #[param(value_type = Option<crate::values::DocumentNumber>)]
     pub number: Option<String>,
 }
 

@@ -113,8 +113,7 @@ pub fn invoice(
         )
         .into());
     }
-    let total =
-        document_total(inv.amounts.iter().copied()).map_err(|m| Refusal::invalid("lines", m))?;
+    let total = document_total(inv.amounts.iter().copied())?;
     let t = now();
     diesel::insert_into(invoices::table)
         .values((

@@ -198,8 +198,7 @@ impl OrderDoc {
 
     /// Recomputes the order total from its lines.
     pub fn retotal(&mut self) -> Result<(), StoreError> {
-        self.row.total_minor = document_total(self.lines.iter().map(|l| l.effective_amount()))
-            .map_err(|m| Refusal::invalid("lines", m))?;
+        self.row.total_minor = document_total(self.lines.iter().map(|l| l.effective_amount()))?;
         Ok(())
     }
 }
@@ -293,8 +292,7 @@ pub fn insert_order(
             ..l
         })
         .collect();
-    let total = document_total(lines.iter().map(|l| l.line_amount_minor))
-        .map_err(|m| Refusal::invalid("lines", m))?;
+    let total = document_total(lines.iter().map(|l| l.line_amount_minor))?;
     diesel::insert_into(orders::table)
         .values((
             orders::id.eq(&id),

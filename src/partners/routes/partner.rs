@@ -170,6 +170,7 @@ pub struct PartnerQuery {
     pub role: Option<PartnerRole>,
     pub status: Option<PartnerStatus>,
     /// Case-insensitive text in the name or legal name, or an exact GLN or tax id.
+    #[param(value_type = Option<crate::values::SearchText>)]
     pub q: Option<String>,
     /// Include archived partners (default false).
     pub include_archived: Option<bool>,
@@ -203,7 +204,10 @@ pub async fn list_partners(
     let access = policy::read_partners(&principal)?;
     let page = page.0.validate()?;
     let q = query.0;
-    if q.q.as_ref().is_some_and(|t| t.chars().count() > 200) {
+    if q.q
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > crate::values::SearchText::MAX)
+    {
         return Err(ApiError::bad_field(
             Code::InvalidQuery,
             "q",
@@ -448,9 +452,7 @@ pub async fn supplier_tenure(
     principal: Principal,
     query: ValidQuery<TenureQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if policy::read_partners(&principal)? != Access::All {
-        return Err(Refusal::WrongParty("the supplier base is internal".into()).into());
-    }
+    policy::read_partners(&principal)?.internal_only("the supplier base is internal")?;
     let bad = || {
         ApiError::bad_field(
             Code::InvalidQuery,

@@ -58,7 +58,7 @@ impl InteractionRow {
 pub(crate) fn check_owner(conn: &mut DbConnection, owner: Option<&str>) -> Result<(), StoreError> {
     let mut errors = vec![];
     if let Some(owner) = owner {
-        auth_store::check_staff_user(conn, "owner_id", owner, &mut errors)?;
+        auth_store::check_staff_user(conn, "owner_id", owner, false, &mut errors)?;
     }
     Ok(Refusal::check(errors)?)
 }

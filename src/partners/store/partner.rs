@@ -84,6 +84,14 @@ impl PartnerRow {
 }
 
 /// Loads a partner the caller may see; another partner's record is simply not found.
+/// The partner with this id, whoever may see it (for rules about a named party).
+pub fn find_partner(conn: &mut DbConnection, id: &str) -> Result<Option<PartnerRow>, StoreError> {
+    Ok(partners::table
+        .find(id)
+        .first::<PartnerRow>(conn)
+        .optional()?)
+}
+
 /// The partner a request's `field` names: one that does not exist is a bad field (422), not a
 /// missing resource; a database failure stays one.
 pub fn referenced_partner(
@@ -91,11 +99,7 @@ pub fn referenced_partner(
     field: &str,
     id: &str,
 ) -> Result<PartnerRow, StoreError> {
-    partners::table
-        .find(id)
-        .first::<PartnerRow>(conn)
-        .optional()?
-        .ok_or_else(|| Refusal::invalid(field, "no such partner").into())
+    find_partner(conn, id)?.ok_or_else(|| Refusal::invalid(field, "no such partner").into())
 }
 
 pub fn get_partner(
@@ -120,7 +124,7 @@ pub(crate) fn check_references(
 ) -> Result<(), StoreError> {
     let mut errors = vec![];
     if let Some(owner) = &f.account_owner_id {
-        auth_store::check_staff_user(conn, "account_owner_id", owner, &mut errors)?;
+        auth_store::check_staff_user(conn, "account_owner_id", owner, false, &mut errors)?;
     }
     Refusal::check(errors)?;
     if let Some(gln) = &f.gln {

@@ -1,7 +1,6 @@
 //! A claim's life: the sponsor approves or rejects it, then pays an approved one.
 
 use super::*;
-use crate::refusal::Code;
 
 text_enum! {
     /// What the sponsor does with a claim.
@@ -132,4 +131,18 @@ pub fn check_claim_approval(
     } else {
         Ok(())
     }
+}
+
+/// A promotion is settled only when no claim waits for a decision or a payment.
+pub fn check_settleable(ledger: &ClaimLedger) -> Result<(), Refusal> {
+    if ledger.submitted_minor == 0 && ledger.approved_minor == 0 {
+        return Ok(());
+    }
+    Err(Refusal::conflict(
+        Code::ClaimsOpen,
+        format!(
+            "claims are still open: {} submitted awaiting a decision, {} approved awaiting payment (minor units); decide and pay them first",
+            ledger.submitted_minor, ledger.approved_minor
+        ),
+    ))
 }

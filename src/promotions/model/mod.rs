@@ -16,7 +16,7 @@ use crate::decimal::{div_round, format_fixed};
 use crate::lifecycle::{self, Lifecycle};
 use crate::orders::model::Quantity;
 use crate::partners::model::check_currency;
-use crate::refusal::{FieldError, Refusal};
+use crate::refusal::{Code, FieldError, Refusal};
 use crate::text_enum;
 use crate::values::body_id;
 use crate::values::Name;
@@ -259,6 +259,17 @@ impl Lifecycle for PromotionStatus {
             PromotionStatus::Settled | PromotionStatus::Cancelled => &[],
         }
     }
+}
+
+/// Each side approves a proposal once; the promotion waits for the other side.
+pub fn check_side_not_yet_approved(already: bool) -> Result<(), Refusal> {
+    if already {
+        return Err(Refusal::conflict(
+            Code::AlreadyApproved,
+            "your side has approved this promotion already; it waits for the other side",
+        ));
+    }
+    Ok(())
 }
 
 /// Whether `action` is possible in `status`; otherwise the refusal names the actions that are.
@@ -514,9 +525,11 @@ pub fn claim_cap(budget_minor: i64, sponsor_bp: i32, supported_sponsor_cost: i64
 
 mod claim;
 mod documents;
+mod parties;
 
 pub use claim::*;
 pub use documents::*;
+pub use parties::*;
 
 #[cfg(test)]
 mod tests;

@@ -342,3 +342,39 @@ fn a_claim_is_decided_once_then_paid() {
         Err(Refusal::not_allowed("claim", "paid", "approve", []))
     );
 }
+
+#[test]
+fn a_promotion_has_a_sponsor_that_makes_and_a_channel_that_sells() {
+    use crate::partners::model::{flags_of, PartnerRole, PartnerStatus};
+    let party = |role, status| Party {
+        roles: flags_of(&[role]),
+        status,
+    };
+    let shop = party(PartnerRole::KeyAccount, PartnerStatus::Active);
+    let maker = party(PartnerRole::Manufacturer, PartnerStatus::Active);
+    assert!(check_parties("c", Some(shop), Some(("s", Some(maker)))).is_ok());
+    let fields = |r: Result<(), Refusal>| match r {
+        Err(Refusal::Invalid(e)) => e.into_iter().map(|f| f.field).collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        fields(check_parties("c", Some(maker), Some(("s", Some(shop))))),
+        ["channel_partner_id", "sponsor_id"]
+    );
+    let gone = party(PartnerRole::Manufacturer, PartnerStatus::Terminated);
+    assert_eq!(
+        fields(check_parties("c", None, Some(("c", Some(gone))))),
+        ["channel_partner_id", "sponsor_id", "channel_partner_id"]
+    );
+    let ids = ["a".to_string(), "b".to_string(), "c".to_string()];
+    let active = |id: &str| match id {
+        "a" => Some(true),
+        "b" => Some(false),
+        _ => None,
+    };
+    assert!(check_promoted_products(&ids[..1], active, &ids).is_ok());
+    assert_eq!(
+        fields(check_promoted_products(&ids, active, &[])),
+        ["product_ids[0]", "product_ids[1]", "product_ids[2]"]
+    );
+}

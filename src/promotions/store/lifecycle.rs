@@ -54,17 +54,10 @@ pub fn approve(
         PromotionAction::Approve,
         today,
     )?;
-    let already = match side {
+    check_side_not_yet_approved(match side {
         PromotionSide::Sponsor => row.sponsor_approved_by.is_some(),
         PromotionSide::Channel => row.channel_approved_by.is_some(),
-    };
-    if already {
-        return Err(Refusal::conflict(
-            Code::AlreadyApproved,
-            "your side has approved this promotion already; it waits for the other side",
-        )
-        .into());
-    }
+    })?;
     let before = row.to_promotion(product_ids_of(conn, id)?);
     let both = match side {
         PromotionSide::Sponsor => row.channel_approved_by.is_some(),
@@ -157,15 +150,7 @@ pub fn settle(
         today,
     )?;
     let (ledger, _) = ledger_of(conn, id)?;
-    if ledger.submitted_minor > 0 || ledger.approved_minor > 0 {
-        return Err(Refusal::conflict(
-            Code::ClaimsOpen,
-            format!(
-                "claims are still open: {} submitted awaiting a decision, {} approved awaiting payment (minor units); decide and pay them first",
-                ledger.submitted_minor, ledger.approved_minor
-            ),
-        ).into());
-    }
+    check_settleable(&ledger)?;
     let before = row.to_promotion(product_ids_of(conn, id)?);
     update_promotion_row!(
         conn,

@@ -16,7 +16,7 @@ use crate::db::{DbConnection, LOOKUP_CHUNK};
 use crate::db::{PageRequest, StoreError};
 use crate::orders::model::Quantity;
 use crate::orders::store::next_number;
-use crate::refusal::{expect_version, Code, FieldError, Refusal};
+use crate::refusal::{expect_version, Refusal};
 
 mod rows;
 #[macro_use]

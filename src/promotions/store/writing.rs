@@ -2,53 +2,32 @@
 
 use super::*;
 
-/// The parties must exist and play their parts: the sponsor makes goods, the channel sells them
-/// on; neither may be terminated.
+/// Loads what the rules need to know about the parties ([`check_parties`]); an archived
+/// partner counts as none.
 pub(crate) fn check_parties(conn: &mut DbConnection, d: &PromotionDraft) -> Result<(), StoreError> {
-    let mut e = vec![];
-    let channel = crate::partners::store::get_partner(conn, &Access::All, &d.channel_partner_id)
-        .ok()
-        .filter(|p| p.archived_at.is_none());
-    match channel {
-        None => e.push(FieldError::new("channel_partner_id", "no such partner")),
-        Some(p) if !(p.roles().distributor || p.roles().key_account) => e.push(FieldError::new(
-            "channel_partner_id",
-            "a promotion runs at a distributor or a key account",
-        )),
-        Some(p) if p.status == "terminated" => e.push(FieldError::new(
-            "channel_partner_id",
-            "the relationship is terminated",
-        )),
-        Some(_) => {}
-    }
-    if let Some(sponsor_id) = &d.sponsor_id {
-        let sponsor = crate::partners::store::get_partner(conn, &Access::All, sponsor_id)
-            .ok()
-            .filter(|p| p.archived_at.is_none());
-        match sponsor {
-            None => e.push(FieldError::new("sponsor_id", "no such partner")),
-            Some(p) if !p.roles().manufacturer => e.push(FieldError::new(
-                "sponsor_id",
-                "a promotion is sponsored by a manufacturer",
-            )),
-            Some(p) if p.status == "terminated" => e.push(FieldError::new(
-                "sponsor_id",
-                "the relationship is terminated",
-            )),
-            Some(_) => {}
-        }
-        if sponsor_id == &d.channel_partner_id {
-            e.push(FieldError::new(
-                "channel_partner_id",
-                "the sponsor and the channel partner are two different organisations",
-            ));
-        }
-    }
-    Ok(Refusal::check(e)?)
+    let mut party = |id: &str| -> Result<Option<Party>, StoreError> {
+        Ok(crate::partners::store::find_partner(conn, id)?
+            .filter(|p| p.archived_at.is_none())
+            .map(|p| Party {
+                roles: p.roles(),
+                status: p.status(),
+            }))
+    };
+    let channel = party(&d.channel_partner_id)?;
+    let sponsor = match &d.sponsor_id {
+        Some(id) => Some((id.as_str(), party(id)?)),
+        None => None,
+    };
+    Ok(crate::promotions::model::check_parties(
+        &d.channel_partner_id,
+        channel,
+        sponsor,
+    )?)
 }
 
-/// The products must be in the catalogue and active, and — when a manufacturer sponsors — in its
-/// catalogue: own-brand products it is an approved supplier for, or products we buy from it.
+/// Loads what the rules need to know about the products ([`check_promoted_products`]): which
+/// exist and are active, and — when a manufacturer sponsors — which are in its catalogue:
+/// own-brand products it is an approved supplier for, or products we buy from it.
 pub(crate) fn check_products(
     conn: &mut DbConnection,
     d: &PromotionDraft,
@@ -66,22 +45,11 @@ pub(crate) fn check_products(
         }
         None => d.product_ids.clone(),
     };
-    let mut e = vec![];
-    for (i, id) in d.product_ids.iter().enumerate() {
-        let field = format!("product_ids[{i}]");
-        match known.get(id) {
-            None => e.push(FieldError::new(field, "no such product")),
-            Some(p) if p.status != "active" => {
-                e.push(FieldError::new(field, "the product is discontinued"))
-            }
-            Some(_) if !made.contains(id) => e.push(FieldError::new(
-                field,
-                "not in the sponsor's catalogue: it neither supplies this product against a specification nor sells it to us",
-            )),
-            Some(_) => {}
-        }
-    }
-    Ok(Refusal::check(e)?)
+    Ok(check_promoted_products(
+        &d.product_ids,
+        |id| known.get(id).map(|p| p.status == "active"),
+        &made,
+    )?)
 }
 
 pub(crate) fn set_products(

@@ -31,6 +31,17 @@ impl Lifecycle for TierChangeStatus {
     }
 }
 
+/// A tier change moves the partner to another tier than the one it holds on the day.
+pub fn check_tier_moves(from: TierCode, to: TierCode) -> Result<(), Refusal> {
+    if from == to {
+        return Err(Refusal::invalid(
+            "to_tier",
+            format!("the partner is already `{}` on that day", from.as_str()),
+        ));
+    }
+    Ok(())
+}
+
 /// The status a decision moves a tier change to: only a proposed change is decided, and by
 /// someone other than who proposed it (four eyes, 409 `four_eyes`).
 pub fn decide_tier_change(

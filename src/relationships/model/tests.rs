@@ -263,3 +263,13 @@ fn a_tier_change_is_decided_once_by_a_second_person() {
         ))
     );
 }
+
+#[test]
+fn a_tier_change_changes_the_tier() {
+    assert!(check_tier_moves(TierCode::Vendor, TierCode::Partner).is_ok());
+    let same = check_tier_moves(TierCode::Partner, TierCode::Partner).unwrap_err();
+    assert_eq!(
+        same,
+        Refusal::invalid("to_tier", "the partner is already `partner` on that day")
+    );
+}

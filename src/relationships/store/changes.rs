@@ -44,13 +44,7 @@ pub fn propose_change(
 ) -> Result<TierChange, StoreError> {
     crate::partners::store::get_partner(conn, &Access::All, partner_id)?;
     let from = tier_on(conn, partner_id, p.effective_from)?.tier;
-    if from == p.to_tier {
-        return Err(Refusal::invalid(
-            "to_tier",
-            format!("the partner is already `{}` on that day", from.as_str()),
-        )
-        .into());
-    }
+    check_tier_moves(from, p.to_tier)?;
     let id = uuid::Uuid::now_v7().to_string();
     let t = now();
     diesel::insert_into(tier_changes::table)

@@ -16,7 +16,7 @@ use crate::db::{PageRequest, StoreError};
 use crate::orders::model::{Direction, VolumeBasis};
 use crate::orders::store::VolumeScope;
 use crate::period::{Granularity, Period};
-use crate::refusal::{expect_version, FieldError, Refusal};
+use crate::refusal::{expect_version, Refusal};
 
 fn audit(
     conn: &mut DbConnection,

@@ -100,16 +100,19 @@ pub fn list_plans(
 
 /// Owners must be staff users who can sign in.
 pub(crate) fn check_owners(conn: &mut DbConnection, d: &PlanDraft) -> Result<(), StoreError> {
+    use crate::auth::store::check_staff_user;
     let mut e = vec![];
-    let mut check = |field: String, id: &str| match crate::auth::store::get_user(conn, id) {
-        Ok(u) if u.partner_id.is_none() && !u.disabled => {}
-        _ => e.push(FieldError::new(field, "no such staff user")),
-    };
     if let Some(o) = &d.owner_id {
-        check("owner_id".into(), o);
+        check_staff_user(conn, "owner_id", o, true, &mut e)?;
     }
     for (i, a) in d.actions.iter().enumerate() {
-        check(format!("actions[{i}].owner_id"), &a.owner_id);
+        check_staff_user(
+            conn,
+            &format!("actions[{i}].owner_id"),
+            &a.owner_id,
+            true,
+            &mut e,
+        )?;
     }
     Ok(Refusal::check(e)?)
 }

@@ -68,6 +68,25 @@ pub fn quotable(status: VersionStatus) -> bool {
 /// A quote is taken against version `number` (in `status`, its target in `target_currency`)
 /// only while the version may be quoted, and only in the target's currency, so the gap to the
 /// target cost compares like with like.
+/// One version is worked on at a time: a new one starts only when none is a draft or issued.
+pub fn check_no_version_in_progress(
+    versions: impl IntoIterator<Item = (i32, VersionStatus)>,
+) -> Result<(), Refusal> {
+    let open = versions
+        .into_iter()
+        .find(|(_, s)| matches!(s, VersionStatus::Draft | VersionStatus::Issued));
+    match open {
+        None => Ok(()),
+        Some((number, status)) => Err(Refusal::conflict(
+            Code::VersionInProgress,
+            format!(
+                "version {number} is still {}: approve or withdraw it before starting another",
+                status.as_str()
+            ),
+        )),
+    }
+}
+
 /// Quotes and inspections come from manufacturers approved for the specification.
 pub fn check_approved_supplier(approved: bool) -> Result<(), Refusal> {
     if approved {

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::decimal::{decimal_text, format_fixed, parse_fixed};
 use crate::lifecycle::Lifecycle;
-use crate::refusal::{FieldError, Refusal};
+use crate::refusal::{Code, FieldError, Refusal};
 use crate::text_enum;
 
 mod documents;

@@ -227,3 +227,27 @@ fn return_rates_are_basis_points_of_supply() {
     assert_eq!(return_rate_bp(1_000, 0), None);
     assert_eq!(Measure::parse("-0.5").unwrap().to_string(), "-0.5");
 }
+
+#[test]
+fn a_return_is_traced_to_an_approved_supplier() {
+    let approved = vec!["a".to_string(), "b".to_string()];
+    assert_eq!(
+        supplier_of_return(Some("b".into()), &approved),
+        Ok(Some("b".into()))
+    );
+    assert!(supplier_of_return(Some("c".into()), &approved).is_err());
+    assert!(supplier_of_return(None, &approved).is_err());
+    assert_eq!(
+        supplier_of_return(None, &approved[..1]),
+        Ok(Some("a".into()))
+    );
+    assert_eq!(supplier_of_return(None, &[]), Ok(None));
+}
+
+#[test]
+fn suppliers_quote_and_are_inspected_on_what_they_were_given() {
+    assert!(check_approved_supplier(true).is_ok());
+    assert!(check_approved_supplier(false).is_err());
+    assert!(check_inspectable(2, VersionStatus::Superseded).is_ok());
+    assert!(check_inspectable(3, VersionStatus::Draft).is_err());
+}

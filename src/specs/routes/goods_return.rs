@@ -225,9 +225,7 @@ pub async fn return_rates(
     principal: Principal,
     query: ValidQuery<ReturnRateQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if policy::read_specs(&principal)? != Access::All {
-        return Err(Refusal::WrongParty("return rates are internal figures".into()).into());
-    }
+    policy::read_specs(&principal)?.internal_only("return rates are internal figures")?;
     let q = query.0;
     crate::period::check_date_range(q.from, q.to, 5)?;
     let by = q.by.unwrap_or(RateGrouping::Supplier);

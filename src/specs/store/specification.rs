@@ -271,19 +271,7 @@ pub fn add_version(
 ) -> Result<SpecVersion, StoreError> {
     get_spec_row(conn, &Access::All, spec_id)?;
     let versions = load_versions(conn, spec_id)?;
-    if let Some(open) = versions
-        .iter()
-        .find(|v| matches!(v.status(), VersionStatus::Draft | VersionStatus::Issued))
-    {
-        return Err(Refusal::conflict(
-            Code::VersionInProgress,
-            format!(
-                "version {} is still {}: approve or withdraw it before starting another",
-                open.number, open.status
-            ),
-        )
-        .into());
-    }
+    check_no_version_in_progress(versions.iter().map(|v| (v.number, v.status())))?;
     let number = versions.last().map(|v| v.number + 1).unwrap_or(1);
     touch_spec(conn, spec_id)?;
     insert_version(conn, actor, spec_id, number, d)
