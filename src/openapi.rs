@@ -34,7 +34,12 @@ creates or changes a record accepts `Idempotency-Key` (same key and body replays
     ),
     servers((url = "/", description = "This server")),
     modifiers(&Security),
-    components(schemas(crate::http::Problem, crate::refusal::FieldError)),
+    components(schemas(
+        crate::http::Problem,
+        crate::refusal::FieldError,
+        // Named only by query parameters, which utoipa does not collect.
+        crate::values::SearchText
+    )),
     tags(
         (name = "Identity", description = "Sign-in, tokens, users and integration clients"),
         (name = "Partners", description = "Manufacturers, distributors and key accounts; contacts; interactions"),

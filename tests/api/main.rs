@@ -22,6 +22,7 @@ mod partner_children;
 mod partners;
 mod process;
 mod promotions;
+mod refusals;
 mod relationships;
 mod resilience;
 mod specs;
