@@ -183,16 +183,45 @@ pub fn check_optional_text(
     value.map(|v| check_text(field, &v, max, errors))
 }
 
-/// Declares a kind of free text: trimmed, not empty, at most `max` characters, with the schema
-/// that says so.
-macro_rules! bounded_text {
-    ($(#[doc = $doc:expr])* $name:ident, max = $max:expr) => {
+/// Declares a schema-only value: the checks live beside the rule that owns them (an e-mail
+/// address is normalised by sign-in's rules); the type publishes their limits.
+macro_rules! published_text {
+    ($(#[doc = $doc:expr])* $name:ident, max = $max:expr, $($setter:ident = $value:expr),*) => {
         $(#[doc = $doc])*
         pub struct $name;
 
         impl $name {
             pub const MAX: usize = $max;
+        }
 
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                let doc: &[&str] = &[$($doc),*];
+                let description = doc.iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n");
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .max_length(Some($name::MAX))
+                    .description(Some(description))
+                    $(.$setter($value))*
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed(stringify!($name))
+            }
+        }
+    };
+}
+
+/// Declares a kind of free text: trimmed, not empty, at most `max` characters, with the schema
+/// that says so.
+macro_rules! bounded_text {
+    ($(#[doc = $doc:expr])* $name:ident, max = $max:expr) => {
+        published_text! { $(#[doc = $doc])* $name, max = $max, min_length = Some(1) }
+
+        impl $name {
             /// The text trimmed, or what is wrong with it recorded against `field`.
             pub fn check(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
                 check_text(field, value, Self::MAX, errors)
@@ -204,25 +233,6 @@ macro_rules! bounded_text {
                 errors: &mut Vec<FieldError>,
             ) -> Option<String> {
                 check_optional_text(field, value, Self::MAX, errors)
-            }
-        }
-
-        impl utoipa::PartialSchema for $name {
-            fn schema() -> RefOr<Schema> {
-                let doc: &[&str] = &[$($doc),*];
-                let description = doc.iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n");
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .min_length(Some(1))
-                    .max_length(Some($name::MAX))
-                    .description(Some(description))
-                    .into()
-            }
-        }
-
-        impl utoipa::ToSchema for $name {
-            fn name() -> Cow<'static, str> {
-                Cow::Borrowed(stringify!($name))
             }
         }
     };
@@ -287,38 +297,6 @@ bounded_text! {
     /// trimmed.
     SystemName,
     max = 50
-}
-
-/// Declares a schema-only value: the checks live beside the rule that owns them (an e-mail
-/// address is normalised by sign-in's rules); the type publishes their limits.
-macro_rules! published_text {
-    ($(#[doc = $doc:expr])* $name:ident, max = $max:expr, $($setter:ident = $value:expr),*) => {
-        $(#[doc = $doc])*
-        pub struct $name;
-
-        impl $name {
-            pub const MAX: usize = $max;
-        }
-
-        impl utoipa::PartialSchema for $name {
-            fn schema() -> RefOr<Schema> {
-                let doc: &[&str] = &[$($doc),*];
-                let description = doc.iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n");
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .max_length(Some($name::MAX))
-                    .description(Some(description))
-                    $(.$setter($value))*
-                    .into()
-            }
-        }
-
-        impl utoipa::ToSchema for $name {
-            fn name() -> Cow<'static, str> {
-                Cow::Borrowed(stringify!($name))
-            }
-        }
-    };
 }
 
 published_text! {

@@ -6,8 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::refusal::FieldError;
-use crate::standards;
 use crate::text_enum;
+use crate::values::{Gtin, UnitCode};
 use crate::values::{Name, Note, ProductCode};
 
 text_enum! {
@@ -53,9 +53,9 @@ pub struct Product {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The fields a user sets, before and after validation.
+/// The fields a user sets, as a request or the stored record gives them: not yet checked.
 #[derive(Debug, Clone)]
-pub struct ProductDraft {
+pub struct ProductFields {
     pub sku: String,
     pub gtin: Option<String>,
     pub name: String,
@@ -65,6 +65,25 @@ pub struct ProductDraft {
     pub description: Option<String>,
     pub status: ProductStatus,
 }
+
+/// A product's fields once checked. Only [`validate_product`] makes one (the private field), so
+/// a store that writes a draft cannot be handed an unchecked GTIN or unit.
+#[derive(Debug, Clone)]
+pub struct ProductDraft {
+    pub sku: String,
+    pub gtin: Option<Gtin>,
+    pub name: String,
+    pub category: String,
+    pub brand_type: BrandType,
+    pub base_unit: UnitCode,
+    pub description: Option<String>,
+    pub status: ProductStatus,
+    _checked: Checked,
+}
+
+/// Proof that a draft went through [`validate_product`].
+#[derive(Debug, Clone)]
+struct Checked;
 
 /// SKUs and categories are codes that travel through ERPs and EDI: printable, no spaces at the
 /// ends, of sensible length.
@@ -79,34 +98,27 @@ fn check_code(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String 
     v
 }
 
-pub fn validate_product(d: ProductDraft) -> Result<ProductDraft, Vec<FieldError>> {
+pub fn validate_product(d: ProductFields) -> Result<ProductDraft, Vec<FieldError>> {
     let mut e = vec![];
     let sku = check_code("sku", &d.sku, &mut e);
     let name = Name::check("name", &d.name, &mut e);
     let category = check_code("category", &d.category, &mut e).to_lowercase();
-    let gtin = d.gtin.map(|g| g.trim().to_string());
-    if let Some(g) = &gtin {
-        if let Err(m) = standards::validate_gtin(g) {
-            e.push(FieldError::new("gtin", m));
-        }
-    }
-    let base_unit = d.base_unit.trim().to_string();
-    if let Err(m) = standards::unit_of_measure(&base_unit) {
-        e.push(FieldError::new("base_unit", m));
-    }
+    let gtin = d.gtin.and_then(|g| Gtin::parse("gtin", &g, &mut e));
+    let base_unit = UnitCode::parse("base_unit", d.base_unit.trim(), &mut e);
     let description = Note::check_optional("description", d.description, &mut e);
-    if e.is_empty() {
-        Ok(ProductDraft {
+    match base_unit {
+        Some(base_unit) if e.is_empty() => Ok(ProductDraft {
             sku,
             gtin,
             name,
             category,
+            brand_type: d.brand_type,
             base_unit,
             description,
-            ..d
-        })
-    } else {
-        Err(e)
+            status: d.status,
+            _checked: Checked,
+        }),
+        _ => Err(e),
     }
 }
 
@@ -114,8 +126,8 @@ pub fn validate_product(d: ProductDraft) -> Result<ProductDraft, Vec<FieldError>
 mod tests {
     use super::*;
 
-    fn draft() -> ProductDraft {
-        ProductDraft {
+    fn draft() -> ProductFields {
+        ProductFields {
             sku: " INS-AER-600 ".into(),
             gtin: Some("4006381333931".into()),
             name: "Insect killer aerosol 600 ml".into(),
@@ -132,11 +144,13 @@ mod tests {
         let p = validate_product(draft()).unwrap();
         assert_eq!(p.sku, "INS-AER-600");
         assert_eq!(p.category, "insecticides");
+        assert_eq!(p.gtin.as_ref().map(Gtin::as_str), Some("4006381333931"));
+        assert_eq!(p.base_unit.as_str(), "EA");
     }
 
     #[test]
     fn gtin_check_digit_and_unit_code_are_checked() {
-        let e = validate_product(ProductDraft {
+        let e = validate_product(ProductFields {
             gtin: Some("4006381333932".into()),
             base_unit: "BOTTLE".into(),
             ..draft()
@@ -148,7 +162,7 @@ mod tests {
 
     #[test]
     fn empty_names_and_codes_are_refused() {
-        let e = validate_product(ProductDraft {
+        let e = validate_product(ProductFields {
             sku: "  ".into(),
             name: String::new(),
             ..draft()

@@ -95,7 +95,7 @@ pub async fn create_product(
 ) -> Result<HttpResponse, ApiError> {
     policy::manage_products(&principal)?;
     let b = body.value;
-    let draft = validate_product(ProductDraft {
+    let draft = validate_product(ProductFields {
         sku: b.sku,
         gtin: b.gtin,
         name: b.name,
@@ -251,8 +251,8 @@ pub async fn update_product(
         .write(move |conn| {
             let row = store::get_product(conn, &id)?;
             if_match.check(row.version)?;
-            let c = row.to_draft();
-            let next = validate_product(ProductDraft {
+            let c = row.to_fields();
+            let next = validate_product(ProductFields {
                 sku: p.sku.unwrap_or(c.sku),
                 gtin: p.gtin.unwrap_or(c.gtin),
                 name: p.name.unwrap_or(c.name),

@@ -11,6 +11,7 @@ use crate::db::{like_pattern, DbConnection};
 use crate::db::{PageRequest, StoreError};
 use crate::refusal::{Code, Refusal};
 use crate::standards::gtin14;
+use crate::values::Gtin;
 
 #[derive(Debug, Queryable, Clone)]
 pub struct ProductRow {
@@ -49,9 +50,9 @@ impl ProductRow {
         }
     }
 
-    pub fn to_draft(&self) -> ProductDraft {
+    pub fn to_fields(&self) -> ProductFields {
         let p = self.to_product();
-        ProductDraft {
+        ProductFields {
             sku: p.sku,
             gtin: p.gtin,
             name: p.name,
@@ -101,7 +102,7 @@ fn check_unique(
             Refusal::conflict_on(Code::Duplicate, "sku", "another product has this SKU").into(),
         );
     }
-    if let Some(g) = &d.gtin {
+    if let Some(g) = d.gtin.as_ref().map(Gtin::as_str) {
         let mut q = products::table
             .filter(products::gtin14.eq(gtin14(g)))
             .select(products::id)
@@ -133,13 +134,13 @@ pub fn insert_product(
         .values((
             products::id.eq(&id),
             products::sku.eq(&d.sku),
-            products::gtin.eq(&d.gtin),
-            products::gtin14.eq(d.gtin.as_deref().map(gtin14)),
+            products::gtin.eq(d.gtin.as_ref().map(Gtin::as_str)),
+            products::gtin14.eq(d.gtin.as_ref().map(|g| gtin14(g.as_str()))),
             products::name.eq(&d.name),
             products::search_text.eq(crate::text::search_key(&d.name)),
             products::category.eq(&d.category),
             products::brand_type.eq(d.brand_type.as_str()),
-            products::base_unit.eq(&d.base_unit),
+            products::base_unit.eq(d.base_unit.as_str()),
             products::description.eq(&d.description),
             products::status.eq(d.status.as_str()),
             products::version.eq(1i64),
@@ -180,13 +181,13 @@ pub fn save_product(
     )
     .set((
         products::sku.eq(&d.sku),
-        products::gtin.eq(&d.gtin),
-        products::gtin14.eq(d.gtin.as_deref().map(gtin14)),
+        products::gtin.eq(d.gtin.as_ref().map(Gtin::as_str)),
+        products::gtin14.eq(d.gtin.as_ref().map(|g| gtin14(g.as_str()))),
         products::name.eq(&d.name),
         products::search_text.eq(crate::text::search_key(&d.name)),
         products::category.eq(&d.category),
         products::brand_type.eq(d.brand_type.as_str()),
-        products::base_unit.eq(&d.base_unit),
+        products::base_unit.eq(d.base_unit.as_str()),
         products::description.eq(&d.description),
         products::status.eq(d.status.as_str()),
         products::version.eq(row.version + 1),

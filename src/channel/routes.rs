@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::*;
-use super::model::{check_estimate, EstimateDraft};
+use super::model::{check_estimate, EstimateFields};
 use super::store::{self, EstimateFilter, ReportDraft, ReportFilter};
 use crate::audit::Actor;
 use crate::auth::model::Principal;
@@ -326,7 +326,7 @@ pub async fn create_wallet_estimate(
     let mut e = vec![];
     let partner_id = body_id("partner_id", b.partner_id, &mut e);
     Refusal::check(e)?;
-    let draft = check_estimate(EstimateDraft {
+    let draft = check_estimate(EstimateFields {
         partner_id,
         category: b.category,
         period: b.period,
@@ -494,8 +494,8 @@ pub async fn update_wallet_estimate(
         .write(move |conn| {
             let row = store::get_estimate(conn, &id)?;
             if_match.check(row.version)?;
-            let c = row.to_draft();
-            let next = check_estimate(EstimateDraft {
+            let c = row.to_fields();
+            let next = check_estimate(EstimateFields {
                 total: p.total_quantity.unwrap_or(c.total),
                 unit: p.unit.unwrap_or_else(|| c.unit.clone()),
                 source: p.source.unwrap_or(c.source),

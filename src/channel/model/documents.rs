@@ -137,9 +137,9 @@ pub fn supplied_beyond_wallet(
     })
 }
 
-/// A wallet estimate's fields, checked.
+/// A wallet estimate's fields as a request or the stored record gives them: not yet checked.
 #[derive(Debug, Clone)]
-pub struct EstimateDraft {
+pub struct EstimateFields {
     pub partner_id: String,
     pub category: String,
     pub period: Period,
@@ -150,21 +150,47 @@ pub struct EstimateDraft {
     pub notes: Option<String>,
 }
 
-pub fn check_estimate(d: EstimateDraft) -> Result<EstimateDraft, Refusal> {
+/// A wallet estimate's fields once checked. Only [`check_estimate`] makes one (the private
+/// field), so a store that writes a draft cannot be handed an unchecked unit.
+#[derive(Debug, Clone)]
+pub struct EstimateDraft {
+    pub partner_id: String,
+    pub category: String,
+    pub period: Period,
+    pub total: Quantity,
+    pub unit: UnitCode,
+    pub source: EstimateSource,
+    pub target_share_bp: Option<i32>,
+    pub notes: Option<String>,
+    _checked: Checked,
+}
+
+/// Proof that a draft went through [`check_estimate`].
+#[derive(Debug, Clone)]
+struct Checked;
+
+pub fn check_estimate(d: EstimateFields) -> Result<EstimateDraft, Refusal> {
     let mut e = vec![];
     let category = Category::check("category", &d.category, &mut e).to_lowercase();
-    if let Err(m) = crate::standards::unit_of_measure(&d.unit) {
-        e.push(FieldError::new("unit", m));
-    }
+    let unit = UnitCode::parse("unit", &d.unit, &mut e);
     if d.total.is_zero() {
         e.push(FieldError::new("total_quantity", "must be more than 0"));
     }
     check_share_bp("target_share_bp", d.target_share_bp, &mut e);
     let notes = Note::check_optional("notes", d.notes, &mut e);
     Refusal::check(e)?;
+    let Some(unit) = unit else {
+        return Err(Refusal::invalid("unit", "not a unit of measure"));
+    };
     Ok(EstimateDraft {
+        partner_id: d.partner_id,
         category,
+        period: d.period,
+        total: d.total,
+        unit,
+        source: d.source,
+        target_share_bp: d.target_share_bp,
         notes,
-        ..d
+        _checked: Checked,
     })
 }

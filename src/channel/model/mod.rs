@@ -13,7 +13,7 @@ use crate::period::Period;
 use crate::refusal::Refusal;
 use crate::refusal::{Code, FieldError};
 use crate::text_enum;
-use crate::values::{Category, Note};
+use crate::values::{Category, Note, UnitCode};
 
 /// The most lines one report may carry: a national retailer's weekly report by store and
 /// product runs to tens of thousands; more than this is a sign of a wrong export.

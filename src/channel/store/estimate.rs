@@ -45,9 +45,9 @@ impl EstimateRow {
         }
     }
 
-    pub(crate) fn to_draft(&self) -> EstimateDraft {
+    pub(crate) fn to_fields(&self) -> EstimateFields {
         let e = self.to_estimate();
-        EstimateDraft {
+        EstimateFields {
             partner_id: e.partner_id,
             category: e.category,
             period: e.period,
@@ -168,7 +168,7 @@ pub fn insert_estimate(
             wallet_estimates::period_start.eq(d.period.start()),
             wallet_estimates::period_end.eq(d.period.end()),
             wallet_estimates::total_milli.eq(d.total.milli()),
-            wallet_estimates::unit.eq(&d.unit),
+            wallet_estimates::unit.eq(d.unit.as_str()),
             wallet_estimates::source.eq(d.source.as_str()),
             wallet_estimates::target_share_bp.eq(d.target_share_bp),
             wallet_estimates::notes.eq(&d.notes),
@@ -211,7 +211,7 @@ pub fn save_estimate(
     )
     .set((
         wallet_estimates::total_milli.eq(f.total.milli()),
-        wallet_estimates::unit.eq(&f.unit),
+        wallet_estimates::unit.eq(f.unit.as_str()),
         wallet_estimates::source.eq(f.source.as_str()),
         wallet_estimates::target_share_bp.eq(f.target_share_bp),
         wallet_estimates::notes.eq(&f.notes),

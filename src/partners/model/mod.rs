@@ -427,9 +427,10 @@ pub fn is_overdue(status: InteractionStatus, due: Option<NaiveDate>, today: Naiv
     status == InteractionStatus::Open && due.is_some_and(|d| d < today)
 }
 
-/// A partner's editable fields, as a create sets them or an update leaves them.
+/// A partner's editable fields as a request sets them or the stored record holds them: not yet
+/// checked.
 #[derive(Debug, Clone)]
-pub struct PartnerDraft {
+pub struct PartnerFields {
     pub name: String,
     pub legal_name: Option<String>,
     pub roles: PartnerRoles,
@@ -444,15 +445,41 @@ pub struct PartnerDraft {
     pub notes: Option<String>,
 }
 
-/// Checks and normalises every field of a draft; the same rules serve create and update.
-pub fn validate_draft(d: PartnerDraft, today: NaiveDate) -> Result<PartnerDraft, Vec<FieldError>> {
+/// A partner's fields once checked. Only [`validate_draft`] makes one (the private field), so a
+/// store that writes a draft cannot be handed an unchecked GLN or country.
+#[derive(Debug, Clone)]
+pub struct PartnerDraft {
+    pub name: String,
+    pub legal_name: Option<String>,
+    pub roles: PartnerRoles,
+    pub status: PartnerStatus,
+    pub gln: Option<Gln>,
+    pub tax_id: Option<String>,
+    pub country: Option<Country>,
+    pub erp_references: Vec<ErpReference>,
+    pub relationship_since: Option<NaiveDate>,
+    pub account_owner_id: Option<String>,
+    pub segment: Option<String>,
+    pub notes: Option<String>,
+    _checked: Checked,
+}
+
+/// Proof that a draft went through [`validate_draft`]: private, so nothing else can make one.
+#[derive(Debug, Clone)]
+struct Checked;
+
+/// Checks and normalises every field; the same rules serve create and update, and every bad
+/// field is named at once.
+pub fn validate_draft(d: PartnerFields, today: NaiveDate) -> Result<PartnerDraft, Vec<FieldError>> {
     let mut e = vec![];
     let name = Name::check("name", &d.name, &mut e);
     let legal_name = Name::check_optional("legal_name", d.legal_name, &mut e);
     check_roles(&roles_of(d.roles), &mut e);
-    let gln = check_gln("gln", d.gln, &mut e);
+    let gln = d.gln.and_then(|g| Gln::parse("gln", &g, &mut e));
     let tax_id = TaxId::check_optional("tax_id", d.tax_id, &mut e);
-    let country = check_country(d.country, &mut e);
+    let country = d
+        .country
+        .and_then(|c| Country::parse("country", &c, &mut e));
     let erp_references = check_erp_references(&d.erp_references, &mut e);
     check_relationship_since(d.relationship_since, today, &mut e);
     let account_owner_id = d
@@ -476,6 +503,7 @@ pub fn validate_draft(d: PartnerDraft, today: NaiveDate) -> Result<PartnerDraft,
         account_owner_id,
         segment,
         notes,
+        _checked: Checked,
     })
 }
 

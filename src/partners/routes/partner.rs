@@ -77,9 +77,9 @@ pub struct PartnerPatch {
 }
 
 impl PartnerPatch {
-    pub(crate) fn apply(self, current: &PartnerDraft) -> PartnerDraft {
+    pub(crate) fn apply(self, current: &PartnerFields) -> PartnerFields {
         let c = current.clone();
-        PartnerDraft {
+        PartnerFields {
             name: self.name.unwrap_or(c.name),
             legal_name: self.legal_name.unwrap_or(c.legal_name),
             roles: self.roles.map(|r| flags_of(&r)).unwrap_or(c.roles),
@@ -127,7 +127,7 @@ pub async fn create_partner(
     let roles = flags_of(&b.roles);
     policy::manage_partner(&principal, roles)?;
     let draft = validate_draft(
-        PartnerDraft {
+        PartnerFields {
             name: b.name,
             legal_name: b.legal_name,
             roles,
@@ -306,7 +306,7 @@ pub async fn update_partner(
             let row = store::get_partner(conn, &access, &id)?;
             policy::manage_partner(&principal, row.roles())?;
             if_match.check(row.version)?;
-            let current = row.to_draft();
+            let current = row.to_fields();
             let next = validate_draft(patch.apply(&current), today()).map_err(Refusal::Invalid)?;
             // The change may not give the partner roles the caller may not manage.
             policy::manage_partner(&principal, next.roles)?;

@@ -13,6 +13,7 @@ use crate::db::schema::{contacts, interactions, partners};
 use crate::db::{like_pattern, DbConnection};
 use crate::db::{PageRequest, StoreError};
 use crate::refusal::{expect_version, Code, Refusal};
+use crate::values::{Country, Gln};
 
 mod contact;
 mod interaction;

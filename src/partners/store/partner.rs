@@ -28,9 +28,9 @@ pub struct PartnerRow {
 }
 
 impl PartnerRow {
-    /// The partner as a draft, for a change to start from.
-    pub fn to_draft(&self) -> PartnerDraft {
-        PartnerDraft {
+    /// The partner's fields, for a change to start from.
+    pub fn to_fields(&self) -> PartnerFields {
+        PartnerFields {
             name: self.name.clone(),
             legal_name: self.legal_name.clone(),
             roles: self.roles(),
@@ -129,7 +129,7 @@ pub(crate) fn check_references(
     Refusal::check(errors)?;
     if let Some(gln) = &f.gln {
         let mut q = partners::table
-            .filter(partners::gln.eq(gln))
+            .filter(partners::gln.eq(gln.as_str()))
             .select(partners::id)
             .into_boxed();
         if let Some(id) = self_id {
@@ -168,9 +168,9 @@ pub fn insert_partner(
             partners::is_distributor.eq(f.roles.distributor),
             partners::is_key_account.eq(f.roles.key_account),
             partners::status.eq(f.status.as_str()),
-            partners::gln.eq(&f.gln),
+            partners::gln.eq(f.gln.as_ref().map(Gln::as_str)),
             partners::tax_id.eq(&f.tax_id),
-            partners::country.eq(&f.country),
+            partners::country.eq(f.country.as_ref().map(Country::as_str)),
             partners::erp_references
                 .eq(serde_json::to_string(&f.erp_references).unwrap_or_else(|_| "[]".into())),
             partners::relationship_since.eq(f.relationship_since),
@@ -226,9 +226,9 @@ pub fn save_partner(
         partners::is_distributor.eq(f.roles.distributor),
         partners::is_key_account.eq(f.roles.key_account),
         partners::status.eq(f.status.as_str()),
-        partners::gln.eq(&f.gln),
+        partners::gln.eq(f.gln.as_ref().map(Gln::as_str)),
         partners::tax_id.eq(&f.tax_id),
-        partners::country.eq(&f.country),
+        partners::country.eq(f.country.as_ref().map(Country::as_str)),
         partners::erp_references
             .eq(serde_json::to_string(&f.erp_references).unwrap_or_else(|_| "[]".into())),
         partners::relationship_since.eq(f.relationship_since),
