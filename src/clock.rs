@@ -42,6 +42,36 @@ pub const DOCUMENT_DATE_FIELDS: &[&str] = &[
     "valid_until",
 ];
 
+/// What a document records as done (an inspection, a return) happened today or earlier.
+pub fn check_happened(
+    field: &str,
+    date: NaiveDate,
+    today: NaiveDate,
+    errors: &mut Vec<crate::refusal::FieldError>,
+) {
+    if date > today {
+        errors.push(crate::refusal::FieldError::new(
+            field,
+            "must not be in the future",
+        ));
+    }
+}
+
+/// What a document offers until a date (a quote's validity) is not over already.
+pub fn check_still_open(
+    field: &str,
+    date: Option<NaiveDate>,
+    today: NaiveDate,
+    errors: &mut Vec<crate::refusal::FieldError>,
+) {
+    if date.is_some_and(|d| d < today) {
+        errors.push(crate::refusal::FieldError::new(
+            field,
+            "must not be in the past",
+        ));
+    }
+}
+
 /// `None` when `date` is a plausible document date as of `today`, else why not.
 pub fn document_date_refusal(date: NaiveDate, today: NaiveDate) -> Option<String> {
     let latest =
@@ -73,6 +103,22 @@ pub fn check_document_dates(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn done_things_happened_and_offers_are_still_open() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let tomorrow = today.succ_opt().unwrap();
+        let yesterday = today.pred_opt().unwrap();
+        let mut e = vec![];
+        check_happened("inspected_on", today, today, &mut e);
+        check_still_open("valid_until", Some(today), today, &mut e);
+        check_still_open("valid_until", None, today, &mut e);
+        assert!(e.is_empty());
+        check_happened("inspected_on", tomorrow, today, &mut e);
+        check_still_open("valid_until", Some(yesterday), today, &mut e);
+        let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["inspected_on", "valid_until"]);
+    }
     use serde_json::json;
 
     fn d(s: &str) -> NaiveDate {

@@ -29,6 +29,19 @@ pub enum StoreError {
 /// The stores' result.
 pub type Stored<T> = Result<T, StoreError>;
 
+impl StoreError {
+    /// A row a request's `field` names that is not there is a bad field (422 `message`), not a
+    /// missing resource; any other answer, a database failure above all, stays what it was.
+    pub fn missing_as_invalid(self, field: &str, message: &str) -> StoreError {
+        match self {
+            StoreError::Refused(Refusal::NotFound(_)) => {
+                StoreError::Refused(Refusal::invalid(field, message))
+            }
+            other => other,
+        }
+    }
+}
+
 impl From<Error> for StoreError {
     /// `?` on a diesel result keeps the caller's location.
     #[track_caller]
@@ -79,5 +92,19 @@ mod tests {
             }
             other => panic!("expected a database failure, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn only_a_missing_row_becomes_a_bad_field() {
+        let missing = StoreError::from(Refusal::NotFound("product"));
+        assert!(matches!(
+            missing.missing_as_invalid("product_id", "no such product"),
+            StoreError::Refused(Refusal::Invalid(_))
+        ));
+        let failed: StoreError = Error::BrokenTransactionManager.into();
+        assert!(matches!(
+            failed.missing_as_invalid("product_id", "no such product"),
+            StoreError::Database { .. }
+        ));
     }
 }

@@ -37,6 +37,16 @@ impl Quantity {
         self.0 == 0
     }
 
+    /// A quantity something is for (returned, claimed, estimated) is more than nothing.
+    pub fn check_positive(self, field: &str, errors: &mut Vec<crate::refusal::FieldError>) {
+        if self.is_zero() {
+            errors.push(crate::refusal::FieldError::new(
+                field,
+                "must be more than 0",
+            ));
+        }
+    }
+
     /// `self − other`, never below zero (open quantities cannot go negative).
     pub fn saturating_sub(self, other: Quantity) -> Quantity {
         Quantity((self.0 - other.0).max(0))

@@ -173,9 +173,7 @@ pub fn check_estimate(d: EstimateFields) -> Result<EstimateDraft, Refusal> {
     let mut e = vec![];
     let category = Category::check("category", &d.category, &mut e).to_lowercase();
     let unit = UnitCode::parse("unit", &d.unit, &mut e);
-    if d.total.is_zero() {
-        e.push(FieldError::new("total_quantity", "must be more than 0"));
-    }
+    d.total.check_positive("total_quantity", &mut e);
     check_share_bp("target_share_bp", d.target_share_bp, &mut e);
     let notes = Note::check_optional("notes", d.notes, &mut e);
     Refusal::check(e)?;

@@ -235,3 +235,38 @@ pub fn check_line_numbers(
         }
     }
 }
+
+/// The most lines one order carries.
+pub const MAX_LINES: usize = 1000;
+
+/// An order has lines, and not more than one document should carry.
+pub fn check_line_count(n: usize, e: &mut Vec<FieldError>) {
+    if n == 0 {
+        e.push(FieldError::new("lines", "at least one line is needed"));
+    } else if n > MAX_LINES {
+        e.push(FieldError::new(
+            "lines",
+            format!("at most {MAX_LINES} lines"),
+        ));
+    }
+}
+
+/// The products an order names (`ids`: the field and the id) exist and are still sold:
+/// `status_of` answers a product's status, none when there is no such product.
+pub fn check_orderable(
+    ids: &[(String, String)],
+    status_of: impl Fn(&str) -> Option<crate::catalogue::model::ProductStatus>,
+) -> Result<(), Refusal> {
+    use crate::catalogue::model::ProductStatus;
+    let mut e = vec![];
+    for (field, id) in ids {
+        match status_of(id) {
+            None => e.push(FieldError::new(field, "no such product")),
+            Some(ProductStatus::Discontinued) => {
+                e.push(FieldError::new(field, "the product is discontinued"))
+            }
+            Some(_) => {}
+        }
+    }
+    Refusal::check(e)
+}

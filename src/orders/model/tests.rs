@@ -439,3 +439,31 @@ fn the_buyer_places_the_order() {
     let refused = check_placed_by_buyer(Direction::Sales, Side::Seller).unwrap_err();
     assert_eq!(refused.code(), crate::refusal::Code::Forbidden);
 }
+
+#[test]
+fn an_order_names_products_still_sold() {
+    use crate::catalogue::model::ProductStatus;
+    let ids = vec![
+        ("lines[0].product_id".to_string(), "a".to_string()),
+        ("lines[1].product_id".to_string(), "b".to_string()),
+        ("lines[2].product_id".to_string(), "c".to_string()),
+    ];
+    let status = |id: &str| match id {
+        "a" => Some(ProductStatus::Active),
+        "b" => Some(ProductStatus::Discontinued),
+        _ => None,
+    };
+    assert!(check_orderable(&ids[..1], status).is_ok());
+    match check_orderable(&ids, status) {
+        Err(Refusal::Invalid(e)) => {
+            let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
+            assert_eq!(fields, ["lines[1].product_id", "lines[2].product_id"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut e = vec![];
+    check_line_count(0, &mut e);
+    check_line_count(MAX_LINES + 1, &mut e);
+    check_line_count(MAX_LINES, &mut e);
+    assert_eq!(e.len(), 2);
+}

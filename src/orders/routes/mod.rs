@@ -32,8 +32,6 @@ use crate::refusal::{Code, Refusal};
 use crate::values::{Name, Note};
 use crate::AppState;
 
-const MAX_LINES: usize = 1000;
-
 mod bodies;
 mod despatch;
 mod invoice;

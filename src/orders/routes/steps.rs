@@ -10,17 +10,6 @@ pub(crate) fn check_reference(
     crate::values::DocumentNumber::check_optional(field, v, e)
 }
 
-pub(crate) fn check_line_count(n: usize, e: &mut Vec<FieldError>) {
-    if n == 0 {
-        e.push(FieldError::new("lines", "at least one line is needed"));
-    } else if n > MAX_LINES {
-        e.push(FieldError::new(
-            "lines",
-            format!("at most {MAX_LINES} lines"),
-        ));
-    }
-}
-
 /// The products named by `ids`, checked to exist and be orderable.
 pub(crate) fn orderable_products(
     conn: &mut DbConnection,
@@ -28,17 +17,11 @@ pub(crate) fn orderable_products(
 ) -> Result<HashMap<String, ProductRow>, ApiError> {
     let wanted: Vec<String> = ids.iter().map(|(_, id)| id.clone()).collect();
     let found = products_by_id(conn, &wanted)?;
-    let mut e = vec![];
-    for (field, id) in ids {
-        match found.get(id) {
-            None => e.push(FieldError::new(field, "no such product")),
-            Some(p) if p.status == ProductStatus::Discontinued.as_str() => {
-                e.push(FieldError::new(field, "the product is discontinued"))
-            }
-            Some(_) => {}
-        }
-    }
-    Refusal::check(e)?;
+    check_orderable(ids, |id| {
+        found
+            .get(id)
+            .map(|p| ProductStatus::parse(&p.status).unwrap_or(ProductStatus::Active))
+    })?;
     Ok(found)
 }
 

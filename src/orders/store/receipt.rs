@@ -71,8 +71,8 @@ pub fn receive(
     note: Option<String>,
     input: &[ReceiptLineInput],
 ) -> Result<GoodsReceipt, StoreError> {
-    let advice = get_despatch(conn, &doc.row.id, despatch_advice_id).map_err(|_| {
-        Refusal::invalid(
+    let advice = get_despatch(conn, &doc.row.id, despatch_advice_id).map_err(|e| {
+        e.missing_as_invalid(
             "despatch_advice_id",
             "no despatch advice with this id under this order",
         )

@@ -146,3 +146,14 @@ pub fn check_settleable(ledger: &ClaimLedger) -> Result<(), Refusal> {
         ),
     ))
 }
+
+/// What a claim asks for: some units, and an amount (when given) a document can hold.
+pub fn check_claim_terms(units: Quantity, amount_minor: Option<i64>, errors: &mut Vec<FieldError>) {
+    units.check_positive("units", errors);
+    if amount_minor.is_some_and(|a| !(1..MAX_MINOR).contains(&a)) {
+        errors.push(FieldError::new(
+            "amount_minor",
+            format!("minor units from 1 to {}", MAX_MINOR - 1),
+        ));
+    }
+}

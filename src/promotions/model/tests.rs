@@ -378,3 +378,13 @@ fn a_promotion_has_a_sponsor_that_makes_and_a_channel_that_sells() {
         ["product_ids[0]", "product_ids[1]", "product_ids[2]"]
     );
 }
+
+#[test]
+fn a_claim_asks_for_something() {
+    let mut e = vec![];
+    check_claim_terms(Quantity::units(3), Some(100), &mut e);
+    assert!(e.is_empty());
+    check_claim_terms(Quantity::units(0), Some(0), &mut e);
+    let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["units", "amount_minor"]);
+}

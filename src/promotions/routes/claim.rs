@@ -50,15 +50,7 @@ pub async fn create_claim(
     let id = path_id(&id, "id")?;
     let b = body.value;
     let mut e = vec![];
-    if b.units.is_zero() {
-        e.push(FieldError::new("units", "must be more than 0"));
-    }
-    if b.amount_minor.is_some_and(|a| !(1..MAX_MINOR).contains(&a)) {
-        e.push(FieldError::new(
-            "amount_minor",
-            format!("minor units from 1 to {}", MAX_MINOR - 1),
-        ));
-    }
+    check_claim_terms(b.units, b.amount_minor, &mut e);
     let draft = ClaimDraft {
         units: b.units,
         amount_minor: b.amount_minor,

@@ -17,8 +17,7 @@ use crate::db::StoreError;
 use crate::http::extract::{body_id, double_option};
 use crate::http::idempotency::{self, IdempotencyKey, Written};
 use crate::http::{
-    path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
-    ValidQuery,
+    path_id, with_etag, ApiError, IfMatch, Page, PageParams, Problem, ValidJson, ValidQuery,
 };
 use crate::orders::model::Quantity;
 use crate::refusal::Refusal;

@@ -114,6 +114,23 @@ pub fn check_inspectable(number: i32, status: VersionStatus) -> Result<(), Refus
     ))
 }
 
+/// A quote's own terms: a unit cost a document can hold, a lead time of at most ten years.
+pub fn check_quote_terms(
+    unit_cost_minor: i64,
+    lead_time_days: Option<i32>,
+    errors: &mut Vec<FieldError>,
+) {
+    if !(0..=crate::orders::model::MAX_AMOUNT_MINOR).contains(&unit_cost_minor) {
+        errors.push(FieldError::new(
+            "unit_cost_minor",
+            "must be between 0 and 10^15",
+        ));
+    }
+    if lead_time_days.is_some_and(|d| !(0..=3650).contains(&d)) {
+        errors.push(FieldError::new("lead_time_days", "must be 0 to 3650"));
+    }
+}
+
 pub fn check_quote(
     number: i32,
     status: VersionStatus,

@@ -251,3 +251,13 @@ fn suppliers_quote_and_are_inspected_on_what_they_were_given() {
     assert!(check_inspectable(2, VersionStatus::Superseded).is_ok());
     assert!(check_inspectable(3, VersionStatus::Draft).is_err());
 }
+
+#[test]
+fn a_quote_holds_a_cost_and_a_plausible_lead_time() {
+    let mut e = vec![];
+    check_quote_terms(650, Some(30), &mut e);
+    assert!(e.is_empty());
+    check_quote_terms(-1, Some(4000), &mut e);
+    let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["unit_cost_minor", "lead_time_days"]);
+}

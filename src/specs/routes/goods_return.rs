@@ -48,13 +48,9 @@ pub async fn create_return(
     let product_id = body_id("product_id", b.product_id, &mut e);
     let supplier_id = b.supplier_id.map(|s| body_id("supplier_id", s, &mut e));
     let reason = Note::check_optional("reason", b.reason, &mut e);
-    if b.quantity.is_zero() {
-        e.push(FieldError::new("quantity", "must be more than 0"));
-    }
+    b.quantity.check_positive("quantity", &mut e);
     let returned_on = b.returned_on.unwrap_or_else(today);
-    if returned_on > today() {
-        e.push(FieldError::new("returned_on", "must not be in the future"));
-    }
+    crate::clock::check_happened("returned_on", returned_on, today(), &mut e);
     Refusal::check(e)?;
     let draft = ReturnDraft {
         product_id,

@@ -59,9 +59,7 @@ pub async fn create_inspection(
     let lot_reference = DocumentNumber::check_optional("lot_reference", b.lot_reference, &mut e);
     let note = Note::check_optional("note", b.note, &mut e);
     let inspected_on = b.inspected_on.unwrap_or_else(today);
-    if inspected_on > today() {
-        e.push(FieldError::new("inspected_on", "must not be in the future"));
-    }
+    crate::clock::check_happened("inspected_on", inspected_on, today(), &mut e);
     Refusal::check(e)?;
     let draft = InspectionDraft {
         version_number: b.version_number,

@@ -61,7 +61,7 @@ pub async fn create_non_conformance(
             crate::partners::store::referenced_partner(conn, "supplier_id", &supplier_id)?;
             if let Some(s) = &spec_id {
                 store::get_spec_row(conn, &Access::All, s)
-                    .map_err(|_| Refusal::invalid("spec_id", "no such specification"))?;
+                    .map_err(|e| e.missing_as_invalid("spec_id", "no such specification"))?;
             }
             let nc = store::insert_nc(
                 conn,

@@ -70,18 +70,8 @@ pub async fn create_quote(
             String::new()
         }
     };
-    if !(0..=crate::orders::model::MAX_AMOUNT_MINOR).contains(&b.unit_cost_minor) {
-        e.push(FieldError::new(
-            "unit_cost_minor",
-            "must be between 0 and 10^15",
-        ));
-    }
-    if b.lead_time_days.is_some_and(|d| !(0..=3650).contains(&d)) {
-        e.push(FieldError::new("lead_time_days", "must be 0 to 3650"));
-    }
-    if b.valid_until.is_some_and(|d| d < today()) {
-        e.push(FieldError::new("valid_until", "must not be in the past"));
-    }
+    check_quote_terms(b.unit_cost_minor, b.lead_time_days, &mut e);
+    crate::clock::check_still_open("valid_until", b.valid_until, today(), &mut e);
     let currency = check_currency("currency", b.currency, &mut e);
     let note = Note::check_optional("note", b.note, &mut e);
     Refusal::check(e)?;

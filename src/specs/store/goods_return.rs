@@ -85,7 +85,7 @@ pub fn insert_return(
     d: ReturnDraft,
 ) -> Result<ProductReturn, StoreError> {
     crate::catalogue::store::get_product(conn, &d.product_id)
-        .map_err(|_| Refusal::invalid("product_id", "no such product"))?;
+        .map_err(|e| e.missing_as_invalid("product_id", "no such product"))?;
     let in_force = version_in_force(conn, &d.product_id, d.returned_on)?;
     let supplier_id = match (&in_force, d.supplier_id) {
         (Some(v), given) => supplier_of_return(given, &approved_supplier_ids(conn, &v.spec_id)?)?,

@@ -182,7 +182,7 @@ pub fn insert_spec(
     first: VersionDraft,
 ) -> Result<(Specification, SpecVersion), StoreError> {
     crate::catalogue::store::get_product(conn, product_id)
-        .map_err(|_| Refusal::invalid("product_id", "no such product"))?;
+        .map_err(|e| e.missing_as_invalid("product_id", "no such product"))?;
     let id = uuid::Uuid::now_v7().to_string();
     let number = next_number(conn, "SPEC")?;
     let t = now();
