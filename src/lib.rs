@@ -17,6 +17,7 @@ pub mod db;
 pub mod decimal;
 pub mod events;
 pub mod http;
+pub mod lenient;
 pub mod lifecycle;
 pub mod openapi;
 pub mod ops;
@@ -39,7 +40,6 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, ErrorHandlers};
 use actix_web::{web, App, HttpResponse};
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::tokens::JwtKeys;
 use crate::config::Config;
@@ -147,12 +147,6 @@ async fn not_found(
     }
 }
 
-async fn docs_redirect() -> HttpResponse {
-    HttpResponse::PermanentRedirect()
-        .insert_header(("Location", "/docs/"))
-        .finish()
-}
-
 /// The whole application: API under `/api/v1`, operations endpoints, `/openapi.json`, `/docs`.
 pub fn build_app(
     service: Service,
@@ -181,8 +175,7 @@ pub fn build_app(
         .app_data(json_config())
         .app_data(query_config())
         .app_data(path_config())
-        .route("/docs", web::get().to(docs_redirect))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+        .configure(|cfg| openapi::docs::configure(cfg, api))
         .default_service(web::to(not_found))
         .wrap(from_fn(crate::http::view::views_and_headers))
         .wrap(ErrorHandlers::new().default_handler(crate::http::error::ensure_problem_json))

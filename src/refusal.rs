@@ -27,6 +27,7 @@ crate::text_enum! {
         InvalidClient = "invalid_client",
         InvalidScope = "invalid_scope",
         UnsupportedGrantType = "unsupported_grant_type",
+        InvalidGrant = "invalid_grant",
         // 401: who is calling is not established.
         Unauthenticated = "unauthenticated",
         InvalidCredentials = "invalid_credentials",

@@ -11,6 +11,7 @@ const LEAVES: &[&str] = &[
     "access.rs",
     "refusal.rs",
     "lifecycle.rs",
+    "lenient.rs",
     "text.rs",
     "clock.rs",
     "codes.rs",

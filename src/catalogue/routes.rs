@@ -9,12 +9,11 @@ use super::store::{self, ProductFilter};
 use crate::audit::Actor;
 use crate::auth::model::Principal;
 use crate::auth::policy;
-use crate::http::extract::double_option;
+use crate::http::extract::{double_option, search_query};
 use crate::http::idempotency::{self, IdempotencyKey, Written};
 use crate::http::{
     path_id, with_etag, ApiError, IfMatch, Page, PageParams, Problem, ValidJson, ValidQuery,
 };
-use crate::refusal::Code;
 use crate::refusal::Refusal;
 use crate::AppState;
 
@@ -155,23 +154,11 @@ pub async fn list_products(
     policy::read_products(&principal)?;
     let page = page.0.validate()?;
     let q = query.0;
-    for (field, value) in [("q", &q.q), ("category", &q.category)] {
-        if value
-            .as_ref()
-            .is_some_and(|t| t.chars().count() > crate::values::SearchText::MAX)
-        {
-            return Err(ApiError::bad_field(
-                Code::InvalidQuery,
-                field,
-                "must be at most 200 characters",
-            ));
-        }
-    }
     let filter = ProductFilter {
-        category: q.category,
+        category: search_query("category", q.category)?,
         brand_type: q.brand_type,
         status: q.status,
-        q: q.q.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),
+        q: search_query("q", q.q)?,
     };
     let limit = page.limit;
     let rows = state

@@ -351,6 +351,11 @@ where
     }
 }
 
+diesel::define_sql_function! {
+    /// SQL `lower(text)`, the same on SQLite and PostgreSQL for what searches compare.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 /// A `LIKE` pattern for `text` anywhere in a search column ([`crate::text::search_key`]), with
 /// the wildcards a user typed escaped (use with `.escape('\\')`).
 pub fn like_pattern(text: &str) -> String {

@@ -331,6 +331,25 @@ pub fn path_id(raw: &str, field: &str) -> Result<String, ApiError> {
 pub use crate::values::body_id;
 
 /// Error handlers for actix's built-in extractors, in case any is used: problem+json too.
+/// A query parameter of text to search for (a list's `q`, a category): trimmed, none when
+/// empty, 400 naming the parameter past [`crate::values::SearchText::MAX`] characters.
+pub fn search_query(field: &str, text: Option<String>) -> Result<Option<String>, ApiError> {
+    let Some(text) = text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > crate::values::SearchText::MAX {
+        return Err(ApiError::bad_field(
+            Code::InvalidQuery,
+            field,
+            format!(
+                "must be at most {} characters",
+                crate::values::SearchText::MAX
+            ),
+        ));
+    }
+    Ok(Some(text))
+}
+
 pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default().error_handler(|err, _| {
         ApiError::bad_field(Code::MalformedJson, "body", err.to_string()).into()

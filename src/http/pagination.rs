@@ -80,6 +80,32 @@ impl PageParams {
     }
 }
 
+/// The id after which a list in id order resumes, from its `cursor` (empty: the first page).
+pub fn after_id(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
+    cursor
+        .filter(|c| !c.is_empty())
+        .map(decode_cursor)
+        .transpose()
+}
+
+/// For lists in another order than id (plan actions, soonest due first): the cursor carries the
+/// sort key of the last item seen, which only that list reads back ([`key_after`]).
+pub fn encode_key_cursor(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("v1:@{key}"))
+}
+
+/// The sort key a keyed list resumes after, from its `cursor` (empty: the first page).
+pub fn key_after(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
+    cursor
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            decode(c)
+                .and_then(|t| t.strip_prefix('@').map(str::to_string))
+                .ok_or_else(bad_cursor)
+        })
+        .transpose()
+}
+
 /// The cursor after line `n` of a numbered list.
 pub fn encode_number_cursor(n: i32) -> String {
     URL_SAFE_NO_PAD.encode(format!("v1:#{n}"))
@@ -138,6 +164,19 @@ impl<T> Page<T> {
             items: rows.into_iter().map(map).collect(),
             next_cursor,
         }
+    }
+
+    /// A page of items fetched with `limit + 1` in another order than id; the cursor is the
+    /// last item's sort key ([`encode_key_cursor`]).
+    pub fn keyed(mut items: Vec<T>, limit: i64, key_of: impl Fn(&T) -> String) -> Page<T> {
+        let more = items.len() as i64 > limit;
+        items.truncate(limit as usize);
+        let next_cursor = if more {
+            items.last().map(|i| encode_key_cursor(&key_of(i)))
+        } else {
+            None
+        };
+        Page { items, next_cursor }
     }
 }
 

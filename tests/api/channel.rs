@@ -234,6 +234,9 @@ async fn a_bad_batch_names_every_bad_line_and_writes_nothing() {
                 json!({"product_id": c.cans, "units_sold": "1", "location_gln": "6901234000011"}),
                 json!({"product_id": c.cans, "units_sold": "1"}),
                 json!({"units_sold": "1"}),
+                // Figures that cannot be read are named beside every other kind of problem.
+                json!({"product_id": c.cans, "units_sold": "-3", "location_gln": gln(8)}),
+                json!({"gtin": "5000000000012", "units_sold": "1", "value_minor": "ten", "stock_on_hand": "-4", "location_gln": gln(9)}),
             ]),
         )
         .await
@@ -255,11 +258,14 @@ async fn a_bad_batch_names_every_bad_line_and_writes_nothing() {
             "lines[4].value_minor",
             "lines[5].location_gln",
             "lines[6]",
+            "lines[8].units_sold",
+            "lines[9].value_minor",
+            "lines[9].stock_on_hand",
         ],
         "{}",
         bad.text
     );
-    // A negative quantity is refused as it is read, naming the line.
+    // One bad figure alone is named too.
     app.post(
         "/api/v1/sell-out-reports",
         &c.distributor_user,

@@ -105,7 +105,7 @@ async fn client_credentials_failures() {
         .uri("/api/v1/auth/token")
         .insert_header(("content-type", "application/x-www-form-urlencoded"))
         .set_payload(format!(
-            "grant_type=password&client_id={id}&client_secret={secret}"
+            "grant_type=authorization_code&client_id={id}&client_secret={secret}"
         ));
     app.send(req)
         .await

@@ -187,6 +187,9 @@ async fn a_purchase_order_lives_its_whole_life() {
     assert_eq!(line_of(order, 2)["quantity"], "2.5");
     assert_eq!(line_of(order, 2)["unit"], "KGM");
     assert_eq!(line_of(order, 1)["requested_delivery_date"], "2026-12-10");
+    // Before the supplier answers, everything ordered is still to come.
+    assert_eq!(line_of(order, 1)["confirmed_quantity"], Value::Null);
+    assert_eq!(line_of(order, 1)["open_quantity"], "100");
     let path = format!("/api/v1/orders/{id}");
 
     // The supplier does not see our draft, and cannot act on it.
@@ -453,6 +456,11 @@ async fn a_purchase_order_lives_its_whole_life() {
         .map(|e| e["reason"].as_str().unwrap())
         .collect();
     assert_eq!(reasons, vec!["PRI", "QTY"]);
+    let order = app
+        .get(&format!("/api/v1/orders/{id}"), &w.buyer)
+        .await
+        .expect(200);
+    assert_eq!(order.body["status"], "received");
     app.post("/api/v1/invoices", &w.supplier_user, json!({"order_id": id, "invoice_number": "MC-1", "currency": "EUR", "lines": [{"line_number": 1, "quantity": "98", "unit_price_minor": 1250}]}))
         .await
         .expect_problem(409, "duplicate", Some("invoice_number"));
@@ -514,7 +522,8 @@ async fn a_purchase_order_lives_its_whole_life() {
             "order.despatched",
             "order.received",
             "order.received",
-            "order.invoiced",
+            // The exception left the order `received`: its event says so, not "invoiced".
+            "order.invoice_exception",
             "order.invoiced",
             "order.closed"
         ]
@@ -1205,4 +1214,69 @@ async fn order_changes_add_delete_and_reopen_lines() {
     )
     .await
     .expect_problem(403, "forbidden", None);
+}
+
+/// `q` finds orders by text in their number, the buyer's reference or the counterparty's name,
+/// within what the caller may see; a partner's search never finds another's orders.
+#[actix_web::test]
+async fn orders_are_found_by_number_reference_or_counterparty_name() {
+    let app = spawn().await;
+    let w = world(&app).await;
+    let po = |reference: &str, counterparty: &str| {
+        json!({"direction": "purchase", "counterparty_id": counterparty, "currency": "EUR",
+               "buyer_reference": reference,
+               "lines": [{"product_id": w.cans, "quantity": "10", "unit_price_minor": 1250}]})
+    };
+    let north = app
+        .post("/api/v1/orders", &w.buyer, po("DC-North-42", &w.supplier))
+        .await
+        .expect(201);
+    let number = north.body["number"].as_str().unwrap().to_string();
+    app.post("/api/v1/orders", &w.buyer, po("DC-SOUTH-7", &w.supplier))
+        .await
+        .expect(201);
+    let stranger = w.stranger_user.clone();
+    let found = |path: String, token: String| {
+        let app = &app;
+        async move {
+            let r = app.get(&path, &token).await.expect(200);
+            r.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["buyer_reference"].as_str().unwrap_or("").to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let buyer = w.buyer.clone();
+    assert_eq!(
+        found("/api/v1/orders?q=dc-north".into(), buyer.clone()).await,
+        ["DC-North-42"]
+    );
+    assert_eq!(
+        found(
+            format!("/api/v1/orders?q={}", number.to_lowercase()),
+            buyer.clone()
+        )
+        .await,
+        ["DC-North-42"]
+    );
+    assert_eq!(
+        found("/api/v1/orders?q=packag".into(), buyer.clone())
+            .await
+            .len(),
+        2
+    );
+    // Wildcards are text, not patterns.
+    assert!(found("/api/v1/orders?q=%25".into(), buyer.clone())
+        .await
+        .is_empty());
+    // The stranger sees none of them, whatever it searches for.
+    assert!(found("/api/v1/orders?q=DC".into(), stranger)
+        .await
+        .is_empty());
+    let long = "x".repeat(201);
+    app.get(&format!("/api/v1/orders?q={long}"), &buyer)
+        .await
+        .expect_problem(400, "invalid_query", Some("q"));
 }

@@ -403,7 +403,7 @@ async fn customers_are_evaluated_against_the_ladder_and_moved_under_four_eyes() 
         .await
         .expect(200)
         .body;
-    let listed: Vec<&str> = all
+    let listed: Vec<&str> = all["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -579,6 +579,7 @@ async fn development_plans_track_actions_and_list_the_overdue() {
         .await
         .expect(200)
         .body;
+    let overdue = &overdue["items"];
     assert_eq!(overdue.as_array().unwrap().len(), 1);
     assert_eq!(overdue[0]["description"], "Quarterly business review");
     assert_eq!(overdue[0]["overdue"], true);
@@ -588,7 +589,38 @@ async fn development_plans_track_actions_and_list_the_overdue() {
         .await
         .expect(200)
         .body;
-    assert_eq!(mine.as_array().unwrap().len(), 2);
+    assert_eq!(mine["items"].as_array().unwrap().len(), 2);
+    // One at a time, soonest due first: the cursor resumes after the last one seen.
+    let first = app
+        .get(
+            &format!("/api/v1/plan-actions?owner_id={owner}&limit=1"),
+            &admin,
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(
+        first["items"][0]["description"],
+        "Quarterly business review"
+    );
+    let cursor = first["next_cursor"].as_str().unwrap().to_string();
+    let second = app
+        .get(
+            &format!("/api/v1/plan-actions?owner_id={owner}&limit=1&cursor={cursor}"),
+            &admin,
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(second["items"][0]["description"], "Joint forecast");
+    assert!(second["next_cursor"].is_null());
+    // Another list's cursor (an id list's) is refused, naming it.
+    app.get(
+        "/api/v1/plan-actions?cursor=djE6MDE5M2ExYjItMDAwMC03MDAwLTgwMDAtMDAwMDAwMDAwMGYx",
+        &admin,
+    )
+    .await
+    .expect_problem(400, "invalid_cursor", Some("cursor"));
 
     // Done: no longer overdue.
     let path = format!("{plans}/{}", id(&p));
@@ -605,10 +637,123 @@ async fn development_plans_track_actions_and_list_the_overdue() {
         .await
         .expect(200)
         .body;
-    assert_eq!(overdue, json!([]));
+    assert_eq!(overdue["items"], json!([]));
     app.get(&path, &account_user)
         .await
         .expect_problem(403, "forbidden", None);
     let listed = app.get(&plans, &admin).await.expect(200).body;
     assert_eq!(listed["items"][0]["actions"].as_array().unwrap().len(), 2);
+}
+
+/// Units we reject at goods receipt count against the supplier's quality, beside its
+/// inspections: 60 received with 5 rejected is 55 accepted, a 91.67% acceptance rate.
+#[actix_web::test]
+async fn units_rejected_at_goods_receipt_count_against_the_supplier() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let maker = app.partner("MC Packaging", &["manufacturer"]).await;
+    let maker_user = app.user("partner_user", Some(&maker)).await;
+    let can = id(&ok(
+        &app,
+        &admin,
+        "/api/v1/products",
+        json!({"sku": "CAN-600", "name": "Aerosol can",
+        "category": "cans", "brand_type": "own", "base_unit": "EA"}),
+    )
+    .await);
+    let order = json!({"direction": "purchase", "counterparty_id": maker,
+        "currency": "EUR", "issue_date": "2026-03-01", "requested_delivery_date": "2026-03-10",
+        "submit": true, "lines": [{"product_id": can, "quantity": "60", "unit_price_minor": 500}]});
+    OrderWalk::new(&app, &admin, &maker_user, order)
+        .despatch(json!({"despatch_date": "2026-03-08"}))
+        .receipt(json!({"received_date": "2026-03-09", "lines": [{"line_number": 1,
+            "received_quantity": "60", "rejected_quantity": "5", "discrepancy_reason": "damaged"}]}))
+        .to(Stage::Received)
+        .await;
+    let path = format!("/api/v1/partners/{maker}/scorecard?from=2026-01-01");
+    let q = app.get(&path, &admin).await.expect(200).body["quality"].clone();
+    assert_eq!(
+        (q["accepted"].as_str(), q["rejected"].as_str()),
+        (Some("55"), Some("5"))
+    );
+    assert_eq!(q["acceptance_rate_bp"], 9167);
+    assert_eq!(q["pass_rate_bp"], Value::Null, "no inspections");
+    assert_eq!(q["score"], 92);
+}
+
+/// On-time delivery is measured against the date the supplier confirmed in its order response
+/// (and says how many lines were), not the date we first asked for.
+#[actix_web::test]
+async fn on_time_is_measured_against_the_date_the_supplier_confirmed() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let maker = app.partner("MC Packaging", &["manufacturer"]).await;
+    let maker_user = app.user("partner_user", Some(&maker)).await;
+    let can = id(&ok(
+        &app,
+        &admin,
+        "/api/v1/products",
+        json!({"sku": "CAN-600", "name": "Aerosol can",
+        "category": "cans", "brand_type": "own", "base_unit": "EA"}),
+    )
+    .await);
+    let order = ok(
+        &app,
+        &admin,
+        "/api/v1/orders",
+        json!({"direction": "purchase",
+        "counterparty_id": maker, "currency": "EUR", "issue_date": "2026-03-01",
+        "requested_delivery_date": "2026-03-10", "submit": true,
+        "lines": [{"product_id": can, "quantity": "100", "unit_price_minor": 500}]}),
+    )
+    .await;
+    let path = format!("/api/v1/orders/{}", id(&order));
+    // Half on the 12th, half on the 20th, as the supplier confirmed.
+    ok(&app, &maker_user, &format!("{path}/response"), json!({
+        "response_code": "accepted_with_changes", "lines": [
+            {"line_number": 1, "status": "changed", "quantity": "50", "delivery_date": "2026-03-12"},
+            {"line_number": 1, "status": "changed", "quantity": "50", "delivery_date": "2026-03-20"}]}))
+    .await;
+    // The first half on the 12th (on time, though after the 10th asked for); the second on the
+    // 22nd (late against the 20th).
+    for (day, quantity, rest) in [
+        ("2026-03-12", "50", Some("second delivery on the 20th")),
+        ("2026-03-22", "50", None),
+    ] {
+        let d = ok(
+            &app,
+            &maker_user,
+            &format!("{path}/despatch-advices"),
+            json!({"despatch_date": day, "lines": [
+                {"line_number": 1, "quantity": quantity, "outstanding_reason": rest}]}),
+        )
+        .await;
+        ok(
+            &app,
+            &admin,
+            &format!("{path}/receipts"),
+            json!({
+            "despatch_advice_id": id(&d), "received_date": day,
+            "lines": [{"line_number": 1, "received_quantity": quantity}]}),
+        )
+        .await;
+    }
+    let card = app
+        .get(
+            &format!("/api/v1/partners/{maker}/scorecard?from=2026-01-01"),
+            &admin,
+        )
+        .await
+        .expect(200)
+        .body;
+    let otd = &card["on_time_delivery"];
+    assert_eq!(
+        (
+            otd["on_time"].as_i64(),
+            otd["late"].as_i64(),
+            otd["against_confirmed_date"].as_i64()
+        ),
+        (Some(1), Some(1), Some(2)),
+        "{otd}"
+    );
 }

@@ -382,7 +382,7 @@ async fn the_token_endpoint_speaks_oauth_and_secrets_are_not_cached() {
     assert_eq!(r.body["error"], "invalid_scope");
     let r = app
         .send(form(
-            "grant_type=password&username=a&password=b".into(),
+            "grant_type=implicit&username=a&password=b".into(),
             None,
         ))
         .await

@@ -28,8 +28,10 @@ use crate::AppState;
 
 mod clients;
 mod sign_in;
+mod token;
 mod users;
 
 pub use clients::*;
 pub use sign_in::*;
+pub use token::*;
 pub use users::*;

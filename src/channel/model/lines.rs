@@ -83,12 +83,15 @@ pub struct SellOutLineInput {
     #[schema(value_type = Option<crate::values::UnitCode>)]
     pub unit: Option<String>,
     /// Units sold in the period, in the product's base unit; not negative.
-    pub units_sold: Quantity,
+    #[schema(value_type = Quantity)]
+    pub units_sold: Lenient<Quantity>,
     /// Sales value in minor units of the report's currency.
     #[serde(default)]
-    pub value_minor: i64,
+    #[schema(value_type = i64)]
+    pub value_minor: Lenient<i64>,
     /// On hand at the end of the period.
-    pub stock_on_hand: Option<Quantity>,
+    #[schema(value_type = Option<Quantity>)]
+    pub stock_on_hand: Option<Lenient<Quantity>>,
 }
 
 /// How a line names its product: our id, or a GTIN-14.
@@ -153,6 +156,13 @@ pub fn resolve_lines(
             line.location_gln,
             errors,
         );
+        // Figures that could not be read are named here, beside every other line's problems.
+        let units_sold = line.units_sold.check(&format!("{at}.units_sold"), errors);
+        let value_minor = line.value_minor.check(&format!("{at}.value_minor"), errors);
+        let stock_on_hand = match line.stock_on_hand {
+            None => Some(None),
+            Some(s) => s.check(&format!("{at}.stock_on_hand"), errors).map(Some),
+        };
         let Some(r) = r else { continue };
         let Some(product) = find(&r) else {
             let field = match r {
@@ -162,13 +172,18 @@ pub fn resolve_lines(
             errors.push(FieldError::new(format!("{at}.{field}"), "no such product"));
             continue;
         };
+        let (Some(units_sold), Some(value_minor), Some(stock_on_hand)) =
+            (units_sold, value_minor, stock_on_hand)
+        else {
+            continue;
+        };
         check_line(
             &at,
             line.unit.as_deref(),
             &product,
-            line.units_sold,
-            line.value_minor,
-            line.stock_on_hand,
+            units_sold,
+            value_minor,
+            stock_on_hand,
             errors,
         );
         match seen.entry((product.id.clone(), location_gln.clone())) {
@@ -183,9 +198,9 @@ pub fn resolve_lines(
         out.push(SellOutLineDraft {
             product_id: product.id,
             location_gln,
-            units_sold: line.units_sold,
-            value_minor: line.value_minor,
-            stock_on_hand: line.stock_on_hand,
+            units_sold,
+            value_minor,
+            stock_on_hand,
         });
     }
     out

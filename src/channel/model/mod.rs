@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::lenient::Lenient;
 use crate::orders::model::Quantity;
 use crate::period::Period;
 use crate::refusal::Refusal;

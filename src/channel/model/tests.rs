@@ -113,8 +113,8 @@ fn input(product_id: Option<&str>, gtin: Option<&str>) -> SellOutLineInput {
         gtin: gtin.map(str::to_string),
         location_gln: None,
         unit: None,
-        units_sold: Quantity::units(5),
-        value_minor: 500,
+        units_sold: Quantity::units(5).into(),
+        value_minor: 500.into(),
         stock_on_hand: None,
     }
 }

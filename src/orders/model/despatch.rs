@@ -63,7 +63,7 @@ pub fn plan_despatch(
         if !whole {
             continue;
         }
-        let open = line.open();
+        let open = line.to_despatch();
         if d.quantity > open {
             e.push(FieldError::new(
                 at("quantity"),

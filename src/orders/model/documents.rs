@@ -31,6 +31,9 @@ pub struct OrderLine {
     pub delivery_schedule: Vec<ScheduledDelivery>,
     pub despatched_quantity: Quantity,
     pub closed_short_quantity: Quantity,
+    /// Still to come: of what the seller confirmed, what it has not despatched or closed
+    /// short; before it answers (`confirmed_quantity` null), the ordered quantity; 0 on a
+    /// rejected or deleted line.
     pub open_quantity: Quantity,
     pub in_transit_quantity: Quantity,
     pub received_quantity: Quantity,
@@ -54,7 +57,7 @@ pub struct OrderLine {
         "quantity": "100", "unit": "EA", "unit_price_minor": 1250, "price_base_quantity": "1",
         "allowance_minor": 0, "charge_minor": 0, "line_amount_minor": 125000,
         "requested_delivery_date": "2026-12-10", "specification_ref": null, "confirmed_quantity": null,
-        "delivery_schedule": [], "despatched_quantity": "0", "closed_short_quantity": "0", "open_quantity": "0",
+        "delivery_schedule": [], "despatched_quantity": "0", "closed_short_quantity": "0", "open_quantity": "100",
         "in_transit_quantity": "0", "received_quantity": "0", "rejected_quantity": "0", "short_quantity": "0",
         "oversupply_quantity": "0", "accepted_quantity": "0", "invoiced_quantity": "0"}],
     "allowed_actions": ["respond", "change", "cancel"], "created_by": "0193a1b2-0000-7000-8000-0000000000d1",

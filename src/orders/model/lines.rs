@@ -21,6 +21,33 @@ pub struct ScheduledDelivery {
     pub delivery_date: Option<NaiveDate>,
 }
 
+/// When goods arriving on a line were due: by the delivery the seller confirmed in its order
+/// response (the first scheduled delivery that what arrived before had not yet covered), else
+/// by the date the buyer asked for. Answers the date and whether it is the seller's.
+pub fn delivery_due(
+    schedule: &[ScheduledDelivery],
+    received_before: Quantity,
+    requested: Option<NaiveDate>,
+) -> (Option<NaiveDate>, bool) {
+    let mut dated: Vec<(NaiveDate, Quantity)> = schedule
+        .iter()
+        .filter_map(|s| s.delivery_date.map(|d| (d, s.quantity)))
+        .collect();
+    dated.sort_by_key(|(d, _)| *d);
+    let mut covered = Quantity::ZERO;
+    for (date, quantity) in &dated {
+        covered = covered + *quantity;
+        if covered > received_before {
+            return (Some(*date), true);
+        }
+    }
+    // More than was scheduled: due by the last promised date.
+    match dated.last() {
+        Some((date, _)) => (Some(*date), true),
+        None => (requested, false),
+    }
+}
+
 /// A line's quantities as the documents have moved them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LineState {
@@ -70,11 +97,25 @@ impl LineState {
         self.status != Some(LineStatus::Deleted)
     }
 
-    /// Still to be despatched: confirmed − despatched − closed short.
-    pub fn open(&self) -> Quantity {
+    /// What the seller may still despatch: confirmed − despatched − closed short (nothing
+    /// before it confirms).
+    pub fn to_despatch(&self) -> Quantity {
         self.confirmed
             .unwrap_or(Quantity::ZERO)
             .saturating_sub(self.despatched + self.closed_short)
+    }
+
+    /// Still to come, as a line shows it: what is left to despatch of what the seller
+    /// confirmed; before it answers, the whole ordered quantity (awaiting confirmation); nothing
+    /// on a rejected or deleted line.
+    pub fn open(&self) -> Quantity {
+        match (self.status, self.confirmed) {
+            (Some(LineStatus::Rejected | LineStatus::Deleted), _) => Quantity::ZERO,
+            (_, None) => self
+                .ordered
+                .saturating_sub(self.despatched + self.closed_short),
+            (_, Some(_)) => self.to_despatch(),
+        }
     }
 
     /// Received and kept: what an invoice may charge for.
@@ -96,7 +137,7 @@ pub fn progress_status(
     despatches: usize,
     receipts: usize,
 ) -> OrderStatus {
-    let nothing_open = lines.iter().all(|l| l.open().is_zero());
+    let nothing_open = lines.iter().all(|l| l.to_despatch().is_zero());
     let nothing_in_transit = lines.iter().all(|l| l.in_transit().is_zero());
     if receipts > 0 {
         if nothing_open && nothing_in_transit && receipts == despatches {

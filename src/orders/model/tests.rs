@@ -333,6 +333,19 @@ fn receipts_answer_every_line_and_account_for_every_unit() {
 
 #[test]
 fn quantities_add_up_through_the_life_of_a_line() {
+    // Before the seller answers, the whole order is still to come, but nothing may be
+    // despatched yet.
+    let asked = LineState {
+        confirmed: None,
+        ..confirmed(1, 10)
+    };
+    assert_eq!((asked.open(), asked.to_despatch()), (q(10), q(0)));
+    let refused = LineState {
+        status: Some(LineStatus::Rejected),
+        confirmed: Some(q(0)),
+        ..confirmed(1, 10)
+    };
+    assert_eq!(refused.open(), q(0));
     let mut l = confirmed(1, 10);
     l.despatched = q(6);
     assert_eq!(l.open(), q(4));
@@ -466,4 +479,39 @@ fn an_order_names_products_still_sold() {
     check_line_count(MAX_LINES + 1, &mut e);
     check_line_count(MAX_LINES, &mut e);
     assert_eq!(e.len(), 2);
+}
+
+#[test]
+fn a_delivery_is_due_when_the_seller_confirmed_it_else_when_asked() {
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+    let split = [
+        ScheduledDelivery {
+            quantity: Quantity::units(50),
+            delivery_date: Some(day(20)),
+        },
+        ScheduledDelivery {
+            quantity: Quantity::units(50),
+            delivery_date: Some(day(10)),
+        },
+    ];
+    // Nothing received yet: the earliest promised delivery.
+    assert_eq!(
+        delivery_due(&split, Quantity::ZERO, Some(day(5))),
+        (Some(day(10)), true)
+    );
+    // 50 came already: the next one.
+    assert_eq!(
+        delivery_due(&split, Quantity::units(50), Some(day(5))),
+        (Some(day(20)), true)
+    );
+    // Beyond the schedule: the last promised date.
+    assert_eq!(
+        delivery_due(&split, Quantity::units(120), None),
+        (Some(day(20)), true)
+    );
+    // No schedule (accepted as ordered): the requested date.
+    assert_eq!(
+        delivery_due(&[], Quantity::ZERO, Some(day(5))),
+        (Some(day(5)), false)
+    );
 }

@@ -29,6 +29,8 @@ pub struct NewOrderLine {
     pub specification_ref: Option<String>,
 }
 
+/// A new order. The example's ids are placeholders: replace them with a partner's id from
+/// `GET /partners` and a product's from `GET /products` (after `prm demo`, any of theirs).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({

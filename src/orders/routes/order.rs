@@ -166,6 +166,10 @@ pub struct OrderQuery {
     /// Exact document number, e.g. `PO-2026-000123`.
     #[param(value_type = Option<crate::values::DocumentNumber>)]
     pub number: Option<String>,
+    /// Case-insensitive text in the document number, the buyer's reference or the
+    /// counterparty's name or legal name, e.g. `DC-NORTH` or `dewhirst`.
+    #[param(value_type = Option<crate::values::SearchText>)]
+    pub q: Option<String>,
 }
 
 /// List orders
@@ -212,6 +216,7 @@ pub async fn list_orders(
         status: q.status,
         counterparty_id,
         number: q.number,
+        text: crate::http::extract::search_query("q", q.q)?,
     };
     let limit = page.limit;
     let docs = state

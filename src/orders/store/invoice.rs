@@ -166,6 +166,8 @@ pub fn invoice(
         doc.row.status = invoiced_status(doc.row.status(), &doc.states())
             .as_str()
             .into();
+    } else {
+        doc.outcome_event = Some("order.invoice_exception");
     }
     let invoice = get_invoice(conn, &Access::All, &id)?;
     record_change(

@@ -148,6 +148,10 @@ impl OrderLineRow {
 pub struct OrderDoc {
     pub row: OrderRow,
     pub lines: Vec<OrderLineRow>,
+    /// The event a step records instead of its usual one, when what happened is decided inside
+    /// it: an invoice that does not match leaves the order as it was (`order.invoice_exception`,
+    /// not `order.invoiced`).
+    pub outcome_event: Option<&'static str>,
 }
 
 impl OrderDoc {
@@ -249,7 +253,11 @@ pub fn get_order(
 ) -> Result<OrderDoc, StoreError> {
     let row = get_order_row(conn, access, id)?;
     let lines = load_lines(conn, id)?;
-    Ok(OrderDoc { row, lines })
+    Ok(OrderDoc {
+        row,
+        lines,
+        outcome_event: None,
+    })
 }
 
 /// A new order, validated, ready to store.
@@ -340,6 +348,8 @@ pub struct OrderFilter {
     pub status: Option<OrderStatus>,
     pub counterparty_id: Option<String>,
     pub number: Option<String>,
+    /// Text in the number, the buyer's reference or the counterparty's names.
+    pub text: Option<String>,
 }
 
 /// A page of orders (with their lines) the caller may see.
@@ -362,6 +372,27 @@ pub fn list_orders(
     if let Some(n) = f.number {
         q = q.filter(orders::number.eq(n));
     }
+    if let Some(text) = f.text {
+        use crate::db::schema::partners;
+        let pattern = crate::db::like_pattern(&crate::text::search_key(&text));
+        let named = partners::table
+            .filter(
+                partners::search_text
+                    .assume_not_null()
+                    .like(pattern.clone())
+                    .escape('\\'),
+            )
+            .select(partners::id);
+        q = q.filter(
+            crate::db::lower(orders::number)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(crate::db::lower(orders::buyer_reference.assume_not_null())
+                    .like(pattern)
+                    .escape('\\'))
+                .or(orders::counterparty_id.eq_any(named)),
+        );
+    }
     let rows = q.load::<OrderRow>(conn)?;
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let lines = order_lines::table
@@ -373,6 +404,10 @@ pub fn list_orders(
         lines,
         |r| &r.id,
         |l| &l.order_id,
-        |row, lines| OrderDoc { row, lines },
+        |row, lines| OrderDoc {
+            row,
+            lines,
+            outcome_event: None,
+        },
     ))
 }

@@ -57,7 +57,11 @@ pub fn transition<T, E: From<StoreError> + From<Refusal>>(
     let side = side_for(&row)?;
     check_action(row.status(), t.action, side)?;
     let lines = load_lines(conn, id)?;
-    let mut doc = OrderDoc { row, lines };
+    let mut doc = OrderDoc {
+        row,
+        lines,
+        outcome_event: None,
+    };
     let mut before_doc = doc.clone();
     before_doc.row.version -= 1;
     let out = apply(conn, &mut doc)?;
@@ -71,7 +75,7 @@ pub fn transition<T, E: From<StoreError> + From<Refusal>>(
         conn,
         t.actor,
         Change {
-            action: t.event,
+            action: doc.outcome_event.unwrap_or(t.event),
             entity_type: "order",
             entity_id: id,
             partner_id: doc.row.event_partner(),

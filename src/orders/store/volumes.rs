@@ -311,11 +311,14 @@ pub fn products_bought_from(
         .load(conn)?)
 }
 
-/// One delivered order line: received on, asked for by, and how much came and was rejected.
+/// One delivered order line: received on, due by (the seller's confirmed date, else the
+/// buyer's requested one), and how much came and was rejected.
 #[derive(Debug, Clone)]
 pub struct DeliveredLine {
     pub received_on: NaiveDate,
-    pub requested: Option<NaiveDate>,
+    pub due: Option<NaiveDate>,
+    /// `due` is the date the seller confirmed in its order response.
+    pub confirmed: bool,
     pub received_milli: i64,
     pub rejected_milli: i64,
 }
@@ -364,12 +367,15 @@ pub fn scorecard_documents(
         ))
         .load(conn)?;
     let ids: Vec<&str> = heads.iter().map(|h| h.0.as_str()).collect();
-    /// An order line's requested date, ordered and received quantities, and status.
-    type LineFacts = (Option<NaiveDate>, i64, i64, String);
+    /// An order line's requested date, ordered and received quantities, status and the
+    /// deliveries its seller confirmed.
+    type LineFacts = (Option<NaiveDate>, i64, i64, String, Vec<ScheduledDelivery>);
     let mut lines: std::collections::HashMap<(String, i32), LineFacts> = Default::default();
+    // Every receipt of these orders: what arrived before the period counts towards the
+    // scheduled deliveries it covered.
     let mut receipts: Vec<(String, String, NaiveDate)> = vec![];
     for chunk in ids.chunks(LOOKUP_CHUNK) {
-        for (order, n, requested, ordered, received, status) in order_lines::table
+        for (order, n, requested, ordered, received, status, schedule) in order_lines::table
             .filter(order_lines::order_id.eq_any(chunk))
             .select((
                 order_lines::order_id,
@@ -378,15 +384,27 @@ pub fn scorecard_documents(
                 order_lines::quantity_milli,
                 order_lines::received_milli,
                 order_lines::status,
+                order_lines::delivery_schedule,
             ))
-            .load::<(String, i32, Option<NaiveDate>, i64, i64, String)>(conn)?
+            .load::<(
+                String,
+                i32,
+                Option<NaiveDate>,
+                i64,
+                i64,
+                String,
+                Option<String>,
+            )>(conn)?
         {
-            lines.insert((order, n), (requested, ordered, received, status));
+            let schedule = schedule
+                .as_deref()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or_default();
+            lines.insert((order, n), (requested, ordered, received, status, schedule));
         }
         receipts.extend(
             goods_receipts::table
                 .filter(goods_receipts::order_id.eq_any(chunk))
-                .filter(goods_receipts::received_date.ge(from))
                 .filter(goods_receipts::received_date.le(to))
                 .select((
                     goods_receipts::id,
@@ -399,11 +417,10 @@ pub fn scorecard_documents(
     let order_dates: std::collections::HashMap<&str, Option<NaiveDate>> =
         heads.iter().map(|h| (h.0.as_str(), h.2)).collect();
     let mut out = ScorecardDocuments::default();
+    // In the order goods arrived (ids are UUIDv7: the order they were recorded in a day).
+    receipts.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
     let receipt_ids: Vec<&str> = receipts.iter().map(|r| r.0.as_str()).collect();
-    let receipt_of: std::collections::HashMap<&str, (&str, NaiveDate)> = receipts
-        .iter()
-        .map(|r| (r.0.as_str(), (r.1.as_str(), r.2)))
-        .collect();
+    let mut arrived: std::collections::HashMap<String, Vec<(i32, i64, i64)>> = Default::default();
     for chunk in receipt_ids.chunks(LOOKUP_CHUNK) {
         for (receipt, n, received, rejected) in receipt_lines::table
             .filter(receipt_lines::goods_receipt_id.eq_any(chunk))
@@ -415,16 +432,33 @@ pub fn scorecard_documents(
             ))
             .load::<(String, i32, i64, i64)>(conn)?
         {
-            let Some(&(order, received_on)) = receipt_of.get(receipt.as_str()) else {
-                continue;
-            };
+            arrived
+                .entry(receipt)
+                .or_default()
+                .push((n, received, rejected));
+        }
+    }
+    let mut received_before: std::collections::HashMap<(&str, i32), Quantity> = Default::default();
+    for (receipt, order, received_on) in &receipts {
+        for &(n, received, rejected) in arrived.get(receipt).into_iter().flatten() {
             if received == 0 {
                 continue;
             }
-            let line_date = lines.get(&(order.to_string(), n)).and_then(|l| l.0);
+            let before = received_before.entry((order.as_str(), n)).or_default();
+            let line = lines.get(&(order.clone(), n));
+            let requested = line
+                .and_then(|l| l.0)
+                .or(order_dates.get(order.as_str()).copied().flatten());
+            let schedule = line.map(|l| l.4.as_slice()).unwrap_or(&[]);
+            let (due, confirmed) = delivery_due(schedule, *before, requested);
+            *before = *before + Quantity(received);
+            if *received_on < from {
+                continue;
+            }
             out.deliveries.push(DeliveredLine {
-                received_on,
-                requested: line_date.or(order_dates.get(order).copied().flatten()),
+                received_on: *received_on,
+                due,
+                confirmed,
                 received_milli: received,
                 rejected_milli: rejected,
             });

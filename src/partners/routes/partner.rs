@@ -204,20 +204,10 @@ pub async fn list_partners(
     let access = policy::read_partners(&principal)?;
     let page = page.0.validate()?;
     let q = query.0;
-    if q.q
-        .as_ref()
-        .is_some_and(|t| t.chars().count() > crate::values::SearchText::MAX)
-    {
-        return Err(ApiError::bad_field(
-            Code::InvalidQuery,
-            "q",
-            "must be at most 200 characters",
-        ));
-    }
     let filter = PartnerFilter {
         role: q.role,
         status: q.status,
-        q: q.q.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),
+        q: crate::http::extract::search_query("q", q.q)?,
         include_archived: q.include_archived.unwrap_or(false),
         relationship_since_by: q
             .min_tenure_years

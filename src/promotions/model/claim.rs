@@ -73,14 +73,23 @@ impl ClaimRefusal {
 }
 
 /// What a new claim is for: the amount asked, or else the sponsor's share of what the units
-/// cost (capped by the budget); never nothing.
+/// cost, no more than is `open` under the cap (the sponsor's share of the budget and of the
+/// cost sell-out supports, less earlier claims); never nothing. With nothing open the default
+/// is the whole share, which the cap check then refuses naming what is open.
 pub fn claim_amount(
     asked: Option<i64>,
     cost: i64,
-    budget_minor: i64,
     sponsor_share_bp: i32,
+    open: i64,
 ) -> Result<i64, Refusal> {
-    let amount = asked.unwrap_or_else(|| sponsor_part(cost.min(budget_minor), sponsor_share_bp));
+    let amount = asked.unwrap_or_else(|| {
+        let share = sponsor_part(cost, sponsor_share_bp);
+        if open > 0 {
+            share.min(open)
+        } else {
+            share
+        }
+    });
     if amount <= 0 {
         return Err(Refusal::invalid(
             "amount_minor",

@@ -388,3 +388,16 @@ fn a_claim_asks_for_something() {
     let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
     assert_eq!(fields, ["units", "amount_minor"]);
 }
+
+#[test]
+fn a_default_claim_asks_for_no_more_than_is_open() {
+    // 60% of 10,000 is 6,000; only 4,500 is open under the cap: the default asks 4,500.
+    assert_eq!(claim_amount(None, 10_000, 6000, 4_500), Ok(4_500));
+    // Within what is open: the whole share.
+    assert_eq!(claim_amount(None, 5_000, 6000, 4_500), Ok(3_000));
+    // An amount asked is taken as asked (the cap check judges it).
+    assert_eq!(claim_amount(Some(9_000), 10_000, 6000, 4_500), Ok(9_000));
+    // Nothing open: the whole share, for the cap check to refuse naming what is open.
+    assert_eq!(claim_amount(None, 10_000, 6000, 0), Ok(6_000));
+    assert!(claim_amount(None, 0, 6000, 4_500).is_err());
+}

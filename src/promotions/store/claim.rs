@@ -159,13 +159,13 @@ pub fn insert_claim(
     let products = product_ids_of(conn, promotion_id)?;
     let m = measured(conn, &row, products)?;
     let cap = claim_cap(row.budget_minor, row.sponsor_share_bp, m.split.sponsor);
+    let (ledger, _) = ledger_of(conn, promotion_id)?;
     let amount = claim_amount(
         d.amount_minor,
         cost_for(row.mechanic(), &row.terms(), d.units),
-        row.budget_minor,
         row.sponsor_share_bp,
+        (cap - ledger.live_minor()).max(0),
     )?;
-    let (ledger, _) = ledger_of(conn, promotion_id)?;
     check_new_claim(d.units, amount, &ledger, m.units, cap)
         .map_err(|r| r.into_refusal(&row.currency))?;
     let id = uuid::Uuid::now_v7().to_string();

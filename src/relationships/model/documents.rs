@@ -17,9 +17,9 @@ pub struct ScorecardWeights {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "partner_id": "0193a1b2-0000-7000-8000-0000000000a9", "side": "supplier", "from": "2026-01-01", "to": "2026-12-31",
-    "on_time_delivery": {"on_time": 3, "late": 1, "without_requested_date": 0, "rate_bp": 7500, "score": 75},
+    "on_time_delivery": {"on_time": 3, "late": 1, "against_confirmed_date": 2, "without_requested_date": 0, "rate_bp": 7500, "score": 75},
     "fill_rate": {"lines": 4, "ordered": "400", "received": "380", "rate_bp": 9500, "score": 95},
-    "quality": {"pass_rate_bp": 5000, "passed": 1, "failed": 1, "accepted": "0", "rejected": "0", "return_rate_bp": 0, "returned": "0", "open_non_conformances": 1, "score": 45},
+    "quality": {"pass_rate_bp": 5000, "passed": 1, "failed": 1, "acceptance_rate_bp": 9167, "accepted": "55", "rejected": "5", "return_rate_bp": 0, "returned": "0", "open_non_conformances": 1, "score": 45},
     "responsiveness": {"responded": 4, "awaiting": 0, "median_minutes": 1440, "score": 100},
     "invoice_accuracy": {"matched": 2, "exceptions": 1, "rate_bp": 6667, "score": 67},
     "weights": {"on_time_delivery": 30, "fill_rate": 25, "quality": 20, "responsiveness": 15, "invoice_accuracy": 10},

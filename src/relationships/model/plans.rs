@@ -149,3 +149,39 @@ pub fn check_plan(d: PlanDraft) -> Result<PlanDraft, Refusal> {
         ..d
     })
 }
+
+/// Where a list of plan actions (soonest due first) stands: the due date, plan and number of
+/// the last action seen, written `2027-01-15|<plan id>|2` in the list's cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionKey {
+    pub due_date: NaiveDate,
+    pub plan_id: String,
+    pub number: i32,
+}
+
+impl ActionKey {
+    pub fn of(item: &PlanActionItem) -> ActionKey {
+        ActionKey {
+            due_date: item.action.due_date,
+            plan_id: item.plan_id.clone(),
+            number: item.action.number,
+        }
+    }
+
+    /// `None` for anything this list did not write.
+    pub fn parse(text: &str) -> Option<ActionKey> {
+        let mut parts = text.split('|');
+        let key = ActionKey {
+            due_date: parts.next()?.parse().ok()?,
+            plan_id: uuid::Uuid::parse_str(parts.next()?).ok()?.to_string(),
+            number: parts.next()?.parse().ok()?,
+        };
+        parts.next().is_none().then_some(key)
+    }
+}
+
+impl std::fmt::Display for ActionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}|{}|{}", self.due_date, self.plan_id, self.number)
+    }
+}

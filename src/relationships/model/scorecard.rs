@@ -61,15 +61,21 @@ pub(crate) fn points(rate_bp: i64) -> i64 {
 #[derive(Debug, Clone, Copy)]
 pub struct Delivery {
     pub received_on: NaiveDate,
-    pub requested: Option<NaiveDate>,
+    /// The date the seller confirmed, else the one the buyer asked for.
+    pub due: Option<NaiveDate>,
+    /// `due` is the seller's confirmed date.
+    pub confirmed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OnTimeDelivery {
-    /// Delivered lines received on or before their requested date.
+    /// Delivered lines received on or before their due date: the date the seller confirmed in
+    /// its order response where it gave one, else the date the buyer asked for.
     pub on_time: i64,
     pub late: i64,
-    /// Delivered lines with no requested date: not counted.
+    /// Of those on time or late, how many were measured against the seller's confirmed date.
+    pub against_confirmed_date: i64,
+    /// Delivered lines with neither a confirmed nor a requested date: not counted.
     pub without_requested_date: i64,
     /// on time ÷ (on time + late).
     pub rate_bp: Option<i64>,
@@ -79,16 +85,21 @@ pub struct OnTimeDelivery {
 pub fn on_time_delivery(deliveries: &[Delivery]) -> OnTimeDelivery {
     let (mut on_time, mut late, mut undated) = (0, 0, 0);
     for d in deliveries {
-        match d.requested {
+        match d.due {
             Some(r) if d.received_on <= r => on_time += 1,
             Some(_) => late += 1,
             None => undated += 1,
         }
     }
+    let against_confirmed = deliveries
+        .iter()
+        .filter(|d| d.confirmed && d.due.is_some())
+        .count() as i64;
     let rate_bp = share_bp(on_time, on_time + late);
     OnTimeDelivery {
         on_time,
         late,
+        against_confirmed_date: against_confirmed,
         without_requested_date: undated,
         rate_bp,
         score: rate_bp.map(points),
@@ -135,8 +146,8 @@ pub struct QualityFacts {
     /// Supplier side: inspections passed and failed.
     pub passed: i64,
     pub failed: i64,
-    /// Customer side: thousandths of units the customer accepted and rejected at its goods
-    /// receipts.
+    /// Thousandths of units accepted and rejected at goods receipts: ours of a supplier's
+    /// deliveries (supplier side), the customer's of ours (customer side).
     pub accepted_milli: i64,
     pub rejected_milli: i64,
     /// Units returned by customers, traced to this supplier (supplier side).
@@ -151,37 +162,41 @@ pub const POINTS_PER_OPEN_NC: i64 = 5;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Quality {
-    /// Supplier side: inspections passed ÷ all; customer side: units accepted ÷ received.
+    /// QA inspections passed ÷ all (supplier side).
     pub pass_rate_bp: Option<i64>,
     /// Inspections passed and failed (supplier side).
     pub passed: i64,
     pub failed: i64,
-    /// Units the customer accepted and rejected at its goods receipts (customer side).
+    /// Units accepted ÷ received at goods receipts: ours of the supplier's deliveries, or the
+    /// customer's of ours.
+    pub acceptance_rate_bp: Option<i64>,
+    /// Units accepted and rejected at those goods receipts.
     pub accepted: Quantity,
     pub rejected: Quantity,
     /// Units returned ÷ units received and kept (supplier side).
     pub return_rate_bp: Option<i64>,
     pub returned: Quantity,
     pub open_non_conformances: i64,
-    /// The worse of the pass rate and the keep rate (100% − return rate), less 5 points per
-    /// open non-conformance, never below 0.
+    /// The worst of the pass rate, the acceptance rate and the keep rate (100% − return rate)
+    /// that there are figures for, less 5 points per open non-conformance, never below 0.
     pub score: Option<i64>,
 }
 
 pub fn quality(f: QualityFacts) -> Quality {
-    let pass_rate_bp = share_bp(f.passed, f.passed + f.failed)
-        .or_else(|| share_bp(f.accepted_milli, f.accepted_milli + f.rejected_milli));
+    let pass_rate_bp = share_bp(f.passed, f.passed + f.failed);
+    let acceptance_rate_bp = share_bp(f.accepted_milli, f.accepted_milli + f.rejected_milli);
     let return_rate_bp = share_bp(f.returned_milli, f.kept_milli).map(|r| r.min(10_000));
     let keep_bp = return_rate_bp.map(|r| 10_000 - r);
-    let base = match (pass_rate_bp, keep_bp) {
-        (Some(p), Some(k)) => Some(p.min(k)),
-        (p, k) => p.or(k),
-    };
+    let base = [pass_rate_bp, acceptance_rate_bp, keep_bp]
+        .into_iter()
+        .flatten()
+        .min();
     let score = base.map(|b| (points(b) - POINTS_PER_OPEN_NC * f.open_non_conformances).max(0));
     Quality {
         pass_rate_bp,
         passed: f.passed,
         failed: f.failed,
+        acceptance_rate_bp,
         accepted: Quantity(f.accepted_milli),
         rejected: Quantity(f.rejected_milli),
         return_rate_bp,

@@ -25,22 +25,27 @@ fn on_time_counts_lines_received_by_their_date() {
     let r = on_time_delivery(&[
         Delivery {
             received_on: d("2026-03-10"),
-            requested: Some(d("2026-03-10")),
+            due: Some(d("2026-03-10")),
+            confirmed: false,
         },
         Delivery {
             received_on: d("2026-03-11"),
-            requested: Some(d("2026-03-10")),
+            due: Some(d("2026-03-10")),
+            confirmed: true,
         },
         Delivery {
             received_on: d("2026-03-01"),
-            requested: Some(d("2026-03-10")),
+            due: Some(d("2026-03-10")),
+            confirmed: false,
         },
         Delivery {
             received_on: d("2026-03-01"),
-            requested: None,
+            due: None,
+            confirmed: false,
         },
     ]);
     assert_eq!((r.on_time, r.late, r.without_requested_date), (2, 1, 1));
+    assert_eq!(r.against_confirmed_date, 1);
     assert_eq!(r.rate_bp, Some(6667));
     assert_eq!(r.score, Some(67));
     assert_eq!(on_time_delivery(&[]).score, None);
@@ -90,7 +95,27 @@ fn quality_takes_the_worse_signal_and_open_ncs_cost_points() {
         rejected_milli: 5_000,
         ..QualityFacts::default()
     });
-    assert_eq!((q.pass_rate_bp, q.score), (Some(9500), Some(95)));
+    assert_eq!(
+        (q.pass_rate_bp, q.acceptance_rate_bp, q.score),
+        (None, Some(9500), Some(95))
+    );
+    // A supplier whose inspections all passed but 5 of 60 units were rejected at goods receipt
+    // scores on the worse of the two.
+    let q = quality(QualityFacts {
+        passed: 2,
+        accepted_milli: 55_000,
+        rejected_milli: 5_000,
+        kept_milli: 55_000,
+        ..QualityFacts::default()
+    });
+    assert_eq!(
+        (q.pass_rate_bp, q.acceptance_rate_bp, q.score),
+        (Some(10_000), Some(9167), Some(92))
+    );
+    assert_eq!(
+        (q.accepted.to_string(), q.rejected.to_string()),
+        ("55".into(), "5".into())
+    );
 }
 
 #[test]
@@ -271,5 +296,24 @@ fn a_tier_change_changes_the_tier() {
     assert_eq!(
         same,
         Refusal::invalid("to_tier", "the partner is already `partner` on that day")
+    );
+}
+
+#[test]
+fn a_plan_action_key_reads_back_what_it_wrote_and_nothing_else() {
+    let key = ActionKey {
+        due_date: NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
+        plan_id: "0193a1b2-0000-7000-8000-0000000000f1".into(),
+        number: 2,
+    };
+    assert_eq!(ActionKey::parse(&key.to_string()), Some(key));
+    assert_eq!(ActionKey::parse("2027-01-15|not-a-uuid|2"), None);
+    assert_eq!(
+        ActionKey::parse("2027-01-15|0193a1b2-0000-7000-8000-0000000000f1"),
+        None
+    );
+    assert_eq!(
+        ActionKey::parse("2027-01-15|0193a1b2-0000-7000-8000-0000000000f1|2|x"),
+        None
     );
 }

@@ -16,6 +16,7 @@ use crate::auth::policy;
 use crate::clock::today;
 use crate::http::extract::double_option;
 use crate::http::idempotency::{self, IdempotencyKey, Written};
+use crate::http::pagination::{after_id, check_limit, key_after, DEFAULT_LIMIT};
 use crate::http::{
     path_id, with_etag, ApiError, IfMatch, Page, PageParams, Problem, ValidJson, ValidQuery,
 };

@@ -216,8 +216,11 @@ pub struct ActionQuery {
     pub owner_id: Option<String>,
     #[param(inline)]
     pub status: Option<ActionStatus>,
-    /// At most this many (1–500, default 100), soonest due first.
+    /// Items per page, 1 to 500 (default 50), soonest due first.
+    #[param(minimum = 1, maximum = 500, default = 50)]
     pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 /// Plan actions across plans
@@ -228,7 +231,7 @@ pub struct ActionQuery {
     tag = "Relationships",
     params(ActionQuery),
     responses(
-        (status = 200, description = "Actions with their plan", body = Vec<PlanActionItem>),
+        (status = 200, description = "A page of actions with their plan", body = Page<PlanActionItem>),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Partners, and clients without `relationships:read`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -242,7 +245,10 @@ pub async fn list_plan_actions(
 ) -> Result<HttpResponse, ApiError> {
     policy::read_relationships(&principal)?;
     let q = query.0;
-    let limit = crate::http::pagination::check_limit(q.limit, 100)?;
+    let limit = check_limit(q.limit, DEFAULT_LIMIT)?;
+    let after = key_after(q.cursor.as_deref())?
+        .map(|k| ActionKey::parse(&k).ok_or(Refusal::ForeignCursor))
+        .transpose()?;
     let today = today();
     let filter = ActionFilter {
         overdue_on: q.overdue.unwrap_or(false).then_some(today),
@@ -251,7 +257,7 @@ pub async fn list_plan_actions(
     };
     let rows = state
         .db
-        .read(move |conn| store::list_actions(conn, filter, today, limit))
+        .read(move |conn| store::list_actions(conn, filter, today, after, limit + 1))
         .await?;
-    Ok(HttpResponse::Ok().json(rows))
+    Ok(HttpResponse::Ok().json(Page::keyed(rows, limit, |a| ActionKey::of(a).to_string())))
 }

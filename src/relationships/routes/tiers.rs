@@ -188,6 +188,11 @@ pub struct EvaluationsQuery {
     pub as_of: Option<NaiveDate>,
     /// Every partner, not only those whose recommendation differs from their tier; default false.
     pub all: Option<bool>,
+    /// Items per page, 1 to 500 (default 50), in partner id order.
+    #[param(minimum = 1, maximum = 500, default = 50)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 /// Evaluate every partner
@@ -198,7 +203,7 @@ pub struct EvaluationsQuery {
     tag = "Relationships",
     params(EvaluationsQuery),
     responses(
-        (status = 200, description = "Evaluations", body = Vec<TierEvaluation>),
+        (status = 200, description = "A page of evaluations", body = Page<TierEvaluation>),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Partners, and clients without `relationships:read`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -213,9 +218,11 @@ pub async fn tier_evaluations(
     policy::read_relationships(&principal)?;
     let as_of = query.0.as_of.unwrap_or_else(today);
     let differing_only = !query.0.all.unwrap_or(false);
+    let limit = check_limit(query.0.limit, DEFAULT_LIMIT)?;
+    let after = after_id(query.0.cursor.as_deref())?;
     let rows = state
         .db
-        .read(move |conn| store::evaluate_all(conn, as_of, differing_only))
+        .read(move |conn| store::evaluate_all(conn, as_of, differing_only, after, limit + 1))
         .await?;
-    Ok(HttpResponse::Ok().json(rows))
+    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, |e| &e.partner_id, |e| e)))
 }

@@ -252,6 +252,7 @@ pub fn list_actions(
     conn: &mut DbConnection,
     f: ActionFilter,
     today: NaiveDate,
+    after: Option<ActionKey>,
     limit: i64,
 ) -> Result<Vec<PlanActionItem>, StoreError> {
     let mut q = plan_actions::table
@@ -283,6 +284,20 @@ pub fn list_actions(
     }
     if let Some(o) = f.owner_id {
         q = q.filter(plan_actions::owner_id.eq(o));
+    }
+    if let Some(k) = after {
+        // After the last one seen, in the list's order (due date, plan, number).
+        q = q.filter(
+            plan_actions::due_date
+                .gt(k.due_date)
+                .or(plan_actions::due_date
+                    .eq(k.due_date)
+                    .and(plan_actions::plan_id.gt(k.plan_id.clone())))
+                .or(plan_actions::due_date
+                    .eq(k.due_date)
+                    .and(plan_actions::plan_id.eq(k.plan_id))
+                    .and(plan_actions::number.gt(k.number))),
+        );
     }
     let rows: Vec<ActionRow> = q.load(conn)?;
     Ok(rows

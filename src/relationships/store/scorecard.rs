@@ -20,7 +20,8 @@ pub fn scorecard(
         .iter()
         .map(|d| Delivery {
             received_on: d.received_on,
-            requested: d.requested,
+            due: d.due,
+            confirmed: d.confirmed,
         })
         .collect();
     let ordered: Vec<OrderedLine> = docs
@@ -37,6 +38,14 @@ pub fn scorecard(
         .filter_map(|(s, r)| r.map(|r| (*s, r)))
         .collect();
     let awaiting = docs.responses.iter().filter(|(_, r)| r.is_none()).count() as i64;
+    // What was accepted and rejected at goods receipt: ours of the supplier's deliveries, or
+    // the customer's of ours.
+    let accepted_milli: i64 = docs
+        .deliveries
+        .iter()
+        .map(|d| d.received_milli - d.rejected_milli)
+        .sum();
+    let rejected_milli: i64 = docs.deliveries.iter().map(|d| d.rejected_milli).sum();
     let facts = match side {
         ScorecardSide::Supplier => {
             let (passed, failed, returned_milli, open) =
@@ -44,25 +53,16 @@ pub fn scorecard(
             QualityFacts {
                 passed,
                 failed,
-                accepted_milli: 0,
-                rejected_milli: 0,
+                accepted_milli,
+                rejected_milli,
                 returned_milli,
-                kept_milli: docs
-                    .deliveries
-                    .iter()
-                    .map(|d| d.received_milli - d.rejected_milli)
-                    .sum(),
+                kept_milli: accepted_milli,
                 open_non_conformances: open,
             }
         }
-        // What the customer accepted and rejected of what we delivered.
         ScorecardSide::Customer => QualityFacts {
-            accepted_milli: docs
-                .deliveries
-                .iter()
-                .map(|d| d.received_milli - d.rejected_milli)
-                .sum(),
-            rejected_milli: docs.deliveries.iter().map(|d| d.rejected_milli).sum(),
+            accepted_milli,
+            rejected_milli,
             ..QualityFacts::default()
         },
     };

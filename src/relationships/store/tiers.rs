@@ -186,18 +186,26 @@ pub(crate) fn evaluate_on(
 
 /// Every active partner's evaluation; with `differing_only`, those whose recommendation is not
 /// their current tier.
+/// Evaluates active partners in id order after `after_id`, keeping those that differ (or all),
+/// until `wanted` are found.
 pub fn evaluate_all(
     conn: &mut DbConnection,
     as_of: NaiveDate,
     differing_only: bool,
+    after_id: Option<String>,
+    wanted: i64,
 ) -> Result<Vec<TierEvaluation>, StoreError> {
     use crate::db::schema::partners;
-    let ids: Vec<String> = partners::table
+    let mut q = partners::table
         .filter(partners::archived_at.is_null())
         .filter(partners::status.ne("terminated"))
         .order(partners::id.asc())
         .select(partners::id)
-        .load(conn)?;
+        .into_boxed();
+    if let Some(after) = after_id {
+        q = q.filter(partners::id.gt(after));
+    }
+    let ids: Vec<String> = q.load(conn)?;
     // One ladder for the whole run.
     let ladder = get_ladder(conn, None)?;
     let mut out = vec![];
@@ -205,6 +213,9 @@ pub fn evaluate_all(
         let e = evaluate_on(conn, &ladder, &id, as_of)?;
         if !differing_only || e.differs {
             out.push(e);
+        }
+        if out.len() as i64 >= wanted {
+            break;
         }
     }
     Ok(out)

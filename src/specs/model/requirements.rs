@@ -113,10 +113,15 @@ pub fn check_pricing(retail_price_minor: i64, margin_bp: i64, errors: &mut Vec<F
     }
 }
 
-/// A quote's distance from target cost: positive above target.
+/// A quote's distance from target cost: positive above target; in basis points of the target
+/// rounded half away from zero, as every other ratio (76 of 1724 is 441, not 440).
 pub fn gap_to_target(unit_cost_minor: i64, target_cost_minor: i64) -> (i64, Option<i64>) {
     let gap = unit_cost_minor - target_cost_minor;
-    let gap_bp = (target_cost_minor > 0)
-        .then(|| (i128::from(gap) * i128::from(WHOLE_BP) / i128::from(target_cost_minor)) as i64);
+    let gap_bp = (target_cost_minor > 0).then(|| {
+        crate::decimal::div_round(
+            i128::from(gap) * i128::from(WHOLE_BP),
+            i128::from(target_cost_minor),
+        ) as i64
+    });
     (gap, gap_bp)
 }

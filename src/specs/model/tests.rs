@@ -47,6 +47,11 @@ fn target_cost_rounds_down() {
     assert_eq!(e.len(), 3);
     assert_eq!(gap_to_target(650, 599), (51, Some(851)));
     assert_eq!(gap_to_target(500, 0), (500, None));
+    // Rounded half up like every other ratio, not truncated: 76/1724 = 440.8 bp.
+    assert_eq!(gap_to_target(1800, 1724), (76, Some(441)));
+    // Below target, halves round away from zero: -1/8 = -12.5 bp.
+    assert_eq!(gap_to_target(7999, 8000), (-1, Some(-1)));
+    assert_eq!(gap_to_target(15, 16), (-1, Some(-625)));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! schemes, tags and shared schemas.
 
 use utoipa::openapi::security::{
-    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme,
+    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password, Scopes, SecurityScheme,
 };
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::{Modify, OpenApi};
@@ -22,8 +22,10 @@ use crate::{
         version = env!("CARGO_PKG_VERSION"),
         description = "System of record for a company's manufacturers, distributors and key accounts, and the pipe \
 through which partners and their ERPs exchange business documents.\n\n\
-**Try it:** `POST /api/v1/auth/login` with the admin's e-mail and password, copy `access_token`, press \
-**Authorize** and paste it under `bearer`.\n\n\
+**Try it:** press **Authorize**, and under `oauth2 (OAuth2, password)` enter a user's e-mail as \
+username and the password (the admin printed at first start, or a user `prm demo` printed); or call \
+`POST /api/v1/auth/login` here, which authorizes this page with the token it answers. Authorization \
+survives a reload of the page.\n\n\
 **Rules every endpoint follows:** errors are RFC 9457 `application/problem+json` with a stable `code` and \
 `errors[{field, message}]`; ids are UUIDv7; money is integer minor units with an ISO 4217 currency; lists take \
 `limit` (1–500, default 50), `cursor` and `updated_since` and answer `{items, next_cursor}`; every mutable \
@@ -78,197 +80,32 @@ impl Modify for Security {
             auth::model::Scope::ALL.map(|s| (s.as_str(), "see the scope's name")),
         );
         components.add_security_scheme(
-            "client_credentials",
+            SIGN_IN_SCHEME,
             SecurityScheme::OAuth2(OAuth2::with_description(
-                [Flow::ClientCredentials(ClientCredentials::new(
-                    "/api/v1/auth/token",
-                    scopes,
-                ))],
-                "For ERP integrations: OAuth 2 client-credentials grant",
+                [
+                    Flow::Password(Password::new(TOKEN_URL, Scopes::new())),
+                    Flow::ClientCredentials(ClientCredentials::new(TOKEN_URL, scopes)),
+                ],
+                "Sign in at the token endpoint: people with the password flow (`username` is \
+                 the e-mail; leave client id and secret empty), ERP integrations with the \
+                 client-credentials flow. Either way the answer's `access_token` is the bearer \
+                 token every operation takes.",
             )),
         );
     }
 }
 
+/// The OAuth 2 scheme every operation that takes a bearer token also names, so Swagger UI's
+/// Authorize dialog can sign in.
+pub const SIGN_IN_SCHEME: &str = "oauth2";
+const TOKEN_URL: &str = "/api/v1/auth/token";
+
+pub mod docs;
+mod finish;
+pub use finish::finish;
+
 pub fn base() -> OpenApiDoc {
     ApiDoc::openapi()
-}
-
-/// Everything the routes alone cannot settle, applied after they are collected.
-pub fn finish(mut api: OpenApiDoc) -> OpenApiDoc {
-    for (path, item) in api.paths.paths.iter_mut() {
-        let operations = [
-            (false, &mut item.get),
-            (true, &mut item.post),
-            (true, &mut item.put),
-            (true, &mut item.patch),
-            (true, &mut item.delete),
-        ];
-        for (write, op) in operations {
-            if let Some(op) = op {
-                add_shared_answers(path, write, op);
-            }
-        }
-    }
-    publish_parameter_limits(&mut api);
-    publish_id_formats(&mut api);
-    // The fields a partner's view leaves out, marked from the same lists the views are made
-    // from, so the document cannot drift from what is served.
-    crate::views::mark_openapi(&mut api);
-    api
-}
-
-/// What the plumbing accepts, said where clients and fuzzers read it: every id parameter (path
-/// or query, [`names_a_uuid`]) is a UUID, `If-Match` an ETag this API issued (`"3"`, `W/"3"` or
-/// `*`), `Idempotency-Key` 1–255 visible ASCII characters.
-fn publish_parameter_limits(api: &mut OpenApiDoc) {
-    use utoipa::openapi::schema::{KnownFormat, SchemaFormat, Type};
-    use utoipa::openapi::{ObjectBuilder, RefOr, Schema};
-    let text = |b: ObjectBuilder| {
-        Some(RefOr::T(Schema::Object(
-            b.schema_type(Type::String).build(),
-        )))
-    };
-    for item in api.paths.paths.values_mut() {
-        let operations = [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ];
-        for op in operations.into_iter().flatten() {
-            for p in op.parameters.iter_mut().flatten() {
-                let RefOr::T(p) = p else { continue };
-                let name = p.name.to_ascii_lowercase();
-                if names_a_uuid(&name) {
-                    p.schema = text(
-                        ObjectBuilder::new()
-                            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
-                    );
-                } else if name == "if-match" {
-                    p.schema = text(ObjectBuilder::new().pattern(Some(r#"^(\*|(W/)?"[0-9]+")$"#)));
-                } else if name == "idempotency-key" {
-                    p.schema = text(
-                        ObjectBuilder::new()
-                            .min_length(Some(1))
-                            .max_length(Some(255))
-                            .pattern(Some("^[!-~]+$")),
-                    );
-                }
-            }
-        }
-    }
-}
-
-/// Whether a parameter or property of this name holds one of our ids, all UUIDs: `id`, `…_id`,
-/// `…_ids`, except the audit log's `actor_id` and `entity_id` (they also name the system and
-/// singletons), the request id a client may choose, and the tax id, which is not ours.
-fn names_a_uuid(name: &str) -> bool {
-    (name == "id" || name.ends_with("_id") || name.ends_with("_ids"))
-        && !matches!(name, "actor_id" | "entity_id" | "request_id" | "tax_id")
-}
-
-/// Every id property of every schema, request and answer alike, is published as
-/// `format: uuid` (arrays of ids, each item), from the same rule as the parameters.
-fn publish_id_formats(api: &mut OpenApiDoc) {
-    use utoipa::openapi::schema::{ArrayItems, KnownFormat, SchemaFormat, SchemaType, Type};
-    use utoipa::openapi::{RefOr, Schema};
-    fn mark(schema: &mut Schema, id: bool) {
-        match schema {
-            Schema::Object(o) => {
-                let text = match &o.schema_type {
-                    SchemaType::Type(t) => *t == Type::String,
-                    SchemaType::Array(ts) => ts.contains(&Type::String),
-                    SchemaType::AnyValue => false,
-                };
-                if id && text && o.format.is_none() {
-                    o.format = Some(SchemaFormat::KnownFormat(KnownFormat::Uuid));
-                }
-                for (name, property) in o.properties.iter_mut() {
-                    if let RefOr::T(p) = property {
-                        mark(p, names_a_uuid(name));
-                    }
-                }
-            }
-            Schema::Array(a) => {
-                if let ArrayItems::RefOrSchema(items) = &mut a.items {
-                    if let RefOr::T(item) = items.as_mut() {
-                        mark(item, id);
-                    }
-                }
-            }
-            Schema::AllOf(s) => s.items.iter_mut().for_each(|i| mark_ref(i, id)),
-            Schema::OneOf(s) => s.items.iter_mut().for_each(|i| mark_ref(i, id)),
-            Schema::AnyOf(s) => s.items.iter_mut().for_each(|i| mark_ref(i, id)),
-            _ => {}
-        }
-    }
-    fn mark_ref(schema: &mut RefOr<Schema>, id: bool) {
-        if let RefOr::T(s) = schema {
-            mark(s, id);
-        }
-    }
-    if let Some(components) = api.components.as_mut() {
-        for schema in components.schemas.values_mut() {
-            mark_ref(schema, false);
-        }
-    }
-}
-
-/// The answers the plumbing gives on any operation, whatever its handler says: a malformed path
-/// id, `If-Match`, `Idempotency-Key` or query (400); for operations that take a body, one too
-/// large (413), sent too slowly (408) or in another content type (415); for those that take an
-/// `Idempotency-Key`, a key reused for another request (422); for every operation needing a
-/// token, the role, scope and partner-status refusals (403); for writes, the per-principal
-/// write quota (429). Each is documented where the route has not said it already, so a client
-/// sees every status it can meet.
-fn add_shared_answers(path: &str, write: bool, op: &mut utoipa::openapi::path::Operation) {
-    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-    if !path.starts_with("/api/") {
-        return;
-    }
-    // Everything but signing in and out needs a token, and so meets the per-request checks.
-    let authenticated = !path.starts_with("/api/v1/auth/");
-    let has_body = op.request_body.is_some();
-    let takes_key = op.parameters.iter().flatten().any(|p| {
-        matches!(p, utoipa::openapi::RefOr::T(p) if p.name.eq_ignore_ascii_case("Idempotency-Key"))
-    });
-    let shared: [(&str, &str, bool); 7] = [
-        ("403", "Your role or scopes may not do this, or your organisation's relationship is suspended (`partner_suspended`: reading only) or has ended (`relationship_ended`)", authenticated),
-        ("429", "This principal's writes for the current minute are spent (`rate_limited`); try again after `Retry-After` seconds", authenticated && write),
-        ("400", "A malformed path id, `If-Match`, `Idempotency-Key`, cursor or query parameter (the problem names it)", true),
-        ("408", "The body did not arrive within the request timeout", has_body),
-        ("413", "The body is larger than the limit", has_body),
-        ("415", "The body is not in a content type this operation takes", has_body),
-        ("422", "The `Idempotency-Key` was used before for another request (`idempotency_key_reused`)", takes_key),
-    ];
-    for (status, description, applies) in shared {
-        if !applies || op.responses.responses.contains_key(status) {
-            continue;
-        }
-        let problem = ContentBuilder::new()
-            .schema(Some(Ref::from_schema_name("Problem")))
-            .build();
-        let mut answer = ResponseBuilder::new()
-            .description(description)
-            .content("application/problem+json", problem);
-        if status == "429" {
-            answer = answer.header(
-                "Retry-After",
-                utoipa::openapi::HeaderBuilder::new()
-                    .schema(Some(
-                        utoipa::openapi::ObjectBuilder::new()
-                            .schema_type(utoipa::openapi::schema::Type::Integer),
-                    ))
-                    .description(Some("Seconds until the next minute's writes"))
-                    .build(),
-            );
-        }
-        op.responses
-            .responses
-            .insert(status.to_string(), answer.build().into());
-    }
 }
 
 /// Registers every route, for the running app and for the generated document alike.
@@ -276,9 +113,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/api/v1")
             .service(auth::routes::login)
+            .service(auth::routes::client_token)
             .service(auth::routes::refresh)
             .service(auth::routes::logout)
-            .service(auth::routes::client_token)
             .service(auth::routes::me)
             .service(auth::routes::create_user)
             .service(auth::routes::list_users)
@@ -314,14 +151,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(orders::routes::submit_order)
             .service(orders::routes::respond_to_order)
             .service(orders::routes::change_order)
-            .service(orders::routes::cancel_order)
-            .service(orders::routes::close_order)
             .service(orders::routes::create_despatch_advice)
             .service(orders::routes::list_despatch_advices)
             .service(orders::routes::get_despatch_advice)
             .service(orders::routes::create_goods_receipt)
             .service(orders::routes::list_goods_receipts)
             .service(orders::routes::get_goods_receipt)
+            .service(orders::routes::close_order)
+            .service(orders::routes::cancel_order)
             .service(orders::routes::create_invoice)
             .service(orders::routes::list_invoices)
             .service(orders::routes::get_invoice)
@@ -373,17 +210,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(promotions::routes::update_promotion)
             .service(promotions::routes::propose_promotion)
             .service(promotions::routes::approve_promotion)
-            .service(promotions::routes::cancel_promotion)
-            .service(promotions::routes::settle_promotion)
             .service(promotions::routes::promotion_performance)
-            .service(promotions::routes::promotion_settlement)
-            .service(promotions::routes::sponsor_settlements)
             .service(promotions::routes::create_claim)
             .service(promotions::routes::list_claims)
             .service(promotions::routes::get_claim)
             .service(promotions::routes::approve_claim)
             .service(promotions::routes::reject_claim)
             .service(promotions::routes::pay_claim)
+            .service(promotions::routes::settle_promotion)
+            .service(promotions::routes::promotion_settlement)
+            .service(promotions::routes::cancel_promotion)
+            .service(promotions::routes::sponsor_settlements)
             .service(relationships::routes::partner_scorecard)
             .service(relationships::routes::get_scorecard_weights)
             .service(relationships::routes::put_scorecard_weights)
@@ -429,6 +266,7 @@ pub fn document_json() -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::finish::names_a_uuid;
     use super::*;
 
     /// Every id the document publishes as a UUID is one in its examples too, so a client (or a

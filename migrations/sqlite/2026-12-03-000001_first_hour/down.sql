@@ -1,0 +1,1 @@
+DROP INDEX plan_actions_list_idx;
