@@ -42,6 +42,16 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// A variable that must not be silently ignored when it is set: set but blank is an error (an
+/// all-whitespace `PRM_JWT_SECRET` would otherwise fall back to another secret).
+fn env_not_blank(name: &str) -> anyhow::Result<Option<String>> {
+    match std::env::var(name) {
+        Ok(v) if v.trim().is_empty() => bail!("{name} is set but blank; unset it or give a value"),
+        Ok(v) => Ok(Some(v)),
+        Err(_) => Ok(None),
+    }
+}
+
 fn env_num<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
     match env(name) {
         None => Ok(default),
@@ -60,6 +70,7 @@ impl Config {
 
     pub fn from_env() -> anyhow::Result<Config> {
         let database_url = Config::database_url_from_env();
+        Backend::of(&database_url)?;
         let jwt_secret = load_jwt_secret(&database_url)?;
         Ok(Config {
             bind: env("PRM_BIND").unwrap_or_else(|| DEFAULT_BIND.to_string()),
@@ -139,10 +150,10 @@ fn cors_origins(raw: Option<&str>) -> anyhow::Result<Vec<String>> {
 /// so restarts keep issued tokens valid. PostgreSQL deployments run several instances that must
 /// share one secret, so there it has to be given.
 fn load_jwt_secret(database_url: &str) -> anyhow::Result<Vec<u8>> {
-    if let Some(s) = env("PRM_JWT_SECRET") {
+    if let Some(s) = env_not_blank("PRM_JWT_SECRET")? {
         return check_secret(s.into_bytes(), "PRM_JWT_SECRET");
     }
-    if let Some(path) = env("PRM_JWT_SECRET_FILE") {
+    if let Some(path) = env_not_blank("PRM_JWT_SECRET_FILE")? {
         let s = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read PRM_JWT_SECRET_FILE {path}"))?;
         return check_secret(s.trim().as_bytes().to_vec(), "PRM_JWT_SECRET_FILE");
@@ -169,9 +180,18 @@ pub fn sqlite_path(database_url: &str) -> &str {
 }
 
 fn secret_path_beside(database_url: &str) -> PathBuf {
+    path_beside(database_url, "jwt-secret")
+}
+
+/// `<database>.<suffix>` beside an SQLite database file; in the working directory for
+/// PostgreSQL (`prm.<suffix>`).
+pub fn path_beside(database_url: &str, suffix: &str) -> PathBuf {
+    if Backend::from_url(database_url) == Backend::Postgres {
+        return PathBuf::from(format!("prm.{suffix}"));
+    }
     let db = Path::new(sqlite_path(database_url));
     let name = format!(
-        "{}.jwt-secret",
+        "{}.{suffix}",
         db.file_name().and_then(|n| n.to_str()).unwrap_or("prm.db")
     );
     db.with_file_name(name)
@@ -181,6 +201,14 @@ fn load_or_create_secret_file(path: &Path) -> anyhow::Result<Vec<u8>> {
     if let Ok(s) = std::fs::read_to_string(path) {
         return check_secret(s.trim().as_bytes().to_vec(), &path.display().to_string());
     }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            bail!(
+                "cannot keep the JWT secret beside the database: directory {} does not exist",
+                dir.display()
+            );
+        }
+    }
     let secret = crate::auth::tokens::random_secret();
     write_private(path, &secret)
         .with_context(|| format!("cannot write the JWT secret to {}", path.display()))?;
@@ -188,8 +216,9 @@ fn load_or_create_secret_file(path: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(secret.into_bytes())
 }
 
+/// Writes a new file only its owner may read (the JWT secret, the first admin's password).
 #[cfg(unix)]
-fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+pub fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let mut f = std::fs::OpenOptions::new()
@@ -201,7 +230,7 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+pub fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     std::fs::write(path, content)
 }
 

@@ -9,11 +9,33 @@ use prm::auth::{bootstrap_admin, Bootstrap};
 use prm::config::Config;
 use prm::db::Db;
 
+/// What `prm --help` says after the commands: the settings, all from the environment (the
+/// README's Configuration table has the details).
+const ENVIRONMENT: &str = "\
+Environment (see the README's Configuration table):
+  PRM_DATABASE_URL        sqlite://prm.db (default) or postgres://user:password@host/db
+  PRM_BIND                listen address (default 127.0.0.1:8080)
+  PRM_JWT_SECRET          HS256 secret, 32+ bytes (or PRM_JWT_SECRET_FILE; on SQLite one is
+                          generated beside the database when neither is set)
+  PRM_JWT_PREVIOUS_SECRETS  comma-separated secrets being retired
+  PRM_ADMIN_EMAIL, PRM_ADMIN_PASSWORD  the first admin, when there are no users
+  PRM_ACCESS_TOKEN_TTL_SECONDS, PRM_REFRESH_TOKEN_TTL_SECONDS  token lifetimes
+  PRM_MAX_BODY_BYTES, PRM_MAX_BATCH_BYTES  request body limits
+  PRM_REQUEST_TIMEOUT_SECONDS, PRM_IDLE_TIMEOUT_SECONDS  connection timeouts
+  PRM_CORS_ORIGINS        browser origins allowed cross-origin
+  PRM_LOGIN_MAX_FAILURES, PRM_LOGIN_MAX_FAILURES_PER_ACCOUNT, PRM_LOGIN_MAX_FAILURES_PER_ADDRESS,
+  PRM_LOGIN_WINDOW_SECONDS, PRM_LOGIN_MAX_DELAY_SECONDS  sign-in throttling
+  PRM_WRITES_PER_MINUTE, PRM_PARTNER_WRITES_PER_MINUTE  write quotas (0: off)
+  PRM_GROWTH_THRESHOLD_BP share of customer below which a growth target shows
+  PRM_DB_POOL_SIZE, PRM_WORKERS  connections and HTTP worker threads
+  PRM_LOG, PRM_LOG_FORMAT log filter (default info) and `json` lines";
+
 #[derive(Parser)]
 #[command(
     name = "prm",
     version,
-    about = "Supplier-and-channel partner relationship API"
+    about = "Supplier-and-channel partner relationship API",
+    after_help = ENVIRONMENT
 )]
 struct Cli {
     #[command(subcommand)]
@@ -64,10 +86,23 @@ enum UserCommand {
     },
 }
 
-fn init_tracing() {
+/// Logs to standard error; a `PRM_LOG` that is not a filter is an error, not quietly `info`.
+fn init_tracing() -> anyhow::Result<()> {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("PRM_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let json = std::env::var("PRM_LOG_FORMAT").is_ok_and(|f| f == "json");
+    let filter = match std::env::var("PRM_LOG") {
+        Ok(f) if !f.trim().is_empty() => EnvFilter::try_new(f.trim())
+            .map_err(|e| anyhow::anyhow!("PRM_LOG: `{f}` is not a log filter: {e}"))?,
+        _ => EnvFilter::new("info"),
+    };
+    let json = match std::env::var("PRM_LOG_FORMAT")
+        .ok()
+        .as_deref()
+        .map(str::trim)
+    {
+        None | Some("" | "text") => false,
+        Some("json") => true,
+        Some(other) => anyhow::bail!("PRM_LOG_FORMAT: `{other}` is neither `text` nor `json`"),
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -76,6 +111,7 @@ fn init_tracing() {
     } else {
         builder.init();
     }
+    Ok(())
 }
 
 fn open_db(database_url: &str, pool_size: u32) -> anyhow::Result<Db> {
@@ -98,7 +134,7 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    init_tracing();
+    init_tracing()?;
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
         Command::Openapi { out } => {
             let json = prm::openapi::document_json();
@@ -154,6 +190,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn serve(config: Config) -> anyhow::Result<()> {
     let db = open_db(&config.database_url, config.db_pool_size)?;
+    // The port first: a port in use is said before anything says "serving" and before a first
+    // admin is created.
+    let listener = std::net::TcpListener::bind(&config.bind)
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
     let admin_email = std::env::var("PRM_ADMIN_EMAIL")
         .ok()
         .filter(|v| !v.is_empty());
@@ -168,8 +208,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
             tracing::info!(%email, "created the first admin from PRM_ADMIN_EMAIL")
         }
         Bootstrap::Generated { email, password } => {
-            // Shown once, on the terminal only; never logged.
-            println!("\nFirst start: created admin {email} with password\n\n    {password}\n\nSign in at POST /api/v1/auth/login and change it (PATCH /api/v1/users/{{id}}).\n");
+            announce_first_admin(&config.database_url, &email, &password)?
         }
     }
     let service = prm::Service::new(db, &config);
@@ -194,10 +233,39 @@ fn serve(config: Config) -> anyhow::Result<()> {
             server = server.workers(w);
         }
         server
-            .bind(&bind)
+            .listen(listener)
             .with_context(|| format!("cannot listen on {bind}"))?
             .run()
             .await?;
         Ok(())
     })
+}
+
+/// A generated first password reaches only a terminal: on one it is printed; otherwise (a
+/// service manager, a log file) it goes to an owner-only file beside the database, and only
+/// the file's name is printed.
+fn announce_first_admin(database_url: &str, email: &str, password: &str) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let change = "Sign in at POST /api/v1/auth/login (or Authorize in /docs) and change it (PATCH /api/v1/users/{id}).";
+    if std::io::stdout().is_terminal() {
+        // Shown once, on the terminal only; never logged.
+        println!(
+            "\nFirst start: created admin {email} with password\n\n    {password}\n\n{change}\n"
+        );
+        return Ok(());
+    }
+    let file = prm::config::path_beside(database_url, "first-admin");
+    // A file left from an earlier database names a password that no longer exists.
+    let _ = std::fs::remove_file(&file);
+    prm::config::write_private(&file, &format!("{email}\n{password}\n")).with_context(|| {
+        format!(
+            "cannot write the first admin's password to {}",
+            file.display()
+        )
+    })?;
+    println!(
+        "First start: created admin {email}; standard output is not a terminal, so its password is in {} (readable by this user only). {change} Then delete the file.",
+        file.display()
+    );
+    Ok(())
 }

@@ -43,6 +43,99 @@ impl Backend {
             Backend::Sqlite
         }
     }
+
+    /// The backend a URL names, refusing schemes prm does not speak (`mysql://`): an SQLite
+    /// path has no scheme or `sqlite://`.
+    pub fn of(url: &str) -> anyhow::Result<Backend> {
+        match url.split_once("://") {
+            Some(("postgres" | "postgresql" | "sqlite", _)) | None => Ok(Backend::from_url(url)),
+            Some((scheme, _)) => anyhow::bail!(
+                "PRM_DATABASE_URL: `{scheme}://` is not supported; use postgres://… or an SQLite path (sqlite://prm.db)"
+            ),
+        }
+    }
+}
+
+/// What a database URL points at, for messages: the SQLite file's path, or PostgreSQL's user,
+/// host, port and database (never the password).
+pub fn describe_url(url: &str) -> String {
+    match Backend::from_url(url) {
+        Backend::Sqlite => {
+            let path = crate::config::sqlite_path(url);
+            let full = std::path::absolute(path).unwrap_or_else(|_| path.into());
+            format!("the SQLite database {}", full.display())
+        }
+        Backend::Postgres => {
+            let rest = url.split_once("://").map_or(url, |(_, r)| r);
+            let rest = rest.split('?').next().unwrap_or(rest);
+            let (user, place) = match rest.rsplit_once('@') {
+                Some((user, place)) => (user.split(':').next().unwrap_or(""), place),
+                None => ("", rest),
+            };
+            let place = if place.starts_with('/') || place.is_empty() {
+                format!("localhost{place}")
+            } else {
+                place.to_string()
+            };
+            match user {
+                "" => format!("PostgreSQL at {place}"),
+                user => format!("PostgreSQL at {place} as {user}"),
+            }
+        }
+    }
+}
+
+/// libpq waits for an unreachable host as long as the operating system does (minutes); a
+/// start-up that cannot reach its database should say so in seconds.
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_string();
+    }
+    let joint = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{joint}connect_timeout=5")
+}
+
+/// Why the first connection failed, in one line naming the database. For an SQLite file that
+/// does not exist yet, the file is created first (owner-only, as its secret beside it), which
+/// also names the cause when its directory is missing or not writable.
+fn open_first(manager: &DbManager, url: &str) -> anyhow::Result<()> {
+    let target = describe_url(url);
+    if manager.backend == Backend::Sqlite {
+        let path = crate::config::sqlite_path(url);
+        let in_memory = path == ":memory:" || path.starts_with("file:");
+        if !in_memory && !std::path::Path::new(path).exists() {
+            create_private(std::path::Path::new(path))
+                .map_err(|e| anyhow::anyhow!("cannot open {target}: cannot create it: {e}"))?;
+        }
+    }
+    manager.connect().map(drop).map_err(|e| {
+        let why = e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        anyhow::anyhow!("cannot open {target}: {why}")
+    })
+}
+
+#[cfg(unix)]
+fn create_private(path: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+}
+
+#[cfg(not(unix))]
+fn create_private(path: &std::path::Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map(drop)
 }
 
 /// r2d2 manager that builds the right variant and applies SQLite's per-connection settings.
@@ -147,12 +240,18 @@ pub struct Db {
 }
 
 impl Db {
+    /// Opens the pool; a database that cannot be opened is one clear line naming it and why,
+    /// at once (not the pool's retries for its whole timeout).
     pub fn connect(url: &str, max_size: u32) -> anyhow::Result<Db> {
-        let backend = Backend::from_url(url);
+        let backend = Backend::of(url)?;
         let manager = DbManager {
-            url: url.to_string(),
+            url: match backend {
+                Backend::Postgres => with_connect_timeout(url),
+                Backend::Sqlite => url.to_string(),
+            },
             backend,
         };
+        open_first(&manager, url)?;
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
             .connection_timeout(Duration::from_secs(10))

@@ -27,5 +27,6 @@ mod refusals;
 mod relationships;
 mod resilience;
 mod specs;
+mod startup;
 mod tokens;
 mod trust;
