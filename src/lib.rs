@@ -15,6 +15,7 @@ pub mod codes;
 pub mod config;
 pub mod db;
 pub mod decimal;
+pub mod demo;
 pub mod events;
 pub mod http;
 pub mod lenient;

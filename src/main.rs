@@ -62,6 +62,9 @@ enum Command {
         /// A new file (an existing one is not overwritten).
         file: std::path::PathBuf,
     },
+    /// Fill an empty database with a demo world (partners, products, orders in every status,
+    /// shares of customer) and print the people and client to sign in as, once.
+    Demo,
     /// Manage users from the command line.
     User {
         #[command(subcommand)]
@@ -87,12 +90,12 @@ enum UserCommand {
 }
 
 /// Logs to standard error; a `PRM_LOG` that is not a filter is an error, not quietly `info`.
-fn init_tracing() -> anyhow::Result<()> {
+fn init_tracing(default: &str) -> anyhow::Result<()> {
     use tracing_subscriber::EnvFilter;
     let filter = match std::env::var("PRM_LOG") {
         Ok(f) if !f.trim().is_empty() => EnvFilter::try_new(f.trim())
             .map_err(|e| anyhow::anyhow!("PRM_LOG: `{f}` is not a log filter: {e}"))?,
-        _ => EnvFilter::new("info"),
+        _ => EnvFilter::new(default),
     };
     let json = match std::env::var("PRM_LOG_FORMAT")
         .ok()
@@ -134,8 +137,14 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    init_tracing()?;
-    match cli.command.unwrap_or(Command::Serve { bind: None }) {
+    let command = cli.command.unwrap_or(Command::Serve { bind: None });
+    // The demo's hundreds of requests are not news; its problems are.
+    init_tracing(if matches!(command, Command::Demo) {
+        "warn"
+    } else {
+        "info"
+    })?;
+    match command {
         Command::Openapi { out } => {
             let json = prm::openapi::document_json();
             if out == "-" {
@@ -176,6 +185,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 prm::auth::add_user_from_cli(&db, &email, &name, role, partner_id, &password)
                     .map_err(|e| anyhow::anyhow!("{}", e.to_problem().detail))?;
             println!("{}", user.id);
+            Ok(())
+        }
+        Command::Demo => {
+            let config = Config::from_env()?;
+            let db = open_db(&config.database_url, config.db_pool_size)?;
+            let progress = prm::demo::Progress::new(prm::demo::STEPS);
+            let today = chrono::Utc::now().date_naive();
+            let credentials = actix_web::rt::System::new()
+                .block_on(prm::demo::load(db, &config, today, &progress));
+            progress.finish();
+            println!("{}", prm::demo::describe(&credentials?, &config.bind));
             Ok(())
         }
         Command::Serve { bind } => {

@@ -270,6 +270,24 @@ impl Db {
         self.backend
     }
 
+    /// Whether the database holds no business records yet (no partners, products or orders,
+    /// and no user but a first admin): what `prm demo` may fill.
+    pub fn is_empty_for_demo(&self) -> anyhow::Result<bool> {
+        use schema::{orders, partners, products, users};
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+        let count = |n: Result<i64, diesel::result::Error>| {
+            n.map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))
+        };
+        let records = count(partners::table.count().get_result(&mut *conn))?
+            + count(products::table.count().get_result(&mut *conn))?
+            + count(orders::table.count().get_result(&mut *conn))?;
+        let people = count(users::table.count().get_result(&mut *conn))?;
+        Ok(records == 0 && people <= 1)
+    }
+
     /// Applies every embedded migration not yet applied.
     pub fn migrate(&self) -> anyhow::Result<usize> {
         let mut conn = self

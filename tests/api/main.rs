@@ -13,6 +13,7 @@ mod helpers;
 mod analytics;
 mod authorization;
 mod channel;
+mod demo;
 mod first_hour;
 mod identity;
 mod integration_clients;
