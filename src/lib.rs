@@ -26,6 +26,7 @@ pub mod orders;
 pub mod partners;
 pub mod period;
 pub mod promotions;
+pub mod recording;
 pub mod refusal;
 pub mod relationships;
 pub mod specs;

@@ -12,6 +12,7 @@ const LEAVES: &[&str] = &[
     "refusal.rs",
     "lifecycle.rs",
     "lenient.rs",
+    "recording.rs",
     "text.rs",
     "clock.rs",
     "codes.rs",

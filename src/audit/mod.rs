@@ -4,4 +4,5 @@
 pub mod routes;
 pub mod store;
 
+pub use crate::recording::{RecordedFor, RecordingChannel};
 pub use store::{record_change, record_shared_change, snapshot, Actor, Change};

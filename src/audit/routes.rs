@@ -35,6 +35,10 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
     /// The `X-Request-Id` of the request that made the change.
     pub request_id: Option<String>,
+    /// Present when the actor, our staff, recorded it for a partner that sent it by e-mail,
+    /// phone, EDI…: "recorded by `actor_id` for `recorded_for.partner_id` via `channel`".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_for: Option<crate::audit::RecordedFor>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -100,6 +104,10 @@ pub async fn list_audit_log(
             before: parse_json(r.before),
             after: parse_json(r.after),
             request_id: r.request_id,
+            recorded_for: crate::audit::RecordedFor::from_columns(
+                r.recorded_for_partner_id,
+                r.recorded_via,
+            ),
         },
     );
     Ok(HttpResponse::Ok().json(body))

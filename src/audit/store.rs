@@ -5,6 +5,7 @@ use crate::db::schema::audit_log;
 use crate::db::DbConnection;
 use crate::db::{PageRequest, StoreError};
 use crate::events;
+use crate::recording::{RecordedFor, RecordingChannel};
 
 /// Who made a change: a user, an integration client, or the system itself (start-up, CLI).
 #[derive(Debug, Clone)]
@@ -12,6 +13,8 @@ pub struct Actor {
     pub id: String,
     pub kind: &'static str,
     pub request_id: Option<String>,
+    /// Staff recording a partner's document: the partner and how it was sent.
+    pub recorded_for: Option<RecordedFor>,
 }
 
 impl Actor {
@@ -20,6 +23,18 @@ impl Actor {
             id: "system".into(),
             kind: "system",
             request_id: None,
+            recorded_for: None,
+        }
+    }
+
+    /// The same actor recording for `partner_id` what it sent by `channel`.
+    pub fn recording(&self, partner_id: &str, channel: RecordingChannel) -> Actor {
+        Actor {
+            recorded_for: Some(RecordedFor {
+                partner_id: partner_id.to_string(),
+                channel,
+            }),
+            ..self.clone()
         }
     }
 }
@@ -71,6 +86,9 @@ pub fn record_shared_change(
             audit_log::before.eq(change.before.as_ref().map(|v| v.to_string())),
             audit_log::after.eq(change.after.as_ref().map(|v| v.to_string())),
             audit_log::request_id.eq(&actor.request_id),
+            audit_log::recorded_for_partner_id
+                .eq(actor.recorded_for.as_ref().map(|r| &r.partner_id)),
+            audit_log::recorded_via.eq(actor.recorded_for.as_ref().map(|r| r.channel.as_str())),
         ))
         .execute(conn)?;
     let data = change
@@ -88,6 +106,7 @@ pub fn record_shared_change(
             partner_id: change.partner_id,
             other_partner_id,
             actor_id: &actor.id,
+            recorded_for: actor.recorded_for.as_ref(),
             data: &data,
         },
     )
@@ -106,6 +125,8 @@ pub struct AuditRow {
     pub before: Option<String>,
     pub after: Option<String>,
     pub request_id: Option<String>,
+    pub recorded_for_partner_id: Option<String>,
+    pub recorded_via: Option<String>,
 }
 
 #[derive(Debug, Default)]

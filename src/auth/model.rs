@@ -398,6 +398,7 @@ impl From<&Principal> for crate::audit::Actor {
                 PrincipalKind::Client => "client",
             },
             request_id: p.request_id.clone(),
+            recorded_for: None,
         }
     }
 }

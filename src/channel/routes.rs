@@ -57,6 +57,63 @@ pub struct NewSellOutReport {
     pub lines: Vec<SellOutLineInput>,
 }
 
+/// The report's header when its lines come as CSV: in the query string, as the JSON body's
+/// fields of the same names.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CsvReportHeader {
+    /// CSV only (JSON: in the body). Partner users and partner ERPs may leave it out.
+    pub partner_id: Option<String>,
+    /// CSV only; required with CSV.
+    pub period_start: Option<NaiveDate>,
+    /// CSV only; required with CSV.
+    pub period_end: Option<NaiveDate>,
+    /// CSV only; required with CSV.
+    #[param(value_type = Option<crate::values::Currency>)]
+    pub currency: Option<String>,
+    /// CSV only.
+    #[param(inline)]
+    pub purpose: Option<ReportPurpose>,
+    /// CSV only.
+    #[param(value_type = Option<crate::values::Reference>)]
+    pub reference: Option<String>,
+}
+
+impl crate::http::extract::FromCsvBatch for NewSellOutReport {
+    fn from_csv(query: &str, body: &[u8]) -> Result<Self, ApiError> {
+        let h: CsvReportHeader = crate::http::extract::parse_query(query)?;
+        let mut e = vec![];
+        let mut required = |field: &str, present: bool| {
+            if !present {
+                e.push(FieldError::new(
+                    field,
+                    "required in the query string with a CSV body",
+                ));
+            }
+        };
+        required("period_start", h.period_start.is_some());
+        required("period_end", h.period_end.is_some());
+        required("currency", h.currency.is_some());
+        let lines = match lines_from_csv(body) {
+            Ok(lines) => lines,
+            Err(more) => {
+                e.extend(more);
+                vec![]
+            }
+        };
+        Refusal::check(cap_errors(e))?;
+        Ok(NewSellOutReport {
+            partner_id: h.partner_id,
+            period_start: h.period_start.unwrap_or_default(),
+            period_end: h.period_end.unwrap_or_default(),
+            currency: h.currency.unwrap_or_default(),
+            purpose: h.purpose,
+            reference: h.reference,
+            lines,
+        })
+    }
+}
+
 /// Report sell-out and stock
 ///
 /// A distributor or key account reports, for a period, units and value sold and stock on hand by
@@ -65,13 +122,22 @@ pub struct NewSellOutReport {
 /// `replacement` for the same period supersedes the current report, which stays as history; a
 /// period overlapping another report's is 409. Partner users and ERPs report for their own
 /// organisation; account managers, admins and host ERPs for any.
+///
+/// Distributors export sell-out from spreadsheets and ERPs: the lines may also come as
+/// `text/csv`, a header row of the line's field names (`gtin` or `product_id`, `units_sold`,
+/// `value_minor`, `stock_on_hand`, `location_gln`, `unit`; any order) and a row per line, with
+/// the report's header in the query string (`?period_start=2026-10-01&period_end=2026-10-31&currency=CNY`).
+/// The same all-or-nothing rule applies: row `i` after the header is `lines[i]` in errors.
 #[utoipa::path(
     tag = "Channel",
-    request_body = NewSellOutReport,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key and body")),
+    request_body(content(
+        (NewSellOutReport = "application/json"),
+        (String = "text/csv", example = "gtin,units_sold,value_minor,stock_on_hand\n6901234567892,120,838800,40\n6901234567908,75,299250,12\n"),
+    )),
+    params(CsvReportHeader, ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key, body and (for CSV) query string")),
     responses(
         (status = 201, description = "Accepted whole", body = SellOutReport, headers(("ETag" = String), ("Location" = String))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, or a malformed query parameter with CSV", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the partner, not its account manager, or lacks `channel:write`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The period is already reported (`already_reported`: send a `replacement`) or overlaps another report (`period_overlap`)", body = Problem, content_type = "application/problem+json"),

@@ -113,6 +113,8 @@ diesel::table! {
         actor_id -> Text,
         data -> Text,
         other_partner_id -> Nullable<Text>,
+        recorded_for_partner_id -> Nullable<Text>,
+        recorded_via -> Nullable<Text>,
     }
 }
 
@@ -129,6 +131,8 @@ diesel::table! {
         before -> Nullable<Text>,
         after -> Nullable<Text>,
         request_id -> Nullable<Text>,
+        recorded_for_partner_id -> Nullable<Text>,
+        recorded_via -> Nullable<Text>,
     }
 }
 

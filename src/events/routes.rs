@@ -36,6 +36,10 @@ pub struct Event {
     /// partner in `partner_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_partner_id: Option<String>,
+    /// Present when our staff (`actor_id`) recorded it for a partner that sent it by e-mail,
+    /// phone, EDI…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_for: Option<crate::recording::RecordedFor>,
     pub actor_id: String,
     /// The entity as it was after the change (or before it, for a deletion).
     pub data: serde_json::Value,
@@ -119,6 +123,10 @@ pub async fn list_events(
             entity_id: r.entity_id,
             partner_id: r.partner_id,
             other_partner_id: r.other_partner_id,
+            recorded_for: crate::recording::RecordedFor::from_columns(
+                r.recorded_for_partner_id,
+                r.recorded_via,
+            ),
             actor_id: r.actor_id,
             data: serde_json::from_str(&r.data).unwrap_or(serde_json::Value::Null),
         })

@@ -19,6 +19,8 @@ pub struct EventRow {
     pub data: String,
     /// A second party that sees the event (a promotion's sponsor beside its channel partner).
     pub other_partner_id: Option<String>,
+    pub recorded_for_partner_id: Option<String>,
+    pub recorded_via: Option<String>,
 }
 
 pub struct NewEvent<'a> {
@@ -29,6 +31,8 @@ pub struct NewEvent<'a> {
     /// A second partner whose feed carries the event too.
     pub other_partner_id: Option<&'a str>,
     pub actor_id: &'a str,
+    /// Staff recorded it for a partner.
+    pub recorded_for: Option<&'a crate::recording::RecordedFor>,
     pub data: &'a serde_json::Value,
 }
 
@@ -58,6 +62,8 @@ pub fn append(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), StoreError
             events::other_partner_id.eq(e.other_partner_id),
             events::actor_id.eq(e.actor_id),
             events::data.eq(e.data.to_string()),
+            events::recorded_for_partner_id.eq(e.recorded_for.map(|r| &r.partner_id)),
+            events::recorded_via.eq(e.recorded_for.map(|r| r.channel.as_str())),
         ))
         .execute(conn)?;
     Ok(())

@@ -118,11 +118,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
     }
 }
 
-/// A batch's JSON body: [`ValidJson`] within the larger [`BatchBodyLimit`]. Parsing a batch of
-/// megabytes is CPU work, so it runs on the blocking pool, off the executor.
+/// A batch body within the larger [`BatchBodyLimit`]: JSON, or CSV (`text/csv`) for a batch
+/// that can be sent as a spreadsheet export ([`FromCsvBatch`]). Parsing megabytes is CPU work,
+/// so it runs on the blocking pool, off the executor.
 pub struct BatchJson<T>(pub ValidJson<T>);
 
-impl<T: DeserializeOwned + Send + 'static> FromRequest for BatchJson<T> {
+/// A batch that may also come as CSV: its lines as rows under a header of field names, the rest
+/// of the document from the query string.
+pub trait FromCsvBatch: Sized {
+    fn from_csv(query: &str, body: &[u8]) -> Result<Self, ApiError>;
+}
+
+impl<T: DeserializeOwned + FromCsvBatch + Send + 'static> FromRequest for BatchJson<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -131,26 +138,45 @@ impl<T: DeserializeOwned + Send + 'static> FromRequest for BatchJson<T> {
             .app_data::<web::Data<BatchBodyLimit>>()
             .map(|l| l.0)
             .unwrap_or_else(|| BatchBodyLimit::default().0);
-        let content_type_ok = is_json(req);
+        let csv = is_csv(req);
+        let content_type_ok = csv || is_json(req);
+        let query = req.query_string().to_string();
         let body = read_body(req, payload, limit);
         Box::pin(async move {
             if !content_type_ok {
                 return Err(ApiError::UnsupportedMediaType(
-                    "send the body as application/json".into(),
+                    "send the body as application/json or text/csv".into(),
                 ));
             }
             let RawBody(body) = body.await?;
             web::block(move || {
-                let value = parse_json::<T>(&body)?;
+                let (value, hashed) = if csv {
+                    // The query carries the document's header: the same rows for another
+                    // period are another request.
+                    let mut hashed = query.clone().into_bytes();
+                    hashed.push(b'\n');
+                    hashed.extend_from_slice(&body);
+                    (T::from_csv(&query, &body)?, hashed)
+                } else {
+                    (parse_json::<T>(&body)?, body.to_vec())
+                };
                 Ok(BatchJson(ValidJson {
                     value,
-                    body_hash: hex::encode(Sha256::digest(&body)),
+                    body_hash: hex::encode(Sha256::digest(&hashed)),
                 }))
             })
             .await
             .map_err(|e| ApiError::Internal(format!("batch parsing was cancelled: {e}")))?
         })
     }
+}
+
+fn is_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv"))
 }
 
 fn parse_body<T: DeserializeOwned + 'static>(

@@ -545,3 +545,66 @@ async fn documented_channel_examples_work_with_real_ids() {
     .await
     .expect(200);
 }
+
+/// Distributors export sell-out from spreadsheets: the same report as CSV, its header in the
+/// query string, with the same all-or-nothing rule and line-numbered errors.
+#[actix_web::test]
+async fn a_report_may_come_as_csv_from_a_spreadsheet() {
+    let app = spawn().await;
+    let c = channel(&app).await;
+    let csv = |query: &str, body: &str| {
+        actix_web::test::TestRequest::post()
+            .uri(&format!("/api/v1/sell-out-reports?{query}"))
+            .insert_header(("authorization", format!("Bearer {}", c.distributor_user)))
+            .insert_header(("content-type", "text/csv; charset=utf-8"))
+            .set_payload(body.to_string())
+    };
+    let october = "period_start=2026-10-01&period_end=2026-10-31&currency=CNY&reference=XLS-10";
+    // Two kinds of bad line and a bad header value, all named.
+    let bad = app
+        .send(csv(
+            october,
+            &format!("gtin,product_id,units_sold,value_minor\n5000000000017,,1,100\n,{},-2,100\n5000000000012,,3,abc\n", c.cans),
+        ))
+        .await
+        .expect_problem(422, "validation_failed", None);
+    let fields: Vec<&str> = bad.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "lines[0].gtin",
+            "lines[1].units_sold",
+            "lines[2].value_minor"
+        ],
+        "{}",
+        bad.text
+    );
+    app.send(csv("currency=CNY", "gtin,units_sold\n5000000000012,1\n"))
+        .await
+        .expect_problem(422, "validation_failed", Some("period_start"));
+    app.send(csv(october, "gtin,sold\n5000000000012,1\n"))
+        .await
+        .expect_problem(422, "validation_failed", None);
+    let none = app
+        .get("/api/v1/sell-out-reports", &c.account_manager)
+        .await
+        .expect(200);
+    assert_eq!(none.body["items"], json!([]), "nothing was written");
+
+    let ok = app
+        .send(csv(
+            october,
+            &format!("gtin,product_id,units_sold,value_minor,stock_on_hand\n5000000000012,,12,14388,40\n,{},2.5,500,\n", c.powder),
+        ))
+        .await
+        .expect(201);
+    assert_eq!(ok.body["line_count"], 2, "{}", ok.text);
+    assert_eq!(ok.body["total_value_minor"], 14_888);
+    assert_eq!(ok.body["reference"], "XLS-10");
+    assert_eq!(ok.body["partner_id"], c.distributor.as_str());
+}

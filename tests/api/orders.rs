@@ -1280,3 +1280,140 @@ async fn orders_are_found_by_number_reference_or_counterparty_name() {
         .await
         .expect_problem(400, "invalid_query", Some("q"));
 }
+
+/// Staff record what a partner sent by other means: a customer's phoned order, a supplier's
+/// e-mailed confirmation, its despatch advice and paper invoice, a customer's goods receipt.
+/// Each write names the partner and the channel in the audit log and the change feed; staff
+/// outside the order's remit cannot, and a partner records nothing for anyone.
+#[actix_web::test]
+async fn staff_record_what_a_partner_sent_by_other_means() {
+    let app = spawn().await;
+    let w = world(&app).await;
+    let analyst = app.user("analyst", None).await;
+    // The account manager places the customer's phoned order.
+    let so = json!({"direction": "sales", "counterparty_id": w.customer, "currency": "CNY", "submit": true,
+        "recorded_via": "phone", "lines": [{"product_id": w.cans, "quantity": "10", "unit_price_minor": 900}]});
+    app.post("/api/v1/orders", &w.buyer, so.clone())
+        .await
+        .expect_problem(403, "forbidden", None);
+    app.post("/api/v1/orders", &w.customer_user, so.clone())
+        .await
+        .expect_problem(422, "validation_failed", Some("recorded_via"));
+    let sales = app
+        .post("/api/v1/orders", &w.account_manager, so)
+        .await
+        .expect(201);
+    assert_eq!(sales.body["status"], "submitted");
+    // A purchase order the supplier confirmed by e-mail, despatched by EDI and invoiced on paper.
+    let po = app
+        .post("/api/v1/orders", &w.buyer, json!({"direction": "purchase", "counterparty_id": w.supplier,
+            "currency": "EUR", "submit": true, "lines": [{"product_id": w.cans, "quantity": "20", "unit_price_minor": 1250}]}))
+        .await
+        .expect(201);
+    let path = format!("/api/v1/orders/{}", po.id());
+    // Without saying it is recording, the buyer is not the seller.
+    app.post(
+        &format!("{path}/response"),
+        &w.buyer,
+        json!({"response_code": "accepted"}),
+    )
+    .await
+    .expect_problem(403, "forbidden", None);
+    for outsider in [&analyst, &w.account_manager] {
+        app.post(
+            &format!("{path}/response"),
+            outsider,
+            json!({"response_code": "accepted", "recorded_via": "email"}),
+        )
+        .await
+        .expect_problem(403, "forbidden", None);
+    }
+    app.post(
+        &format!("{path}/response"),
+        &w.supplier_user,
+        json!({"response_code": "accepted", "recorded_via": "email"}),
+    )
+    .await
+    .expect_problem(422, "validation_failed", Some("recorded_via"));
+    app.post(
+        &format!("{path}/response"),
+        &w.buyer,
+        json!({"response_code": "accepted", "recorded_via": "email"}),
+    )
+    .await
+    .expect(200);
+    let advice = app
+        .post(
+            &format!("{path}/despatch-advices"),
+            &w.buyer,
+            json!({"recorded_via": "edi",
+            "lines": [{"line_number": 1, "quantity": "20"}]}),
+        )
+        .await
+        .expect(201);
+    app.post(
+        &format!("{path}/receipts"),
+        &w.buyer,
+        json!({"despatch_advice_id": advice.id(),
+        "lines": [{"line_number": 1, "received_quantity": "20"}]}),
+    )
+    .await
+    .expect(201);
+    app.post("/api/v1/invoices", &w.buyer, json!({"order_id": po.id(), "currency": "EUR", "recorded_via": "paper",
+        "invoice_number": "MC-PAPER-1", "lines": [{"line_number": 1, "quantity": "20", "unit_price_minor": 1250}]}))
+        .await
+        .expect(201);
+
+    // The audit log says who recorded what for whom, and how it came.
+    let audit = app
+        .get(
+            &format!("/api/v1/audit-log?entity_id={}", po.id()),
+            &w.admin,
+        )
+        .await
+        .expect(200)
+        .body;
+    let recorded: Vec<(String, String)> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| {
+            let r = e.get("recorded_for")?;
+            assert_eq!(r["partner_id"], w.supplier.as_str());
+            Some((
+                e["action"].as_str()?.to_string(),
+                r["channel"].as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    let want = |a: &str, c: &str| (a.to_string(), c.to_string());
+    assert_eq!(
+        recorded,
+        [
+            want("order.responded", "email"),
+            want("order.despatched", "edi"),
+            want("order.invoiced", "paper")
+        ],
+        "{audit}"
+    );
+    // The buyer's own receipt is not recorded for anyone.
+    assert!(audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "order.received" && e.get("recorded_for").is_none()));
+    // The customer's feed shows its phoned order as recorded for it, by our account manager.
+    let feed = app
+        .get("/api/v1/events?entity_type=order", &w.customer_user)
+        .await
+        .expect(200)
+        .body;
+    let created = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "order.created" && e["entity_id"] == sales.id().as_str())
+        .unwrap_or_else(|| panic!("{feed}"));
+    assert_eq!(created["recorded_for"]["channel"], "phone");
+    assert_eq!(created["recorded_for"]["partner_id"], w.customer.as_str());
+}

@@ -41,6 +41,27 @@ pub fn order_party(
     }
 }
 
+/// The party a caller acts as on an order when it may be recording a partner's document: staff
+/// within their remit (and host ERPs) who say how the partner sent it (`recorded_via`) act as
+/// the counterparty, as procurement teams do with a supplier's e-mailed confirmation or a
+/// customer's phoned order; a partner sends its own documents and records nothing for others.
+pub fn order_party_recording(
+    p: &Principal,
+    is_purchase: bool,
+    counterparty_id: &str,
+    recorded_via: Option<crate::audit::RecordingChannel>,
+) -> Result<Party, Refusal> {
+    let party = order_party(p, is_purchase, counterparty_id)?;
+    match (recorded_via, party) {
+        (None, party) => Ok(party),
+        (Some(_), Party::Host) => Ok(Party::Counterparty),
+        (Some(_), Party::Counterparty) => Err(Refusal::invalid(
+            "recorded_via",
+            "only our own staff and systems record what a partner sent by other means; send your own documents without it",
+        )),
+    }
+}
+
 /// Reading specifications and quality records. Partner principals get `Access::Partner`: the
 /// store shows them the specifications they are approved for and their own quality records.
 pub fn read_specs(p: &Principal) -> Result<Access, Refusal> {

@@ -234,3 +234,100 @@ pub fn cap_errors(mut errors: Vec<FieldError>) -> Vec<FieldError> {
     }
     errors
 }
+
+/// The columns a sell-out CSV may have: the JSON line's field names.
+pub const CSV_COLUMNS: [&str; 7] = [
+    "product_id",
+    "gtin",
+    "location_gln",
+    "unit",
+    "units_sold",
+    "value_minor",
+    "stock_on_hand",
+];
+
+/// Sell-out lines from CSV as distributors export them from spreadsheets and ERPs: a header
+/// row of [`CSV_COLUMNS`] names (any order, `units_sold` required), then one line per row; an
+/// empty cell is an absent field. Row `i` (after the header) is `lines[i]`, as in JSON, and a
+/// figure that cannot be read is named there, beside every other line's problems.
+pub fn lines_from_csv(body: &[u8]) -> Result<Vec<SellOutLineInput>, Vec<FieldError>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(body);
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h
+            .iter()
+            .map(|c| c.trim_start_matches('\u{feff}').to_string())
+            .collect(),
+        Err(e) => return Err(vec![FieldError::new("header", format!("not CSV: {e}"))]),
+    };
+    let mut errors = vec![];
+    for (i, name) in header.iter().enumerate() {
+        if !CSV_COLUMNS.contains(&name.as_str()) {
+            errors.push(FieldError::new(
+                format!("header[{i}]"),
+                format!(
+                    "unknown column `{name}`; the columns are {}",
+                    CSV_COLUMNS.join(", ")
+                ),
+            ));
+        } else if header[..i].contains(name) {
+            errors.push(FieldError::new(
+                format!("header[{i}]"),
+                format!("`{name}` twice"),
+            ));
+        }
+    }
+    if !header.iter().any(|c| c == "units_sold") {
+        errors.push(FieldError::new("header", "needs a units_sold column"));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut lines = vec![];
+    for (i, record) in reader.records().enumerate() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(FieldError::new(
+                    format!("lines[{i}]"),
+                    format!("unreadable row: {e}"),
+                ));
+                continue;
+            }
+        };
+        let cell = |name: &str| {
+            header
+                .iter()
+                .position(|c| c == name)
+                .and_then(|at| record.get(at))
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let quantity = |v: String| match Quantity::parse(&v) {
+            Ok(q) => Lenient::Read(q),
+            Err(m) => Lenient::Unreadable(format!("quantity {m}")),
+        };
+        lines.push(SellOutLineInput {
+            product_id: cell("product_id"),
+            gtin: cell("gtin"),
+            location_gln: cell("location_gln"),
+            unit: cell("unit"),
+            units_sold: cell("units_sold")
+                .map(quantity)
+                .unwrap_or_else(|| Lenient::Unreadable("required".into())),
+            value_minor: match cell("value_minor") {
+                None => Lenient::Read(0),
+                Some(v) => v.parse::<i64>().map(Lenient::Read).unwrap_or_else(|_| {
+                    Lenient::Unreadable(format!("`{v}` is not a whole number of minor units"))
+                }),
+            },
+            stock_on_hand: cell("stock_on_hand").map(quantity),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(lines)
+}

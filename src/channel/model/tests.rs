@@ -185,3 +185,27 @@ fn wallet_smaller_than_our_deliveries_is_flagged() {
     check_share_bp("target_share_bp", Some(3000), &mut e);
     assert_eq!(e.len(), 1);
 }
+
+#[test]
+fn csv_lines_read_like_json_ones_and_name_what_they_cannot_read() {
+    let csv = "\u{feff}gtin,units_sold,value_minor,stock_on_hand\n\
+               5000000000012,12,1199,40\n\
+               5000000000012, -3 ,ten,\n";
+    let lines = lines_from_csv(csv.as_bytes()).unwrap();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0].gtin.as_deref(), Some("5000000000012"));
+    assert_eq!(lines[0].units_sold, Lenient::Read(Quantity::units(12)));
+    assert_eq!(lines[0].value_minor, Lenient::Read(1199));
+    assert_eq!(
+        lines[0].stock_on_hand,
+        Some(Lenient::Read(Quantity::units(40)))
+    );
+    assert!(matches!(lines[1].units_sold, Lenient::Unreadable(_)));
+    assert!(matches!(lines[1].value_minor, Lenient::Unreadable(_)));
+    assert_eq!(lines[1].stock_on_hand, None);
+    let e = lines_from_csv(b"sku,units\n1,2\n").unwrap_err();
+    let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["header[0]", "header[1]", "header"]);
+    let e = lines_from_csv(b"gtin,units_sold\n5000000000012,1,9\n").unwrap_err();
+    assert_eq!(e[0].field, "lines[0]");
+}

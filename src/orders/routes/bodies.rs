@@ -43,6 +43,12 @@ pub struct NewOrderRequest {
     /// `purchase`: we buy from the counterparty (staff: buyers, admins; host ERPs).
     /// `sales`: the counterparty buys from us (its own users or ERP place it).
     pub direction: Direction,
+    /// Staff only: you are recording what the partner sent by other means (`email`, `phone`,
+    /// `edi`, `portal`, `paper`, `in_person`): you act as its side of the order, and the audit
+    /// entry and event say "recorded by you for the partner, via this channel". Buyers record
+    /// a supplier's documents on purchase orders, account managers a customer's on sales
+    /// orders. A partner sends its own documents without it (422).
+    pub recorded_via: Option<crate::audit::RecordingChannel>,
     /// Defaults to `order` (UNCL1001 220).
     pub order_type: Option<OrderType>,
     pub counterparty_id: String,
@@ -78,6 +84,12 @@ pub struct NewOrderRequest {
 pub struct OrderResponseRequest {
     /// UNCL4343: `acknowledged` (AB), `accepted` (AP), `accepted_with_changes` (CA), `rejected` (RE).
     pub response_code: ResponseCode,
+    /// Staff only: you are recording what the partner sent by other means (`email`, `phone`,
+    /// `edi`, `portal`, `paper`, `in_person`): you act as its side of the order, and the audit
+    /// entry and event say "recorded by you for the partner, via this channel". Buyers record
+    /// a supplier's documents on purchase orders, account managers a customer's on sales
+    /// orders. A partner sends its own documents without it (422).
+    pub recorded_via: Option<crate::audit::RecordingChannel>,
     /// Only with `accepted_with_changes`, and then answering every line.
     #[serde(default)]
     pub lines: Vec<ResponseLine>,
@@ -136,6 +148,12 @@ pub struct CancelRequest {
 pub struct NewDespatchAdviceRequest {
     /// Defaults to today.
     pub despatch_date: Option<NaiveDate>,
+    /// Staff only: you are recording what the partner sent by other means (`email`, `phone`,
+    /// `edi`, `portal`, `paper`, `in_person`): you act as its side of the order, and the audit
+    /// entry and event say "recorded by you for the partner, via this channel". Buyers record
+    /// a supplier's documents on purchase orders, account managers a customer's on sales
+    /// orders. A partner sends its own documents without it (422).
+    pub recorded_via: Option<crate::audit::RecordingChannel>,
     pub expected_delivery_date: Option<NaiveDate>,
     #[schema(value_type = Option<crate::values::Name>)]
     pub carrier: Option<String>,
@@ -155,6 +173,12 @@ pub struct NewDespatchAdviceRequest {
 pub struct NewGoodsReceiptRequest {
     /// The despatch advice this receipt answers; each is received once.
     pub despatch_advice_id: String,
+    /// Staff only: you are recording what the partner sent by other means (`email`, `phone`,
+    /// `edi`, `portal`, `paper`, `in_person`): you act as its side of the order, and the audit
+    /// entry and event say "recorded by you for the partner, via this channel". Buyers record
+    /// a supplier's documents on purchase orders, account managers a customer's on sales
+    /// orders. A partner sends its own documents without it (422).
+    pub recorded_via: Option<crate::audit::RecordingChannel>,
     /// Defaults to today.
     pub received_date: Option<NaiveDate>,
     #[schema(value_type = Option<crate::values::Note>)]
@@ -172,6 +196,12 @@ pub struct NewGoodsReceiptRequest {
 }))]
 pub struct NewInvoiceRequest {
     pub order_id: String,
+    /// Staff only: you are recording what the partner sent by other means (`email`, `phone`,
+    /// `edi`, `portal`, `paper`, `in_person`): you act as its side of the order, and the audit
+    /// entry and event say "recorded by you for the partner, via this channel". Buyers record
+    /// a supplier's documents on purchase orders, account managers a customer's on sales
+    /// orders. A partner sends its own documents without it (422).
+    pub recorded_via: Option<crate::audit::RecordingChannel>,
     /// The seller's own number, unique per seller; ours (`INV-…`) when absent.
     #[schema(value_type = Option<crate::values::DocumentNumber>)]
     pub invoice_number: Option<String>,

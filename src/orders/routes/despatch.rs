@@ -33,6 +33,7 @@ pub async fn create_despatch_advice(
     body: ValidJson<NewDespatchAdviceRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.value;
+    let recorded_via = b.recorded_via;
     let mut e = vec![];
     let header = store::DespatchHeader {
         despatch_date: b.despatch_date.unwrap_or_else(today),
@@ -55,7 +56,7 @@ pub async fn create_despatch_advice(
     let lines = b.lines;
     run_transition(
         &state,
-        principal,
+        Caller::recording(principal, recorded_via),
         &req,
         key,
         &body.body_hash,

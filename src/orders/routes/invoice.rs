@@ -31,6 +31,7 @@ pub async fn create_invoice(
     body: ValidJson<NewInvoiceRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.value;
+    let recorded_via = b.recorded_via;
     let mut e = vec![];
     let order_id = body_id("order_id", b.order_id, &mut e);
     let currency = check_currency("currency", b.currency, &mut e);
@@ -79,7 +80,7 @@ pub async fn create_invoice(
     };
     run_transition(
         &state,
-        principal,
+        Caller::recording(principal, recorded_via),
         &req,
         key,
         &body.body_hash,

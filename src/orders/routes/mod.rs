@@ -14,7 +14,7 @@ use super::store::{
     self, InvoiceFilter, NewInvoice, NewOrder, OrderDoc, OrderFilter, OrderLineRow, OrderRow,
     Transition,
 };
-use crate::audit::Actor;
+use crate::audit::{Actor, RecordingChannel};
 use crate::auth::model::Principal;
 use crate::auth::policy;
 use crate::catalogue::model::ProductStatus;

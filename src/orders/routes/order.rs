@@ -34,12 +34,14 @@ pub async fn create_order(
     let mut e = vec![];
     let counterparty_id = body_id("counterparty_id", b.counterparty_id, &mut e);
     Refusal::check(e)?;
-    let party = policy::order_party(
+    let party = policy::order_party_recording(
         &principal,
         b.direction == Direction::Purchase,
         &counterparty_id,
+        b.recorded_via,
     )?;
     check_placed_by_buyer(b.direction, side_of(b.direction, party))?;
+    let recorded_via = b.recorded_via;
     let mut e = vec![];
     let currency = check_currency("currency", b.currency, &mut e);
     let buyer_reference = check_reference("buyer_reference", b.buyer_reference, &mut e);
@@ -95,7 +97,10 @@ pub async fn create_order(
     let lines_in = b.lines;
     let direction = b.direction;
     let submit = b.submit;
-    let actor = Actor::from(&principal);
+    let actor = match recorded_via {
+        Some(channel) => Actor::from(&principal).recording(&counterparty_id, channel),
+        None => Actor::from(&principal),
+    };
     idempotency::execute(
         &state.db,
         &principal.id,

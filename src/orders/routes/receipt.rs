@@ -33,6 +33,7 @@ pub async fn create_goods_receipt(
     body: ValidJson<NewGoodsReceiptRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.value;
+    let recorded_via = b.recorded_via;
     let mut e = vec![];
     let despatch_id = body_id("despatch_advice_id", b.despatch_advice_id, &mut e);
     let note = Note::check_optional("note", b.note, &mut e);
@@ -42,7 +43,7 @@ pub async fn create_goods_receipt(
     let lines = b.lines;
     run_transition(
         &state,
-        principal,
+        Caller::recording(principal, recorded_via),
         &req,
         key,
         &body.body_hash,

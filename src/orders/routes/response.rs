@@ -34,12 +34,13 @@ pub async fn respond_to_order(
     body: ValidJson<OrderResponseRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.value;
+    let recorded_via = b.recorded_via;
     let mut e = vec![];
     let note = Note::check_optional("note", b.note, &mut e);
     Refusal::check(e)?;
     run_transition(
         &state,
-        principal,
+        Caller::recording(principal, recorded_via),
         &req,
         key,
         &body.body_hash,

@@ -91,15 +91,46 @@ pub(crate) fn check_counterparty(conn: &mut DbConnection, id: &str) -> Result<()
     )?)
 }
 
-/// Which side of this order the caller is on.
-pub(crate) fn side_for(principal: &Principal, row: &OrderRow) -> Result<Side, ApiError> {
+/// Which side of this order the caller is on: staff recording the counterparty's document
+/// (`recorded_via`) are on the counterparty's.
+pub(crate) fn side_for(
+    principal: &Principal,
+    recorded_via: Option<RecordingChannel>,
+    row: &OrderRow,
+) -> Result<Side, ApiError> {
     let direction = row.direction();
-    let party = policy::order_party(
+    let party = policy::order_party_recording(
         principal,
         direction == Direction::Purchase,
         &row.counterparty_id,
+        recorded_via,
     )?;
     Ok(side_of(direction, party))
+}
+
+/// Who acts on an order: the principal, and, when it is our staff recording the partner's
+/// document, how the partner sent it.
+pub(crate) struct Caller {
+    pub principal: Principal,
+    pub recorded_via: Option<RecordingChannel>,
+}
+
+impl Caller {
+    pub fn recording(principal: Principal, recorded_via: Option<RecordingChannel>) -> Caller {
+        Caller {
+            principal,
+            recorded_via,
+        }
+    }
+}
+
+impl From<Principal> for Caller {
+    fn from(principal: Principal) -> Caller {
+        Caller {
+            principal,
+            recorded_via: None,
+        }
+    }
 }
 
 /// Runs an order transition under the request's idempotency key; `answer` shapes the response
@@ -110,7 +141,7 @@ pub(crate) fn side_for(principal: &Principal, row: &OrderRow) -> Result<Side, Ap
 )]
 pub(crate) async fn run_transition<T: 'static>(
     state: &AppState,
-    principal: Principal,
+    caller: impl Into<Caller>,
     req: &HttpRequest,
     key: IdempotencyKey,
     body_hash: &str,
@@ -121,6 +152,10 @@ pub(crate) async fn run_transition<T: 'static>(
     apply: impl FnOnce(&mut DbConnection, &Actor, &mut OrderDoc) -> Result<T, ApiError> + Send + 'static,
     answer: impl FnOnce(Order, T) -> Result<Written, ApiError> + Send + 'static,
 ) -> Result<HttpResponse, ApiError> {
+    let Caller {
+        principal,
+        recorded_via,
+    } = caller.into();
     let access = policy::read_orders(&principal)?;
     let id = path_id(id, "id")?;
     let actor = Actor::from(&principal);
@@ -134,10 +169,11 @@ pub(crate) async fn run_transition<T: 'static>(
                 action,
                 event,
                 expected_version: if_match.expected(),
+                recorded_via,
             },
             &id,
-            |row| side_for(&principal, row),
-            |conn, doc| apply(conn, &actor, doc),
+            |row| side_for(&principal, recorded_via, row),
+            apply,
         )?;
         answer(order, out)
     })

@@ -41,6 +41,8 @@ pub struct Transition<'a> {
     /// The audit/event action, e.g. `order.submitted`.
     pub event: &'static str,
     pub expected_version: Option<i64>,
+    /// Staff recording the counterparty's document: how it was sent.
+    pub recorded_via: Option<crate::audit::RecordingChannel>,
 }
 
 /// Runs one action on an order: lock it, check the action is allowed now and by `side_of` the
@@ -51,9 +53,14 @@ pub fn transition<T, E: From<StoreError> + From<Refusal>>(
     t: Transition<'_>,
     id: &str,
     side_for: impl FnOnce(&OrderRow) -> Result<Side, E>,
-    apply: impl FnOnce(&mut DbConnection, &mut OrderDoc) -> Result<T, E>,
+    apply: impl FnOnce(&mut DbConnection, &Actor, &mut OrderDoc) -> Result<T, E>,
 ) -> Result<(Order, T), E> {
     let row = lock_order(conn, t.access, id, t.expected_version)?;
+    // Recorded for the counterparty: its audit entries and events say so.
+    let actor = match t.recorded_via {
+        Some(channel) => t.actor.recording(&row.counterparty_id, channel),
+        None => t.actor.clone(),
+    };
     let side = side_for(&row)?;
     check_action(row.status(), t.action, side)?;
     let lines = load_lines(conn, id)?;
@@ -64,7 +71,7 @@ pub fn transition<T, E: From<StoreError> + From<Refusal>>(
     };
     let mut before_doc = doc.clone();
     before_doc.row.version -= 1;
-    let out = apply(conn, &mut doc)?;
+    let out = apply(conn, &actor, &mut doc)?;
     doc.retotal()?;
     doc.row.updated_at = now();
     save_order(conn, &doc)?;
@@ -73,7 +80,7 @@ pub fn transition<T, E: From<StoreError> + From<Refusal>>(
     let after = doc.to_order();
     record_change(
         conn,
-        t.actor,
+        &actor,
         Change {
             action: doc.outcome_event.unwrap_or(t.event),
             entity_type: "order",
