@@ -157,7 +157,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Backup { file } => {
             let db = Db::connect(&Config::database_url_from_env(), 1)?;
-            db.backup_sqlite(&file)?;
+            // A spinner with the step and the time taken, on a terminal only.
+            let progress = indicatif::ProgressBar::new_spinner();
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+            {
+                progress.set_style(style);
+            }
+            progress.enable_steady_tick(std::time::Duration::from_millis(120));
+            let done = db.backup_sqlite(&file, |step| progress.set_message(step.to_string()));
+            progress.finish_and_clear();
+            done?;
             eprintln!("backed up to {} (integrity check: ok)", file.display());
             Ok(())
         }

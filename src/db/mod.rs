@@ -370,7 +370,12 @@ impl Db {
     /// Copies the SQLite database to `target` while it serves: `VACUUM INTO` reads one consistent
     /// snapshot (writers carry on meanwhile) into a new, compact file, which is then opened and
     /// checked with `PRAGMA integrity_check`. PostgreSQL has its own tools (`pg_dump`).
-    pub fn backup_sqlite(&self, target: &std::path::Path) -> anyhow::Result<()> {
+    /// `stage` is told each step as it starts (copying, checking), for progress on a terminal.
+    pub fn backup_sqlite(
+        &self,
+        target: &std::path::Path,
+        stage: impl Fn(&str),
+    ) -> anyhow::Result<()> {
         if self.backend != Backend::Sqlite {
             anyhow::bail!(
                 "`prm backup` copies the embedded SQLite database; back up PostgreSQL with pg_dump (see the README)"
@@ -383,7 +388,9 @@ impl Db {
             .to_str()
             .ok_or_else(|| anyhow::anyhow!("the backup path is not UTF-8"))?;
         let mut conn = self.pool.get()?;
+        stage("copying a consistent moment of the database");
         conn.batch_execute(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))?;
+        stage("checking the copy's integrity");
         #[derive(diesel::QueryableByName)]
         struct Check {
             #[diesel(sql_type = diesel::sql_types::Text)]

@@ -241,12 +241,7 @@ async fn a_bad_batch_names_every_bad_line_and_writes_nothing() {
         )
         .await
         .expect_problem(422, "validation_failed", None);
-    let fields: Vec<&str> = bad.body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = bad.fields();
     assert_eq!(
         fields,
         [
@@ -568,12 +563,7 @@ async fn a_report_may_come_as_csv_from_a_spreadsheet() {
         ))
         .await
         .expect_problem(422, "validation_failed", None);
-    let fields: Vec<&str> = bad.body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = bad.fields();
     assert_eq!(
         fields,
         [

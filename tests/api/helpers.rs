@@ -101,6 +101,14 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// The fields a problem names, in order.
+    pub fn fields(&self) -> Vec<&str> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| errors.iter().filter_map(|e| e["field"].as_str()).collect())
+            .unwrap_or_default()
+    }
+
     pub fn header(&self, name: &str) -> Option<String> {
         self.headers
             .get(name)

@@ -645,22 +645,28 @@ async fn development_plans_track_actions_and_list_the_overdue() {
     assert_eq!(listed["items"][0]["actions"].as_array().unwrap().len(), 2);
 }
 
-/// Units we reject at goods receipt count against the supplier's quality, beside its
-/// inspections: 60 received with 5 rejected is 55 accepted, a 91.67% acceptance rate.
-#[actix_web::test]
-async fn units_rejected_at_goods_receipt_count_against_the_supplier() {
-    let app = spawn().await;
+/// An admin's token, a manufacturer, one of its users and a product it makes.
+async fn maker_with_a_can(app: &TestApp) -> (String, String, String, String) {
     let admin = app.admin_token().await;
     let maker = app.partner("MC Packaging", &["manufacturer"]).await;
     let maker_user = app.user("partner_user", Some(&maker)).await;
     let can = id(&ok(
-        &app,
+        app,
         &admin,
         "/api/v1/products",
         json!({"sku": "CAN-600", "name": "Aerosol can",
         "category": "cans", "brand_type": "own", "base_unit": "EA"}),
     )
     .await);
+    (admin, maker, maker_user, can)
+}
+
+/// Units we reject at goods receipt count against the supplier's quality, beside its
+/// inspections: 60 received with 5 rejected is 55 accepted, a 91.67% acceptance rate.
+#[actix_web::test]
+async fn units_rejected_at_goods_receipt_count_against_the_supplier() {
+    let app = spawn().await;
+    let (admin, maker, maker_user, can) = maker_with_a_can(&app).await;
     let order = json!({"direction": "purchase", "counterparty_id": maker,
         "currency": "EUR", "issue_date": "2026-03-01", "requested_delivery_date": "2026-03-10",
         "submit": true, "lines": [{"product_id": can, "quantity": "60", "unit_price_minor": 500}]});
@@ -686,17 +692,7 @@ async fn units_rejected_at_goods_receipt_count_against_the_supplier() {
 #[actix_web::test]
 async fn on_time_is_measured_against_the_date_the_supplier_confirmed() {
     let app = spawn().await;
-    let admin = app.admin_token().await;
-    let maker = app.partner("MC Packaging", &["manufacturer"]).await;
-    let maker_user = app.user("partner_user", Some(&maker)).await;
-    let can = id(&ok(
-        &app,
-        &admin,
-        "/api/v1/products",
-        json!({"sku": "CAN-600", "name": "Aerosol can",
-        "category": "cans", "brand_type": "own", "base_unit": "EA"}),
-    )
-    .await);
+    let (admin, maker, maker_user, can) = maker_with_a_can(&app).await;
     let order = ok(
         &app,
         &admin,
