@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod channel;
 pub mod clock;
 pub mod codes;
+pub mod company;
 pub mod config;
 pub mod db;
 pub mod decimal;
@@ -23,6 +24,7 @@ pub mod lifecycle;
 pub mod openapi;
 pub mod ops;
 pub mod orders;
+pub mod participants;
 pub mod partners;
 pub mod period;
 pub mod promotions;
@@ -204,7 +206,7 @@ fn cors(origins: Arc<Vec<String>>) -> actix_cors::Cors {
                 });
             same_origin || origins.iter().any(|o| o == origin)
         })
-        .allowed_methods(["GET", "POST", "PATCH", "DELETE"])
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
         .allowed_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,

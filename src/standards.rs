@@ -59,66 +59,66 @@ pub fn currency_exponent(value: &str) -> Result<(String, u16), String> {
         .ok_or_else(|| "this ISO 4217 code has no minor unit; use a national currency".to_string())
 }
 
-/// A UN/ECE Recommendation 20 unit of measure (with the Rec 21 package codes EANCOM also uses as
-/// units), and whether it counts whole things, so that `2.5 EA` is refused.
+/// A UN/ECE Recommendation 20 unit of measure, or a Recommendation 21 package type written with
+/// an `X` prefix (`XBX` box), as PEPPOL and EANCOM documents carry them; and whether it counts
+/// whole things, so that `2.5 EA` is refused.
+#[derive(Debug, Clone, Copy)]
 pub struct UnitOfMeasure {
     pub code: &'static str,
     pub name: &'static str,
     pub whole_numbers_only: bool,
 }
 
-const fn unit(code: &'static str, name: &'static str, whole: bool) -> UnitOfMeasure {
-    UnitOfMeasure {
-        code,
-        name,
-        whole_numbers_only: whole,
-    }
-}
-
-/// The units trading documents use in practice. No maintained crate carries the Rec 20 list, so
-/// this is the subset PEPPOL BIS and EANCOM examples use; adding a code is a one-line change.
-pub const UNITS: &[UnitOfMeasure] = &[
-    unit("EA", "each", true),
-    unit("C62", "one (unit)", true),
-    unit("H87", "piece", true),
-    unit("PCE", "piece (EANCOM)", true),
-    unit("CS", "case", true),
-    unit("PK", "pack", true),
-    unit("BX", "box", true),
-    unit("CT", "carton", true),
-    unit("PF", "pallet (lift)", true),
-    unit("PR", "pair", true),
-    unit("DZN", "dozen", true),
-    unit("SET", "set", true),
-    unit("KT", "kit", true),
-    unit("RO", "roll", true),
-    unit("KGM", "kilogram", false),
-    unit("GRM", "gram", false),
-    unit("TNE", "tonne", false),
-    unit("LBR", "pound", false),
-    unit("LTR", "litre", false),
-    unit("MLT", "millilitre", false),
-    unit("MTQ", "cubic metre", false),
-    unit("MTR", "metre", false),
-    unit("CMT", "centimetre", false),
-    unit("MMT", "millimetre", false),
-    unit("MTK", "square metre", false),
-    unit("CEL", "degree Celsius", false),
-    unit("P1", "percent", false),
-    unit("NEW", "newton", false),
-    unit("BAR", "bar", false),
-    unit("GM", "gram per square metre", false),
-    unit("HUR", "hour", false),
-    unit("DAY", "day", false),
+/// The codes this service wrote before it took the full list, which are not valid in PEPPOL
+/// (Rec 20 deleted the package codes in favour of Rec 21; `PCE` is EANCOM's own piece), and the
+/// code each was migrated to (migration `2026-12-03-000002_ubl_units`).
+pub const RETIRED_UNITS: &[(&str, &str)] = &[
+    ("PCE", "H87"),
+    ("CS", "XCS"),
+    ("PK", "XPK"),
+    ("BX", "XBX"),
+    ("CT", "XCT"),
+    ("PF", "XPX"),
+    ("RO", "XRO"),
 ];
 
-/// Looks a unit code up (case-sensitive, as the code list is).
-pub fn unit_of_measure(code: &str) -> Result<&'static UnitOfMeasure, String> {
-    UNITS.iter().find(|u| u.code == code).ok_or_else(|| {
-        format!(
-            "not a UN/ECE Rec 20 unit code this service knows; known: {}",
-            UNITS.iter().map(|u| u.code).collect::<Vec<_>>().join(", ")
-        )
+/// A code counts whole things when the recommendation defines it as "a unit of count" (`EA`,
+/// `H87`, `NAR`, `PR`, `DZN`), is `C62` ("one", the unit PEPPOL uses for pieces), or is a Rec 21
+/// package (a box cannot be split in a document).
+fn counts_whole_things(code: cefact_units::UnitCode) -> bool {
+    let info = code.info();
+    info.code == "C62"
+        || code.code_list() == cefact_units::CodeList::Recommendation21
+        || info
+            .description
+            .is_some_and(|d| d.starts_with("A unit of count"))
+}
+
+/// Looks a unit code up (case-sensitive, as the code list is): any code of UN/ECE Rec 20
+/// (revision 17) or an `X`-prefixed Rec 21 package code, except those the recommendations have
+/// deleted. A retired code is answered with the one that replaced it.
+pub fn unit_of_measure(code: &str) -> Result<UnitOfMeasure, String> {
+    if let Some((_, instead)) = RETIRED_UNITS.iter().find(|(old, _)| *old == code) {
+        return Err(format!(
+            "{code} is not a valid UN/ECE Rec 20 code (the recommendation deleted it); use {instead}"
+        ));
+    }
+    let unknown = || {
+        "not a UN/ECE Rec 20 unit code nor an X-prefixed Rec 21 package code (e.g. EA, H87, KGM, \
+         XBX)"
+            .to_string()
+    };
+    let unit = cefact_units::UnitCode::from_code(code).ok_or_else(unknown)?;
+    if unit.status() == cefact_units::Status::Deleted {
+        return Err(format!(
+            "{code} was deleted from UN/ECE Rec 20; {}",
+            unit.info().description.unwrap_or("use a current code")
+        ));
+    }
+    Ok(UnitOfMeasure {
+        code: unit.as_str(),
+        name: unit.info().name,
+        whole_numbers_only: counts_whole_things(unit),
     })
 }
 
@@ -148,7 +148,33 @@ mod tests {
         assert!(unit_of_measure("EA").unwrap().whole_numbers_only);
         assert!(!unit_of_measure("KGM").unwrap().whole_numbers_only);
         assert!(unit_of_measure("ea").is_err());
-        assert!(unit_of_measure("XYZ").is_err());
+        assert!(unit_of_measure("QQQ").is_err());
+        // The full lists: PEPPOL's examples order in NAR, packages come from Rec 21.
+        for (code, whole) in [
+            ("NAR", true),
+            ("H87", true),
+            ("C62", true),
+            ("PR", true),
+            ("DZN", true),
+            ("XBX", true),
+            ("XPX", true),
+            ("MTR", false),
+            ("LTR", false),
+            ("P1", false),
+            ("HUR", false),
+        ] {
+            assert_eq!(
+                unit_of_measure(code).unwrap().whole_numbers_only,
+                whole,
+                "{code}"
+            );
+        }
+        // What this service wrote before is refused with its replacement named.
+        for (old, new) in RETIRED_UNITS {
+            let why = unit_of_measure(old).unwrap_err();
+            assert!(why.ends_with(&format!("use {new}")), "{why}");
+            assert!(unit_of_measure(new).unwrap().whole_numbers_only, "{new}");
+        }
         assert_eq!(gtin14("4006381333931"), "04006381333931");
     }
 

@@ -106,8 +106,8 @@ coded_value! {
     parse = standards::normalise_country
 }
 
-/// A UN/ECE Recommendation 20 unit of measure this service knows (`EA`, `KGM`, `MTR`, …),
-/// case-sensitive as the code list is. Its schema lists them.
+/// A UN/ECE Recommendation 20 unit of measure (`EA`, `KGM`, `MTR`, …) or an `X`-prefixed Rec 21
+/// package code (`XBX`), case-sensitive as the code lists are.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnitCode(&'static str);
 
@@ -134,9 +134,12 @@ impl utoipa::PartialSchema for UnitCode {
         ObjectBuilder::new()
             .schema_type(Type::String)
             .pattern(Some(UnitCode::PATTERN))
-            .enum_values(Some(standards::UNITS.iter().map(|u| u.code)))
             .description(Some(
-                "A UN/ECE Recommendation 20 unit of measure (case-sensitive, as the code list is).",
+                "A UN/ECE Recommendation 20 unit of measure, or a Recommendation 21 package code \
+                 with an `X` prefix, as PEPPOL writes them (case-sensitive): `EA`, `H87`, `NAR`, \
+                 `KGM`, `LTR`, `XBX`, `XCS`. Codes the recommendations deleted are refused, \
+                 among them `PCE CS PK BX CT PF RO` (use `H87 XCS XPK XBX XCT XPX XRO`). \
+                 Counting units (units of count and packages) take whole numbers only.",
             ))
             .examples(["EA"])
             .into()
@@ -358,12 +361,8 @@ mod tests {
         let de = Country::parse("country", "de", &mut e).unwrap();
         assert_eq!(de.as_str(), "DE");
         assert!(pattern_matches(Country::PATTERN, "de"));
-        for unit in standards::UNITS {
-            assert!(
-                pattern_matches(UnitCode::PATTERN, unit.code),
-                "{}",
-                unit.code
-            );
+        for unit in cefact_units::UnitCode::ALL {
+            assert!(pattern_matches(UnitCode::PATTERN, unit.as_str()), "{unit}");
         }
         assert!(e.is_empty(), "{e:?}");
     }

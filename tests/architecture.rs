@@ -18,6 +18,7 @@ const LEAVES: &[&str] = &[
     "codes.rs",
     "decimal.rs",
     "period.rs",
+    "participants.rs",
     "standards.rs",
     "values.rs",
 ];

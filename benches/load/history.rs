@@ -94,6 +94,8 @@ fn write_order(
                 short_milli: 0,
                 oversupply_milli: 0,
                 invoiced_milli: quantity_milli,
+                delivery_period_start: None,
+                delivery_period_end: None,
             }
         })
         .collect();
@@ -124,6 +126,12 @@ fn write_order(
         version: 5,
         created_at: at(issue),
         updated_at: at(received),
+        buyer_order_number: None,
+        content_digest: None,
+        profile: "advanced_ordering".into(),
+        delivery_period_start: None,
+        delivery_period_end: None,
+        delivery_location: None,
     };
     diesel::insert_into(orders::table)
         .values((

@@ -558,3 +558,6 @@ fn fill_search_text(conn: &mut DbConnection) -> Result<(), diesel::result::Error
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod migration_tests;

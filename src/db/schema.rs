@@ -65,6 +65,32 @@ diesel::table! {
         updated_at -> Timestamp,
         segment -> Nullable<Text>,
         search_text -> Nullable<Text>,
+        endpoint_scheme -> Nullable<Text>,
+        endpoint_id -> Nullable<Text>,
+        party_ids -> Text,
+        legal_id_scheme -> Nullable<Text>,
+        legal_id -> Nullable<Text>,
+        address -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    company (id) {
+        id -> Text,
+        legal_name -> Nullable<Text>,
+        trading_name -> Nullable<Text>,
+        country -> Nullable<Text>,
+        address -> Nullable<Text>,
+        vat_id -> Nullable<Text>,
+        endpoint_scheme -> Nullable<Text>,
+        endpoint_id -> Nullable<Text>,
+        party_ids -> Text,
+        legal_id_scheme -> Nullable<Text>,
+        legal_id -> Nullable<Text>,
+        contact -> Nullable<Text>,
+        version -> BigInt,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
     }
 }
 
@@ -202,6 +228,12 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        buyer_order_number -> Nullable<Text>,
+        content_digest -> Nullable<Text>,
+        profile -> Text,
+        delivery_period_start -> Nullable<Date>,
+        delivery_period_end -> Nullable<Date>,
+        delivery_location -> Nullable<Text>,
     }
 }
 
@@ -229,6 +261,8 @@ diesel::table! {
         short_milli -> BigInt,
         oversupply_milli -> BigInt,
         invoiced_milli -> BigInt,
+        delivery_period_start -> Nullable<Date>,
+        delivery_period_end -> Nullable<Date>,
     }
 }
 
@@ -683,6 +717,7 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    company,
     login_failures,
     write_quotas,
     monthly_supply,

@@ -187,10 +187,21 @@ fn publish_parameter_limits(api: &mut OpenApiDoc) {
 
 /// Whether a parameter or property of this name holds one of our ids, all UUIDs: `id`, `…_id`,
 /// `…_ids`, except the audit log's `actor_id` and `entity_id` (they also name the system and
-/// singletons), the request id a client may choose, and the tax id, which is not ours.
+/// singletons), the request id a client may choose, and the tax and VAT ids, which are not
+/// ours.
 pub(super) fn names_a_uuid(name: &str) -> bool {
     (name == "id" || name.ends_with("_id") || name.ends_with("_ids"))
-        && !matches!(name, "actor_id" | "entity_id" | "request_id" | "tax_id")
+        && !matches!(
+            name,
+            "actor_id" | "entity_id" | "request_id" | "tax_id" | "vat_id"
+        )
+}
+
+/// The `id` of a participant identifier `{scheme, id}` is the scheme's identifier (a GLN, an
+/// organisation number), not one of ours.
+/// `beside_scheme`: the object also has a `scheme` property.
+pub(super) fn names_a_uuid_beside(name: &str, beside_scheme: bool) -> bool {
+    names_a_uuid(name) && !(name == "id" && beside_scheme)
 }
 
 /// Every id property of every schema, request and answer alike, is published as
@@ -209,9 +220,10 @@ fn publish_id_formats(api: &mut OpenApiDoc) {
                 if id && text && o.format.is_none() {
                     o.format = Some(SchemaFormat::KnownFormat(KnownFormat::Uuid));
                 }
+                let beside_scheme = o.properties.contains_key("scheme");
                 for (name, property) in o.properties.iter_mut() {
                     if let RefOr::T(p) = property {
-                        mark(p, names_a_uuid(name));
+                        mark(p, names_a_uuid_beside(name, beside_scheme));
                     }
                 }
             }

@@ -48,6 +48,9 @@ const MATRIX: &[(&str, &str, &str)] = &[
         "-",
         "1O3333333",
     ),
+    // Company
+    ("GET /api/v1/company", "-", "1OOOOOOOO"),
+    ("PUT /api/v1/company", "-", "1O3333333"),
     // Partners
     ("GET /api/v1/partners", "partners", "1OOOOOOO3"),
     ("POST /api/v1/partners", "partners", "1OO3333O3"),
@@ -1215,6 +1218,13 @@ async fn request(app: &TestApp, w: &World, op: &str, n: usize) -> Req {
             Some(
                 json!({"on_time_delivery": 30, "fill_rate": 25, "quality": 20, "responsiveness": 15, "invoice_accuracy": 10}),
             ),
+        ),
+        "GET /api/v1/company" => get("/api/v1/company".into()),
+        "PUT /api/v1/company" => (
+            Method::PUT,
+            "/api/v1/company".into(),
+            Some(json!({"legal_name": "Host plc", "country": "GB",
+                        "endpoint": {"scheme": "0088", "id": "5012345000015"}})),
         ),
         "GET /api/v1/tiers" => get("/api/v1/tiers".into()),
         "PUT /api/v1/tiers" => {

@@ -481,7 +481,7 @@ async fn wallet_estimates_are_internal_and_checked() {
         (json!({"total_quantity": "0"}), "total_quantity"),
         (json!({"total_quantity": "-3"}), "total_quantity"),
         (json!({"target_share_bp": 10001}), "target_share_bp"),
-        (json!({"unit": "XYZ"}), "unit"),
+        (json!({"unit": "QQQ"}), "unit"),
         (json!({"source": "guess"}), "source"),
         (json!({"partner_id": c.maker}), "partner_id"),
         (json!({"partner_id": "nope"}), "partner_id"),

@@ -236,6 +236,11 @@ impl TestApp {
         self.call(Method::GET, path, Some(token), None, &[]).await
     }
 
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::PUT, path, Some(token), Some(body), &[])
+            .await
+    }
+
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Resp {
         self.call(Method::POST, path, Some(token), Some(body), &[])
             .await

@@ -31,3 +31,4 @@ mod specs;
 mod startup;
 mod tokens;
 mod trust;
+mod ubl;

@@ -715,7 +715,7 @@ async fn bad_orders_are_refused_whole_and_name_the_field() {
             with_line(json!({"unit_price_minor": 12.5})),
             "lines[0].unit_price_minor",
         ),
-        (with_line(json!({"unit": "XYZ"})), "lines[0].unit"),
+        (with_line(json!({"unit": "QQQ"})), "lines[0].unit"),
         (with_line(json!({"unit": "KGM"})), "lines[0].unit"),
         (
             with_line(json!({"price_base_quantity": "0"})),

@@ -23,6 +23,7 @@ pub struct OrderLine {
     /// quantity × price ÷ base quantity + charges − allowances, rounded half up.
     pub line_amount_minor: i64,
     pub requested_delivery_date: Option<NaiveDate>,
+    pub requested_delivery_period: Option<DeliveryPeriod>,
     /// The specification version the line is bought to (UBL `ItemSpecificationDocumentReference`).
     pub specification_ref: Option<String>,
     /// What the seller agreed to deliver; absent until it answers.
@@ -50,13 +51,16 @@ pub struct OrderLine {
 #[schema(example = json!({
     "id": "0193a1b2-0000-7000-8000-0000000000b1", "number": "PO-2026-000123", "direction": "purchase",
     "order_type": "order", "order_type_code": "220", "counterparty_id": "0193a1b2-0000-7000-8000-0000000000c1",
-    "status": "submitted", "currency": "EUR", "currency_exponent": 2, "buyer_reference": "DC-NORTH-42",
-    "issue_date": "2026-11-25", "requested_delivery_date": "2026-12-10", "delivery_gln": null, "note": null,
+    "status": "submitted", "currency": "EUR", "currency_exponent": 2, "buyer_order_number": "4500012345",
+    "profile": "advanced_ordering", "buyer_reference": "DC-NORTH-42", "issue_date": "2026-11-25", "requested_delivery_date": "2026-12-10",
+    "requested_delivery_period": {"start_date": "2026-12-08", "end_date": "2026-12-10"},
+    "delivery_location": {"id": {"scheme": "0088", "id": "5012345000015"}, "name": "DC North", "address": null},
+    "delivery_gln": "5012345000015", "note": null,
     "change_sequence": 0, "response_code": null, "response_code_uncl4343": null, "response_note": null, "total_minor": 125000,
     "lines": [{"line_number": 1, "product_id": "0193a1b2-0000-7000-8000-0000000000a1", "status": "open",
         "quantity": "100", "unit": "EA", "unit_price_minor": 1250, "price_base_quantity": "1",
         "allowance_minor": 0, "charge_minor": 0, "line_amount_minor": 125000,
-        "requested_delivery_date": "2026-12-10", "specification_ref": null, "confirmed_quantity": null,
+        "requested_delivery_date": "2026-12-10", "requested_delivery_period": null, "specification_ref": null, "confirmed_quantity": null,
         "delivery_schedule": [], "despatched_quantity": "0", "closed_short_quantity": "0", "open_quantity": "100",
         "in_transit_quantity": "0", "received_quantity": "0", "rejected_quantity": "0", "short_quantity": "0",
         "oversupply_quantity": "0", "accepted_quantity": "0", "invoiced_quantity": "0"}],
@@ -79,11 +83,22 @@ pub struct Order {
     pub currency: String,
     /// Digits after the decimal point of the currency (EUR 2, JPY 0, BHD 3).
     pub currency_exponent: u16,
+    /// The buyer's own number for the order (UBL `Order/ID`), unique per buyer: the customer
+    /// on a sales order, us across purchase orders. Re-sending an order under it answers the
+    /// order already placed.
+    pub buyer_order_number: Option<String>,
+    /// The PEPPOL ordering process the buyer follows.
+    pub profile: OrderProfile,
     /// The buyer's own reference (UBL `CustomerReference`).
     pub buyer_reference: Option<String>,
     pub issue_date: NaiveDate,
+    /// The day the goods are due by (lateness is measured against it): the end of
+    /// `requested_delivery_period` unless given.
     pub requested_delivery_date: Option<NaiveDate>,
-    /// GLN of the delivery location.
+    pub requested_delivery_period: Option<DeliveryPeriod>,
+    pub delivery_location: Option<crate::participants::DeliveryLocation>,
+    /// The delivery location's GLN when it is a 13-digit one (`delivery_location.id` under
+    /// scheme 0088); kept for clients written before locations took other identifiers.
     #[schema(value_type = Option<crate::values::Gln>)]
     pub delivery_gln: Option<String>,
     pub note: Option<String>,

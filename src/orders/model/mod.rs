@@ -65,6 +65,88 @@ impl OrderType {
 }
 
 text_enum! {
+    /// The PEPPOL BIS ordering process the buyer follows: `order_only` (orders, no electronic
+    /// answer expected), `ordering` (orders and order responses), `advanced_ordering` (also
+    /// order changes and cancellations). Written as the `ProfileID` of the order's documents.
+    pub enum OrderProfile {
+        OrderOnly = "order_only",
+        Ordering = "ordering",
+        AdvancedOrdering = "advanced_ordering",
+    }
+}
+
+impl OrderProfile {
+    /// The BIS 3 `ProfileID`.
+    pub fn profile_id(self) -> String {
+        format!("urn:fdc:peppol.eu:poacc:bis:{}:3", self.as_str())
+    }
+
+    /// The profile a BIS 3 `ProfileID` names.
+    pub fn from_profile_id(id: &str) -> Option<OrderProfile> {
+        id.trim()
+            .strip_prefix("urn:fdc:peppol.eu:poacc:bis:")
+            .and_then(|rest| rest.strip_suffix(":3"))
+            .and_then(OrderProfile::parse)
+    }
+}
+
+/// When the buyer wants the goods: a period (UBL `RequestedDeliveryPeriod`), either end open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"start_date": "2026-12-08", "end_date": "2026-12-10"}))]
+pub struct DeliveryPeriod {
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+}
+
+/// A requested delivery as the buyer gave it, checked: the period in order and not before the
+/// issue date, the date (the day goods are due by, what lateness is measured against) inside
+/// it, and defaulting to its end (or its start when open-ended). `at` prefixes the fields.
+pub fn check_requested_delivery(
+    at: &str,
+    date: Option<NaiveDate>,
+    period: Option<DeliveryPeriod>,
+    issue_date: NaiveDate,
+    errors: &mut Vec<FieldError>,
+) -> (Option<NaiveDate>, Option<DeliveryPeriod>) {
+    let field = |f: &str| format!("{at}{f}");
+    check_not_before_issue(&field("requested_delivery_date"), date, issue_date, errors);
+    let Some(p) = period else {
+        return (date, None);
+    };
+    let pf = field("requested_delivery_period");
+    if p.start_date.is_none() && p.end_date.is_none() {
+        errors.push(FieldError::new(&pf, "give start_date, end_date or both"));
+        return (date, None);
+    }
+    check_not_before_issue(
+        &format!("{pf}.start_date"),
+        p.start_date,
+        issue_date,
+        errors,
+    );
+    check_not_before_issue(&format!("{pf}.end_date"), p.end_date, issue_date, errors);
+    if let (Some(s), Some(e)) = (p.start_date, p.end_date) {
+        if e < s {
+            errors.push(FieldError::new(
+                format!("{pf}.end_date"),
+                "must not be before start_date",
+            ));
+        }
+    }
+    let due = date.or(p.end_date).or(p.start_date);
+    if let Some(d) = date {
+        if p.start_date.is_some_and(|s| d < s) || p.end_date.is_some_and(|e| d > e) {
+            errors.push(FieldError::new(
+                field("requested_delivery_date"),
+                "must lie within requested_delivery_period",
+            ));
+        }
+    }
+    (due, Some(p))
+}
+
+text_enum! {
     /// `draft → submitted → accepted | accepted_with_changes | rejected`, then
     /// `partially_despatched → despatched → partially_received → received → invoiced → closed`;
     /// `cancelled` while nothing has been despatched.

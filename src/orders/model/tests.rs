@@ -115,7 +115,7 @@ fn line_terms_check_units_and_precision() {
     assert_eq!(check_line_terms("lines[0]", &kg, &mut e), Some(250));
     let mut e = vec![];
     let wrong = LineTerms {
-        unit: "CS".into(),
+        unit: "XCS".into(),
         quantity: q(1),
         ..terms.clone()
     };

@@ -22,8 +22,11 @@ pub struct NewOrderLine {
     pub allowance_minor: i64,
     #[serde(default)]
     pub charge_minor: i64,
-    /// Defaults to the order's requested delivery date.
+    /// The day this line is due by; with neither it nor a period, the order's delivery.
     pub requested_delivery_date: Option<NaiveDate>,
+    /// When this line is wanted, if not when the order is (`requested_delivery_date`
+    /// defaults to its end).
+    pub requested_delivery_period: Option<DeliveryPeriod>,
     /// The specification version the line is bought to.
     #[schema(value_type = Option<crate::values::DocumentNumber>)]
     pub specification_ref: Option<String>,
@@ -51,16 +54,32 @@ pub struct NewOrderRequest {
     pub recorded_via: Option<crate::audit::RecordingChannel>,
     /// Defaults to `order` (UNCL1001 220).
     pub order_type: Option<OrderType>,
+    /// The PEPPOL ordering process the buyer follows; defaults to `advanced_ordering` (orders,
+    /// responses, changes and cancellations, as this API offers them).
+    pub profile: Option<OrderProfile>,
     pub counterparty_id: String,
     /// ISO 4217.
     #[schema(value_type = crate::values::Currency)]
     pub currency: String,
+    /// The buyer's own number for this order (UBL `Order/ID`; an ERP's PO number), unique per
+    /// buyer. Sending the same order again under it answers 200 with the order already placed
+    /// (safe to retry without an Idempotency-Key); other content under it is 409.
+    #[schema(value_type = Option<crate::values::DocumentNumber>)]
+    pub buyer_order_number: Option<String>,
+    /// The buyer's reference for its own routing, e.g. a cost centre (UBL `CustomerReference`).
     #[schema(value_type = Option<crate::values::DocumentNumber>)]
     pub buyer_reference: Option<String>,
     /// Defaults to today.
     pub issue_date: Option<NaiveDate>,
+    /// The day the goods are due by; defaults to the end (or start) of
+    /// `requested_delivery_period`, and must lie within it.
     pub requested_delivery_date: Option<NaiveDate>,
-    /// GLN of the delivery location (GS1 check digit validated).
+    pub requested_delivery_period: Option<DeliveryPeriod>,
+    /// Where to deliver: an identifier (ISO/IEC 6523 scheme; a GLN is 0088), a name, an
+    /// address.
+    pub delivery_location: Option<DeliveryLocation>,
+    /// Shorthand for `delivery_location: {"id": {"scheme": "0088", "id": …}}` with a 13-digit
+    /// GLN (check digit validated).
     #[schema(value_type = Option<crate::values::Gln>)]
     pub delivery_gln: Option<String>,
     #[schema(value_type = Option<crate::values::Note>)]

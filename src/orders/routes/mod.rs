@@ -27,6 +27,7 @@ use crate::http::{
     path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
     ValidQuery,
 };
+use crate::participants::{DeliveryLocation, ParticipantId};
 use crate::partners::model::{check_currency, check_gln, check_trading};
 use crate::refusal::{Code, Refusal};
 use crate::values::{Name, Note};

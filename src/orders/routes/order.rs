@@ -16,7 +16,8 @@ use super::*;
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the buyer side of such an order, or outside your remit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A request with this Idempotency-Key is in flight", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The buyer already placed this order under `buyer_order_number` (a re-send): the order as it stands", body = Order, headers(("ETag" = String))),
+        (status = 409, description = "The buyer placed other content under this `buyer_order_number`; or a request with this Idempotency-Key is in flight", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields: quantities, prices, unit or currency codes, unknown products, inactive counterparty", body = Problem, content_type = "application/problem+json"),
     ),
@@ -30,23 +31,68 @@ pub async fn create_order(
     key: IdempotencyKey,
     body: ValidJson<NewOrderRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.value;
+    let plan = check_new_order(&principal, body.value)?;
+    idempotency::execute(
+        &state.db,
+        &principal.id,
+        key,
+        &req,
+        &body.body_hash,
+        move |conn| placed_answer(place_order(conn, plan)?),
+    )
+    .await
+}
+
+/// A new order checked as far as it can be without the database.
+pub(crate) struct OrderPlan {
+    actor: Actor,
+    order: NewOrder,
+    lines: Vec<NewOrderLine>,
+    numbers: Vec<i32>,
+    product_ids: Vec<(String, String)>,
+    specification_refs: Vec<Option<String>>,
+    deliveries: Vec<(Option<NaiveDate>, Option<DeliveryPeriod>)>,
+}
+
+/// Checks who may place the order and every field that needs no database, naming every bad
+/// field at once.
+pub(crate) fn check_new_order(
+    principal: &Principal,
+    b: NewOrderRequest,
+) -> Result<OrderPlan, ApiError> {
     let mut e = vec![];
     let counterparty_id = body_id("counterparty_id", b.counterparty_id, &mut e);
     Refusal::check(e)?;
     let party = policy::order_party_recording(
-        &principal,
+        principal,
         b.direction == Direction::Purchase,
         &counterparty_id,
         b.recorded_via,
     )?;
     check_placed_by_buyer(b.direction, side_of(b.direction, party))?;
-    let recorded_via = b.recorded_via;
     let mut e = vec![];
     let currency = check_currency("currency", b.currency, &mut e);
+    let buyer_order_number = check_reference("buyer_order_number", b.buyer_order_number, &mut e);
     let buyer_reference = check_reference("buyer_reference", b.buyer_reference, &mut e);
     let note = Note::check_optional("note", b.note, &mut e);
-    let delivery_gln = check_gln("delivery_gln", b.delivery_gln, &mut e);
+    let delivery_location = match (
+        b.delivery_location,
+        check_gln("delivery_gln", b.delivery_gln, &mut e),
+    ) {
+        (Some(_), Some(_)) => {
+            e.push(FieldError::new(
+                "delivery_gln",
+                "give delivery_location or delivery_gln, not both",
+            ));
+            None
+        }
+        (Some(l), None) => Some(l.check("delivery_location", &mut e)),
+        (None, Some(gln)) => Some(DeliveryLocation {
+            id: Some(ParticipantId::new("0088", &gln)),
+            ..Default::default()
+        }),
+        (None, None) => None,
+    };
     check_line_count(b.lines.len(), &mut e);
     let numbers: Vec<i32> = b
         .lines
@@ -80,86 +126,121 @@ pub async fn create_order(
             check_reference(&field, l.specification_ref.clone(), &mut e)
         })
         .collect();
-    let order_type = b.order_type.unwrap_or(OrderType::Order);
     let issue_date = b.issue_date.unwrap_or_else(today);
-    check_not_before_issue(
-        "requested_delivery_date",
+    let (requested, period) = check_requested_delivery(
+        "",
         b.requested_delivery_date,
+        b.requested_delivery_period,
         issue_date,
         &mut e,
     );
-    for (i, l) in b.lines.iter().enumerate() {
-        let field = format!("lines[{i}].requested_delivery_date");
-        check_not_before_issue(&field, l.requested_delivery_date, issue_date, &mut e);
+    // A line without its own delivery wants the order's.
+    let deliveries = b
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if l.requested_delivery_date.is_none() && l.requested_delivery_period.is_none() {
+                (requested, period)
+            } else {
+                check_requested_delivery(
+                    &format!("lines[{i}]."),
+                    l.requested_delivery_date,
+                    l.requested_delivery_period,
+                    issue_date,
+                    &mut e,
+                )
+            }
+        })
+        .collect();
+    Refusal::check(e)?;
+    let actor = match b.recorded_via {
+        Some(channel) => Actor::from(principal).recording(&counterparty_id, channel),
+        None => Actor::from(principal),
+    };
+    Ok(OrderPlan {
+        actor,
+        order: NewOrder {
+            direction: b.direction,
+            order_type: b.order_type.unwrap_or(OrderType::Order),
+            profile: b.profile.unwrap_or(OrderProfile::AdvancedOrdering),
+            counterparty_id,
+            currency,
+            buyer_order_number,
+            buyer_reference,
+            issue_date,
+            requested_delivery_date: requested,
+            requested_delivery_period: period,
+            delivery_location,
+            note,
+            submit: b.submit,
+            lines: vec![],
+        },
+        lines: b.lines,
+        numbers,
+        product_ids,
+        specification_refs,
+        deliveries,
+    })
+}
+
+/// Places a checked order: the counterparty trades with us, every product is orderable, each
+/// line's terms hold; or answers the order the buyer already placed under its number.
+pub(crate) fn place_order(
+    conn: &mut DbConnection,
+    plan: OrderPlan,
+) -> Result<store::Placed, ApiError> {
+    let OrderPlan {
+        actor,
+        mut order,
+        lines: lines_in,
+        numbers,
+        product_ids,
+        specification_refs,
+        deliveries,
+    } = plan;
+    check_counterparty(conn, &order.counterparty_id)?;
+    let products = orderable_products(conn, &product_ids)?;
+    let mut e = vec![];
+    for (i, l) in lines_in.into_iter().enumerate() {
+        let Some(product) = products.get(&product_ids[i].1) else {
+            e.push(FieldError::new(&product_ids[i].0, "no such product"));
+            continue;
+        };
+        let (date, period) = deliveries[i];
+        if let Some(mut row) = build_line(
+            &format!("lines[{i}]"),
+            numbers[i],
+            product,
+            l.quantity,
+            l.unit,
+            l.unit_price_minor,
+            l.price_base_quantity,
+            l.allowance_minor,
+            l.charge_minor,
+            date,
+            specification_refs[i].clone(),
+            &mut e,
+        ) {
+            row.delivery_period_start = period.and_then(|p| p.start_date);
+            row.delivery_period_end = period.and_then(|p| p.end_date);
+            order.lines.push(row);
+        }
     }
     Refusal::check(e)?;
-    let requested = b.requested_delivery_date;
-    let lines_in = b.lines;
-    let direction = b.direction;
-    let submit = b.submit;
-    let actor = match recorded_via {
-        Some(channel) => Actor::from(&principal).recording(&counterparty_id, channel),
-        None => Actor::from(&principal),
-    };
-    idempotency::execute(
-        &state.db,
-        &principal.id,
-        key,
-        &req,
-        &body.body_hash,
-        move |conn| {
-            check_counterparty(conn, &counterparty_id)?;
-            let products = orderable_products(conn, &product_ids)?;
-            let mut e = vec![];
-            let mut lines = vec![];
-            for (i, l) in lines_in.into_iter().enumerate() {
-                let Some(product) = products.get(&product_ids[i].1) else {
-                    e.push(FieldError::new(&product_ids[i].0, "no such product"));
-                    continue;
-                };
-                if let Some(row) = build_line(
-                    &format!("lines[{i}]"),
-                    numbers[i],
-                    product,
-                    l.quantity,
-                    l.unit,
-                    l.unit_price_minor,
-                    l.price_base_quantity,
-                    l.allowance_minor,
-                    l.charge_minor,
-                    l.requested_delivery_date.or(requested),
-                    specification_refs[i].clone(),
-                    &mut e,
-                ) {
-                    lines.push(row);
-                }
-            }
-            Refusal::check(e)?;
-            let order = store::insert_order(
-                conn,
-                &actor,
-                NewOrder {
-                    direction,
-                    order_type,
-                    counterparty_id,
-                    currency,
-                    buyer_reference,
-                    issue_date,
-                    requested_delivery_date: requested,
-                    delivery_gln,
-                    note,
-                    submit,
-                    lines,
-                },
-            )?;
-            Written::created(
-                &order,
-                order.version,
-                format!("/api/v1/orders/{}", order.id),
-            )
-        },
-    )
-    .await
+    Ok(store::insert_order(conn, &actor, order)?)
+}
+
+/// 201 with the new order, or 200 with the one already placed under the buyer's number.
+pub(crate) fn placed_answer(placed: store::Placed) -> Result<Written, ApiError> {
+    match placed {
+        store::Placed::Created(order) => Written::created(
+            &order,
+            order.version,
+            format!("/api/v1/orders/{}", order.id),
+        ),
+        store::Placed::AlreadyPlaced(order) => Written::ok(&order, Some(order.version)),
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

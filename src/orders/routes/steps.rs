@@ -77,6 +77,8 @@ pub(crate) fn build_line(
         short_milli: 0,
         oversupply_milli: 0,
         invoiced_milli: 0,
+        delivery_period_start: None,
+        delivery_period_end: None,
     })
 }
 

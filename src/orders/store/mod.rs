@@ -16,7 +16,9 @@ use crate::db::schema::{
 };
 use crate::db::{with_lines, DbConnection, LOOKUP_CHUNK};
 use crate::db::{PageRequest, StoreError};
+use crate::participants::DeliveryLocation;
 use crate::refusal::{expect_version, Code, Refusal};
+use serde::Serialize;
 
 mod numbers;
 #[macro_use]

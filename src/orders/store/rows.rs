@@ -29,9 +29,36 @@ pub struct OrderRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub buyer_order_number: Option<String>,
+    pub content_digest: Option<String>,
+    pub profile: String,
+    pub delivery_period_start: Option<NaiveDate>,
+    pub delivery_period_end: Option<NaiveDate>,
+    pub delivery_location: Option<String>,
+}
+
+/// A period held in two columns; none when both are empty.
+pub(crate) fn period_of(
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+) -> Option<DeliveryPeriod> {
+    (start.is_some() || end.is_some()).then_some(DeliveryPeriod {
+        start_date: start,
+        end_date: end,
+    })
 }
 
 impl OrderRow {
+    pub fn profile(&self) -> OrderProfile {
+        OrderProfile::parse(&self.profile).unwrap_or(OrderProfile::AdvancedOrdering)
+    }
+
+    pub fn delivery_location(&self) -> Option<DeliveryLocation> {
+        self.delivery_location
+            .as_deref()
+            .and_then(|l| serde_json::from_str(l).ok())
+    }
+
     pub fn direction(&self) -> Direction {
         Direction::parse(&self.direction).unwrap_or(Direction::Purchase)
     }
@@ -51,7 +78,7 @@ impl OrderRow {
     }
 }
 
-#[derive(Debug, Queryable, Insertable, AsChangeset, Clone, PartialEq, Eq)]
+#[derive(Debug, Queryable, Insertable, AsChangeset, Clone, PartialEq, Eq, Serialize)]
 #[diesel(table_name = order_lines)]
 pub struct OrderLineRow {
     pub order_id: String,
@@ -76,6 +103,8 @@ pub struct OrderLineRow {
     pub short_milli: i64,
     pub oversupply_milli: i64,
     pub invoiced_milli: i64,
+    pub delivery_period_start: Option<NaiveDate>,
+    pub delivery_period_end: Option<NaiveDate>,
 }
 
 impl OrderLineRow {
@@ -122,6 +151,10 @@ impl OrderLineRow {
             charge_minor: self.charge_minor,
             line_amount_minor: self.line_amount_minor,
             requested_delivery_date: self.requested_delivery_date,
+            requested_delivery_period: period_of(
+                self.delivery_period_start,
+                self.delivery_period_end,
+            ),
             specification_ref: self.specification_ref.clone(),
             confirmed_quantity: s.confirmed,
             delivery_schedule: self
@@ -177,9 +210,13 @@ impl OrderDoc {
             currency_exponent: crate::standards::currency_exponent(&r.currency)
                 .map(|c| c.1)
                 .unwrap_or(2),
+            buyer_order_number: r.buyer_order_number.clone(),
+            profile: r.profile(),
             buyer_reference: r.buyer_reference.clone(),
             issue_date: r.issue_date,
             requested_delivery_date: r.requested_delivery_date,
+            requested_delivery_period: period_of(r.delivery_period_start, r.delivery_period_end),
+            delivery_location: r.delivery_location(),
             delivery_gln: r.delivery_gln.clone(),
             note: r.note.clone(),
             change_sequence: r.change_sequence,
@@ -261,25 +298,84 @@ pub fn get_order(
 }
 
 /// A new order, validated, ready to store.
+#[derive(Debug, Serialize)]
 pub struct NewOrder {
     pub direction: Direction,
     pub order_type: OrderType,
+    pub profile: OrderProfile,
     pub counterparty_id: String,
     pub currency: String,
+    /// The buyer's own number for the order (UBL `Order/ID`): unique per buyer.
+    pub buyer_order_number: Option<String>,
     pub buyer_reference: Option<String>,
     pub issue_date: NaiveDate,
     pub requested_delivery_date: Option<NaiveDate>,
-    pub delivery_gln: Option<String>,
+    pub requested_delivery_period: Option<DeliveryPeriod>,
+    pub delivery_location: Option<DeliveryLocation>,
     pub note: Option<String>,
     pub submit: bool,
     pub lines: Vec<OrderLineRow>,
+}
+
+impl NewOrder {
+    /// What the order says, as a digest: a re-sent order with the same buyer's number is the
+    /// same order when this is the same, a clash when it is not.
+    pub fn digest(&self) -> Result<String, StoreError> {
+        use sha2::{Digest, Sha256};
+        let text = serde_json::to_vec(self)
+            .map_err(|e| StoreError::Failed(format!("order digest: {e}")))?;
+        Ok(hex::encode(Sha256::digest(text)))
+    }
+}
+
+/// What creating an order did: created it, or found the same order already placed under the
+/// buyer's number (a re-send).
+pub enum Placed {
+    Created(Order),
+    AlreadyPlaced(Order),
+}
+
+/// The order the buyer already placed under `number`, if any: on a sales order the buyer is
+/// the customer, on a purchase order we are.
+fn placed_under(
+    conn: &mut DbConnection,
+    direction: Direction,
+    counterparty_id: &str,
+    number: &str,
+) -> Result<Option<OrderRow>, StoreError> {
+    let mut q = orders::table
+        .filter(orders::direction.eq(direction.as_str()))
+        .filter(orders::buyer_order_number.eq(number))
+        .into_boxed();
+    if direction == Direction::Sales {
+        q = q.filter(orders::counterparty_id.eq(counterparty_id));
+    }
+    Ok(q.first::<OrderRow>(conn).optional()?)
 }
 
 pub fn insert_order(
     conn: &mut DbConnection,
     actor: &Actor,
     o: NewOrder,
-) -> Result<Order, StoreError> {
+) -> Result<Placed, StoreError> {
+    let digest = o.digest()?;
+    if let Some(number) = &o.buyer_order_number {
+        if let Some(found) = placed_under(conn, o.direction, &o.counterparty_id, number)? {
+            if found.content_digest.as_deref() != Some(digest.as_str()) {
+                return Err(Refusal::conflict_on(
+                    Code::Duplicate,
+                    "buyer_order_number",
+                    format!(
+                        "the buyer already placed order {} under this number with other content",
+                        found.number
+                    ),
+                )
+                .into());
+            }
+            let doc = get_order(conn, &Access::All, &found.id)?;
+            return Ok(Placed::AlreadyPlaced(doc.to_order()));
+        }
+    }
     let id = uuid::Uuid::now_v7().to_string();
     let prefix = match o.direction {
         Direction::Purchase => "PO",
@@ -313,7 +409,18 @@ pub fn insert_order(
             orders::buyer_reference.eq(&o.buyer_reference),
             orders::issue_date.eq(o.issue_date),
             orders::requested_delivery_date.eq(o.requested_delivery_date),
-            orders::delivery_gln.eq(&o.delivery_gln),
+            orders::delivery_gln.eq(o.delivery_location.as_ref().and_then(|l| l.gln())),
+            orders::buyer_order_number.eq(&o.buyer_order_number),
+            orders::content_digest.eq(&digest),
+            orders::profile.eq(o.profile.as_str()),
+            orders::delivery_period_start
+                .eq(o.requested_delivery_period.and_then(|p| p.start_date)),
+            orders::delivery_period_end.eq(o.requested_delivery_period.and_then(|p| p.end_date)),
+            orders::delivery_location.eq(o
+                .delivery_location
+                .as_ref()
+                .map(crate::company::store::to_json)
+                .transpose()?),
             orders::note.eq(&o.note),
             orders::change_sequence.eq(0),
             orders::total_minor.eq(total),
@@ -339,7 +446,7 @@ pub fn insert_order(
             after: snapshot(&order),
         },
     )?;
-    Ok(order)
+    Ok(Placed::Created(order))
 }
 
 #[derive(Debug, Default)]

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::policy::PartnerRoles;
+pub use crate::participants::PartyIdentity;
+use crate::participants::{ParticipantId, PostalAddress};
 use crate::refusal::FieldError;
 use crate::refusal::Refusal;
 use crate::values::{
@@ -166,6 +168,9 @@ pub struct ErpReference {
     "id": "0193a1b2-0000-7000-8000-0000000000aa", "name": "Dewhirst Group", "legal_name": "Dewhirst Group Ltd",
     "roles": ["manufacturer"], "status": "active", "gln": "5012345000015", "tax_id": "GB123456789",
     "country": "GB", "erp_references": [{"system": "SAP-S4", "reference": "V-100234"}],
+    "endpoint": {"scheme": "0088", "id": "5012345000015"}, "party_ids": [{"scheme": "0088", "id": "5012345000015"}],
+    "legal_id": null, "address": {"street": "Dewhirst House", "additional_street": null, "city": "Driffield",
+        "postal_code": "YO25 6TL", "region": null, "address_line": null, "country": "GB"},
     "relationship_since": "1925-03-01", "tenure_years": 101, "account_owner_id": null, "segment": null, "notes": null,
     "archived": false, "archived_at": null, "version": 1,
     "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"
@@ -184,6 +189,14 @@ pub struct Partner {
     #[schema(value_type = Option<crate::values::Country>)]
     pub country: Option<String>,
     pub erp_references: Vec<ErpReference>,
+    /// Where the partner's system takes PEPPOL documents (UBL `EndpointID`, an EAS scheme);
+    /// unique: an inbound document finds its partner by it.
+    pub endpoint: Option<ParticipantId>,
+    /// UBL `PartyIdentification` (ISO/IEC 6523 schemes).
+    pub party_ids: Vec<ParticipantId>,
+    /// UBL `PartyLegalEntity/CompanyID` (an ISO/IEC 6523 scheme).
+    pub legal_id: Option<ParticipantId>,
+    pub address: Option<PostalAddress>,
     /// When the relationship began.
     pub relationship_since: Option<NaiveDate>,
     /// Whole years since `relationship_since`, as of today (UTC).
@@ -439,6 +452,7 @@ pub struct PartnerFields {
     pub tax_id: Option<String>,
     pub country: Option<String>,
     pub erp_references: Vec<ErpReference>,
+    pub identity: PartyIdentity,
     pub relationship_since: Option<NaiveDate>,
     pub account_owner_id: Option<String>,
     pub segment: Option<String>,
@@ -457,6 +471,7 @@ pub struct PartnerDraft {
     pub tax_id: Option<String>,
     pub country: Option<Country>,
     pub erp_references: Vec<ErpReference>,
+    pub identity: PartyIdentity,
     pub relationship_since: Option<NaiveDate>,
     pub account_owner_id: Option<String>,
     pub segment: Option<String>,
@@ -481,6 +496,7 @@ pub fn validate_draft(d: PartnerFields, today: NaiveDate) -> Result<PartnerDraft
         .country
         .and_then(|c| Country::parse("country", &c, &mut e));
     let erp_references = check_erp_references(&d.erp_references, &mut e);
+    let identity = d.identity.check(&mut e);
     check_relationship_since(d.relationship_since, today, &mut e);
     let account_owner_id = d
         .account_owner_id
@@ -499,6 +515,7 @@ pub fn validate_draft(d: PartnerFields, today: NaiveDate) -> Result<PartnerDraft
         tax_id,
         country,
         erp_references,
+        identity,
         relationship_since: d.relationship_since,
         account_owner_id,
         segment,

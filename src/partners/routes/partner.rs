@@ -1,12 +1,14 @@
 //! Partners.
 
 use super::*;
+use crate::participants::{ParticipantId, PostalAddress};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "name": "Dewhirst Group", "legal_name": "Dewhirst Group Ltd", "roles": ["manufacturer"], "status": "active",
     "gln": "5012345000015", "country": "GB", "relationship_since": "1925-03-01",
+    "endpoint": {"scheme": "0088", "id": "5012345000015"},
     "erp_references": [{"system": "SAP-S4", "reference": "V-100234"}]
 }))]
 pub struct NewPartnerRequest {
@@ -28,6 +30,14 @@ pub struct NewPartnerRequest {
     pub country: Option<String>,
     #[serde(default)]
     pub erp_references: Vec<ErpReference>,
+    /// Where the partner's system takes PEPPOL documents (an EAS scheme); unique.
+    pub endpoint: Option<ParticipantId>,
+    /// Party identifiers (ISO/IEC 6523 schemes), at most 10.
+    #[serde(default)]
+    pub party_ids: Vec<ParticipantId>,
+    /// Legal registration (an ISO/IEC 6523 scheme).
+    pub legal_id: Option<ParticipantId>,
+    pub address: Option<PostalAddress>,
     pub relationship_since: Option<NaiveDate>,
     /// A staff user.
     pub account_owner_id: Option<String>,
@@ -63,6 +73,16 @@ pub struct PartnerPatch {
     pub country: Option<Option<String>>,
     pub erp_references: Option<Vec<ErpReference>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<ParticipantId>)]
+    pub endpoint: Option<Option<ParticipantId>>,
+    pub party_ids: Option<Vec<ParticipantId>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<ParticipantId>)]
+    pub legal_id: Option<Option<ParticipantId>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<PostalAddress>)]
+    pub address: Option<Option<PostalAddress>>,
+    #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, format = Date)]
     pub relationship_since: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double_option")]
@@ -88,6 +108,12 @@ impl PartnerPatch {
             tax_id: self.tax_id.unwrap_or(c.tax_id),
             country: self.country.unwrap_or(c.country),
             erp_references: self.erp_references.unwrap_or(c.erp_references),
+            identity: PartyIdentity {
+                endpoint: self.endpoint.unwrap_or(c.identity.endpoint),
+                party_ids: self.party_ids.unwrap_or(c.identity.party_ids),
+                legal_id: self.legal_id.unwrap_or(c.identity.legal_id),
+                address: self.address.unwrap_or(c.identity.address),
+            },
             relationship_since: self.relationship_since.unwrap_or(c.relationship_since),
             account_owner_id: self.account_owner_id.unwrap_or(c.account_owner_id),
             segment: self.segment.unwrap_or(c.segment),
@@ -136,6 +162,12 @@ pub async fn create_partner(
             tax_id: b.tax_id,
             country: b.country,
             erp_references: b.erp_references,
+            identity: PartyIdentity {
+                endpoint: b.endpoint,
+                party_ids: b.party_ids,
+                legal_id: b.legal_id,
+                address: b.address,
+            },
             relationship_since: b.relationship_since,
             account_owner_id: b.account_owner_id,
             segment: b.segment,

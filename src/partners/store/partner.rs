@@ -1,6 +1,7 @@
 //! Partners.
 
 use super::*;
+use crate::company::store::{participant, to_json};
 
 #[derive(Debug, Queryable, Clone)]
 pub struct PartnerRow {
@@ -25,6 +26,12 @@ pub struct PartnerRow {
     pub segment: Option<String>,
     /// Name and legal name as search compares them ([`crate::text::search_key`]).
     pub search_text: Option<String>,
+    pub endpoint_scheme: Option<String>,
+    pub endpoint_id: Option<String>,
+    pub party_ids: String,
+    pub legal_id_scheme: Option<String>,
+    pub legal_id: Option<String>,
+    pub address: Option<String>,
 }
 
 impl PartnerRow {
@@ -39,10 +46,24 @@ impl PartnerRow {
             tax_id: self.tax_id.clone(),
             country: self.country.clone(),
             erp_references: serde_json::from_str(&self.erp_references).unwrap_or_default(),
+            identity: self.identity(),
             relationship_since: self.relationship_since,
             account_owner_id: self.account_owner_id.clone(),
             segment: self.segment.clone(),
             notes: self.notes.clone(),
+        }
+    }
+
+    /// The identifiers and address as stored (each was checked on its way in).
+    pub fn identity(&self) -> PartyIdentity {
+        PartyIdentity {
+            endpoint: participant(self.endpoint_scheme.clone(), self.endpoint_id.clone()),
+            party_ids: serde_json::from_str(&self.party_ids).unwrap_or_default(),
+            legal_id: participant(self.legal_id_scheme.clone(), self.legal_id.clone()),
+            address: self
+                .address
+                .as_deref()
+                .and_then(|a| serde_json::from_str(a).ok()),
         }
     }
 
@@ -59,6 +80,7 @@ impl PartnerRow {
     }
 
     pub fn to_partner(&self, today: NaiveDate) -> Partner {
+        let identity = self.identity();
         Partner {
             id: self.id.clone(),
             name: self.name.clone(),
@@ -69,6 +91,10 @@ impl PartnerRow {
             tax_id: self.tax_id.clone(),
             country: self.country.clone(),
             erp_references: serde_json::from_str(&self.erp_references).unwrap_or_default(),
+            endpoint: identity.endpoint,
+            party_ids: identity.party_ids,
+            legal_id: identity.legal_id,
+            address: identity.address,
             relationship_since: self.relationship_since,
             tenure_years: self.relationship_since.and_then(|s| tenure_years(s, today)),
             account_owner_id: self.account_owner_id.clone(),
@@ -80,6 +106,31 @@ impl PartnerRow {
             created_at: self.created_at.and_utc(),
             updated_at: self.updated_at.and_utc(),
         }
+    }
+}
+
+/// The identifiers and address as their columns hold them (`None` clears a column).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = partners, treat_none_as_null = true)]
+struct IdentityColumns {
+    endpoint_scheme: Option<String>,
+    endpoint_id: Option<String>,
+    party_ids: String,
+    legal_id_scheme: Option<String>,
+    legal_id: Option<String>,
+    address: Option<String>,
+}
+
+impl IdentityColumns {
+    fn of(i: &PartyIdentity) -> Result<IdentityColumns, StoreError> {
+        Ok(IdentityColumns {
+            endpoint_scheme: i.endpoint.as_ref().map(|e| e.scheme.clone()),
+            endpoint_id: i.endpoint.as_ref().map(|e| e.id.clone()),
+            party_ids: to_json(&i.party_ids)?,
+            legal_id_scheme: i.legal_id.as_ref().map(|e| e.scheme.clone()),
+            legal_id: i.legal_id.as_ref().map(|e| e.id.clone()),
+            address: i.address.as_ref().map(to_json).transpose()?,
+        })
     }
 }
 
@@ -144,6 +195,27 @@ pub(crate) fn check_references(
             .into());
         }
     }
+    if let Some(endpoint) = &f.identity.endpoint {
+        let mut q = partners::table
+            .filter(partners::endpoint_scheme.eq(&endpoint.scheme))
+            .filter(partners::endpoint_id.eq(&endpoint.id))
+            .select(partners::id)
+            .into_boxed();
+        if let Some(id) = self_id {
+            q = q.filter(partners::id.ne(id.to_string()));
+        }
+        if q.first::<String>(conn).optional()?.is_some() {
+            return Err(Refusal::conflict_on(
+                Code::Duplicate,
+                "endpoint",
+                "another partner has this endpoint",
+            )
+            .into());
+        }
+        if crate::company::store::get_company(conn)?.endpoint.as_ref() == Some(endpoint) {
+            return Err(Refusal::invalid("endpoint", "is our own company's endpoint").into());
+        }
+    }
     Ok(())
 }
 
@@ -173,6 +245,7 @@ pub fn insert_partner(
             partners::country.eq(f.country.as_ref().map(Country::as_str)),
             partners::erp_references
                 .eq(serde_json::to_string(&f.erp_references).unwrap_or_else(|_| "[]".into())),
+            IdentityColumns::of(&f.identity)?,
             partners::relationship_since.eq(f.relationship_since),
             partners::account_owner_id.eq(&f.account_owner_id),
             partners::segment.eq(&f.segment),
@@ -231,6 +304,7 @@ pub fn save_partner(
         partners::country.eq(f.country.as_ref().map(Country::as_str)),
         partners::erp_references
             .eq(serde_json::to_string(&f.erp_references).unwrap_or_else(|_| "[]".into())),
+        IdentityColumns::of(&f.identity)?,
         partners::relationship_since.eq(f.relationship_since),
         partners::account_owner_id.eq(&f.account_owner_id),
         partners::segment.eq(&f.segment),

@@ -1,0 +1,10 @@
+ALTER TABLE order_lines DROP COLUMN delivery_period_end;
+ALTER TABLE order_lines DROP COLUMN delivery_period_start;
+ALTER TABLE orders DROP COLUMN delivery_location;
+ALTER TABLE orders DROP COLUMN delivery_period_end;
+ALTER TABLE orders DROP COLUMN delivery_period_start;
+ALTER TABLE orders DROP COLUMN profile;
+DROP INDEX orders_purchase_buyer_number_idx;
+DROP INDEX orders_sales_buyer_number_idx;
+ALTER TABLE orders DROP COLUMN content_digest;
+ALTER TABLE orders DROP COLUMN buyer_order_number;

@@ -1,0 +1,293 @@
+//! The order exchange in the ordering standard's own terms: PEPPOL BIS 3 units, identifiers and
+//! documents. Written against the repository's own fixtures; the OpenPEPPOL examples are read
+//! from `../shared/peppol` only where a test says so, and skipped with a reason when absent.
+
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[actix_web::test]
+async fn units_are_the_full_peppol_lists_and_retired_codes_name_their_replacement() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let supplier = app.partner("Sauce Supplier AB", &["manufacturer"]).await;
+    let product = |sku: &str, unit: &str| json!({"sku": sku, "name": sku, "category": "sauces", "brand_type": "national", "base_unit": unit});
+    // What this service once wrote is refused with the code that replaced it.
+    let refused = app
+        .post("/api/v1/products", &admin, product("OLD-CS", "CS"))
+        .await
+        .expect_problem(422, "validation_failed", Some("base_unit"));
+    assert!(refused.text.contains("use XCS"), "{}", refused.text);
+    app.post("/api/v1/products", &admin, product("OLD-PCE", "PCE"))
+        .await
+        .expect_problem(422, "validation_failed", Some("base_unit"));
+    // PEPPOL's examples order in NAR (number of articles); packages are X-prefixed Rec 21 codes.
+    let articles = app
+        .post("/api/v1/products", &admin, product("SAUCE-NAR", "NAR"))
+        .await
+        .expect(201)
+        .id();
+    let boxes = app
+        .post("/api/v1/products", &admin, product("SAUCE-XBX", "XBX"))
+        .await
+        .expect(201)
+        .id();
+    let order = |product: &str, unit: &str, quantity: &str| {
+        json!({"direction": "purchase", "counterparty_id": supplier, "currency": "EUR",
+               "lines": [{"product_id": product, "unit": unit, "quantity": quantity, "unit_price_minor": 400}]})
+    };
+    let placed = app
+        .post("/api/v1/orders", &admin, order(&articles, "NAR", "10"))
+        .await
+        .expect(201);
+    assert_eq!(placed.body["lines"][0]["unit"], "NAR");
+    assert_eq!(placed.body["total_minor"], 4000);
+    app.post("/api/v1/orders", &admin, order(&boxes, "XBX", "3"))
+        .await
+        .expect(201);
+    // Both count whole things.
+    for (product, unit) in [(&articles, "NAR"), (&boxes, "XBX")] {
+        app.post("/api/v1/orders", &admin, order(product, unit, "2.5"))
+            .await
+            .expect_problem(422, "validation_failed", Some("lines[0].quantity"));
+    }
+}
+
+#[actix_web::test]
+async fn our_company_is_set_once_and_named_by_every_partner_check() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let empty = app.get("/api/v1/company", &admin).await.expect(200);
+    assert_eq!(empty.body["version"], 0);
+    assert!(empty.body["endpoint"].is_null());
+    let profile = json!({
+        "legal_name": "City Hospital 345433", "trading_name": "City Hospital", "country": "se",
+        "address": {"street": "Lower street 5", "city": "Stockholm", "postal_code": "11120", "country": "SE"},
+        "vat_id": "SE556036079301", "endpoint": {"scheme": "0088", "id": "7300010000001"},
+        "party_ids": [{"scheme": "0088", "id": "7300010000001"}],
+        "legal_id": {"scheme": "0007", "id": "5560360793"},
+        "contact": {"name": "Martin Foggerty", "telephone": "+46555785488", "email": "martin@example.se"}
+    });
+    // Only an admin sets it; bad identifiers are named by field and scheme rule.
+    let buyer = app.user("buyer", None).await;
+    app.put("/api/v1/company", &buyer, profile.clone())
+        .await
+        .expect_problem(403, "forbidden", None);
+    let mut bad = profile.clone();
+    bad["endpoint"] = json!({"scheme": "0088", "id": "7300010000002"});
+    bad["legal_id"] = json!({"scheme": "9930", "id": "DE1"});
+    bad["party_ids"] = json!([{"scheme": "0192", "id": "987654324"}]);
+    let refused = app
+        .put("/api/v1/company", &admin, bad)
+        .await
+        .expect_problem(422, "validation_failed", Some("endpoint.id"));
+    let mut fields = refused.fields();
+    fields.sort();
+    assert_eq!(
+        fields,
+        ["endpoint.id", "legal_id.scheme", "party_ids[0].id"]
+    );
+    let saved = app
+        .put("/api/v1/company", &admin, profile.clone())
+        .await
+        .expect(200);
+    assert_eq!(saved.body["version"], 1);
+    assert_eq!(saved.body["country"], "SE");
+    assert_eq!(saved.header("etag").as_deref(), Some("\"1\""));
+    // Partners read it (it is on every document they get from us).
+    let supplier = app.partner("The Supplier AB", &["manufacturer"]).await;
+    let supplier_user = app.user("partner_user", Some(&supplier)).await;
+    let read = app.get("/api/v1/company", &supplier_user).await.expect(200);
+    assert_eq!(read.body["endpoint"]["id"], "7300010000001");
+    assert_eq!(read.body["legal_id"]["scheme"], "0007");
+    // A partner cannot take our endpoint, and two partners cannot share one.
+    let ours = json!({"endpoint": {"scheme": "0088", "id": "7300010000001"}});
+    app.patch(&format!("/api/v1/partners/{supplier}"), &admin, ours)
+        .await
+        .expect_problem(422, "validation_failed", Some("endpoint"));
+    let theirs = json!({"endpoint": {"scheme": "0192", "id": "987654325"},
+                        "address": {"street": "Harbour street", "city": "Bergen", "country": "no"}});
+    let patched = app
+        .patch(
+            &format!("/api/v1/partners/{supplier}"),
+            &admin,
+            theirs.clone(),
+        )
+        .await
+        .expect(200);
+    assert_eq!(patched.body["endpoint"]["scheme"], "0192");
+    assert_eq!(patched.body["address"]["country"], "NO");
+    let other = app.partner("Another Supplier", &["manufacturer"]).await;
+    app.patch(&format!("/api/v1/partners/{other}"), &admin, theirs)
+        .await
+        .expect_problem(409, "duplicate", Some("endpoint"));
+    // Nor can our company take a partner's.
+    let mut taken = profile;
+    taken["endpoint"] = json!({"scheme": "0192", "id": "987654325"});
+    app.put("/api/v1/company", &admin, taken)
+        .await
+        .expect_problem(409, "duplicate", Some("endpoint"));
+    // A stale If-Match is refused.
+    app.call(
+        actix_web::http::Method::PUT,
+        "/api/v1/company",
+        Some(&admin),
+        Some(json!({"legal_name": "X", "country": "SE",
+                    "endpoint": {"scheme": "0088", "id": "7300010000001"}})),
+        &[("If-Match", "\"0\"")],
+    )
+    .await
+    .expect_problem(412, "version_mismatch", None);
+}
+
+/// A customer placing sales orders and the product it orders.
+async fn customer_and_product(app: &TestApp, admin: &str, name: &str) -> (String, String, String) {
+    let customer = app.partner(name, &["key_account"]).await;
+    let user = app.user("partner_user", Some(&customer)).await;
+    let product = app
+        .post(
+            "/api/v1/products",
+            admin,
+            json!({"sku": format!("SAUCE-{name}"), "name": "Brown sauce", "category": "sauces",
+                   "brand_type": "national", "base_unit": "NAR"}),
+        )
+        .await
+        .expect(201)
+        .id();
+    (customer, user, product)
+}
+
+#[actix_web::test]
+async fn the_buyers_order_number_makes_a_resent_order_the_same_order() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let (customer, user, product) = customer_and_product(&app, &admin, "City Hospital").await;
+    let order = json!({"direction": "sales", "counterparty_id": customer, "currency": "EUR",
+        "buyer_order_number": "1", "issue_date": "2026-12-01", "profile": "ordering", "submit": true,
+        "lines": [{"product_id": product, "quantity": "10", "unit_price_minor": 400}]});
+    let first = app
+        .post("/api/v1/orders", &user, order.clone())
+        .await
+        .expect(201);
+    assert_eq!(first.body["buyer_order_number"], "1");
+    assert_eq!(first.body["profile"], "ordering");
+    // The same order sent again (an access point retrying, an ERP re-sending) is that order.
+    let again = app
+        .post("/api/v1/orders", &user, order.clone())
+        .await
+        .expect(200);
+    assert_eq!(again.id(), first.id());
+    assert_eq!(again.body["number"], first.body["number"]);
+    // Other content under the same number is a clash, named.
+    let mut other = order.clone();
+    other["lines"][0]["quantity"] = json!("11");
+    let clash = app
+        .post("/api/v1/orders", &user, other)
+        .await
+        .expect_problem(409, "duplicate", Some("buyer_order_number"));
+    assert!(
+        clash.text.contains(first.body["number"].as_str().unwrap()),
+        "{}",
+        clash.text
+    );
+    // The number is the buyer's own: another customer may use it too.
+    let (second, second_user, second_product) =
+        customer_and_product(&app, &admin, "Other Hospital").await;
+    let mut theirs = order.clone();
+    theirs["counterparty_id"] = json!(second);
+    theirs["lines"][0]["product_id"] = json!(second_product);
+    let placed = app
+        .post("/api/v1/orders", &second_user, theirs)
+        .await
+        .expect(201);
+    assert_ne!(placed.id(), first.id());
+    // One order only was made for the first customer.
+    let listed = app
+        .get(
+            &format!("/api/v1/orders?counterparty_id={customer}"),
+            &admin,
+        )
+        .await
+        .expect(200);
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn delivery_is_a_period_and_a_location_not_only_a_date_and_a_gln() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let (customer, user, product) = customer_and_product(&app, &admin, "City Hospital").await;
+    let order = |extra: serde_json::Value| {
+        let mut o = json!({"direction": "sales", "counterparty_id": customer, "currency": "EUR",
+            "issue_date": "2026-12-01",
+            "lines": [{"product_id": product, "quantity": "10", "unit_price_minor": 400}]});
+        for (k, v) in extra.as_object().unwrap() {
+            o[k] = v.clone();
+        }
+        o
+    };
+    // A period: due by its end, on the order and on its lines; a 14-digit GS1 location.
+    let placed = app
+        .post("/api/v1/orders", &user, order(json!({
+            "requested_delivery_period": {"start_date": "2026-12-15", "end_date": "2026-12-16"},
+            "delivery_location": {"id": {"scheme": "0088", "id": "05790000435975"}, "name": "Reception",
+                "address": {"street": "Lower street 5", "city": "Stockholm", "postal_code": "11120", "country": "se"}}})))
+        .await
+        .expect(201);
+    let b = &placed.body;
+    assert_eq!(b["requested_delivery_date"], "2026-12-16");
+    assert_eq!(b["requested_delivery_period"]["start_date"], "2026-12-15");
+    assert_eq!(
+        b["lines"][0]["requested_delivery_period"]["end_date"],
+        "2026-12-16"
+    );
+    assert_eq!(b["lines"][0]["requested_delivery_date"], "2026-12-16");
+    assert_eq!(b["delivery_location"]["id"]["id"], "05790000435975");
+    assert_eq!(b["delivery_location"]["address"]["country"], "SE");
+    assert!(b["delivery_gln"].is_null(), "a 14-digit key is not a GLN");
+    // The GLN shorthand still works and answers both ways.
+    let by_gln = app
+        .post(
+            "/api/v1/orders",
+            &user,
+            order(json!({"delivery_gln": "4012345000009"})),
+        )
+        .await
+        .expect(201);
+    assert_eq!(by_gln.body["delivery_gln"], "4012345000009");
+    assert_eq!(by_gln.body["delivery_location"]["id"]["scheme"], "0088");
+    // What cannot be: each named.
+    for (extra, field) in [
+        (
+            json!({"requested_delivery_period": {"start_date": "2026-12-16", "end_date": "2026-12-15"}}),
+            "requested_delivery_period.end_date",
+        ),
+        (
+            json!({"requested_delivery_period": {}}),
+            "requested_delivery_period",
+        ),
+        (
+            json!({"requested_delivery_period": {"start_date": "2026-11-30"}}),
+            "requested_delivery_period.start_date",
+        ),
+        (
+            json!({"requested_delivery_date": "2026-12-20",
+                "requested_delivery_period": {"start_date": "2026-12-15", "end_date": "2026-12-16"}}),
+            "requested_delivery_date",
+        ),
+        (
+            json!({"delivery_location": {"id": {"scheme": "0088", "id": "05790000435976"}}}),
+            "delivery_location.id.id",
+        ),
+        (json!({"delivery_location": {}}), "delivery_location"),
+        (
+            json!({"delivery_gln": "4012345000009", "delivery_location": {"name": "Dock 4"}}),
+            "delivery_gln",
+        ),
+        (json!({"profile": "ordering_only"}), "profile"),
+    ] {
+        app.post("/api/v1/orders", &user, order(extra))
+            .await
+            .expect_problem(422, "validation_failed", Some(field));
+    }
+}
