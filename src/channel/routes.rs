@@ -14,7 +14,6 @@ use crate::auth::policy;
 use crate::clock::today;
 use crate::http::extract::{body_id, double_option, BatchJson};
 use crate::http::idempotency::{self, IdempotencyKey, Written};
-use crate::http::pagination::encode_number_cursor;
 use crate::http::{
     path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
     ValidQuery,
@@ -314,19 +313,11 @@ pub async fn list_sell_out_lines(
     let access = policy::read_sell_out(&principal)?;
     let id = path_id(&id, "id")?;
     let (limit, after) = page.0.validate_numbered()?;
-    let mut lines = state
+    let lines = state
         .db
         .read(move |conn| store::list_lines(conn, &access, &id, after, limit))
         .await?;
-    let more = lines.len() as i64 > limit;
-    lines.truncate(limit as usize);
-    let next_cursor = more
-        .then(|| lines.last().map(|l| encode_number_cursor(l.line_number)))
-        .flatten();
-    Ok(HttpResponse::Ok().json(Page {
-        items: lines,
-        next_cursor,
-    }))
+    Ok(HttpResponse::Ok().json(Page::numbered(lines, limit, |l| l.line_number)))
 }
 
 // ---- wallet estimates ---------------------------------------------------------------------------

@@ -238,6 +238,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_responses (order_id, sequence) {
+        order_id -> Text,
+        sequence -> Integer,
+        response_number -> Text,
+        issue_date -> Date,
+        response_code -> Text,
+        note -> Nullable<Text>,
+        answers_change -> Integer,
+        lines -> Text,
+        recorded_via -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_changes (order_id, sequence) {
+        order_id -> Text,
+        sequence -> Integer,
+        change_number -> Text,
+        issue_date -> Date,
+        note -> Nullable<Text>,
+        lines -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     order_lines (order_id, line_number) {
         order_id -> Text,
         line_number -> Integer,
@@ -696,6 +725,8 @@ diesel::joinable!(sell_out_lines -> products (product_id));
 diesel::joinable!(interactions -> partners (partner_id));
 diesel::joinable!(orders -> partners (counterparty_id));
 diesel::joinable!(order_lines -> orders (order_id));
+diesel::joinable!(order_responses -> orders (order_id));
+diesel::joinable!(order_changes -> orders (order_id));
 diesel::joinable!(order_lines -> products (product_id));
 diesel::joinable!(spec_suppliers -> specifications (spec_id));
 diesel::joinable!(spec_versions -> specifications (spec_id));
@@ -717,6 +748,8 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    order_responses,
+    order_changes,
     company,
     login_failures,
     write_quotas,

@@ -166,6 +166,17 @@ impl<T> Page<T> {
         }
     }
 
+    /// A page of numbered items (lines, an order's responses) fetched with `limit + 1`; the
+    /// cursor is the last item's number ([`encode_number_cursor`]).
+    pub fn numbered(mut items: Vec<T>, limit: i64, number_of: impl Fn(&T) -> i32) -> Page<T> {
+        let more = items.len() as i64 > limit;
+        items.truncate(limit as usize);
+        let next_cursor = more
+            .then(|| items.last().map(|i| encode_number_cursor(number_of(i))))
+            .flatten();
+        Page { items, next_cursor }
+    }
+
     /// A page of items fetched with `limit + 1` in another order than id; the cursor is the
     /// last item's sort key ([`encode_key_cursor`]).
     pub fn keyed(mut items: Vec<T>, limit: i64, key_of: impl Fn(&T) -> String) -> Page<T> {

@@ -123,7 +123,15 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET /api/v1/orders/{id}", "orders", "1OOOOO4O3"),
     ("POST /api/v1/orders/{id}/submit", "orders", "1OO3344O3"),
     ("POST /api/v1/orders/{id}/response", "orders", "13333O433"),
+    ("GET /api/v1/orders/{id}/responses", "orders", "1OOOOO4O3"),
+    (
+        "GET /api/v1/orders/{id}/responses/{n}",
+        "orders",
+        "1OOOOO4O3",
+    ),
     ("POST /api/v1/orders/{id}/change", "orders", "1OO3334O3"),
+    ("GET /api/v1/orders/{id}/changes", "orders", "1OOOOO4O3"),
+    ("GET /api/v1/orders/{id}/changes/{n}", "orders", "1OOOOO4O3"),
     ("POST /api/v1/orders/{id}/cancel", "orders", "1OO3334O3"),
     ("POST /api/v1/orders/{id}/close", "orders", "1OO3334O3"),
     (
@@ -963,6 +971,28 @@ async fn request(app: &TestApp, w: &World, op: &str, n: usize) -> Req {
         "POST /api/v1/orders/{id}/close" => {
             let (o, _) = purchase_order(app, w, &admin, "received").await;
             post(format!("/api/v1/orders/{o}/close"), json!({}))
+        }
+        "GET /api/v1/orders/{id}/responses" => {
+            get(format!("/api/v1/orders/{}/responses", w.delivered))
+        }
+        "GET /api/v1/orders/{id}/responses/{n}" => {
+            get(format!("/api/v1/orders/{}/responses/1", w.delivered))
+        }
+        "GET /api/v1/orders/{id}/changes" | "GET /api/v1/orders/{id}/changes/{n}" => {
+            let (o, _) = purchase_order(app, w, &admin, "accepted").await;
+            app.post(
+                &format!("/api/v1/orders/{o}/change"),
+                &admin,
+                json!({"sequence_number": 1, "lines": [{"line_number": 1, "action": "change", "quantity": "12"}]}),
+            )
+            .await
+            .expect(200);
+            let path = if op.ends_with("{n}") {
+                format!("/api/v1/orders/{o}/changes/1")
+            } else {
+                format!("/api/v1/orders/{o}/changes")
+            };
+            get(path)
         }
         "GET /api/v1/orders/{id}/despatch-advices" => {
             get(format!("/api/v1/orders/{}/despatch-advices", w.delivered))

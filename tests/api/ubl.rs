@@ -291,3 +291,135 @@ async fn delivery_is_a_period_and_a_location_not_only_a_date_and_a_gln() {
             .expect_problem(422, "validation_failed", Some(field));
     }
 }
+
+#[actix_web::test]
+async fn responses_and_changes_are_kept_as_the_documents_they_are() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let supplier = app.partner("The Supplier AB", &["manufacturer"]).await;
+    let seller = app.user("partner_user", Some(&supplier)).await;
+    let stranger = app.partner("Another Supplier", &["manufacturer"]).await;
+    let stranger_user = app.user("partner_admin", Some(&stranger)).await;
+    let product = app
+        .post(
+            "/api/v1/products",
+            &admin,
+            json!({"sku": "SAUCE", "name": "Brown sauce", "category": "sauces",
+                   "brand_type": "national", "base_unit": "NAR"}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let order = app
+        .post(
+            "/api/v1/orders",
+            &admin,
+            json!({"direction": "purchase", "counterparty_id": supplier,
+            "currency": "EUR", "issue_date": "2026-12-01", "submit": true,
+            "lines": [{"product_id": product, "quantity": "10", "unit_price_minor": 400},
+                      {"product_id": product, "quantity": "5", "unit_price_minor": 600}]}),
+        )
+        .await
+        .expect(201);
+    let id = order.id();
+    let path = format!("/api/v1/orders/{id}");
+    // An acknowledgement, then a CA that accepts every line as ordered (PEPPOL allows it).
+    app.post(&format!("{path}/response"), &seller,
+        json!({"response_code": "acknowledged", "response_number": "OR-1", "issue_date": "2026-12-01"}))
+        .await
+        .expect(200);
+    // Its own number once per order; its date not before the order's.
+    app.post(
+        &format!("{path}/response"),
+        &seller,
+        json!({"response_code": "accepted", "response_number": "OR-1"}),
+    )
+    .await
+    .expect_problem(409, "duplicate", Some("response_number"));
+    app.post(
+        &format!("{path}/response"),
+        &seller,
+        json!({"response_code": "accepted", "issue_date": "2026-11-30"}),
+    )
+    .await
+    .expect_problem(422, "validation_failed", Some("issue_date"));
+    let accepted = app
+        .post(&format!("{path}/response"), &seller, json!({"response_code": "accepted_with_changes",
+            "response_number": "OR-2", "note": "All as ordered",
+            "lines": [{"line_number": 1, "status": "accepted"}, {"line_number": 2, "status": "accepted"}]}))
+        .await
+        .expect(200);
+    assert_eq!(accepted.body["status"], "accepted");
+    assert_eq!(accepted.body["response_code"], "accepted_with_changes");
+    // The buyer changes the order; the seller answers the change.
+    app.post(
+        &format!("{path}/change"),
+        &admin,
+        json!({"sequence_number": 1, "change_number": "CHG-7",
+        "note": "Two more", "lines": [{"line_number": 1, "action": "change", "quantity": "12"}]}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("{path}/response"),
+        &seller,
+        json!({"response_code": "accepted"}),
+    )
+    .await
+    .expect(200);
+    // All three responses and the change read back as sent, by both sides.
+    for token in [&admin, &seller] {
+        let listed = app
+            .get(&format!("{path}/responses"), token)
+            .await
+            .expect(200);
+        let items = listed.body["items"].as_array().unwrap();
+        let numbers: Vec<&str> = items
+            .iter()
+            .map(|r| r["response_number"].as_str().unwrap())
+            .collect();
+        let number = order.body["number"].as_str().unwrap();
+        assert_eq!(numbers, ["OR-1", "OR-2", &format!("{number}-R3")]);
+        assert_eq!(items[1]["response_code_uncl4343"], "CA");
+        assert_eq!(items[1]["note"], "All as ordered");
+        assert_eq!(items[1]["lines"].as_array().unwrap().len(), 2);
+        assert_eq!(items[1]["answers_change"], 0);
+        assert_eq!(items[2]["answers_change"], 1);
+        let second = app
+            .get(&format!("{path}/responses/2"), token)
+            .await
+            .expect(200);
+        assert_eq!(second.body["issue_date"].as_str().unwrap().len(), 10);
+        let change = app
+            .get(&format!("{path}/changes/1"), token)
+            .await
+            .expect(200);
+        assert_eq!(change.body["change_number"], "CHG-7");
+        assert_eq!(change.body["lines"][0]["action"], "change");
+        assert_eq!(change.body["lines"][0]["quantity"], "12");
+    }
+    // Paged by sequence.
+    let first_page = app
+        .get(&format!("{path}/responses?limit=2"), &admin)
+        .await
+        .expect(200);
+    let cursor = first_page.body["next_cursor"].as_str().unwrap().to_string();
+    let rest = app
+        .get(&format!("{path}/responses?limit=2&cursor={cursor}"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(rest.body["items"][0]["sequence"], 3);
+    assert!(rest.body["next_cursor"].is_null());
+    // Not there, not a number, not yours.
+    app.get(&format!("{path}/responses/4"), &admin)
+        .await
+        .expect_problem(404, "not_found", None);
+    app.get(&format!("{path}/changes/0"), &admin)
+        .await
+        .expect_problem(400, "invalid_path", Some("n"));
+    for p in ["responses/1", "changes/1", "responses", "changes"] {
+        app.get(&format!("{path}/{p}"), &stranger_user)
+            .await
+            .expect_problem(404, "not_found", None);
+    }
+}

@@ -26,6 +26,25 @@ impl ChangeAction {
     }
 }
 
+/// One line of an order change.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeLine {
+    pub line_number: i32,
+    /// UNCL1229: `add` (1), `delete` (2), `change` (3), `no_action` (4), `reopen` (74).
+    pub action: ChangeAction,
+    /// For `add`.
+    pub product_id: Option<String>,
+    /// For `add` (required) and `change`.
+    pub quantity: Option<Quantity>,
+    #[schema(value_type = Option<crate::values::UnitCode>)]
+    pub unit: Option<String>,
+    /// For `add` (required) and `change`.
+    pub unit_price_minor: Option<i64>,
+    pub price_base_quantity: Option<Quantity>,
+    pub requested_delivery_date: Option<NaiveDate>,
+}
+
 /// The order's status after a change: drafts stay drafts; a submitted or accepted order goes
 /// back to `submitted`, because a change is a request the seller answers with a new response.
 pub fn status_after_change(current: OrderStatus) -> OrderStatus {

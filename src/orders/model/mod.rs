@@ -281,6 +281,7 @@ pub fn check_not_before_issue(
 mod change;
 mod despatch;
 mod documents;
+mod exchanges;
 mod invoice;
 mod lines;
 mod money;
@@ -290,6 +291,7 @@ mod response;
 pub use change::*;
 pub use despatch::*;
 pub use documents::*;
+pub use exchanges::*;
 pub use invoice::*;
 pub use lines::*;
 pub use money::*;

@@ -4,8 +4,8 @@ use super::*;
 
 text_enum! {
     /// UNCL4343: `acknowledged` AB (received, a real answer follows; no lines), `accepted` AP
-    /// (as ordered; no lines), `accepted_with_changes` CA (must carry every line), `rejected` RE
-    /// (no lines).
+    /// (as ordered; no lines), `accepted_with_changes` CA (must carry every line; if it accepts
+    /// each as ordered the order stands `accepted`), `rejected` RE (no lines).
     pub enum ResponseCode {
         Acknowledged = "acknowledged",
         Accepted = "accepted",
@@ -51,7 +51,7 @@ impl ResponseLineStatus {
 
 /// One answer to one order line. A line split into several deliveries gets several entries with
 /// the same `line_number`, each `changed`, with its quantity and date.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseLine {
     pub line_number: i32,
@@ -167,11 +167,10 @@ pub(crate) fn line_by_line(
     if out.iter().all(|a| a.status == LineStatus::Rejected) {
         return Ok((OrderStatus::Rejected, out));
     }
+    // PEPPOL allows a `CA` that accepts every line as ordered: nothing changed, so the order
+    // stands accepted.
     if out.iter().all(|a| a.status == LineStatus::Accepted) {
-        return Err(vec![FieldError::new(
-            "response_code",
-            "every line is accepted as ordered: answer `accepted` without lines",
-        )]);
+        return Ok((OrderStatus::Accepted, out));
     }
     Ok((OrderStatus::AcceptedWithChanges, out))
 }

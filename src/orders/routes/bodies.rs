@@ -114,25 +114,12 @@ pub struct OrderResponseRequest {
     pub lines: Vec<ResponseLine>,
     #[schema(value_type = Option<crate::values::Note>)]
     pub note: Option<String>,
-}
-
-/// One line of an order change.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ChangeLine {
-    pub line_number: i32,
-    /// UNCL1229: `add` (1), `delete` (2), `change` (3), `no_action` (4), `reopen` (74).
-    pub action: ChangeAction,
-    /// For `add`.
-    pub product_id: Option<String>,
-    /// For `add` (required) and `change`.
-    pub quantity: Option<Quantity>,
-    #[schema(value_type = Option<crate::values::UnitCode>)]
-    pub unit: Option<String>,
-    /// For `add` (required) and `change`.
-    pub unit_price_minor: Option<i64>,
-    pub price_base_quantity: Option<Quantity>,
-    pub requested_delivery_date: Option<NaiveDate>,
+    /// The seller's own number for this response (UBL `OrderResponse/ID`), unique within the
+    /// order; `{order number}-R{n}` by default.
+    #[schema(value_type = Option<crate::values::DocumentNumber>)]
+    pub response_number: Option<String>,
+    /// Defaults to today; not before the order's issue date.
+    pub issue_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -147,6 +134,12 @@ pub struct OrderChangeRequest {
     pub lines: Vec<ChangeLine>,
     #[schema(value_type = Option<crate::values::Note>)]
     pub note: Option<String>,
+    /// The buyer's own number for this change (UBL `OrderChange/ID`), unique within the order;
+    /// `{order number}-C{sequence}` by default.
+    #[schema(value_type = Option<crate::values::DocumentNumber>)]
+    pub change_number: Option<String>,
+    /// Defaults to today; not before the order's issue date.
+    pub issue_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]

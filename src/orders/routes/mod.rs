@@ -35,6 +35,7 @@ use crate::AppState;
 
 mod bodies;
 mod despatch;
+mod exchanges;
 mod invoice;
 mod order;
 mod receipt;
@@ -43,6 +44,7 @@ mod steps;
 
 pub use bodies::*;
 pub use despatch::*;
+pub use exchanges::*;
 pub use invoice::*;
 pub use order::*;
 pub use receipt::*;

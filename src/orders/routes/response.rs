@@ -37,7 +37,9 @@ pub async fn respond_to_order(
     let recorded_via = b.recorded_via;
     let mut e = vec![];
     let note = Note::check_optional("note", b.note, &mut e);
+    let response_number = check_reference("response_number", b.response_number, &mut e);
     Refusal::check(e)?;
+    let issue_date = b.issue_date.unwrap_or_else(today);
     run_transition(
         &state,
         Caller::recording(principal, recorded_via),
@@ -48,9 +50,21 @@ pub async fn respond_to_order(
         if_match,
         OrderAction::Respond,
         "order.responded",
-        move |_, _, doc| {
+        move |conn, actor, doc| {
             let (status, answers) = apply_response(&doc.states(), b.response_code, &b.lines)
                 .map_err(Refusal::Invalid)?;
+            store::insert_response(
+                conn,
+                actor,
+                &doc.row,
+                store::NewResponse {
+                    response_number,
+                    issue_date,
+                    code: b.response_code,
+                    note: note.clone(),
+                    lines: b.lines,
+                },
+            )?;
             for a in answers {
                 if let Some(l) = doc
                     .lines
@@ -108,6 +122,8 @@ pub async fn change_order(
     let b = body.value;
     let mut e = vec![];
     let note = Note::check_optional("note", b.note, &mut e);
+    let change_number = check_reference("change_number", b.change_number, &mut e);
+    let issue_date = b.issue_date.unwrap_or_else(today);
     if b.lines.is_empty() {
         e.push(FieldError::new(
             "lines",
@@ -148,12 +164,27 @@ pub async fn change_order(
         if_match,
         OrderAction::Change,
         "order.changed",
-        move |conn, _, doc| {
+        move |conn, actor, doc| {
             let sequence =
                 check_change_sequence(doc.row.status(), doc.row.change_sequence, b.sequence_number)
                     .map_err(|f| Refusal::Invalid(vec![f]))?;
             let products = orderable_products(conn, &adds)?;
             apply_change(doc, &b.lines, &products)?;
+            // A draft is edited in place; a change to a sent order is a document of its own.
+            if doc.row.status() != OrderStatus::Draft {
+                store::insert_change(
+                    conn,
+                    actor,
+                    &doc.row,
+                    store::NewChange {
+                        sequence,
+                        change_number,
+                        issue_date,
+                        note: note.clone(),
+                        lines: b.lines,
+                    },
+                )?;
+            }
             doc.row.change_sequence = sequence;
             if note.is_some() {
                 doc.row.note = note;

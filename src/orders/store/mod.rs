@@ -24,12 +24,14 @@ mod numbers;
 #[macro_use]
 mod rows;
 mod despatch;
+mod exchanges;
 mod invoice;
 mod receipt;
 mod transitions;
 mod volumes;
 
 pub use despatch::*;
+pub use exchanges::*;
 pub use invoice::*;
 pub use numbers::*;
 pub use receipt::*;

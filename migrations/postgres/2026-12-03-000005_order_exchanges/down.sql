@@ -1,0 +1,2 @@
+DROP TABLE order_changes;
+DROP TABLE order_responses;
