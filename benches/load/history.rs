@@ -74,7 +74,7 @@ fn write_order(
             OrderLineRow {
                 order_id: order_id.clone(),
                 line_number: l as i32 + 1,
-                product_id: product_id.clone(),
+                product_id: Some(product_id.clone()),
                 status: "accepted".into(),
                 quantity_milli,
                 unit: unit.clone(),
@@ -96,6 +96,10 @@ fn write_order(
                 invoiced_milli: quantity_milli,
                 delivery_period_start: None,
                 delivery_period_end: None,
+                item_name: product_id.clone(),
+                item: None,
+                note: None,
+                allowance_charges: None,
             }
         })
         .collect();

@@ -270,7 +270,7 @@ diesel::table! {
     order_lines (order_id, line_number) {
         order_id -> Text,
         line_number -> Integer,
-        product_id -> Text,
+        product_id -> Nullable<Text>,
         status -> Text,
         quantity_milli -> BigInt,
         unit -> Text,
@@ -292,6 +292,10 @@ diesel::table! {
         invoiced_milli -> BigInt,
         delivery_period_start -> Nullable<Date>,
         delivery_period_end -> Nullable<Date>,
+        item_name -> Text,
+        item -> Nullable<Text>,
+        note -> Nullable<Text>,
+        allowance_charges -> Nullable<Text>,
     }
 }
 

@@ -187,13 +187,19 @@ fn publish_parameter_limits(api: &mut OpenApiDoc) {
 
 /// Whether a parameter or property of this name holds one of our ids, all UUIDs: `id`, `…_id`,
 /// `…_ids`, except the audit log's `actor_id` and `entity_id` (they also name the system and
-/// singletons), the request id a client may choose, and the tax and VAT ids, which are not
-/// ours.
+/// singletons), the request id a client may choose, and the tax and VAT ids and the seller's
+/// and buyer's item numbers, which are not ours.
 pub(super) fn names_a_uuid(name: &str) -> bool {
     (name == "id" || name.ends_with("_id") || name.ends_with("_ids"))
         && !matches!(
             name,
-            "actor_id" | "entity_id" | "request_id" | "tax_id" | "vat_id"
+            "actor_id"
+                | "entity_id"
+                | "request_id"
+                | "tax_id"
+                | "vat_id"
+                | "sellers_item_id"
+                | "buyers_item_id"
         )
 }
 

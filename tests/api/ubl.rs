@@ -423,3 +423,122 @@ async fn responses_and_changes_are_kept_as_the_documents_they_are() {
             .expect_problem(404, "not_found", None);
     }
 }
+
+#[actix_web::test]
+async fn a_line_names_its_item_and_need_not_be_in_our_catalogue() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let supplier = app.partner("The Supplier AB", &["manufacturer"]).await;
+    let product = app
+        .post(
+            "/api/v1/products",
+            &admin,
+            json!({"sku": "SN-33", "gtin": "4006381333931", "name": "Brown sauce", "category": "sauces",
+                   "brand_type": "national", "base_unit": "NAR"}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let order = |lines: serde_json::Value| json!({"direction": "purchase", "counterparty_id": supplier, "currency": "EUR", "lines": lines});
+    let placed = app
+        .post("/api/v1/orders", &admin, order(json!([
+            // A catalogue product: its name by default, the item's other ids kept as sent.
+            {"product_id": product, "quantity": "10", "unit_price_minor": 400,
+             "item": {"sellers_item_id": "SN-33", "standard_item_id": {"scheme": "0160", "id": "04006381333931"},
+                      "properties": [{"name": "Pack", "value": "12"}]},
+             "note": "Sauce bags, not bottles",
+             "allowance_charges": [{"kind": "allowance", "amount_minor": 500, "reason_code": "95"},
+                                   {"kind": "charge", "amount_minor": 200, "reason_code": "FC", "reason": "Freight"}]},
+            // An item we do not carry, with a GTIN whose check digit PEPPOL would not ask for.
+            {"quantity": "5", "unit": "NAR", "unit_price_minor": 600,
+             "item": {"name": "White sauce", "description": "1x12 pack sauce bags",
+                      "standard_item_id": {"scheme": "0160", "id": "08722700575880"},
+                      "classifications": [{"scheme": "MP", "code": "50171800"}]}}
+        ])))
+        .await
+        .expect(201);
+    let lines = placed.body["lines"].as_array().unwrap();
+    assert_eq!(lines[0]["item"]["name"], "Brown sauce");
+    assert_eq!(lines[0]["item"]["sellers_item_id"], "SN-33");
+    assert_eq!(lines[0]["item"]["properties"][0]["value"], "12");
+    assert_eq!(lines[0]["note"], "Sauce bags, not bottles");
+    assert_eq!(lines[0]["allowance_minor"], 500);
+    assert_eq!(lines[0]["charge_minor"], 200);
+    assert_eq!(lines[0]["line_amount_minor"], 4000 - 500 + 200);
+    assert_eq!(lines[0]["allowance_charges"][1]["reason"], "Freight");
+    assert!(lines[1]["product_id"].is_null());
+    assert_eq!(lines[1]["item"]["name"], "White sauce");
+    assert_eq!(lines[1]["item"]["classifications"][0]["scheme"], "MP");
+    assert_eq!(placed.body["total_minor"], 3700 + 3000);
+    // A renamed product leaves the order's snapshot alone.
+    app.patch(
+        &format!("/api/v1/products/{product}"),
+        &admin,
+        json!({"name": "Brown sauce 2.0"}),
+    )
+    .await
+    .expect(200);
+    let read = app
+        .get(&format!("/api/v1/orders/{}", placed.id()), &admin)
+        .await
+        .expect(200);
+    assert_eq!(read.body["lines"][0]["item"]["name"], "Brown sauce");
+    // What cannot be, each named.
+    let line = |extra: serde_json::Value| {
+        let mut l =
+            json!({"quantity": "1", "unit": "NAR", "unit_price_minor": 100, "item": {"name": "X"}});
+        for (k, v) in extra.as_object().unwrap() {
+            l[k] = v.clone();
+        }
+        order(json!([l]))
+    };
+    for (body, field) in [
+        (
+            line(json!({"item": {"description": "no name"}})),
+            "lines[0].item.name",
+        ),
+        (line(json!({"unit": null})), "lines[0].unit"),
+        (
+            line(
+                json!({"product_id": product, "item": {"standard_item_id": {"scheme": "0160", "id": "08722700575880"}}}),
+            ),
+            "lines[0].item.standard_item_id.id",
+        ),
+        (
+            line(
+                json!({"item": {"name": "X", "standard_item_id": {"scheme": "0160", "id": "12345"}}}),
+            ),
+            "lines[0].item.standard_item_id.id",
+        ),
+        (
+            line(json!({"item": {"name": "X", "standard_item_id": {"scheme": "9999", "id": "1"}}})),
+            "lines[0].item.standard_item_id.scheme",
+        ),
+        (
+            line(
+                json!({"allowance_charges": [{"kind": "allowance", "amount_minor": 5, "reason_code": "FC"}]}),
+            ),
+            "lines[0].allowance_charges[0].reason_code",
+        ),
+        (
+            line(json!({"allowance_charges": [{"kind": "charge", "amount_minor": 5}]})),
+            "lines[0].allowance_charges[0].reason",
+        ),
+        (
+            line(
+                json!({"allowance_charges": [{"kind": "charge", "amount_minor": 0, "reason": "x"}]}),
+            ),
+            "lines[0].allowance_charges[0].amount_minor",
+        ),
+        (
+            line(
+                json!({"allowance_minor": 5, "allowance_charges": [{"kind": "charge", "amount_minor": 5, "reason": "x"}]}),
+            ),
+            "lines[0].allowance_minor",
+        ),
+    ] {
+        app.post("/api/v1/orders", &admin, body)
+            .await
+            .expect_problem(422, "validation_failed", Some(field));
+    }
+}

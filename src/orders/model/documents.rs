@@ -8,7 +8,15 @@ use super::*;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrderLine {
     pub line_number: i32,
-    pub product_id: String,
+    /// Our catalogue product; null for an item we do not carry (a free-text line, a GTIN we
+    /// do not know).
+    pub product_id: Option<String>,
+    /// The item as the order names it (a snapshot: a later catalogue change does not alter it).
+    pub item: LineItem,
+    pub note: Option<String>,
+    /// Each allowance and charge with its reason; `allowance_minor` and `charge_minor` are
+    /// their sums.
+    pub allowance_charges: Vec<AllowanceCharge>,
     pub status: LineStatus,
     pub quantity: Quantity,
     /// UN/ECE Rec 20 unit code; the product's base unit.
@@ -57,7 +65,10 @@ pub struct OrderLine {
     "delivery_location": {"id": {"scheme": "0088", "id": "5012345000015"}, "name": "DC North", "address": null},
     "delivery_gln": "5012345000015", "note": null,
     "change_sequence": 0, "response_code": null, "response_code_uncl4343": null, "response_note": null, "total_minor": 125000,
-    "lines": [{"line_number": 1, "product_id": "0193a1b2-0000-7000-8000-0000000000a1", "status": "open",
+    "lines": [{"line_number": 1, "product_id": "0193a1b2-0000-7000-8000-0000000000a1",
+        "item": {"name": "Aerosol can 600 ml", "description": null, "sellers_item_id": "MC-600", "buyers_item_id": null,
+            "standard_item_id": {"scheme": "0160", "id": "04006381333931"}, "properties": [], "classifications": []},
+        "note": null, "allowance_charges": [], "status": "open",
         "quantity": "100", "unit": "EA", "unit_price_minor": 1250, "price_base_quantity": "1",
         "allowance_minor": 0, "charge_minor": 0, "line_amount_minor": 125000,
         "requested_delivery_date": "2026-12-10", "requested_delivery_period": null, "specification_ref": null, "confirmed_quantity": null,

@@ -8,9 +8,15 @@ use super::*;
 pub struct NewOrderLine {
     /// 1–9999, unique in the order; numbered 1, 2, 3… in the order given when absent.
     pub line_number: Option<i32>,
-    pub product_id: String,
+    /// A catalogue product; leave it out for an item we do not carry (then `item.name` and
+    /// `unit` are required).
+    pub product_id: Option<String>,
+    /// The item as the buyer names it; for a catalogue product, its name defaults to the
+    /// product's and a GTIN given must be the product's.
+    pub item: Option<LineItem>,
     pub quantity: Quantity,
-    /// UN/ECE Rec 20 code; defaults to (and must be) the product's base unit.
+    /// UN/ECE Rec 20 code (or X-prefixed Rec 21); defaults to, and for a catalogue product
+    /// must be, the product's base unit.
     #[schema(value_type = Option<crate::values::UnitCode>)]
     pub unit: Option<String>,
     /// Price of `price_base_quantity` units, in minor units of the order's currency; 0 for free goods.
@@ -18,10 +24,18 @@ pub struct NewOrderLine {
     /// Defaults to 1. Use it for prices finer than the minor unit: 0.1234 EUR a piece is
     /// `unit_price_minor: 1234` per `price_base_quantity: "100"`.
     pub price_base_quantity: Option<Quantity>,
+    /// A single allowance without its reason; prefer `allowance_charges`.
     #[serde(default)]
     pub allowance_minor: i64,
+    /// A single charge without its reason; prefer `allowance_charges`.
     #[serde(default)]
     pub charge_minor: i64,
+    /// Allowances and charges, each with a reason code (UNCL5189 / UNCL7161) or text; the
+    /// line's `allowance_minor` and `charge_minor` are their sums (do not send both).
+    #[serde(default)]
+    pub allowance_charges: Vec<AllowanceCharge>,
+    #[schema(value_type = Option<crate::values::Note>)]
+    pub note: Option<String>,
     /// The day this line is due by; with neither it nor a period, the order's delivery.
     pub requested_delivery_date: Option<NaiveDate>,
     /// When this line is wanted, if not when the order is (`requested_delivery_date`

@@ -47,11 +47,14 @@ pub async fn create_order(
 pub(crate) struct OrderPlan {
     actor: Actor,
     order: NewOrder,
-    lines: Vec<NewOrderLine>,
-    numbers: Vec<i32>,
-    product_ids: Vec<(String, String)>,
-    specification_refs: Vec<Option<String>>,
-    deliveries: Vec<(Option<NaiveDate>, Option<DeliveryPeriod>)>,
+    lines: Vec<PlannedLine>,
+}
+
+/// One line checked without the database: the product it names (`(field, id)`), if any.
+struct PlannedLine {
+    product: Option<(String, String)>,
+    request: LineRequest,
+    period: Option<DeliveryPeriod>,
 }
 
 /// Checks who may place the order and every field that needs no database, naming every bad
@@ -107,25 +110,6 @@ pub(crate) fn check_new_order(
             .map(|(i, n)| (format!("lines[{i}]"), *n)),
         &mut e,
     );
-    let product_ids: Vec<(String, String)> = b
-        .lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let field = format!("lines[{i}].product_id");
-            let id = body_id(&field, l.product_id.clone(), &mut e);
-            (field, id)
-        })
-        .collect();
-    let specification_refs: Vec<Option<String>> = b
-        .lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let field = format!("lines[{i}].specification_ref");
-            check_reference(&field, l.specification_ref.clone(), &mut e)
-        })
-        .collect();
     let issue_date = b.issue_date.unwrap_or_else(today);
     let (requested, period) = check_requested_delivery(
         "",
@@ -134,24 +118,12 @@ pub(crate) fn check_new_order(
         issue_date,
         &mut e,
     );
-    // A line without its own delivery wants the order's.
-    let deliveries = b
+    let lines = b
         .lines
-        .iter()
+        .into_iter()
+        .zip(numbers)
         .enumerate()
-        .map(|(i, l)| {
-            if l.requested_delivery_date.is_none() && l.requested_delivery_period.is_none() {
-                (requested, period)
-            } else {
-                check_requested_delivery(
-                    &format!("lines[{i}]."),
-                    l.requested_delivery_date,
-                    l.requested_delivery_period,
-                    issue_date,
-                    &mut e,
-                )
-            }
-        })
+        .map(|(i, (l, number))| plan_line(i, number, l, (requested, period), issue_date, &mut e))
         .collect();
     Refusal::check(e)?;
     let actor = match b.recorded_via {
@@ -176,12 +148,76 @@ pub(crate) fn check_new_order(
             submit: b.submit,
             lines: vec![],
         },
-        lines: b.lines,
-        numbers,
-        product_ids,
-        specification_refs,
-        deliveries,
+        lines,
     })
+}
+
+/// Checks one line as far as it can be without the database. A line without its own delivery
+/// wants the order's (`order_delivery`).
+fn plan_line(
+    i: usize,
+    line_number: i32,
+    l: NewOrderLine,
+    order_delivery: (Option<NaiveDate>, Option<DeliveryPeriod>),
+    issue_date: NaiveDate,
+    e: &mut Vec<FieldError>,
+) -> PlannedLine {
+    let at = format!("lines[{i}]");
+    let product = l.product_id.map(|raw| {
+        let field = format!("{at}.product_id");
+        let id = body_id(&field, raw, e);
+        (field, id)
+    });
+    let (date, period) =
+        if l.requested_delivery_date.is_none() && l.requested_delivery_period.is_none() {
+            order_delivery
+        } else {
+            check_requested_delivery(
+                &format!("{at}."),
+                l.requested_delivery_date,
+                l.requested_delivery_period,
+                issue_date,
+                e,
+            )
+        };
+    let (allowance_charges, allowances, charges) =
+        check_allowance_charges(&at, &l.allowance_charges, e);
+    let (allowance_minor, charge_minor) = if l.allowance_charges.is_empty() {
+        (l.allowance_minor, l.charge_minor)
+    } else {
+        if l.allowance_minor != 0 || l.charge_minor != 0 {
+            e.push(FieldError::new(
+                format!("{at}.allowance_minor"),
+                "derived from allowance_charges: send one or the other",
+            ));
+        }
+        (allowances, charges)
+    };
+    PlannedLine {
+        product,
+        request: LineRequest {
+            line_number,
+            quantity: l.quantity,
+            unit: l.unit,
+            unit_price_minor: l.unit_price_minor,
+            price_base: l.price_base_quantity,
+            allowance_minor,
+            charge_minor,
+            allowance_charges,
+            requested_delivery_date: date,
+            specification_ref: check_reference(
+                &format!("{at}.specification_ref"),
+                l.specification_ref,
+                e,
+            ),
+            item: l
+                .item
+                .map(|item| item.check(&format!("{at}.item"), e))
+                .unwrap_or_default(),
+            note: Note::check_optional(&format!("{at}.note"), l.note, e),
+        },
+        period,
+    }
 }
 
 /// Places a checked order: the counterparty trades with us, every product is orderable, each
@@ -193,35 +229,25 @@ pub(crate) fn place_order(
     let OrderPlan {
         actor,
         mut order,
-        lines: lines_in,
-        numbers,
-        product_ids,
-        specification_refs,
-        deliveries,
+        lines,
     } = plan;
     check_counterparty(conn, &order.counterparty_id)?;
-    let products = orderable_products(conn, &product_ids)?;
+    let named: Vec<(String, String)> = lines.iter().filter_map(|l| l.product.clone()).collect();
+    let products = orderable_products(conn, &named)?;
     let mut e = vec![];
-    for (i, l) in lines_in.into_iter().enumerate() {
-        let Some(product) = products.get(&product_ids[i].1) else {
-            e.push(FieldError::new(&product_ids[i].0, "no such product"));
-            continue;
+    for (i, l) in lines.into_iter().enumerate() {
+        let product = match &l.product {
+            None => None,
+            Some((field, id)) => match products.get(id) {
+                Some(p) => Some(p),
+                None => {
+                    e.push(FieldError::new(field, "no such product"));
+                    continue;
+                }
+            },
         };
-        let (date, period) = deliveries[i];
-        if let Some(mut row) = build_line(
-            &format!("lines[{i}]"),
-            numbers[i],
-            product,
-            l.quantity,
-            l.unit,
-            l.unit_price_minor,
-            l.price_base_quantity,
-            l.allowance_minor,
-            l.charge_minor,
-            date,
-            specification_refs[i].clone(),
-            &mut e,
-        ) {
+        let period = l.period;
+        if let Some(mut row) = build_line(&format!("lines[{i}]"), product, l.request, &mut e) {
             row.delivery_period_start = period.and_then(|p| p.start_date);
             row.delivery_period_end = period.and_then(|p| p.end_date);
             order.lines.push(row);

@@ -248,20 +248,21 @@ pub(crate) fn apply_change(
                 let requested = c
                     .requested_delivery_date
                     .or(doc.row.requested_delivery_date);
-                if let Some(mut row) = build_line(
-                    &at,
-                    c.line_number,
-                    product,
+                let request = LineRequest {
+                    line_number: c.line_number,
                     quantity,
-                    c.unit.clone(),
-                    price,
-                    c.price_base_quantity,
-                    0,
-                    0,
-                    requested,
-                    None,
-                    &mut e,
-                ) {
+                    unit: c.unit.clone(),
+                    unit_price_minor: price,
+                    price_base: c.price_base_quantity,
+                    allowance_minor: 0,
+                    charge_minor: 0,
+                    allowance_charges: vec![],
+                    requested_delivery_date: requested,
+                    specification_ref: None,
+                    item: LineItem::default(),
+                    note: None,
+                };
+                if let Some(mut row) = build_line(&at, Some(product), request, &mut e) {
                     row.order_id = doc.row.id.clone();
                     doc.lines.push(row);
                 }

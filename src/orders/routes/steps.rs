@@ -25,49 +25,82 @@ pub(crate) fn orderable_products(
     Ok(found)
 }
 
-/// Builds a stored order line from what the buyer asked, checking its terms against the product.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "each argument is one part of the request the handler was given"
-)]
+/// What the buyer asks of one line, its item, note and allowances already checked.
+pub(crate) struct LineRequest {
+    pub line_number: i32,
+    pub quantity: Quantity,
+    pub unit: Option<String>,
+    pub unit_price_minor: i64,
+    pub price_base: Option<Quantity>,
+    pub allowance_minor: i64,
+    pub charge_minor: i64,
+    pub allowance_charges: Vec<AllowanceCharge>,
+    pub requested_delivery_date: Option<NaiveDate>,
+    pub specification_ref: Option<String>,
+    pub item: LineItem,
+    pub note: Option<String>,
+}
+
+/// Builds a stored order line from what the buyer asked, checking its terms against the
+/// catalogue product when it names one. A line of an item we do not carry needs its name and
+/// unit; a catalogue line takes the product's name and base unit unless it names its own.
 pub(crate) fn build_line(
     at: &str,
-    line_number: i32,
-    product: &ProductRow,
-    quantity: Quantity,
-    unit: Option<String>,
-    unit_price_minor: i64,
-    price_base: Option<Quantity>,
-    allowance_minor: i64,
-    charge_minor: i64,
-    requested_delivery_date: Option<NaiveDate>,
-    specification_ref: Option<String>,
+    product: Option<&ProductRow>,
+    r: LineRequest,
     e: &mut Vec<FieldError>,
 ) -> Option<OrderLineRow> {
+    let unit = r
+        .unit
+        .or_else(|| product.map(|p| p.base_unit.clone()))
+        .unwrap_or_default();
     let terms = LineTerms {
-        quantity,
-        unit: unit.unwrap_or_else(|| product.base_unit.clone()),
-        base_unit: product.base_unit.clone(),
-        unit_price_minor,
-        price_base: price_base.unwrap_or(Quantity::units(1)),
-        allowance_minor,
-        charge_minor,
+        quantity: r.quantity,
+        base_unit: product.map_or_else(|| unit.clone(), |p| p.base_unit.clone()),
+        unit,
+        unit_price_minor: r.unit_price_minor,
+        price_base: r.price_base.unwrap_or(Quantity::units(1)),
+        allowance_minor: r.allowance_minor,
+        charge_minor: r.charge_minor,
     };
+    let name = r
+        .item
+        .name
+        .clone()
+        .or_else(|| product.map(|p| p.name.clone()));
+    if name.is_none() {
+        e.push(FieldError::new(
+            format!("{at}.item.name"),
+            "required for an item that is not a catalogue product",
+        ));
+    }
+    if let (Some(p), Some(gtin)) = (product, r.item.gtin()) {
+        if p.gtin14.as_deref() != Some(crate::standards::gtin14(gtin).as_str()) {
+            e.push(FieldError::new(
+                format!("{at}.item.standard_item_id.id"),
+                "is not the GTIN of the product the line names",
+            ));
+        }
+    }
     let amount = check_line_terms(at, &terms, e)?;
+    let rest = LineItem {
+        name: None,
+        ..r.item
+    };
     Some(OrderLineRow {
         order_id: String::new(),
-        line_number,
-        product_id: product.id.clone(),
+        line_number: r.line_number,
+        product_id: product.map(|p| p.id.clone()),
         status: LineStatus::Open.as_str().into(),
-        quantity_milli: quantity.milli(),
+        quantity_milli: r.quantity.milli(),
         unit: terms.unit,
-        unit_price_minor,
+        unit_price_minor: r.unit_price_minor,
         price_base_milli: terms.price_base.milli(),
-        allowance_minor,
-        charge_minor,
+        allowance_minor: r.allowance_minor,
+        charge_minor: r.charge_minor,
         line_amount_minor: amount,
-        requested_delivery_date,
-        specification_ref,
+        requested_delivery_date: r.requested_delivery_date,
+        specification_ref: r.specification_ref,
         confirmed_milli: None,
         delivery_schedule: None,
         despatched_milli: 0,
@@ -79,6 +112,14 @@ pub(crate) fn build_line(
         invoiced_milli: 0,
         delivery_period_start: None,
         delivery_period_end: None,
+        item_name: name.unwrap_or_default(),
+        item: (rest != LineItem::default())
+            .then(|| serde_json::to_string(&rest).ok())
+            .flatten(),
+        note: r.note,
+        allowance_charges: (!r.allowance_charges.is_empty())
+            .then(|| serde_json::to_string(&r.allowance_charges).ok())
+            .flatten(),
     })
 }
 

@@ -83,7 +83,8 @@ impl OrderRow {
 pub struct OrderLineRow {
     pub order_id: String,
     pub line_number: i32,
-    pub product_id: String,
+    /// None: an item not in our catalogue (a free-text line, an unknown GTIN).
+    pub product_id: Option<String>,
     pub status: String,
     pub quantity_milli: i64,
     pub unit: String,
@@ -105,9 +106,35 @@ pub struct OrderLineRow {
     pub invoiced_milli: i64,
     pub delivery_period_start: Option<NaiveDate>,
     pub delivery_period_end: Option<NaiveDate>,
+    pub item_name: String,
+    /// The rest of the item snapshot ([`LineItem`] without its name), JSON.
+    pub item: Option<String>,
+    pub note: Option<String>,
+    /// [`AllowanceCharge`]s, JSON; `allowance_minor` and `charge_minor` are their sums.
+    pub allowance_charges: Option<String>,
 }
 
 impl OrderLineRow {
+    /// The item as the line names it.
+    pub fn line_item(&self) -> LineItem {
+        let rest: LineItem = self
+            .item
+            .as_deref()
+            .and_then(|i| serde_json::from_str(i).ok())
+            .unwrap_or_default();
+        LineItem {
+            name: Some(self.item_name.clone()),
+            ..rest
+        }
+    }
+
+    pub fn allowance_charges(&self) -> Vec<AllowanceCharge> {
+        self.allowance_charges
+            .as_deref()
+            .and_then(|a| serde_json::from_str(a).ok())
+            .unwrap_or_default()
+    }
+
     pub fn state(&self) -> LineState {
         LineState {
             line_number: self.line_number,
@@ -142,6 +169,9 @@ impl OrderLineRow {
         OrderLine {
             line_number: self.line_number,
             product_id: self.product_id.clone(),
+            item: self.line_item(),
+            note: self.note.clone(),
+            allowance_charges: self.allowance_charges(),
             status: s.status.unwrap_or(LineStatus::Open),
             quantity: s.ordered,
             unit: self.unit.clone(),

@@ -38,8 +38,10 @@ pub fn add_monthly_supply(
     let month = day.with_day(1).unwrap_or(day);
     let mut totals: std::collections::BTreeMap<(&str, &str), i64> = Default::default();
     for (line_number, milli) in moved {
-        if let Some(l) = lines.iter().find(|l| l.line_number == *line_number) {
-            *totals.entry((&l.product_id, &l.unit)).or_default() += milli;
+        // A line of an item we do not carry counts toward no product's supply.
+        let line = lines.iter().find(|l| l.line_number == *line_number);
+        if let Some((product_id, l)) = line.and_then(|l| Some((l.product_id.as_deref()?, l))) {
+            *totals.entry((product_id, &l.unit)).or_default() += milli;
         }
     }
     for ((product_id, unit), milli) in totals.into_iter().filter(|(_, m)| *m != 0) {
@@ -175,13 +177,13 @@ pub fn supplied_volumes(
                         .eq(goods_receipts::order_id)
                         .and(order_lines::line_number.eq(receipt_lines::line_number))),
                 )
-                .inner_join(products::table.on(products::id.eq(order_lines::product_id)))
+                .inner_join(products::table.on(order_lines::product_id.eq(products::id.nullable())))
                 .filter(goods_receipts::received_date.ge(from))
                 .filter(goods_receipts::received_date.le(to))
                 .filter(orders::direction.eq(direction.as_str()))
                 .select((
                     orders::counterparty_id,
-                    order_lines::product_id,
+                    products::id,
                     products::category,
                     order_lines::unit,
                     goods_receipts::received_date,
@@ -208,13 +210,13 @@ pub fn supplied_volumes(
                         .eq(despatch_advices::order_id)
                         .and(order_lines::line_number.eq(despatch_lines::line_number))),
                 )
-                .inner_join(products::table.on(products::id.eq(order_lines::product_id)))
+                .inner_join(products::table.on(order_lines::product_id.eq(products::id.nullable())))
                 .filter(despatch_advices::despatch_date.ge(from))
                 .filter(despatch_advices::despatch_date.le(to))
                 .filter(orders::direction.eq(direction.as_str()))
                 .select((
                     orders::counterparty_id,
-                    order_lines::product_id,
+                    products::id,
                     products::category,
                     order_lines::unit,
                     despatch_advices::despatch_date,
@@ -306,7 +308,7 @@ pub fn products_bought_from(
         .filter(orders::direction.eq(Direction::Purchase.as_str()))
         .filter(orders::status.ne(OrderStatus::Cancelled.as_str()))
         .filter(order_lines::product_id.eq_any(product_ids))
-        .select(order_lines::product_id)
+        .select(order_lines::product_id.assume_not_null())
         .distinct()
         .load(conn)?)
 }
