@@ -542,3 +542,67 @@ async fn a_line_names_its_item_and_need_not_be_in_our_catalogue() {
             .expect_problem(422, "validation_failed", Some(field));
     }
 }
+
+#[actix_web::test]
+async fn a_seller_answers_with_its_price_a_substitute_and_a_promised_period() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let supplier = app.partner("The Supplier AB", &["manufacturer"]).await;
+    let seller = app.user("partner_user", Some(&supplier)).await;
+    let placed = app
+        .post("/api/v1/orders", &admin, json!({"direction": "purchase", "counterparty_id": supplier,
+            "currency": "EUR", "issue_date": "2026-12-01", "requested_delivery_date": "2026-12-15", "submit": true,
+            "lines": [{"quantity": "10", "unit": "NAR", "unit_price_minor": 400, "item": {"name": "Brown sauce"}},
+                      {"quantity": "5", "unit": "NAR", "unit_price_minor": 600, "item": {"name": "White sauce"}}]}))
+        .await
+        .expect(201);
+    let path = format!("/api/v1/orders/{}", placed.id());
+    // Each of these is a change, not an acceptance, and each is named when sent as one.
+    app.post(
+        &format!("{path}/response"),
+        &seller,
+        json!({"response_code": "accepted_with_changes",
+        "lines": [{"line_number": 1, "status": "accepted", "unit_price_minor": 450},
+                  {"line_number": 2, "status": "accepted"}]}),
+    )
+    .await
+    .expect_problem(422, "validation_failed", Some("lines[0].status"));
+    app.post(&format!("{path}/response"), &seller, json!({"response_code": "accepted_with_changes",
+        "lines": [{"line_number": 1, "status": "changed", "substituted_item": {"description": "no name"}},
+                  {"line_number": 2, "status": "accepted"}]}))
+        .await
+        .expect_problem(422, "validation_failed", Some("lines[0].substituted_item.name"));
+    let answered = app
+        .post(&format!("{path}/response"), &seller, json!({"response_code": "accepted_with_changes",
+            "lines": [
+                {"line_number": 1, "status": "changed", "note": "Brown sauce is discontinued",
+                 "substituted_item": {"name": "Brown sauce (new recipe)", "sellers_item_id": "SN-33B"}},
+                {"line_number": 2, "status": "changed", "unit_price_minor": 650,
+                 "delivery_period": {"start_date": "2026-12-16", "end_date": "2026-12-18"}}]}))
+        .await
+        .expect(200);
+    let b = &answered.body;
+    assert_eq!(b["status"], "accepted_with_changes");
+    assert_eq!(b["lines"][0]["status"], "changed");
+    assert_eq!(b["lines"][0]["confirmed_quantity"], "10");
+    assert_eq!(b["lines"][1]["unit_price_minor"], 650);
+    assert_eq!(b["lines"][1]["line_amount_minor"], 3250);
+    assert_eq!(
+        b["lines"][1]["delivery_schedule"][0]["delivery_date"],
+        "2026-12-18"
+    );
+    assert_eq!(b["total_minor"], 4000 + 3250);
+    let kept = app
+        .get(&format!("{path}/responses/1"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(
+        kept.body["lines"][0]["substituted_item"]["name"],
+        "Brown sauce (new recipe)"
+    );
+    assert_eq!(kept.body["lines"][0]["note"], "Brown sauce is discontinued");
+    assert_eq!(
+        kept.body["lines"][1]["delivery_period"]["start_date"],
+        "2026-12-16"
+    );
+}

@@ -58,8 +58,36 @@ pub struct ResponseLine {
     pub status: ResponseLineStatus,
     /// For `changed`: the quantity this entry confirms (defaults to the ordered quantity).
     pub quantity: Option<Quantity>,
-    /// For `changed`: the promised delivery date.
+    /// For `changed`: the promised delivery date (defaults to the end of `delivery_period`).
     pub delivery_date: Option<NaiveDate>,
+    /// For `changed`: the promised delivery period (UBL `PromisedDeliveryPeriod`).
+    pub delivery_period: Option<DeliveryPeriod>,
+    /// For `changed`: the seller's price for `price_base_quantity` (default 1) units, which
+    /// becomes the line's price. One price per line.
+    pub unit_price_minor: Option<i64>,
+    pub price_base_quantity: Option<Quantity>,
+    /// For `changed`: the item the seller will deliver instead (UBL
+    /// `SellersSubstitutedLineItem`); a substitution alone is a change.
+    pub substituted_item: Option<LineItem>,
+    /// The seller's note on this line.
+    pub note: Option<String>,
+}
+
+impl ResponseLine {
+    /// Whether the entry asks for anything but the line as ordered.
+    fn changes_terms(&self) -> bool {
+        self.unit_price_minor.is_some()
+            || self.price_base_quantity.is_some()
+            || self.substituted_item.is_some()
+            || self.delivery_period.is_some()
+    }
+
+    /// The promised date: as given, else the end (or start) of the promised period.
+    fn promised_date(&self) -> Option<NaiveDate> {
+        self.delivery_date.or(self
+            .delivery_period
+            .and_then(|p| p.end_date.or(p.start_date)))
+    }
 }
 
 /// What a response does to one line.
@@ -69,6 +97,8 @@ pub struct LineAnswer {
     pub status: LineStatus,
     pub confirmed: Quantity,
     pub schedule: Vec<ScheduledDelivery>,
+    /// The seller's price and its base quantity, when it changed them.
+    pub price: Option<(i64, Quantity)>,
 }
 
 /// Reads a seller's response against the order's lines: the order's new status and each line's
@@ -87,6 +117,7 @@ pub fn apply_response(
                 status,
                 confirmed: if zero { Quantity::ZERO } else { l.ordered },
                 schedule: vec![],
+                price: None,
             })
             .collect::<Vec<_>>()
     };
@@ -204,10 +235,11 @@ pub(crate) fn answer_line(
                 .is_some_and(|q| rejected || q != line.ordered)
                 || (first.delivery_date.is_some()
                     && first.delivery_date != line.requested_delivery_date)
+                || first.changes_terms()
             {
                 e.push(FieldError::new(
                     at(first_i, "status"),
-                    "a quantity or date other than ordered is a `changed` line",
+                    "a quantity, date, price or item other than ordered is a `changed` line",
                 ));
                 return None;
             }
@@ -224,6 +256,7 @@ pub(crate) fn answer_line(
                     line.ordered
                 },
                 schedule: vec![],
+                price: None,
             })
         }
         _ => {
@@ -242,13 +275,17 @@ pub(crate) fn answer_line(
                 }
                 schedule.push(ScheduledDelivery {
                     quantity: q,
-                    delivery_date: a.delivery_date.or(line.requested_delivery_date),
+                    delivery_date: a.promised_date().or(line.requested_delivery_date),
                 });
             }
+            let price = answered_price(line, entries, e)?;
             let confirmed: Quantity = schedule.iter().map(|s| s.quantity).sum();
+            let substituted = entries.iter().any(|(_, a)| a.substituted_item.is_some());
             if schedule.len() == 1
                 && confirmed == line.ordered
                 && schedule[0].delivery_date == line.requested_delivery_date
+                && price.is_none()
+                && !substituted
             {
                 e.push(FieldError::new(
                     at(first_i, "status"),
@@ -261,7 +298,56 @@ pub(crate) fn answer_line(
                 status: LineStatus::Changed,
                 confirmed,
                 schedule,
+                price,
             })
         }
     }
+}
+
+/// The seller's price for a `changed` line: one price however many entries split the line,
+/// checked as an order line's is; none when it kept the ordered price.
+fn answered_price(
+    line: &LineState,
+    entries: &[(usize, &ResponseLine)],
+    e: &mut Vec<FieldError>,
+) -> Option<Option<(i64, Quantity)>> {
+    let priced: Vec<(usize, (i64, Quantity))> = entries
+        .iter()
+        .filter(|(_, a)| a.unit_price_minor.is_some() || a.price_base_quantity.is_some())
+        .map(|(i, a)| {
+            let price = a.unit_price_minor.unwrap_or(line.unit_price_minor);
+            (
+                *i,
+                (price, a.price_base_quantity.unwrap_or(Quantity::units(1))),
+            )
+        })
+        .collect();
+    let Some((i, first)) = priced.first().copied() else {
+        return Some(None);
+    };
+    if priced.iter().any(|(_, p)| *p != first) {
+        e.push(FieldError::new(
+            format!("lines[{i}].unit_price_minor"),
+            format!("line {} has one price", line.line_number),
+        ));
+        return None;
+    }
+    let (price, base) = first;
+    let before = e.len();
+    if !(0..=MAX_AMOUNT_MINOR).contains(&price) {
+        e.push(FieldError::new(
+            format!("lines[{i}].unit_price_minor"),
+            "must be between 0 and 10^15",
+        ));
+    }
+    if base.is_zero() {
+        e.push(FieldError::new(
+            format!("lines[{i}].price_base_quantity"),
+            "must be more than 0",
+        ));
+    }
+    if e.len() > before {
+        return None;
+    }
+    Some(((price, base) != (line.unit_price_minor, line.price_base)).then_some(first))
 }

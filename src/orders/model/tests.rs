@@ -147,6 +147,11 @@ fn whole_responses_carry_no_lines() {
         status: ResponseLineStatus::Accepted,
         quantity: None,
         delivery_date: None,
+        delivery_period: None,
+        unit_price_minor: None,
+        price_base_quantity: None,
+        substituted_item: None,
+        note: None,
     };
     assert!(apply_response(&lines, ResponseCode::Accepted, &[one]).is_err());
 }
@@ -157,6 +162,11 @@ fn answer(n: i32, status: ResponseLineStatus, qty: Option<i64>, day: Option<u32>
         status,
         quantity: qty.map(q),
         delivery_date: day.map(|d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap()),
+        delivery_period: None,
+        unit_price_minor: None,
+        price_base_quantity: None,
+        substituted_item: None,
+        note: None,
     }
 }
 
@@ -514,4 +524,44 @@ fn a_delivery_is_due_when_the_seller_confirmed_it_else_when_asked() {
         delivery_due(&[], Quantity::ZERO, Some(day(5))),
         (Some(day(5)), false)
     );
+}
+
+#[test]
+fn a_changed_line_carries_one_price_and_a_price_alone_is_a_change() {
+    use ResponseLineStatus::*;
+    let lines = vec![line(1, 10), line(2, 5)];
+    let priced = |n: i32, qty: Option<i64>, price: i64| ResponseLine {
+        unit_price_minor: Some(price),
+        ..answer(n, Changed, qty, None)
+    };
+    // A price alone changes the line.
+    let (status, a) = apply_response(
+        &lines,
+        ResponseCode::AcceptedWithChanges,
+        &[priced(1, None, 1300), answer(2, Accepted, None, None)],
+    )
+    .unwrap();
+    assert_eq!(status, OrderStatus::AcceptedWithChanges);
+    assert_eq!(a[0].price, Some((1300, q(1))));
+    assert_eq!(a[0].confirmed, q(10));
+    // The ordered price restated is no change at all.
+    let e = apply_response(
+        &lines,
+        ResponseCode::AcceptedWithChanges,
+        &[priced(1, None, 1250), answer(2, Accepted, None, None)],
+    )
+    .unwrap_err();
+    assert_eq!(e[0].field, "lines[0].status");
+    // A split line has one price.
+    let e = apply_response(
+        &lines,
+        ResponseCode::AcceptedWithChanges,
+        &[
+            priced(1, Some(6), 1300),
+            priced(1, Some(4), 1400),
+            answer(2, Accepted, None, None),
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(e[0].field, "lines[0].unit_price_minor");
 }

@@ -38,6 +38,7 @@ pub async fn respond_to_order(
     let mut e = vec![];
     let note = Note::check_optional("note", b.note, &mut e);
     let response_number = check_reference("response_number", b.response_number, &mut e);
+    let lines = check_response_lines(b.lines, &mut e);
     Refusal::check(e)?;
     let issue_date = b.issue_date.unwrap_or_else(today);
     run_transition(
@@ -51,8 +52,8 @@ pub async fn respond_to_order(
         OrderAction::Respond,
         "order.responded",
         move |conn, actor, doc| {
-            let (status, answers) = apply_response(&doc.states(), b.response_code, &b.lines)
-                .map_err(Refusal::Invalid)?;
+            let (status, answers) =
+                apply_response(&doc.states(), b.response_code, &lines).map_err(Refusal::Invalid)?;
             store::insert_response(
                 conn,
                 actor,
@@ -62,7 +63,7 @@ pub async fn respond_to_order(
                     issue_date,
                     code: b.response_code,
                     note: note.clone(),
-                    lines: b.lines,
+                    lines,
                 },
             )?;
             for a in answers {
@@ -73,6 +74,19 @@ pub async fn respond_to_order(
                 {
                     l.status = a.status.as_str().into();
                     l.confirmed_milli = Some(a.confirmed.milli());
+                    if let Some((price, base)) = a.price {
+                        // The seller's price becomes the line's: what an invoice is matched to.
+                        l.line_amount_minor = line_amount(
+                            Quantity(l.quantity_milli),
+                            price,
+                            base,
+                            l.allowance_minor,
+                            l.charge_minor,
+                        )
+                        .map_err(|m| Refusal::invalid("lines", m))?;
+                        l.unit_price_minor = price;
+                        l.price_base_milli = base.milli();
+                    }
                     l.delivery_schedule = (!a.schedule.is_empty())
                         .then(|| serde_json::to_string(&a.schedule).unwrap_or_default());
                 }
@@ -86,6 +100,28 @@ pub async fn respond_to_order(
         order_answer,
     )
     .await
+}
+
+/// A response's lines with their substituted items and notes checked and trimmed.
+fn check_response_lines(lines: Vec<ResponseLine>, e: &mut Vec<FieldError>) -> Vec<ResponseLine> {
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| ResponseLine {
+            substituted_item: l.substituted_item.as_ref().map(|item| {
+                let at = format!("lines[{i}].substituted_item");
+                if item.name.is_none() {
+                    e.push(FieldError::new(
+                        format!("{at}.name"),
+                        "a substitute is named",
+                    ));
+                }
+                item.check(&at, e)
+            }),
+            note: Note::check_optional(&format!("lines[{i}].note"), l.note, e),
+            ..l
+        })
+        .collect()
 }
 
 /// Change an order
