@@ -34,6 +34,7 @@ pub mod relationships;
 pub mod specs;
 pub mod standards;
 pub mod text;
+pub mod ubl;
 pub mod values;
 pub mod views;
 

@@ -102,13 +102,16 @@ impl Code {
 }
 
 /// One invalid input: which field (a JSON pointer-like dotted path, a query parameter or a
-/// path segment) and what is wrong with it.
+/// path segment; in an XML document, the element's path) and what is wrong with it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct FieldError {
     #[schema(example = "gln")]
     pub field: String,
     #[schema(example = "GLN check digit is wrong: expected 3")]
     pub message: String,
+    /// In a PEPPOL document, the rule it breaks (`PEPPOL-T01-R024`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 impl FieldError {
@@ -116,6 +119,19 @@ impl FieldError {
         FieldError {
             field: field.into(),
             message: message.into(),
+            rule: None,
+        }
+    }
+
+    /// A document's element at `path` breaks `rule`.
+    pub fn broken_rule(
+        rule: impl Into<String>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        FieldError {
+            rule: Some(rule.into()),
+            ..FieldError::new(path, message)
         }
     }
 }

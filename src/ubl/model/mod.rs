@@ -1,0 +1,10 @@
+//! The BIS documents as read (element names as UBL writes them, matched by local name) and the
+//! checks PEPPOL's rules make of them.
+
+pub mod bis;
+pub mod order;
+pub mod rules;
+pub mod syntax;
+
+#[cfg(test)]
+mod tests;
