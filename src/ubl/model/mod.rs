@@ -2,6 +2,7 @@
 //! checks PEPPOL's rules make of them.
 
 pub mod bis;
+pub mod envelope;
 pub mod order;
 pub mod rules;
 pub mod syntax;
