@@ -27,7 +27,6 @@ from prm_client.models import (
     Problem,
     Product,
     TokenPair,
-    UnitCode,
 )
 
 T = TypeVar("T")
@@ -70,7 +69,8 @@ def main() -> None:
         Partner,
     )
     products: list[Product] = []
-    for sku, unit in ((f"PY-CAN-{run}", UnitCode.EA), (f"PY-PWD-{run}", UnitCode.KGM)):
+    # Units are UN/ECE Rec 20 codes (and X-prefixed Rec 21 packages), published as a pattern.
+    for sku, unit in ((f"PY-CAN-{run}", "EA"), (f"PY-PWD-{run}", "KGM")):
         products.append(
             must(
                 "create product",
