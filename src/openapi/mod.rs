@@ -315,4 +315,28 @@ mod tests {
         assert!(!names_a_uuid_beside("id", true));
         assert!(names_a_uuid_beside("id", false));
     }
+
+    /// A closed schema (`additionalProperties: false`) cannot be one part of an `allOf`: the
+    /// other parts' properties would make every real answer invalid against it (a flattened
+    /// `deny_unknown_fields` struct does exactly that).
+    #[test]
+    fn no_closed_schema_is_part_of_an_all_of() {
+        let document = serde_json::to_value(document()).unwrap();
+        let schemas = &document["components"]["schemas"];
+        let closed = |reference: &str| {
+            let name = reference.trim_start_matches("#/components/schemas/");
+            schemas[name]["additionalProperties"] == serde_json::Value::Bool(false)
+        };
+        let mut bad = vec![];
+        for (name, schema) in schemas.as_object().unwrap() {
+            for part in schema["allOf"].as_array().into_iter().flatten() {
+                if part["$ref"].as_str().is_some_and(closed)
+                    || part["additionalProperties"] == serde_json::Value::Bool(false)
+                {
+                    bad.push(name.clone());
+                }
+            }
+        }
+        assert!(bad.is_empty(), "closed schemas inside allOf: {bad:?}");
+    }
 }

@@ -186,7 +186,13 @@ pub struct PlanActionItem {
     pub plan_id: String,
     pub partner_id: String,
     pub plan_title: String,
-    #[serde(flatten)]
-    pub action: PlanAction,
+    // The action's own fields are spelled out rather than flattened: `PlanAction` is closed
+    // (`deny_unknown_fields`), and a flattened closed schema is an `allOf` no answer can match.
+    pub number: i32,
+    pub description: String,
+    /// The staff user who owns it.
+    pub owner_id: String,
+    pub due_date: NaiveDate,
+    pub status: ActionStatus,
     pub overdue: bool,
 }

@@ -162,9 +162,9 @@ pub struct ActionKey {
 impl ActionKey {
     pub fn of(item: &PlanActionItem) -> ActionKey {
         ActionKey {
-            due_date: item.action.due_date,
+            due_date: item.due_date,
             plan_id: item.plan_id.clone(),
-            number: item.action.number,
+            number: item.number,
         }
     }
 

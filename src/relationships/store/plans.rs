@@ -310,13 +310,11 @@ pub fn list_actions(
                     partner_id,
                     plan_title,
                     overdue: action_overdue(status, due_date, today),
-                    action: PlanAction {
-                        number,
-                        description,
-                        owner_id,
-                        due_date,
-                        status,
-                    },
+                    number,
+                    description,
+                    owner_id,
+                    due_date,
+                    status,
                 }
             },
         )
