@@ -15,6 +15,7 @@ crate::text_enum! {
         // 400: the request could not be read.
         BadRequest = "bad_request",
         MalformedJson = "malformed_json",
+        MalformedXml = "malformed_xml",
         MalformedBody = "malformed_body",
         BodyUnreadable = "body_unreadable",
         InvalidId = "invalid_id",

@@ -152,6 +152,30 @@ impl utoipa::ToSchema for UnitCode {
     }
 }
 
+/// A document in its own media type (a CSV file, a PEPPOL BIS document in XML): bytes to a
+/// client, sent and answered as they are, not a JSON string.
+pub struct DocumentBytes;
+
+impl utoipa::PartialSchema for DocumentBytes {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Binary,
+            )))
+            .description(Some(
+                "The document's bytes in the media type named (UTF-8 text for CSV and XML).",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for DocumentBytes {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("DocumentBytes")
+    }
+}
+
 /// Normalises an id given in a body; a malformed one is recorded against `field` and returned
 /// as sent, so validation can go on collecting every error.
 pub fn body_id(field: &str, raw: String, errors: &mut Vec<FieldError>) -> String {

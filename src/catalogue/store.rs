@@ -253,3 +253,33 @@ pub fn list_products(
     }
     Ok(q.load::<ProductRow>(conn)?)
 }
+
+/// Product ids by a key (a SKU, a GTIN-14).
+pub type ProductIds = std::collections::HashMap<String, String>;
+
+/// The products a document's lines name by our SKU or by GTIN (as GTIN-14): `(sku → id,
+/// gtin14 → id)`, a chunk of keys at a time.
+pub fn product_ids_by_sku_and_gtin(
+    conn: &mut DbConnection,
+    skus: &[String],
+    gtins: &[String],
+) -> Result<(ProductIds, ProductIds), StoreError> {
+    let mut by_sku = std::collections::HashMap::new();
+    for chunk in skus.chunks(crate::db::LOOKUP_CHUNK) {
+        let rows: Vec<(String, String)> = products::table
+            .filter(products::sku.eq_any(chunk))
+            .select((products::sku, products::id))
+            .load(conn)?;
+        by_sku.extend(rows);
+    }
+    let gtins: Vec<String> = gtins.iter().map(|g| gtin14(g)).collect();
+    let mut by_gtin = std::collections::HashMap::new();
+    for chunk in gtins.chunks(crate::db::LOOKUP_CHUNK) {
+        let rows: Vec<(Option<String>, String)> = products::table
+            .filter(products::gtin14.eq_any(chunk))
+            .select((products::gtin14, products::id))
+            .load(conn)?;
+        by_gtin.extend(rows.into_iter().filter_map(|(g, id)| Some((g?, id))));
+    }
+    Ok((by_sku, by_gtin))
+}

@@ -131,7 +131,7 @@ impl crate::http::extract::FromCsvBatch for NewSellOutReport {
     tag = "Channel",
     request_body(content(
         (NewSellOutReport = "application/json"),
-        (String = "text/csv", example = "gtin,units_sold,value_minor,stock_on_hand\n6901234567892,120,838800,40\n6901234567908,75,299250,12\n"),
+        (crate::values::DocumentBytes = "text/csv", example = "gtin,units_sold,value_minor,stock_on_hand\n6901234567892,120,838800,40\n6901234567908,75,299250,12\n"),
     )),
     params(CsvReportHeader, ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key, body and (for CSV) query string")),
     responses(

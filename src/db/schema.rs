@@ -751,7 +751,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    received_documents (id) {
+        id -> Text,
+        order_id -> Text,
+        transaction_id -> Text,
+        document_number -> Text,
+        created_path -> Text,
+        sha256 -> Text,
+        body -> Binary,
+        received_by -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(received_documents -> orders (order_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    received_documents,
     order_responses,
     order_changes,
     company,

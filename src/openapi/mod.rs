@@ -12,7 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     analytics, audit, auth, catalogue, channel, company, events, ops, orders, partners, promotions,
-    relationships, specs,
+    relationships, specs, ubl,
 };
 
 #[derive(OpenApi)]
@@ -113,6 +113,9 @@ pub fn base() -> OpenApiDoc {
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/api/v1")
+            // The XML representations first: their guards (an XML body) pick them ahead of
+            // the JSON operation at the same path, which documents both media types.
+            .map(|s| s.service(ubl::routes::place_order_xml))
             .service(auth::routes::login)
             .service(auth::routes::client_token)
             .service(auth::routes::refresh)
@@ -162,6 +165,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(orders::routes::create_goods_receipt)
             .service(orders::routes::list_goods_receipts)
             .service(orders::routes::get_goods_receipt)
+            .service(ubl::routes::list_received_documents)
+            .service(ubl::routes::get_received_document)
             .service(orders::routes::close_order)
             .service(orders::routes::cancel_order)
             .service(orders::routes::create_invoice)

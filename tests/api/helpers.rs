@@ -236,6 +236,18 @@ impl TestApp {
         self.call(Method::GET, path, Some(token), None, &[]).await
     }
 
+    /// Posts an XML document (a PEPPOL BIS Order, Order Response or Despatch Advice).
+    pub async fn post_xml(&self, path: &str, token: &str, xml: &str) -> Resp {
+        self.send(
+            test::TestRequest::post()
+                .uri(path)
+                .insert_header(("Authorization", format!("Bearer {token}")))
+                .insert_header(("Content-Type", "application/xml"))
+                .set_payload(xml.to_string()),
+        )
+        .await
+    }
+
     pub async fn put(&self, path: &str, token: &str, body: Value) -> Resp {
         self.call(Method::PUT, path, Some(token), Some(body), &[])
             .await

@@ -32,3 +32,4 @@ mod startup;
 mod tokens;
 mod trust;
 mod ubl;
+mod ubl_xml;

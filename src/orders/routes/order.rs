@@ -7,19 +7,33 @@ use super::*;
 /// The buyer side creates it: staff (buyers for purchase orders, account managers for sales
 /// orders, admins) and host ERPs for purchase orders; the customer's own users or ERP for sales
 /// orders. Totals are computed here. With `"submit": true` the order is submitted at once.
+///
+/// **As a PEPPOL BIS Order (T01)** with `Content-Type: application/xml`: the order is a sales
+/// order from the partner whose endpoint is the buyer's `EndpointID`, or a purchase order when
+/// the buyer is our company (an ERP handing over its PO); the other party must be us (see
+/// `/company`). Lines match our catalogue by our own item id as SKU, then by GTIN (as GTIN-14),
+/// else they are free-text lines. It is placed through the same checks as JSON and submitted;
+/// the document is kept byte for byte (`/orders/{id}/received-documents`). Malformed XML, a
+/// DTD, a wrong root or namespace is 400 `malformed_xml`; a broken BIS rule is 422 whose
+/// errors carry the element path and the PEPPOL rule id (`PEPPOL-T01-R024`). The answer is
+/// the order as JSON.
 #[utoipa::path(
     tag = "Orders",
-    request_body = NewOrderRequest,
+    request_body(description = "The order as JSON, or as a PEPPOL BIS 3 Order (T01) in XML", content(
+        (NewOrderRequest = "application/json"),
+        (crate::values::DocumentBytes = "application/xml", example = json!("<Order xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Order-2\" …>…</Order>"))
+    )),
     params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key and body; retries that race create one order")),
     responses(
         (status = 201, description = "Created", body = Order, headers(("ETag" = String), ("Location" = String))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, or XML that is malformed, has a DTD, nests too deep or is not a UBL Order", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the buyer side of such an order, or outside your remit", body = Problem, content_type = "application/problem+json"),
         (status = 200, description = "The buyer already placed this order under `buyer_order_number` (a re-send): the order as it stands", body = Order, headers(("ETag" = String))),
         (status = 409, description = "The buyer placed other content under this `buyer_order_number`; or a request with this Idempotency-Key is in flight", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields: quantities, prices, unit or currency codes, unknown products, inactive counterparty", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor XML", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields: quantities, prices, unit or currency codes, unknown products, inactive counterparty; in XML, broken BIS rules (with `rule`) and parties that are not us and a known partner", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

@@ -4,6 +4,8 @@
 pub mod bis;
 pub mod envelope;
 pub mod order;
+pub mod parties;
+pub mod received;
 pub mod rules;
 pub mod syntax;
 

@@ -158,7 +158,7 @@ fn an_order_maps_to_the_json_api_body() {
         crate::participants::ParticipantId::new("0192", "987654325")
     );
     assert_eq!(r.lines[0].sellers_item_id.as_deref(), Some("NLM-BT-70"));
-    assert_eq!(r.lines[1].gtin.as_deref(), Some("08722700575880"));
+    assert_eq!(r.lines[1].gtin.as_deref(), Some("08722700575887"));
 }
 
 #[test]

@@ -1,0 +1,319 @@
+//! PEPPOL BIS documents as another representation of the order exchange: posted as XML, placed
+//! through the JSON API's own checks, kept byte for byte. Written against the repository's own
+//! fixtures (`tests/fixtures/ubl`).
+
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::helpers::*;
+
+/// The repository's own T01: Harbour Hotels (0088:5690000000015) orders linen from Nordic
+/// Linen Mill (0192:987654325), two lines, 1657.50 EUR.
+fn t01() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ubl/order-t01.xml"
+    ))
+    .expect("the T01 fixture")
+}
+
+const MILL: (&str, &str) = ("0192", "987654325");
+const HOTELS: (&str, &str) = ("0088", "5690000000015");
+
+/// Sets our company's endpoint.
+async fn we_are(app: &TestApp, admin: &str, endpoint: (&str, &str)) {
+    app.put(
+        "/api/v1/company",
+        admin,
+        json!({"legal_name": "Us", "country": "NO",
+               "endpoint": {"scheme": endpoint.0, "id": endpoint.1}}),
+    )
+    .await
+    .expect(200);
+}
+
+/// A partner with this endpoint.
+async fn partner_at(
+    app: &TestApp,
+    admin: &str,
+    name: &str,
+    role: &str,
+    at: (&str, &str),
+) -> String {
+    let id = app.partner(name, &[role]).await;
+    app.patch(
+        &format!("/api/v1/partners/{id}"),
+        admin,
+        json!({"endpoint": {"scheme": at.0, "id": at.1}}),
+    )
+    .await
+    .expect(200);
+    id
+}
+
+/// The two catalogue products the fixture names: the towel by our SKU (the seller's item id)
+/// and the pillow cases by GTIN only.
+async fn linen(app: &TestApp, admin: &str) -> (String, String) {
+    let product = |sku: &str, gtin: &str, unit: &str| {
+        json!({"sku": sku, "gtin": gtin, "name": sku, "category": "linen",
+               "brand_type": "national", "base_unit": unit})
+    };
+    let towel = app
+        .post(
+            "/api/v1/products",
+            admin,
+            product("NLM-BT-70", "4006381333931", "H87"),
+        )
+        .await
+        .expect(201)
+        .id();
+    let cases = app
+        .post(
+            "/api/v1/products",
+            admin,
+            product("NLM-PC-10", "8722700575887", "XBX"),
+        )
+        .await
+        .expect(201)
+        .id();
+    (towel, cases)
+}
+
+#[actix_web::test]
+async fn a_customers_t01_order_becomes_a_sales_order_kept_byte_for_byte() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    we_are(&app, &admin, MILL).await;
+    let hotels = partner_at(&app, &admin, "Harbour Hotels", "key_account", HOTELS).await;
+    let (towel, cases) = linen(&app, &admin).await;
+    let customer = app.user("partner_user", Some(&hotels)).await;
+    let xml = t01();
+
+    let placed = app
+        .post_xml("/api/v1/orders", &customer, &xml)
+        .await
+        .expect(201);
+    let order = &placed.body;
+    let id = placed.id();
+    assert_eq!(
+        placed.header("location").as_deref(),
+        Some(format!("/api/v1/orders/{id}").as_str())
+    );
+    assert_eq!(order["direction"], "sales");
+    assert_eq!(order["counterparty_id"], hotels);
+    assert_eq!(order["status"], "submitted");
+    assert_eq!(order["buyer_order_number"], "HL-4711");
+    assert_eq!(order["profile"], "ordering");
+    assert_eq!(order["currency"], "EUR");
+    assert_eq!(order["total_minor"], 165750);
+    assert_eq!(order["buyer_reference"], "CC-LINEN");
+    assert_eq!(order["delivery_location"]["id"]["id"], "05690000000015");
+    assert_eq!(order["requested_delivery_period"]["end_date"], "2026-12-16");
+    let lines = order["lines"].as_array().unwrap();
+    assert_eq!(lines[0]["product_id"], towel, "matched by our SKU");
+    assert_eq!(lines[0]["line_amount_minor"], 108000);
+    assert_eq!(lines[0]["note"], "White only");
+    assert_eq!(lines[1]["product_id"], cases, "matched by GTIN-14");
+    assert_eq!(lines[1]["unit"], "XBX");
+
+    // Sent again (an access point retrying): the same order, not a second one.
+    let again = app
+        .post_xml("/api/v1/orders", &customer, &xml)
+        .await
+        .expect(200);
+    assert_eq!(again.id(), id);
+    // The same number with other content is a conflict.
+    let other = xml.replace("White only", "Blue only");
+    app.post_xml("/api/v1/orders", &customer, &other)
+        .await
+        .expect_problem(409, "duplicate", Some("buyer_order_number"));
+
+    // The document is kept as it came, once.
+    let kept = app
+        .get(
+            &format!("/api/v1/orders/{id}/received-documents"),
+            &customer,
+        )
+        .await
+        .expect(200);
+    let items = kept.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", kept.text);
+    let sha = hex::encode(Sha256::digest(xml.as_bytes()));
+    assert_eq!(items[0]["sha256"], sha);
+    assert_eq!(items[0]["transaction"], "T01");
+    assert_eq!(items[0]["document_number"], "HL-4711");
+    assert_eq!(items[0]["size_bytes"], xml.len());
+    assert_eq!(items[0]["created"], format!("/api/v1/orders/{id}"));
+    let doc = items[0]["id"].as_str().unwrap();
+    let original = app
+        .get(
+            &format!("/api/v1/orders/{id}/received-documents/{doc}"),
+            &customer,
+        )
+        .await
+        .expect(200);
+    assert_eq!(original.text, xml);
+    assert_eq!(
+        original.header("content-type").as_deref(),
+        Some("application/xml")
+    );
+    assert!(original
+        .header("repr-digest")
+        .is_some_and(|d| d.starts_with("sha-256=:") && d.ends_with(':')));
+    // Another partner sees neither the order nor its documents.
+    let stranger = app.partner("Stranger Hotels", &["key_account"]).await;
+    let stranger = app.user("partner_user", Some(&stranger)).await;
+    app.get(
+        &format!("/api/v1/orders/{id}/received-documents"),
+        &stranger,
+    )
+    .await
+    .expect_problem(404, "not_found", None);
+    app.get(
+        &format!("/api/v1/orders/{id}/received-documents/{doc}"),
+        &stranger,
+    )
+    .await
+    .expect_problem(404, "not_found", None);
+}
+
+#[actix_web::test]
+async fn our_erps_t01_order_becomes_a_purchase_order_with_free_text_lines() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    // Here we are the hotels, buying from the mill; nothing in our catalogue matches.
+    we_are(&app, &admin, HOTELS).await;
+    let mill = partner_at(&app, &admin, "Nordic Linen Mill", "manufacturer", MILL).await;
+    let erp = app
+        .client_token(&["orders:read", "orders:write"], None)
+        .await;
+    let placed = app
+        .post_xml("/api/v1/orders", &erp, &t01())
+        .await
+        .expect(201);
+    assert_eq!(placed.body["direction"], "purchase");
+    assert_eq!(placed.body["counterparty_id"], mill);
+    let lines = placed.body["lines"].as_array().unwrap();
+    assert!(lines[0]["product_id"].is_null());
+    assert_eq!(lines[0]["item"]["name"], "Bath towel");
+    assert_eq!(lines[0]["item"]["sellers_item_id"], "NLM-BT-70");
+    assert_eq!(lines[1]["item"]["standard_item_id"]["id"], "08722700575887");
+    assert_eq!(placed.body["total_minor"], 165750);
+}
+
+#[actix_web::test]
+async fn a_document_not_for_us_or_from_a_stranger_is_refused_naming_the_endpoint() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    // No company endpoint yet.
+    let seller = "/Order/cac:SellerSupplierParty/cac:Party/cbc:EndpointID";
+    let buyer = "/Order/cac:BuyerCustomerParty/cac:Party/cbc:EndpointID";
+    let r = app
+        .post_xml("/api/v1/orders", &admin, &t01())
+        .await
+        .expect_problem(422, "validation_failed", Some(seller));
+    assert!(r.text.contains("PUT /api/v1/company"), "{}", r.text);
+    // Addressed to someone else.
+    we_are(&app, &admin, ("0088", "7300010000001")).await;
+    app.post_xml("/api/v1/orders", &admin, &t01())
+        .await
+        .expect_problem(422, "validation_failed", Some(seller));
+    // Ours, from a buyer we do not know.
+    we_are(&app, &admin, MILL).await;
+    let r = app
+        .post_xml("/api/v1/orders", &admin, &t01())
+        .await
+        .expect_problem(422, "validation_failed", Some(buyer));
+    assert!(r.text.contains("0088:5690000000015"), "{}", r.text);
+    // Known, but another partner's user cannot place the customer's order.
+    let hotels = partner_at(&app, &admin, "Harbour Hotels", "key_account", HOTELS).await;
+    let other = app.partner("Other Hotels", &["key_account"]).await;
+    let other = app.user("partner_user", Some(&other)).await;
+    let r = app.post_xml("/api/v1/orders", &other, &t01()).await;
+    assert_eq!(r.status.as_u16(), 403, "{}", r.text);
+    let own = app.user("partner_user", Some(&hotels)).await;
+    app.post_xml("/api/v1/orders", &own, &t01())
+        .await
+        .expect(201);
+}
+
+#[actix_web::test]
+async fn bad_xml_is_a_clear_4xx_and_a_broken_rule_carries_its_peppol_id() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    we_are(&app, &admin, MILL).await;
+    partner_at(&app, &admin, "Harbour Hotels", "key_account", HOTELS).await;
+    let xml = t01();
+    let malformed = |r: Resp| r.expect_problem(400, "malformed_xml", Some("body"));
+    malformed(
+        app.post_xml("/api/v1/orders", &admin, "<Order><cbc:ID>")
+            .await,
+    );
+    malformed(
+        app.post_xml("/api/v1/orders", &admin, "not xml at all")
+            .await,
+    );
+    let doctype = xml.replacen(
+        "<Order ",
+        "<!DOCTYPE Order [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<Order ",
+        1,
+    );
+    let r = malformed(app.post_xml("/api/v1/orders", &admin, &doctype).await);
+    assert!(r.text.contains("DOCTYPE"), "{}", r.text);
+    let wrong_root = xml.replace(
+        "urn:oasis:names:specification:ubl:schema:xsd:Order-2",
+        "urn:example:not-ubl",
+    );
+    malformed(app.post_xml("/api/v1/orders", &admin, &wrong_root).await);
+    let mut deep =
+        String::from("<Order xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Order-2\">");
+    deep.push_str(&"<a>".repeat(100));
+    deep.push_str(&"</a>".repeat(100));
+    deep.push_str("</Order>");
+    malformed(app.post_xml("/api/v1/orders", &admin, &deep).await);
+    let latin1 = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><Order>\xe5</Order>";
+    let r = app
+        .send(
+            actix_web::test::TestRequest::post()
+                .uri("/api/v1/orders")
+                .insert_header(("Authorization", format!("Bearer {admin}")))
+                .insert_header(("Content-Type", "application/xml"))
+                .set_payload(latin1.to_vec()),
+        )
+        .await;
+    malformed(r);
+    // Another media type than JSON or XML.
+    let r = app
+        .send(
+            actix_web::test::TestRequest::post()
+                .uri("/api/v1/orders")
+                .insert_header(("Authorization", format!("Bearer {admin}")))
+                .insert_header(("Content-Type", "text/plain"))
+                .set_payload(xml.clone()),
+        )
+        .await;
+    r.expect_problem(415, "unsupported_media_type", None);
+    // A line amount that is not quantity × price: PEPPOL-T01-R024, with the element's path.
+    let wrong = xml.replace(
+        "<cbc:LineExtensionAmount currencyID=\"EUR\">1080.00",
+        "<cbc:LineExtensionAmount currencyID=\"EUR\">1080.01",
+    );
+    let r = app
+        .post_xml("/api/v1/orders", &admin, &wrong)
+        .await
+        .expect_problem(
+            422,
+            "validation_failed",
+            Some("/Order/cac:OrderLine[1]/cac:LineItem/cbc:LineExtensionAmount"),
+        );
+    let rules: Vec<&str> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"PEPPOL-T01-R024"), "{}", r.text);
+    // Nothing of a refused document was kept.
+    let listed = app.get("/api/v1/orders", &admin).await.expect(200);
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 0);
+}
