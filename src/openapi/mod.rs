@@ -115,7 +115,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         scope::scope("/api/v1")
             // The XML representations first: their guards (an XML body) pick them ahead of
             // the JSON operation at the same path, which documents both media types.
-            .map(|s| s.service(ubl::routes::place_order_xml))
+            .map(|s| {
+                s.service(ubl::routes::place_order_xml)
+                    .service(ubl::routes::get_order_xml)
+            })
             .service(auth::routes::login)
             .service(auth::routes::client_token)
             .service(auth::routes::refresh)

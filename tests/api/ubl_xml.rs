@@ -17,6 +17,14 @@ fn t01() -> String {
     .expect("the T01 fixture")
 }
 
+/// A T01 as prm reads it: the JSON body and the parties' endpoints.
+fn read_t01(xml: &str) -> (serde_json::Value, String, String) {
+    let order: prm::ubl::model::syntax::Order = quick_xml::de::from_str(xml).expect("a T01");
+    let read = prm::ubl::model::order::read_order(&order).expect("no breach");
+    let id = |p: prm::participants::ParticipantId| format!("{}:{}", p.scheme, p.id);
+    (read.body, id(read.buyer_endpoint), id(read.seller_endpoint))
+}
+
 const MILL: (&str, &str) = ("0192", "987654325");
 const HOTELS: (&str, &str) = ("0088", "5690000000015");
 
@@ -116,6 +124,22 @@ async fn a_customers_t01_order_becomes_a_sales_order_kept_byte_for_byte() {
     assert_eq!(lines[1]["product_id"], cases, "matched by GTIN-14");
     assert_eq!(lines[1]["unit"], "XBX");
 
+    // Read back as a T01, it carries every BIS term prm holds as it came in.
+    let written = app
+        .call(
+            actix_web::http::Method::GET,
+            &format!("/api/v1/orders/{id}"),
+            Some(&customer),
+            None,
+            &[("Accept", "application/xml")],
+        )
+        .await
+        .expect(200);
+    assert!(written
+        .header("content-type")
+        .is_some_and(|c| c.starts_with("application/xml")));
+    assert_eq!(read_t01(&written.text), read_t01(&xml), "{}", written.text);
+
     // Sent again (an access point retrying): the same order, not a second one.
     let again = app
         .post_xml("/api/v1/orders", &customer, &xml)
@@ -199,6 +223,39 @@ async fn our_erps_t01_order_becomes_a_purchase_order_with_free_text_lines() {
     assert_eq!(lines[0]["item"]["sellers_item_id"], "NLM-BT-70");
     assert_eq!(lines[1]["item"]["standard_item_id"]["id"], "08722700575887");
     assert_eq!(placed.body["total_minor"], 165750);
+    // An order with a partner that has no endpoint cannot be written as a PEPPOL document.
+    let plain = app.partner("No Endpoint Mill", &["manufacturer"]).await;
+    let order = app
+        .post(
+            "/api/v1/orders",
+            &admin,
+            json!({"direction": "purchase", "counterparty_id": plain, "currency": "EUR",
+                   "lines": [{"item": {"name": "Sheets"}, "unit": "H87", "quantity": "4", "unit_price_minor": 1000}]}),
+        )
+        .await
+        .expect(201)
+        .id();
+    app.call(
+        actix_web::http::Method::GET,
+        &format!("/api/v1/orders/{order}"),
+        Some(&admin),
+        None,
+        &[("Accept", "application/xml")],
+    )
+    .await
+    .expect_problem(409, "reference_missing", Some("partner.endpoint"));
+    // JSON stays the default, and the answer to anyone who prefers it.
+    let json_first = app
+        .call(
+            actix_web::http::Method::GET,
+            &format!("/api/v1/orders/{order}"),
+            Some(&admin),
+            None,
+            &[("Accept", "application/json, application/xml;q=0.5")],
+        )
+        .await
+        .expect(200);
+    assert_eq!(json_first.body["id"], order);
 }
 
 #[actix_web::test]

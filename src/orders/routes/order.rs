@@ -358,15 +358,25 @@ pub async fn list_orders(
 }
 
 /// Get an order
+///
+/// With `Accept: application/xml`, the order as a PEPPOL BIS 3 Order (T01): `CustomizationID`
+/// and `ProfileID` per BIS, our party from `/company`, the counterparty's from its partner
+/// record, units as PEPPOL codes, amounts in the currency's decimals. An order cannot be
+/// written so until both parties have an endpoint and a legal name, and the seller a country
+/// (409 naming them).
 #[utoipa::path(
     tag = "Orders",
     params(("id" = String, Path, description = "Order id")),
     responses(
-        (status = 200, description = "The order with its lines and their quantities", body = Order, headers(("ETag" = String))),
+        (status = 200, description = "The order with its lines and their quantities; or, asked for XML, the T01 Order", headers(("ETag" = String)), content(
+            (Order = "application/json"),
+            (crate::values::DocumentBytes = "application/xml")
+        )),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Client lacks `orders:read`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such order, or not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Asked for XML: a party lacks what the document needs (`reference_missing` names it)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

@@ -3,11 +3,13 @@
 
 pub mod bis;
 pub mod envelope;
+pub mod export;
 pub mod order;
 pub mod parties;
 pub mod received;
 pub mod rules;
 pub mod syntax;
+pub mod write;
 
 #[cfg(test)]
 mod tests;
