@@ -118,6 +118,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .map(|s| {
                 s.service(ubl::routes::place_order_xml)
                     .service(ubl::routes::get_order_xml)
+                    .service(ubl::routes::respond_to_order_xml)
+                    .service(ubl::routes::get_order_response_xml)
             })
             .service(auth::routes::login)
             .service(auth::routes::client_token)

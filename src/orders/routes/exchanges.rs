@@ -34,11 +34,18 @@ pub async fn list_order_responses(
 }
 
 /// An order response
+///
+/// With `Accept: application/xml`, the response as a PEPPOL BIS 3 Order Response (T76); 409
+/// when a party has no endpoint.
 #[utoipa::path(
     tag = "Orders",
     params(("id" = String, Path, description = "Order id"), ("n" = i32, Path, description = "The response's sequence in its order, from 1")),
     responses(
-        (status = 200, description = "The response", body = OrderResponseDocument),
+        (status = 200, description = "The response; or, asked for XML, the T76 Order Response", content(
+            (OrderResponseDocument = "application/json"),
+            (crate::values::DocumentBytes = "application/xml")
+        )),
+        (status = 409, description = "Asked for XML: a party has no endpoint (`reference_missing` names it)", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "Malformed id or number", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Client lacks `orders:read`", body = Problem, content_type = "application/problem+json"),
@@ -119,7 +126,7 @@ pub async fn get_order_change(
 }
 
 /// A sequence number in the path: a positive whole number (400 naming `n` otherwise).
-fn sequence_in_path(raw: &str) -> Result<i32, ApiError> {
+pub(crate) fn sequence_in_path(raw: &str) -> Result<i32, ApiError> {
     raw.parse::<i32>()
         .ok()
         .filter(|n| *n > 0)

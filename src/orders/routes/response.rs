@@ -8,18 +8,30 @@ use super::*;
 /// `accepted_with_changes` answers every line: `accepted`, `rejected`, or `changed` with a new
 /// quantity or date (several `changed` entries for one line split it into deliveries). The
 /// order's status follows from its lines. `acknowledged` records receipt only.
+///
+/// **As a PEPPOL BIS Order Response (T76)** with `Content-Type: application/xml`: its
+/// `OrderReference/ID` must be this order's number as the buyer gave it (else ours), and its
+/// parties this order's (by endpoint); `OrderResponseCode` AB/AP/CA/RE and line status codes
+/// 5/3/7 map to the JSON answer, `OrderLineReference/LineID` names the line. The document is
+/// kept byte for byte beside the response it created. Errors as for XML orders (400
+/// `malformed_xml`, 422 with PEPPOL rule ids).
 #[utoipa::path(
     tag = "Orders",
-    request_body = OrderResponseRequest,
+    request_body(description = "The response as JSON, or as a PEPPOL BIS 3 Order Response (T76) in XML", content(
+        (OrderResponseRequest = "application/json"),
+        (crate::values::DocumentBytes = "application/xml", example = json!("<OrderResponse xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:OrderResponse-2\" …>…</OrderResponse>"))
+    )),
     params(("id" = String, Path, description = "Order id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read; 412 when stale"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key and body")),
     responses(
         (status = 200, description = "Answered", body = Order, headers(("ETag" = String))),
+        (status = 400, description = "Malformed JSON, or XML that is malformed, has a DTD, nests too deep or is not a UBL Order Response", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the seller side", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such order, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not awaiting a response", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Lines missing, unknown or inconsistent with the response code", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor XML", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Lines missing, unknown or inconsistent with the response code; in XML, broken BIS rules (with `rule`), another order's reference or other parties", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -33,7 +45,41 @@ pub async fn respond_to_order(
     if_match: IfMatch,
     body: ValidJson<OrderResponseRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.value;
+    answer_order(
+        &state,
+        principal,
+        &req,
+        key,
+        &body.body_hash,
+        &id,
+        if_match,
+        body.value,
+        None,
+    )
+    .await
+}
+
+/// Keeps what a response was written from (a received document) in the response's own
+/// transaction, given the order's id and the address of the response it created.
+pub(crate) type KeepSource =
+    Box<dyn FnOnce(&mut DbConnection, &str, &str) -> Result<(), ApiError> + Send + 'static>;
+
+/// Records the seller's response to an order: the one path for JSON and for documents.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a request's parts, passed through"
+)]
+pub(crate) async fn answer_order(
+    state: &AppState,
+    principal: Principal,
+    req: &HttpRequest,
+    key: IdempotencyKey,
+    body_hash: &str,
+    id: &str,
+    if_match: IfMatch,
+    b: OrderResponseRequest,
+    keep: Option<KeepSource>,
+) -> Result<HttpResponse, ApiError> {
     let recorded_via = b.recorded_via;
     let mut e = vec![];
     let note = Note::check_optional("note", b.note, &mut e);
@@ -42,19 +88,19 @@ pub async fn respond_to_order(
     Refusal::check(e)?;
     let issue_date = b.issue_date.unwrap_or_else(today);
     run_transition(
-        &state,
+        state,
         Caller::recording(principal, recorded_via),
-        &req,
+        req,
         key,
-        &body.body_hash,
-        &id,
+        body_hash,
+        id,
         if_match,
         OrderAction::Respond,
         "order.responded",
         move |conn, actor, doc| {
             let (status, answers) =
                 apply_response(&doc.states(), b.response_code, &lines).map_err(Refusal::Invalid)?;
-            store::insert_response(
+            let written = store::insert_response(
                 conn,
                 actor,
                 &doc.row,
@@ -66,6 +112,13 @@ pub async fn respond_to_order(
                     lines,
                 },
             )?;
+            if let Some(keep) = keep {
+                let created = format!(
+                    "/api/v1/orders/{}/responses/{}",
+                    doc.row.id, written.sequence
+                );
+                keep(conn, &doc.row.id, &created)?;
+            }
             for a in answers {
                 if let Some(l) = doc
                     .lines

@@ -103,7 +103,7 @@ pub fn order_xml(
             x.close("DeliveryLocation");
         }
         if let Some(p) = &order.requested_delivery_period {
-            period(&mut x, p.start_date, p.end_date);
+            period(&mut x, "RequestedDeliveryPeriod", p);
         }
         x.close("Delivery");
     }
@@ -159,7 +159,7 @@ fn order_line(
         );
     if let Some(p) = &own_period {
         x.open("Delivery");
-        period(x, p.start_date, p.end_date);
+        period(x, "RequestedDeliveryPeriod", p);
         x.close("Delivery");
     }
     for a in &l.allowance_charges {
@@ -196,7 +196,12 @@ fn order_line(
         );
     }
     x.close("Price");
-    let item = &l.item;
+    item(x, &l.item);
+    x.close("LineItem").close("OrderLine");
+}
+
+/// `cac:Item`: names, ids, classifications and properties, in the schema's order.
+pub(super) fn item(x: &mut Ubl, item: &crate::orders::model::LineItem) {
     x.open("Item")
         .field("Description", item.description.as_deref())
         .field("Name", item.name.as_deref());
@@ -228,17 +233,18 @@ fn order_line(
             .field("Value", Some(&p.value))
             .close("AdditionalItemProperty");
     }
-    x.close("Item").close("LineItem").close("OrderLine");
+    x.close("Item");
 }
 
-fn period(x: &mut Ubl, start: Option<chrono::NaiveDate>, end: Option<chrono::NaiveDate>) {
-    x.open("RequestedDeliveryPeriod")
-        .field("StartDate", start.map(|d| d.to_string()).as_deref())
-        .field("EndDate", end.map(|d| d.to_string()).as_deref())
-        .close("RequestedDeliveryPeriod");
+/// A period (`RequestedDeliveryPeriod`, `PromisedDeliveryPeriod`).
+pub(super) fn period(x: &mut Ubl, element: &str, p: &crate::orders::model::DeliveryPeriod) {
+    x.open(element)
+        .field("StartDate", p.start_date.map(|d| d.to_string()).as_deref())
+        .field("EndDate", p.end_date.map(|d| d.to_string()).as_deref())
+        .close(element);
 }
 
-fn address(x: &mut Ubl, element: &str, a: &PostalAddress) {
+pub(super) fn address(x: &mut Ubl, element: &str, a: &PostalAddress) {
     x.open(element)
         .field("StreetName", a.street.as_deref())
         .field("AdditionalStreetName", a.additional_street.as_deref())
@@ -256,7 +262,7 @@ fn address(x: &mut Ubl, element: &str, a: &PostalAddress) {
         .close(element);
 }
 
-fn party(x: &mut Ubl, role: &str, p: &DocumentParty) {
+pub(super) fn party(x: &mut Ubl, role: &str, p: &DocumentParty) {
     x.open(role).open("Party");
     if let Some(e) = &p.endpoint {
         x.field_with("EndpointID", Some(("schemeID", &e.scheme)), Some(&e.id));

@@ -4,9 +4,11 @@
 pub mod bis;
 pub mod envelope;
 pub mod export;
+pub mod export_response;
 pub mod order;
 pub mod parties;
 pub mod received;
+pub mod response;
 pub mod rules;
 pub mod syntax;
 pub mod write;

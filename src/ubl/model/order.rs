@@ -32,7 +32,7 @@ pub struct ItemKeys {
 
 const ROOT: &str = "/Order";
 
-fn participant(id: &Identifier) -> ParticipantId {
+pub(super) fn participant(id: &Identifier) -> ParticipantId {
     ParticipantId::new(id.scheme.as_deref().unwrap_or("").trim(), id.value.trim())
 }
 
@@ -172,7 +172,8 @@ pub fn read_order(o: &syntax::Order) -> Result<ReadOrder, Vec<FieldError>> {
         body: json!({
             "buyer_order_number": number,
             "profile": profile.map(OrderProfile::as_str),
-            "order_type": order_type.map(OrderType::as_str),
+            // Absent, the order is a plain one (UNCL1001 220), as BIS reads it.
+            "order_type": order_type.unwrap_or(OrderType::Order).as_str(),
             "currency": currency,
             "issue_date": issue_date,
             "buyer_reference": o.CustomerReference.as_deref().map(str::trim),
@@ -216,7 +217,7 @@ fn read_delivery(b: &mut Breaches, d: &syntax::Delivery) -> (Value, Value) {
     (period, location.unwrap_or(Value::Null))
 }
 
-fn period_json(b: &mut Breaches, p: &syntax::Period, at: &str) -> Value {
+pub(super) fn period_json(b: &mut Breaches, p: &syntax::Period, at: &str) -> Value {
     let start = b.date(p.StartDate.as_deref(), &format!("{at}/cbc:StartDate"));
     let end = b.date(p.EndDate.as_deref(), &format!("{at}/cbc:EndDate"));
     if start.is_none() && end.is_none() {
@@ -226,7 +227,7 @@ fn period_json(b: &mut Breaches, p: &syntax::Period, at: &str) -> Value {
 }
 
 /// Text as written, trimmed; none when empty.
-fn text(v: &Option<String>) -> Option<String> {
+pub(super) fn text(v: &Option<String>) -> Option<String> {
     v.as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
@@ -326,7 +327,30 @@ fn read_line(
         (None, _) => (0, crate::orders::model::Quantity::units(1)),
         _ => return None,
     };
-    let item = item?;
+    let (item, keys) = item_json(item?, name);
+    let json = json!({
+        "line_number": line_number,
+        "quantity": quantity,
+        "unit": unit,
+        "unit_price_minor": unit_price_minor,
+        "price_base_quantity": price_base_quantity,
+        "allowance_charges": allowance_charges,
+        "requested_delivery_period": item_line.Delivery.as_ref()
+            .and_then(|d| d.RequestedDeliveryPeriod.as_ref())
+            .map(|p| period_json(b, p, &format!("{at}/cac:Delivery/cac:RequestedDeliveryPeriod"))),
+        "note": text(&l.Note),
+        "item": item,
+    });
+    Some(ReadLine {
+        json,
+        keys,
+        stated_amount,
+    })
+}
+
+/// A line's price, in millionths of the currency unit, and its base quantity (default 1).
+/// An item as the JSON API holds it (named `name`), and the keys it may be matched by.
+pub(super) fn item_json(item: &syntax::Item, name: &str) -> (Value, ItemKeys) {
     let item_id = |i: &Option<syntax::ItemIdentification>| {
         i.as_ref()
             .and_then(|i| i.ID.as_ref())
@@ -346,40 +370,23 @@ fn read_line(
         buyers_item_id: item_id(&item.BuyersItemIdentification),
     };
     let json = json!({
-        "line_number": line_number,
-        "quantity": quantity,
-        "unit": unit,
-        "unit_price_minor": unit_price_minor,
-        "price_base_quantity": price_base_quantity,
-        "allowance_charges": allowance_charges,
-        "requested_delivery_period": item_line.Delivery.as_ref()
-            .and_then(|d| d.RequestedDeliveryPeriod.as_ref())
-            .map(|p| period_json(b, p, &format!("{at}/cac:Delivery/cac:RequestedDeliveryPeriod"))),
-        "note": text(&l.Note),
-        "item": {
-            "name": name,
-            "description": text(&item.Description),
-            "sellers_item_id": keys.sellers_item_id,
-            "buyers_item_id": keys.buyers_item_id,
-            "standard_item_id": standard.map(|s| json!({"scheme": s.scheme, "id": s.id})),
-            "properties": item.AdditionalItemProperty.iter()
-                .filter_map(|p| Some(json!({"name": text(&p.Name)?, "value": text(&p.Value)?})))
-                .collect::<Vec<_>>(),
-            "classifications": item.CommodityClassification.iter()
-                .filter_map(|c| c.ItemClassificationCode.as_ref())
-                .map(|c| json!({"scheme": c.list.as_deref().unwrap_or("").trim(), "code": c.value.trim()}))
-                .collect::<Vec<_>>(),
-        },
+        "name": name,
+        "description": text(&item.Description),
+        "sellers_item_id": keys.sellers_item_id,
+        "buyers_item_id": keys.buyers_item_id,
+        "standard_item_id": standard.map(|s| json!({"scheme": s.scheme, "id": s.id})),
+        "properties": item.AdditionalItemProperty.iter()
+            .filter_map(|p| Some(json!({"name": text(&p.Name)?, "value": text(&p.Value)?})))
+            .collect::<Vec<_>>(),
+        "classifications": item.CommodityClassification.iter()
+            .filter_map(|c| c.ItemClassificationCode.as_ref())
+            .map(|c| json!({"scheme": c.list.as_deref().unwrap_or("").trim(), "code": c.value.trim()}))
+            .collect::<Vec<_>>(),
     });
-    Some(ReadLine {
-        json,
-        keys,
-        stated_amount,
-    })
+    (json, keys)
 }
 
-/// A line's price, in millionths of the currency unit, and its base quantity (default 1).
-fn read_price(
+pub(super) fn read_price(
     b: &mut Breaches,
     price: Option<&syntax::Price>,
     at: &str,
@@ -428,7 +435,7 @@ fn read_price(
 
 /// A price in millionths per `base` as the JSON API holds it: minor units per a base quantity
 /// scaled up until the price is whole in minor units (0.1234 EUR a piece is 1234 per 100).
-fn minor_price(
+pub(super) fn minor_price(
     micro: i64,
     base: crate::orders::model::Quantity,
     currency: &str,

@@ -174,21 +174,10 @@ impl Breaches {
     /// A party as BIS requires it: an endpoint; its identifiers in their schemes; a legal
     /// name; a country, when `address_required` or given.
     pub fn party(&mut self, party: Option<&Party>, path: &str, address_required: bool) {
-        let Some(p) = self.present(party, &format!("{path}/cac:Party")) else {
+        let Some(p) = self.identified_party(party, path) else {
             return;
         };
         let at = format!("{path}/cac:Party");
-        if let Some(e) = self.present(p.EndpointID.as_ref(), &format!("{at}/cbc:EndpointID")) {
-            self.identifier(e, SchemeList::Eas, &format!("{at}/cbc:EndpointID"));
-        }
-        for (i, pid) in p.PartyIdentification.iter().enumerate() {
-            if let Some(id) = &pid.ID {
-                if id.scheme.is_some() {
-                    let path = format!("{at}/cac:PartyIdentification[{}]/cbc:ID", i + 1);
-                    self.identifier(id, SchemeList::Icd, &path);
-                }
-            }
-        }
         let legal = self.present(
             p.PartyLegalEntity.as_ref(),
             &format!("{at}/cac:PartyLegalEntity"),
@@ -214,6 +203,29 @@ impl Breaches {
                 &format!("{at}/cac:PostalAddress/cac:Country"),
             );
         }
+    }
+
+    /// A party as every document needs it: present, with an endpoint, its identifiers in their
+    /// schemes with their check digits. Answers it for the checks a document adds.
+    pub fn identified_party<'a>(
+        &mut self,
+        party: Option<&'a Party>,
+        path: &str,
+    ) -> Option<&'a Party> {
+        let at = format!("{path}/cac:Party");
+        let p = self.present(party, &at)?;
+        if let Some(e) = self.present(p.EndpointID.as_ref(), &format!("{at}/cbc:EndpointID")) {
+            self.identifier(e, SchemeList::Eas, &format!("{at}/cbc:EndpointID"));
+        }
+        for (i, pid) in p.PartyIdentification.iter().enumerate() {
+            if let Some(id) = &pid.ID {
+                if id.scheme.is_some() {
+                    let path = format!("{at}/cac:PartyIdentification[{}]/cbc:ID", i + 1);
+                    self.identifier(id, SchemeList::Icd, &path);
+                }
+            }
+        }
+        Some(p)
     }
 
     /// An address's country: present, ISO 3166-1 alpha-2.

@@ -182,6 +182,10 @@ pub struct Item {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct LineItem {
     pub ID: Option<String>,
+    /// In an Order Response, the seller's note on the line.
+    pub Note: Option<String>,
+    /// In an Order Response, UNCL1229: 5 accepted, 3 changed, 7 rejected.
+    pub LineStatusCode: Option<String>,
     pub Quantity: Option<Measure>,
     pub LineExtensionAmount: Option<Amount>,
     pub Delivery: Option<Delivery>,
@@ -222,4 +226,41 @@ pub struct Order {
     pub AnticipatedMonetaryTotal: Option<MonetaryTotal>,
     #[serde(default)]
     pub OrderLine: Vec<OrderLine>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LineReference {
+    pub LineID: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DocumentReference {
+    pub ID: Option<String>,
+}
+
+/// A line of an Order Response: the answer, a substitute, and the order line it answers.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct OrderResponseLine {
+    pub LineItem: Option<LineItem>,
+    pub SellerSubstitutedLineItem: Option<LineItem>,
+    pub OrderLineReference: Option<LineReference>,
+}
+
+/// A T76 Order Response, as far as prm reads it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct OrderResponse {
+    pub CustomizationID: Option<String>,
+    pub ProfileID: Option<String>,
+    pub ID: Option<String>,
+    pub IssueDate: Option<String>,
+    pub OrderResponseCode: Option<String>,
+    pub Note: Option<String>,
+    pub DocumentCurrencyCode: Option<Code>,
+    pub CustomerReference: Option<String>,
+    pub OrderReference: Option<DocumentReference>,
+    pub SellerSupplierParty: Option<PartyRole>,
+    pub BuyerCustomerParty: Option<PartyRole>,
+    pub Delivery: Option<Delivery>,
+    #[serde(default)]
+    pub OrderLine: Vec<OrderResponseLine>,
 }

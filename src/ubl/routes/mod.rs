@@ -22,9 +22,11 @@ use crate::refusal::{Code, FieldError, Refusal};
 
 mod order;
 mod received;
+mod response;
 
 pub use order::*;
 pub use received::*;
+pub use response::*;
 
 /// No UBL ordering document nests deeper than this; a body that does is refused unread.
 const MAX_DEPTH: usize = 64;
