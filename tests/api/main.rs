@@ -7,6 +7,7 @@
     reason = "the fixtures fail the test at their first failure, with the line that failed"
 )]
 
+mod bis_terms;
 mod fixtures;
 mod helpers;
 

@@ -525,6 +525,19 @@ fn peppol_example(folder: &str, file: &str) -> Option<String> {
     }
 }
 
+/// Where the poacc-upgrade-3 folder is: `PRM_PEPPOL_DIR`, else beside the repository.
+fn peppol_dir() -> std::path::PathBuf {
+    std::env::var("PRM_PEPPOL_DIR")
+        .unwrap_or_else(|_| {
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../shared/peppol/poacc-upgrade-3"
+            )
+            .into()
+        })
+        .into()
+}
+
 /// Names `endpoint` as the `EndpointID` of the party in `role`. The examples are not
 /// consistent about who is who (UC2's order and UC1's response name one endpoint for both
 /// parties; the responses name the orders' parties the other way round), so each is read
@@ -619,5 +632,90 @@ async fn the_peppol_example_orders_and_responses_go_in_and_come_out_alike() {
             "{uc}: {}",
             written.text
         );
+    }
+}
+
+#[actix_web::test]
+async fn a_despatch_advice_reads_as_a_t16_that_keeps_the_bis_term_list() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    we_are(&app, &admin, MILL).await;
+    let hotels = partner_at(&app, &admin, "Harbour Hotels", "key_account", HOTELS).await;
+    linen(&app, &admin).await;
+    let customer = app.user("partner_user", Some(&hotels)).await;
+    let id = app
+        .post_xml("/api/v1/orders", &customer, &t01())
+        .await
+        .expect(201)
+        .id();
+    app.post(
+        &format!("/api/v1/orders/{id}/response"),
+        &admin,
+        json!({"response_code": "accepted"}),
+    )
+    .await
+    .expect(200);
+    let advice = app
+        .post(
+            &format!("/api/v1/orders/{id}/despatch-advices"),
+            &admin,
+            json!({"despatch_date": "2026-12-10", "expected_delivery_date": "2026-12-14",
+                   "carrier": "Nordic Freight", "tracking_number": "NF-123456",
+                   "lines": [
+                       {"line_number": 1, "quantity": "100", "outstanding_quantity": "20",
+                        "outstanding_reason": "Back-ordered until week 52"},
+                       {"line_number": 2, "quantity": "15"}]}),
+        )
+        .await
+        .expect(201);
+    let advice_id = advice.id();
+    let written = app
+        .call(
+            actix_web::http::Method::GET,
+            &format!("/api/v1/orders/{id}/despatch-advices/{advice_id}"),
+            Some(&customer),
+            None,
+            &[("Accept", "application/xml")],
+        )
+        .await
+        .expect(200);
+    let xml = &written.text;
+    for term in [
+        "<cbc:CustomizationID>urn:fdc:peppol.eu:poacc:trns:despatch_advice:3</cbc:CustomizationID>",
+        "<cbc:ProfileID>urn:fdc:peppol.eu:poacc:bis:despatch_advice:3</cbc:ProfileID>",
+        r#"<cbc:DeliveredQuantity unitCode="H87">100</cbc:DeliveredQuantity>"#,
+        r#"<cbc:OutstandingQuantity unitCode="H87">20</cbc:OutstandingQuantity>"#,
+        "<cbc:OutstandingReason>Back-ordered until week 52</cbc:OutstandingReason>",
+        "<cbc:TrackingID>NF-123456</cbc:TrackingID>",
+        "<cbc:ID>HL-4711</cbc:ID>",
+    ] {
+        assert!(xml.contains(term), "{term} in {xml}");
+    }
+    // Against the BIS T16 term list and code lists, where they are.
+    let dir = peppol_dir();
+    if dir
+        .join("structure/syntax/ubl-despatch-advice.xml")
+        .exists()
+    {
+        let breaches = crate::bis_terms::breaches(&dir, "ubl-despatch-advice.xml", xml);
+        assert!(breaches.is_empty(), "{breaches:#?}\n{xml}");
+        // And the check sees a breach when there is one.
+        let broken = xml
+            .replace("<cbc:TrackingID>", "<cbc:Tracking>")
+            .replace("</cbc:TrackingID>", "</cbc:Tracking>");
+        assert!(!crate::bis_terms::breaches(&dir, "ubl-despatch-advice.xml", &broken).is_empty());
+        let bad_unit = xml.replace(r#"unitCode="H87""#, r#"unitCode="QQQ""#);
+        let found = crate::bis_terms::breaches(&dir, "ubl-despatch-advice.xml", &bad_unit);
+        assert!(
+            found.iter().any(|b| b.contains("QQQ is not in UNECERec20")),
+            "{found:?}"
+        );
+    } else {
+        assert!(
+            std::env::var("PRM_PEPPOL_EXAMPLES").as_deref() != Ok("required"),
+            "the T16 term list is absent at {}",
+            dir.display()
+        );
+        println!("skipped the term list check: {} is absent", dir.display());
     }
 }

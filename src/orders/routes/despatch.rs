@@ -105,11 +105,20 @@ pub async fn list_despatch_advices(
 }
 
 /// Get a despatch advice
+///
+/// With `Accept: application/xml`, the despatch advice as a PEPPOL BIS 3 Despatch Advice
+/// (T16): the seller as despatch party, the buyer as delivery party (endpoint and legal name
+/// each; 409 naming what a party lacks), the carrier, tracking and expected delivery as the
+/// shipment, and a line per order line with what is still outstanding and why.
 #[utoipa::path(
     tag = "Orders",
     params(("id" = String, Path, description = "Order id"), ("despatch_advice_id" = String, Path, description = "Despatch advice id")),
     responses(
-        (status = 200, description = "The despatch advice", body = DespatchAdvice, headers(("ETag" = String))),
+        (status = 200, description = "The despatch advice; or, asked for XML, the T16 Despatch Advice", headers(("ETag" = String)), content(
+            (DespatchAdvice = "application/json"),
+            (crate::values::DocumentBytes = "application/xml")
+        )),
+        (status = 409, description = "Asked for XML: a party lacks an endpoint or a legal name (`reference_missing` names it)", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such despatch advice, or not yours", body = Problem, content_type = "application/problem+json"),

@@ -203,8 +203,14 @@ fn order_line(
 /// `cac:Item`: names, ids, classifications and properties, in the schema's order.
 pub(super) fn item(x: &mut Ubl, item: &crate::orders::model::LineItem) {
     x.open("Item")
-        .field("Description", item.description.as_deref())
-        .field("Name", item.name.as_deref());
+        .field("Description", item.description.as_deref());
+    item_terms(x, item);
+}
+
+/// An item's terms after its description (which a despatch advice's item does not carry),
+/// closing it.
+pub(super) fn item_terms(x: &mut Ubl, item: &crate::orders::model::LineItem) {
+    x.field("Name", item.name.as_deref());
     for (element, id) in [
         ("BuyersItemIdentification", &item.buyers_item_id),
         ("SellersItemIdentification", &item.sellers_item_id),

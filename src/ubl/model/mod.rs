@@ -4,6 +4,7 @@
 pub mod bis;
 pub mod envelope;
 pub mod export;
+pub mod export_despatch;
 pub mod export_response;
 pub mod order;
 pub mod parties;

@@ -20,10 +20,12 @@ use crate::http::ApiError;
 use crate::participants::ParticipantId;
 use crate::refusal::{Code, FieldError, Refusal};
 
+mod despatch;
 mod order;
 mod received;
 mod response;
 
+pub use despatch::*;
 pub use order::*;
 pub use received::*;
 pub use response::*;
