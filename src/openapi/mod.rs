@@ -121,6 +121,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                     .service(ubl::routes::respond_to_order_xml)
                     .service(ubl::routes::get_order_response_xml)
                     .service(ubl::routes::get_despatch_advice_xml)
+                    .service(ubl::routes::create_despatch_advice_xml)
             })
             .service(auth::routes::login)
             .service(auth::routes::client_token)

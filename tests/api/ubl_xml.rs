@@ -691,6 +691,7 @@ async fn a_despatch_advice_reads_as_a_t16_that_keeps_the_bis_term_list() {
     ] {
         assert!(xml.contains(term), "{term} in {xml}");
     }
+    despatch_goes_in_on_the_buyers_side(xml).await;
     // Against the BIS T16 term list and code lists, where they are.
     let dir = peppol_dir();
     if dir
@@ -718,4 +719,90 @@ async fn a_despatch_advice_reads_as_a_t16_that_keeps_the_bis_term_list() {
         );
         println!("skipped the term list check: {} is absent", dir.display());
     }
+}
+
+/// The T16 the mill wrote, posted by the mill to the hotels' purchase order in the hotels' own
+/// prm: a despatch advice with the same lines, kept as it came, written back the same.
+async fn despatch_goes_in_on_the_buyers_side(t16: &str) {
+    let read = |xml: &str| {
+        let advice: prm::ubl::model::syntax::DespatchAdvice =
+            quick_xml::de::from_str(xml).expect("a T16");
+        prm::ubl::model::despatch::read_despatch(&advice).expect("no breach")
+    };
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    we_are(&app, &admin, HOTELS).await;
+    let mill = partner_at(&app, &admin, "Nordic Linen Mill", "manufacturer", MILL).await;
+    let id = app
+        .post_xml("/api/v1/orders", &admin, &t01())
+        .await
+        .expect(201)
+        .id();
+    let supplier = app.user("partner_user", Some(&mill)).await;
+    let path = format!("/api/v1/orders/{id}/despatch-advices");
+    app.post(
+        &format!("/api/v1/orders/{id}/response"),
+        &supplier,
+        json!({"response_code": "accepted"}),
+    )
+    .await
+    .expect(200);
+    // Another order's number, or another supplier's endpoint, is refused by path.
+    let other = t16.replace("<cbc:ID>HL-4711</cbc:ID>", "<cbc:ID>HL-1</cbc:ID>");
+    app.post_xml(&path, &supplier, &other).await.expect_problem(
+        422,
+        "validation_failed",
+        Some("/DespatchAdvice/cac:OrderReference/cbc:ID"),
+    );
+    let stranger = t16.replace(
+        r#"<cbc:EndpointID schemeID="0192">987654325</cbc:EndpointID>"#,
+        r#"<cbc:EndpointID schemeID="0192">810418052</cbc:EndpointID>"#,
+    );
+    app.post_xml(&path, &supplier, &stranger)
+        .await
+        .expect_problem(
+            422,
+            "validation_failed",
+            Some("/DespatchAdvice/cac:DespatchSupplierParty/cac:Party/cbc:EndpointID"),
+        );
+    let created = app.post_xml(&path, &supplier, t16).await.expect(201);
+    assert_eq!(created.body["carrier"], "Nordic Freight");
+    assert_eq!(created.body["tracking_number"], "NF-123456");
+    assert_eq!(created.body["lines"][0]["quantity"], "100");
+    assert_eq!(created.body["lines"][0]["outstanding_quantity"], "20");
+    let advice = created.id();
+    let order = app
+        .get(&format!("/api/v1/orders/{id}"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(
+        order.body["lines"][0]["despatched_quantity"], "100",
+        "{}",
+        order.text
+    );
+    let kept = app
+        .get(&format!("/api/v1/orders/{id}/received-documents"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(kept.body["items"][1]["transaction"], "T16");
+    assert_eq!(
+        kept.body["items"][1]["created"],
+        format!("/api/v1/orders/{id}/despatch-advices/{advice}")
+    );
+    let written = app
+        .call(
+            actix_web::http::Method::GET,
+            &format!("/api/v1/orders/{id}/despatch-advices/{advice}"),
+            Some(&admin),
+            None,
+            &[("Accept", "application/xml")],
+        )
+        .await
+        .expect(200);
+    let (again, original) = (read(&written.text), read(t16));
+    assert_eq!(again.body, original.body, "{}", written.text);
+    assert_eq!(
+        (again.buyer_endpoint, again.seller_endpoint),
+        (original.buyer_endpoint, original.seller_endpoint)
+    );
 }

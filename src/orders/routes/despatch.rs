@@ -7,18 +7,30 @@ use super::*;
 /// Seller side (EDIFACT DESADV / X12 856). Partial shipments are normal: each line delivers up
 /// to what is open; what stays undelivered is outstanding (comes later) or closed short (never
 /// comes), with a reason.
+///
+/// **As a PEPPOL BIS Despatch Advice (T16)** with `Content-Type: application/xml`: its
+/// `OrderReference/ID`, when given, must be this order's number, its despatch and delivery
+/// parties this order's (by endpoint); `DeliveredQuantity`, `OutstandingQuantity` and
+/// `OutstandingReason` per `OrderLineReference/LineID`, the carrier, tracking id and estimated
+/// delivery from the shipment. The document (with the supplier's own number) is kept byte for
+/// byte beside the despatch advice it created. Errors as for XML orders.
 #[utoipa::path(
     tag = "Orders",
-    request_body = NewDespatchAdviceRequest,
+    request_body(description = "The despatch advice as JSON, or as a PEPPOL BIS 3 Despatch Advice (T16) in XML", content(
+        (NewDespatchAdviceRequest = "application/json"),
+        (crate::values::DocumentBytes = "application/xml", example = json!("<DespatchAdvice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:DespatchAdvice-2\" …>…</DespatchAdvice>"))
+    )),
     params(("id" = String, Path, description = "Order id"), ("If-Match" = Option<String>, Header, description = "ETag of the order version you read; 412 when stale"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key and body; racing retries create one despatch advice")),
     responses(
         (status = 201, description = "Despatched; the order's quantities and status moved", body = DespatchAdvice, headers(("Location" = String))),
+        (status = 400, description = "Malformed JSON, or XML that is malformed, has a DTD, nests too deep or is not a UBL Despatch Advice", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the seller side", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such order, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The order cannot be despatched now (not accepted, cancelled, fully despatched)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A line exceeds its open quantity, or an undelivered rest lacks a reason", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor XML", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A line exceeds its open quantity, or an undelivered rest lacks a reason; in XML, broken BIS rules (with `rule`), another order's reference or other parties", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -32,7 +44,36 @@ pub async fn create_despatch_advice(
     if_match: IfMatch,
     body: ValidJson<NewDespatchAdviceRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.value;
+    send_despatch_advice(
+        &state,
+        principal,
+        &req,
+        key,
+        &body.body_hash,
+        &id,
+        if_match,
+        body.value,
+        None,
+    )
+    .await
+}
+
+/// Records the seller's despatch advice: the one path for JSON and for documents.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a request's parts, passed through"
+)]
+pub(crate) async fn send_despatch_advice(
+    state: &AppState,
+    principal: Principal,
+    req: &HttpRequest,
+    key: IdempotencyKey,
+    body_hash: &str,
+    id: &str,
+    if_match: IfMatch,
+    b: NewDespatchAdviceRequest,
+    keep: Option<KeepSource>,
+) -> Result<HttpResponse, ApiError> {
     let recorded_via = b.recorded_via;
     let mut e = vec![];
     let header = store::DespatchHeader {
@@ -55,16 +96,26 @@ pub async fn create_despatch_advice(
     Refusal::check(e)?;
     let lines = b.lines;
     run_transition(
-        &state,
+        state,
         Caller::recording(principal, recorded_via),
-        &req,
+        req,
         key,
-        &body.body_hash,
-        &id,
+        body_hash,
+        id,
         if_match,
         OrderAction::Despatch,
         "order.despatched",
-        move |conn, actor, doc| Ok(store::despatch(conn, actor, doc, header, &lines)?),
+        move |conn, actor, doc| {
+            let advice = store::despatch(conn, actor, doc, header, &lines)?;
+            if let Some(keep) = keep {
+                let created = format!(
+                    "/api/v1/orders/{}/despatch-advices/{}",
+                    doc.row.id, advice.id
+                );
+                keep(conn, &doc.row.id, &created)?;
+            }
+            Ok(advice)
+        },
         |order, advice| {
             Written::created(
                 &advice,

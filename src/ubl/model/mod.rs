@@ -2,6 +2,7 @@
 //! checks PEPPOL's rules make of them.
 
 pub mod bis;
+pub mod despatch;
 pub mod envelope;
 pub mod export;
 pub mod export_despatch;

@@ -9,9 +9,18 @@ use crate::refusal::FieldError;
 /// The buyer's and seller's endpoints as a document names them, with the element paths.
 pub struct DocumentParties<'a> {
     pub root: &'a str,
+    /// The elements of the buyer's and the seller's parties (`BuyerCustomerParty`,
+    /// `SellerSupplierParty`; a despatch advice's `DeliveryCustomerParty`,
+    /// `DespatchSupplierParty`).
+    pub roles: (&'a str, &'a str),
     pub buyer: &'a ParticipantId,
     pub seller: &'a ParticipantId,
 }
+
+/// The parties' elements in an order and an order response.
+pub const ORDER_ROLES: (&str, &str) = ("BuyerCustomerParty", "SellerSupplierParty");
+/// The parties' elements in a despatch advice.
+pub const DESPATCH_ROLES: (&str, &str) = ("DeliveryCustomerParty", "DespatchSupplierParty");
 
 /// Which side we are on, and the partner's endpoint with its element path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +38,7 @@ impl DocumentParties<'_> {
     /// Decides the sides against our own endpoint; a document addressed to neither side of us
     /// is refused naming the seller's endpoint (whom an order is sent to).
     pub fn sides(&self, ours: Option<&ParticipantId>) -> Result<Sides, FieldError> {
-        let seller_path = self.path("SellerSupplierParty");
+        let seller_path = self.path(self.roles.1);
         let Some(ours) = ours else {
             return Err(FieldError::new(
                 seller_path,
@@ -53,7 +62,7 @@ impl DocumentParties<'_> {
             return Ok(Sides {
                 direction: Direction::Sales,
                 partner_endpoint: self.buyer.clone(),
-                partner_path: self.path("BuyerCustomerParty"),
+                partner_path: self.path(self.roles.0),
             });
         }
         Err(FieldError::new(
@@ -79,6 +88,7 @@ mod tests {
         let (us, them) = (id("5790000435975"), id("5690000000015"));
         let bought = DocumentParties {
             root: "Order",
+            roles: ORDER_ROLES,
             buyer: &us,
             seller: &them,
         };
@@ -91,6 +101,7 @@ mod tests {
         );
         let sold = DocumentParties {
             root: "Order",
+            roles: ORDER_ROLES,
             buyer: &them,
             seller: &us,
         };
@@ -111,6 +122,7 @@ mod tests {
         );
         let other = DocumentParties {
             root: "Order",
+            roles: ORDER_ROLES,
             buyer: &a,
             seller: &b,
         };
@@ -127,6 +139,7 @@ mod tests {
             .contains("PUT /api/v1/company"));
         let both = DocumentParties {
             root: "Order",
+            roles: ORDER_ROLES,
             buyer: &us,
             seller: &us,
         };

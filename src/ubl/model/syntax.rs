@@ -264,3 +264,61 @@ pub struct OrderResponse {
     #[serde(default)]
     pub OrderLine: Vec<OrderResponseLine>,
 }
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CarrierParty {
+    pub PartyName: Option<PartyName>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Consignment {
+    pub ID: Option<String>,
+    pub CarrierParty: Option<CarrierParty>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Despatch {
+    pub ActualDespatchDate: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ShipmentDelivery {
+    pub TrackingID: Option<String>,
+    pub EstimatedDeliveryPeriod: Option<Period>,
+    pub Despatch: Option<Despatch>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Shipment {
+    pub ID: Option<String>,
+    pub Consignment: Option<Consignment>,
+    pub Delivery: Option<ShipmentDelivery>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DespatchLine {
+    pub ID: Option<String>,
+    pub DeliveredQuantity: Option<Measure>,
+    pub OutstandingQuantity: Option<Measure>,
+    #[serde(default)]
+    pub OutstandingReason: Vec<String>,
+    pub OrderLineReference: Option<LineReference>,
+    pub Item: Option<Item>,
+}
+
+/// A T16 Despatch Advice, as far as prm reads it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DespatchAdvice {
+    pub CustomizationID: Option<String>,
+    pub ProfileID: Option<String>,
+    pub ID: Option<String>,
+    pub IssueDate: Option<String>,
+    pub Note: Option<String>,
+    #[serde(default)]
+    pub OrderReference: Vec<DocumentReference>,
+    pub DespatchSupplierParty: Option<PartyRole>,
+    pub DeliveryCustomerParty: Option<PartyRole>,
+    pub Shipment: Option<Shipment>,
+    #[serde(default)]
+    pub DespatchLine: Vec<DespatchLine>,
+}

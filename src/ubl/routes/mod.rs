@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use super::model::bis::Transaction;
 use super::model::envelope::inspect;
 use super::model::export::DocumentParty;
+use super::model::parties::DocumentParties;
 use super::model::received::transaction_name;
 use crate::db::DbConnection;
 use crate::http::ApiError;
@@ -136,4 +137,47 @@ fn cannot_write(errors: Vec<FieldError>) -> ApiError {
 /// The endpoint a document names, for messages.
 fn shown(p: &ParticipantId) -> String {
     format!("{}:{}", p.scheme, p.id)
+}
+
+/// A document about an existing order must name it (`reference_path`: one of `references` is
+/// its number as the buyer gave it, else ours; a despatch advice may name none) and come
+/// between its parties: we on our side, its counterparty (by endpoint) on the other.
+fn belongs_to_order(
+    conn: &mut DbConnection,
+    access: &crate::access::Access,
+    order_id: &str,
+    parties: DocumentParties,
+    references: &[String],
+    reference_path: &str,
+) -> Result<(), ApiError> {
+    let order = crate::orders::store::get_order_row(conn, access, order_id)?;
+    let ours = order.buyer_order_number.as_deref().unwrap_or(&order.number);
+    if !references.is_empty() && !references.iter().any(|r| r == ours) {
+        return Err(Refusal::invalid(
+            reference_path,
+            format!(
+                "names order {}, but this order's number is {ours}",
+                references.join(", ")
+            ),
+        )
+        .into());
+    }
+    let company = crate::company::store::get_company(conn)?;
+    let sides = parties
+        .sides(company.endpoint.as_ref())
+        .map_err(|e| Refusal::Invalid(vec![e]))?;
+    let partner = super::store::partner_by_endpoint(conn, &sides.partner_endpoint)?;
+    if sides.direction.as_str() != order.direction
+        || partner.as_deref() != Some(order.counterparty_id.as_str())
+    {
+        return Err(Refusal::invalid(
+            &sides.partner_path,
+            format!(
+                "{} is not the endpoint of this order's counterparty",
+                shown(&sides.partner_endpoint)
+            ),
+        )
+        .into());
+    }
+    Ok(())
 }

@@ -80,6 +80,7 @@ fn order_request(conn: &mut DbConnection, read: ReadOrder) -> Result<NewOrderReq
     let company = crate::company::store::get_company(conn)?;
     let sides = DocumentParties {
         root: T01_ORDER.root,
+        roles: crate::ubl::model::parties::ORDER_ROLES,
         buyer: &read.buyer_endpoint,
         seller: &read.seller_endpoint,
     }

@@ -11,8 +11,8 @@ use crate::http::{path_id, IfMatch};
 use crate::orders::routes::{answer_order, KeepSource, OrderResponseRequest};
 use crate::ubl::model::bis::T76_ORDER_RESPONSE;
 use crate::ubl::model::export_response::response_xml;
-use crate::ubl::model::parties::DocumentParties;
-use crate::ubl::model::response::{read_response, ReadResponse};
+use crate::ubl::model::parties::{DocumentParties, ORDER_ROLES};
+use crate::ubl::model::response::read_response;
 use crate::ubl::model::syntax;
 use crate::ubl::store::{self, NewReceived};
 use crate::AppState;
@@ -44,7 +44,21 @@ pub async fn respond_to_order_xml(
     let (parties, number) = (read.clone(), read.body["response_number"].clone());
     state
         .db
-        .read(move |conn| answers_this_order(conn, &access, &order_id, &parties))
+        .read(move |conn| {
+            belongs_to_order(
+                conn,
+                &access,
+                &order_id,
+                DocumentParties {
+                    root: T76_ORDER_RESPONSE.root,
+                    roles: ORDER_ROLES,
+                    buyer: &parties.buyer_endpoint,
+                    seller: &parties.seller_endpoint,
+                },
+                std::slice::from_ref(&parties.order_reference),
+                "/OrderResponse/cac:OrderReference/cbc:ID",
+            )
+        })
         .await?;
     let request: OrderResponseRequest =
         crate::http::extract::parse_json(read.body.to_string().as_bytes())?;
@@ -76,50 +90,6 @@ pub async fn respond_to_order_xml(
         Some(keep),
     )
     .await
-}
-
-/// The response must answer this order (`OrderReference/ID` is its buyer's number, or ours)
-/// and come between its parties: we on our side, the counterparty (by endpoint) on the other.
-fn answers_this_order(
-    conn: &mut DbConnection,
-    access: &crate::access::Access,
-    order_id: &str,
-    read: &ReadResponse,
-) -> Result<(), ApiError> {
-    let order = crate::orders::store::get_order_row(conn, access, order_id)?;
-    let ours = order.buyer_order_number.as_deref().unwrap_or(&order.number);
-    if read.order_reference != ours {
-        return Err(Refusal::invalid(
-            "/OrderResponse/cac:OrderReference/cbc:ID",
-            format!(
-                "answers order {}, but this order's number is {ours}",
-                read.order_reference
-            ),
-        )
-        .into());
-    }
-    let company = crate::company::store::get_company(conn)?;
-    let sides = DocumentParties {
-        root: T76_ORDER_RESPONSE.root,
-        buyer: &read.buyer_endpoint,
-        seller: &read.seller_endpoint,
-    }
-    .sides(company.endpoint.as_ref())
-    .map_err(|e| Refusal::Invalid(vec![e]))?;
-    let partner = store::partner_by_endpoint(conn, &sides.partner_endpoint)?;
-    if sides.direction.as_str() != order.direction
-        || partner.as_deref() != Some(order.counterparty_id.as_str())
-    {
-        return Err(Refusal::invalid(
-            &sides.partner_path,
-            format!(
-                "{} is not the endpoint of this order's counterparty",
-                shown(&sides.partner_endpoint)
-            ),
-        )
-        .into());
-    }
-    Ok(())
 }
 
 /// An order response as a PEPPOL BIS Order Response (T76)
