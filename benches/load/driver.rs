@@ -64,6 +64,46 @@ impl Api {
         Ok(bytes)
     }
 
+    /// Sends a document in another media type than JSON (`application/xml`), or asks for one
+    /// (`accept`); the answer is read, not parsed.
+    pub async fn send_document(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        media: (&str, &str),
+        body: Option<String>,
+    ) -> Result<(), String> {
+        let (content_type, accept) = media;
+        let req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .insert_header(("accept", accept));
+        let sent = match body {
+            Some(b) => {
+                req.insert_header(("content-type", content_type))
+                    .send_body(b)
+                    .await
+            }
+            None => req.send().await,
+        };
+        let mut res = sent.map_err(|e| format!("{path}: {e}"))?;
+        let bytes = res
+            .body()
+            .limit(256 << 20)
+            .await
+            .map_err(|e| format!("{path}: {e}"))?;
+        if !res.status().is_success() {
+            return Err(format!(
+                "{path}: {} {}",
+                res.status(),
+                String::from_utf8_lossy(&bytes[..bytes.len().min(300)])
+            ));
+        }
+        Ok(())
+    }
+
     /// A `GET` whose answer is read, not parsed.
     pub async fn get(&self, path: &str, token: &str) -> Result<(), String> {
         self.send(Method::GET, path, Some(token), None)

@@ -292,6 +292,53 @@ fn bench_database(
         seconds,
         create,
     );
+    // The same 20-line order as a PEPPOL BIS T01, each iteration under its own order number
+    // (a re-sent number would answer the order already placed); and an order written as one.
+    let buyer = fixture.buyer.clone();
+    let import = scenario(move |api, i| {
+        let (xml, buyer) = (t01_order(i), buyer.clone());
+        async move {
+            api.send_document(
+                Method::POST,
+                "/api/v1/orders",
+                &buyer,
+                ("application/xml", "application/json"),
+                Some(xml),
+            )
+            .await
+            .map(|_| 1)
+        }
+    });
+    measure(
+        rows,
+        &server,
+        "import a 20-line order as PEPPOL XML (T01)",
+        lines,
+        conns,
+        seconds,
+        import,
+    );
+    let (path, token) = (
+        format!("/api/v1/orders/{}", fixture.order_id),
+        admin.clone(),
+    );
+    let export = scenario(move |api, _| {
+        let (path, token) = (path.clone(), token.clone());
+        async move {
+            api.send_document(Method::GET, &path, &token, ("", "application/xml"), None)
+                .await
+                .map(|_| 1)
+        }
+    });
+    measure(
+        rows,
+        &server,
+        "export a 20-line order as PEPPOL XML (T01)",
+        lines,
+        conns,
+        seconds,
+        export,
+    );
     let order = fixture.order_body(&data);
     let (buyer, seller) = (fixture.buyer.clone(), admin.clone());
     let path_scenario = scenario(move |api, _| {
@@ -491,6 +538,20 @@ impl Fixture {
             json!({"email": email, "name": "Bench buyer", "role": "partner_user", "partner_id": customer, "password": password}),
         );
         let buyer = s.login(email, password);
+        // PEPPOL parties, so orders go in and out as BIS documents: we sell, the buyer orders.
+        s.call(
+            "PUT",
+            "/api/v1/company",
+            Some(admin),
+            Some(&json!({"legal_name": "Bench company", "country": "CN",
+                         "endpoint": {"scheme": "0088", "id": "7300010000001"}})),
+        );
+        s.call(
+            "PATCH",
+            &format!("/api/v1/partners/{customer}"),
+            Some(admin),
+            Some(&json!({"country": "CN", "endpoint": {"scheme": "0192", "id": "987654325"}})),
+        );
         let reporter = s.post(
             "/api/v1/partners",
             admin,
@@ -531,6 +592,30 @@ impl Fixture {
             })
             .collect()
     }
+}
+
+/// The bench buyer's 20-line order as a PEPPOL BIS T01 (iteration `i`'s own number): the
+/// same lines as [`Fixture::order_body`], matched to the catalogue by our SKU.
+fn t01_order(i: u64) -> String {
+    let lines: String = (0..20)
+        .map(|l| {
+            let (quantity, price) = (l + 1, 1_000 + l * 25);
+            let amount = quantity * price;
+            format!(
+                r#"<cac:OrderLine><cac:LineItem><cbc:ID>{n}</cbc:ID><cbc:Quantity unitCode="EA">{quantity}</cbc:Quantity><cbc:LineExtensionAmount currencyID="CNY">{a}.{a2:02}</cbc:LineExtensionAmount><cac:Price><cbc:PriceAmount currencyID="CNY">{p}.{p2:02}</cbc:PriceAmount></cac:Price><cac:Item><cbc:Name>Bench product {product}</cbc:Name><cac:SellersItemIdentification><cbc:ID>BENCH-{product:04}</cbc:ID></cac:SellersItemIdentification></cac:Item></cac:LineItem></cac:OrderLine>"#,
+                n = l + 1,
+                a = amount / 100,
+                a2 = amount % 100,
+                p = price / 100,
+                p2 = price % 100,
+                product = l * 7,
+            )
+        })
+        .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2" xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"><cbc:CustomizationID>urn:fdc:peppol.eu:poacc:trns:order:3</cbc:CustomizationID><cbc:ProfileID>urn:fdc:peppol.eu:poacc:bis:ordering:3</cbc:ProfileID><cbc:ID>BENCH-XML-{i}</cbc:ID><cbc:IssueDate>{today}</cbc:IssueDate><cbc:DocumentCurrencyCode>CNY</cbc:DocumentCurrencyCode><cac:BuyerCustomerParty><cac:Party><cbc:EndpointID schemeID="0192">987654325</cbc:EndpointID><cac:PartyLegalEntity><cbc:RegistrationName>Bench buyer</cbc:RegistrationName></cac:PartyLegalEntity></cac:Party></cac:BuyerCustomerParty><cac:SellerSupplierParty><cac:Party><cbc:EndpointID schemeID="0088">7300010000001</cbc:EndpointID><cac:PostalAddress><cac:Country><cbc:IdentificationCode>CN</cbc:IdentificationCode></cac:Country></cac:PostalAddress><cac:PartyLegalEntity><cbc:RegistrationName>Bench company</cbc:RegistrationName></cac:PartyLegalEntity></cac:Party></cac:SellerSupplierParty>{lines}</Order>"#,
+        today = chrono::Utc::now().date_naive(),
+    )
 }
 
 /// A month of the reporter's sell-out: iteration `i` reports month `i` from January 2010, so no
