@@ -7,7 +7,9 @@ import type { paths } from "./schema.js";
 const baseUrl = process.env.PRM_URL ?? "http://127.0.0.1:8080";
 const email = process.env.PRM_EMAIL ?? "";
 const password = process.env.PRM_PASSWORD ?? "";
-const client = createClient<paths>({ baseUrl });
+// JSON answers only: operations that also answer PEPPOL XML (`Accept: application/xml`)
+// would otherwise type their data as the union of both.
+const client = createClient<paths, `${string}/${string}json`>({ baseUrl });
 
 function must<T>(what: string, data: T | undefined, error: unknown): T {
   if (data === undefined) {
