@@ -33,6 +33,8 @@ pub struct Config {
     pub write_quotas: crate::auth::throttle::WriteQuotas,
     pub db_pool_size: u32,
     pub workers: Option<usize>,
+    /// How webhooks are sent: outbound rules, retries, timeouts, leases.
+    pub webhooks: crate::webhooks::model::WebhookSettings,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://prm.db";
@@ -103,9 +105,60 @@ impl Config {
                 .map(|w| w.parse())
                 .transpose()
                 .context("PRM_WORKERS must be a number")?,
+            webhooks: webhook_settings()?,
             database_url,
         })
     }
+}
+
+/// `PRM_WEBHOOK_*`: where webhooks may go and how they are retried (defaults in
+/// [`crate::webhooks::model::WebhookSettings`]).
+fn webhook_settings() -> anyhow::Result<crate::webhooks::model::WebhookSettings> {
+    use crate::webhooks::model::{OutboundRules, RetrySchedule, WebhookSettings};
+    use std::time::Duration;
+    let d = WebhookSettings::default();
+    let seconds = |name: &str, default: Duration| -> anyhow::Result<Duration> {
+        let s: f64 = env_num(name, default.as_secs_f64())?;
+        if !(s.is_finite() && s > 0.0 && s <= 30.0 * 86_400.0) {
+            bail!("{name} must be a number of seconds above 0");
+        }
+        Ok(Duration::from_secs_f64(s))
+    };
+    let allow_http = match env("PRM_WEBHOOK_ALLOW_HTTP").as_deref().map(str::trim) {
+        None | Some("false" | "0" | "no") => false,
+        Some("true" | "1" | "yes") => true,
+        Some(other) => bail!("PRM_WEBHOOK_ALLOW_HTTP: `{other}` is neither true nor false"),
+    };
+    let allowed_hosts = env("PRM_WEBHOOK_ALLOWED_HOSTS")
+        .map(|raw| {
+            raw.split(',')
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let retry = match env("PRM_WEBHOOK_RETRY_SECONDS") {
+        Some(raw) => RetrySchedule::parse(&raw)
+            .map_err(|e| anyhow::anyhow!("PRM_WEBHOOK_RETRY_SECONDS: {e}"))?,
+        None => d.retry,
+    };
+    let timeout = seconds("PRM_WEBHOOK_TIMEOUT_SECONDS", d.timeout)?;
+    let lease = seconds("PRM_WEBHOOK_LEASE_SECONDS", d.lease)?;
+    if lease < timeout * 2 {
+        bail!("PRM_WEBHOOK_LEASE_SECONDS must be at least twice PRM_WEBHOOK_TIMEOUT_SECONDS");
+    }
+    Ok(WebhookSettings {
+        outbound: OutboundRules {
+            allow_http,
+            allowed_hosts,
+        },
+        retry,
+        timeout,
+        lease,
+        concurrency: env_num("PRM_WEBHOOK_CONCURRENCY", d.concurrency)?.max(1),
+        disable_after: seconds("PRM_WEBHOOK_DISABLE_AFTER_SECONDS", d.disable_after)?,
+        poll: d.poll,
+    })
 }
 
 /// `PRM_JWT_PREVIOUS_SECRETS`: comma-separated secrets retired from signing but still accepted,

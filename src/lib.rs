@@ -37,6 +37,7 @@ pub mod text;
 pub mod ubl;
 pub mod values;
 pub mod views;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -70,6 +71,8 @@ pub struct AppState {
     pub write_quotas: crate::auth::throttle::WriteQuotas,
     /// Where passwords and client secrets are hashed and checked.
     pub hashing: Arc<crate::auth::hashing::HashingPool>,
+    /// Where webhooks may go (subscription URLs are checked against it).
+    pub webhooks: Arc<crate::webhooks::model::WebhookSettings>,
 }
 
 /// The process-wide parts of the service: built once, handed to every worker's `App`.
@@ -99,6 +102,7 @@ impl Service {
                 login_limits: config.login_limits,
                 write_quotas: config.write_quotas,
                 hashing: Arc::new(crate::auth::hashing::HashingPool::for_this_machine()),
+                webhooks: Arc::new(config.webhooks.clone()),
             }),
             metrics: web::Data::new(Metrics::new()),
             body_limit: web::Data::new(BodyLimit(config.max_body_bytes)),
@@ -224,6 +228,23 @@ fn cors(origins: Arc<Vec<String>>) -> actix_cors::Cors {
             header::HeaderName::from_static("idempotent-replayed"),
         ])
         .max_age(3600)
+}
+
+/// The webhook dispatcher for this process, its metrics beside the HTTP ones.
+pub async fn webhook_dispatcher(service: Service) {
+    let state = &service.state;
+    let metrics = match webhooks::dispatch::WebhookMetrics::register(service.metrics.registry()) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = %e, "webhook metrics not registered; webhooks are not sent");
+            return;
+        }
+    };
+    match webhooks::dispatch::Dispatcher::new(state.db.clone(), (*state.webhooks).clone(), metrics)
+    {
+        Ok(d) => d.run().await,
+        Err(e) => tracing::error!(error = %e, "webhook sender not built; webhooks are not sent"),
+    }
 }
 
 /// Checkpoints the SQLite write-ahead log every second (see [`Db::checkpoint`]).

@@ -28,6 +28,9 @@ Environment (see the README's Configuration table):
   PRM_WRITES_PER_MINUTE, PRM_PARTNER_WRITES_PER_MINUTE  write quotas (0: off)
   PRM_GROWTH_THRESHOLD_BP share of customer below which a growth target shows
   PRM_DB_POOL_SIZE, PRM_WORKERS  connections and HTTP worker threads
+  PRM_WEBHOOK_ALLOWED_HOSTS, PRM_WEBHOOK_ALLOW_HTTP  private hosts and plain http for webhooks
+  PRM_WEBHOOK_RETRY_SECONDS, PRM_WEBHOOK_TIMEOUT_SECONDS, PRM_WEBHOOK_LEASE_SECONDS,
+  PRM_WEBHOOK_CONCURRENCY, PRM_WEBHOOK_DISABLE_AFTER_SECONDS  webhook delivery
   PRM_LOG, PRM_LOG_FORMAT log filter (default info) and `json` lines";
 
 #[derive(Parser)]
@@ -253,6 +256,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
         ));
         actix_web::rt::spawn(prm::checkpointer(service.state.db.clone()));
         actix_web::rt::spawn(prm::promotion_calendar(service.state.db.clone()));
+        actix_web::rt::spawn(prm::webhook_dispatcher(service.clone()));
         // A client that is slow to send its request head is answered 408 and dropped; an idle
         // keep-alive connection is closed: neither may hold a connection slot for long.
         let mut server = actix_web::HttpServer::new(move || prm::build_app(service.clone()))

@@ -719,8 +719,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        url -> Text,
+        event_types -> Text,
+        description -> Nullable<Text>,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        partner_id -> Nullable<Text>,
+        owner_kind -> Text,
+        owner_id -> Text,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Timestamp>,
+        failing_since -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        position -> BigInt,
+        event_seq -> Nullable<BigInt>,
+        event_type -> Text,
+        payload -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        last_response_excerpt -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    overdue_alerts (entity_type, entity_id, due_date) {
+        entity_type -> Text,
+        entity_id -> Text,
+        due_date -> Date,
+        announced_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(monthly_supply -> products (product_id));
 diesel::joinable!(plan_actions -> development_plans (plan_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(promotion_products -> promotions (promotion_id));
 diesel::joinable!(promotion_claims -> promotions (promotion_id));
 diesel::joinable!(contacts -> partners (partner_id));
@@ -812,4 +866,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     tier_changes,
     development_plans,
     plan_actions,
+    webhook_subscriptions,
+    webhook_deliveries,
+    overdue_alerts,
 );

@@ -45,6 +45,28 @@ pub struct Event {
     pub data: serde_json::Value,
 }
 
+impl From<store::EventRow> for Event {
+    /// The event as the feed answers it (and webhooks deliver it).
+    fn from(r: store::EventRow) -> Event {
+        Event {
+            seq: r.seq,
+            id: r.id,
+            occurred_at: r.occurred_at.and_utc(),
+            event_type: r.event_type,
+            entity_type: r.entity_type,
+            entity_id: r.entity_id,
+            partner_id: r.partner_id,
+            other_partner_id: r.other_partner_id,
+            recorded_for: crate::recording::RecordedFor::from_columns(
+                r.recorded_for_partner_id,
+                r.recorded_via,
+            ),
+            actor_id: r.actor_id,
+            data: serde_json::from_str(&r.data).unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"items": [{
     "seq": 42, "id": "0193a1b2-0000-7000-8000-000000000001", "occurred_at": "2026-11-25T09:30:00Z",
@@ -112,25 +134,7 @@ pub async fn list_events(
         .read(move |conn| store::list(conn, &access, after, since, q.entity_type.as_deref(), limit))
         .await?;
     let full = rows.len() as i64 == limit;
-    let items: Vec<Event> = rows
-        .into_iter()
-        .map(|r| Event {
-            seq: r.seq,
-            id: r.id,
-            occurred_at: r.occurred_at.and_utc(),
-            event_type: r.event_type,
-            entity_type: r.entity_type,
-            entity_id: r.entity_id,
-            partner_id: r.partner_id,
-            other_partner_id: r.other_partner_id,
-            recorded_for: crate::recording::RecordedFor::from_columns(
-                r.recorded_for_partner_id,
-                r.recorded_via,
-            ),
-            actor_id: r.actor_id,
-            data: serde_json::from_str(&r.data).unwrap_or(serde_json::Value::Null),
-        })
-        .collect();
+    let items: Vec<Event> = rows.into_iter().map(Event::from).collect();
     let next_cursor = if full {
         items.last().map(|e| e.seq.to_string())
     } else {

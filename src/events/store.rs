@@ -47,12 +47,18 @@ pub fn append(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), StoreError
     if let DbConnection::Postgres(pg) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7201001)").execute(pg)?;
     }
+    debug_assert!(
+        super::model::is_event_type(e.event_type),
+        "`{}` is missing from events::model::EVENT_TYPES",
+        e.event_type
+    );
     let last: Option<i64> = events::table
         .select(diesel::dsl::max(events::seq))
         .first(conn)?;
+    let seq = last.unwrap_or(0) + 1;
     diesel::insert_into(events::table)
         .values((
-            events::seq.eq(last.unwrap_or(0) + 1),
+            events::seq.eq(seq),
             events::id.eq(uuid::Uuid::now_v7().to_string()),
             events::occurred_at.eq(Utc::now().naive_utc()),
             events::event_type.eq(e.event_type),
@@ -66,6 +72,53 @@ pub fn append(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), StoreError
             events::recorded_via.eq(e.recorded_for.map(|r| r.channel.as_str())),
         ))
         .execute(conn)?;
+    enqueue_deliveries(conn, seq, &e)
+}
+
+/// The webhook outbox: one delivery per enabled subscription that wants the event, written in
+/// the event's own transaction. A host subscription hears every event; a partner's, exactly
+/// the events that partner's `/events` feed carries (its body goes through the partner view
+/// when it is sent).
+fn enqueue_deliveries(
+    conn: &mut DbConnection,
+    seq: i64,
+    e: &NewEvent<'_>,
+) -> Result<(), StoreError> {
+    use crate::db::schema::{webhook_deliveries as d, webhook_subscriptions as s};
+    let parties: Vec<String> = [e.partner_id, e.other_partner_id]
+        .into_iter()
+        .flatten()
+        .map(str::to_string)
+        .collect();
+    let candidates: Vec<(String, String)> = s::table
+        .filter(s::enabled.eq(true))
+        .filter(s::partner_id.is_null().or(s::partner_id.eq_any(parties)))
+        .select((s::id, s::event_types))
+        .load(conn)?;
+    let now = Utc::now().naive_utc();
+    let wanted = candidates
+        .into_iter()
+        .filter(|(_, patterns)| {
+            let patterns: Vec<String> = serde_json::from_str(patterns).unwrap_or_default();
+            super::model::wants(&patterns, e.event_type)
+        })
+        .map(|(subscription_id, _)| subscription_id);
+    // One row per subscription (a handful per event): diesel's multi-row insert does not
+    // span both backends.
+    for subscription_id in wanted {
+        diesel::insert_into(d::table)
+            .values((
+                d::id.eq(uuid::Uuid::now_v7().to_string()),
+                d::subscription_id.eq(subscription_id),
+                d::position.eq(seq),
+                d::event_seq.eq(Some(seq)),
+                d::event_type.eq(e.event_type),
+                d::status.eq("pending"),
+                d::next_attempt_at.eq(Some(now)),
+                d::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
     Ok(())
 }
 

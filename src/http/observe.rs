@@ -64,6 +64,11 @@ impl Metrics {
         }
     }
 
+    /// Where other parts of the service (the webhook dispatcher) register their metrics.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     /// The Prometheus text exposition of everything registered.
     pub fn render(&self) -> String {
         let mut buf = Vec::new();

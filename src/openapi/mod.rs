@@ -12,7 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     analytics, audit, auth, catalogue, channel, company, events, ops, orders, partners, promotions,
-    relationships, specs, ubl,
+    relationships, specs, ubl, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -55,6 +55,7 @@ creates or changes a record accepts `Idempotency-Key` (same key and body replays
         (name = "Analytics", description = "Share of customer, supplier share and concentration, ABC contribution ranking, stock cover; JSON or CSV (`Accept: text/csv`)"),
         (name = "Promotions", description = "Co-funded promotions between a sponsoring manufacturer and a channel partner: plans, approval by both sides, performance from sell-out (lift, cost, ROI), claims against the sponsor's share, settlement"),
         (name = "Relationships", description = "Partner scorecards computed from the documents exchanged, the tier ladder vendor → preferred supplier → partner → strategic partner with evaluation and four-eyes tier changes, key-account development plans"),
+        (name = "Webhooks", description = "The change feed pushed to your endpoint (Standard Webhooks: signed with `webhook-id`, `webhook-timestamp`, `webhook-signature`; retried with backoff for about a day; in feed order per subscription; at least once, so deduplicate by `webhook-id`): subscriptions, secret rotation, the delivery log, retries and test pings"),
         (name = "Operations", description = "Change feed, audit log, health, readiness and metrics"),
     )
 )]
@@ -258,6 +259,15 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(relationships::routes::update_plan)
             .service(relationships::routes::list_plan_actions)
             .service(events::routes::list_events)
+            .service(webhooks::routes::create_webhook_subscription)
+            .service(webhooks::routes::list_webhook_subscriptions)
+            .service(webhooks::routes::get_webhook_subscription)
+            .service(webhooks::routes::update_webhook_subscription)
+            .service(webhooks::routes::delete_webhook_subscription)
+            .service(webhooks::routes::rotate_webhook_secret)
+            .service(webhooks::routes::list_webhook_deliveries)
+            .service(webhooks::routes::retry_webhook_delivery)
+            .service(webhooks::routes::test_webhook_subscription)
             .service(audit::routes::list_audit_log),
     )
     .service(ops::routes::healthz)

@@ -452,6 +452,44 @@ const MATRIX: &[(&str, &str, &str)] = &[
     // Operations
     ("GET /api/v1/events", "events", "1OOOOOOO3"),
     ("GET /api/v1/audit-log", "-", "1O33O3333"),
+    // Webhooks: the own partner's subscription.
+    ("POST /api/v1/webhook-subscriptions", "events", "1O333OOO3"),
+    ("GET /api/v1/webhook-subscriptions", "events", "1O333OOO3"),
+    (
+        "GET /api/v1/webhook-subscriptions/{id}",
+        "events",
+        "1O333O4O3",
+    ),
+    (
+        "PATCH /api/v1/webhook-subscriptions/{id}",
+        "events",
+        "1O333O4O3",
+    ),
+    (
+        "DELETE /api/v1/webhook-subscriptions/{id}",
+        "events",
+        "1O333O4O3",
+    ),
+    (
+        "POST /api/v1/webhook-subscriptions/{id}/rotate-secret",
+        "events",
+        "1O333O4O3",
+    ),
+    (
+        "GET /api/v1/webhook-subscriptions/{id}/deliveries",
+        "events",
+        "1O333O4O3",
+    ),
+    (
+        "POST /api/v1/webhook-subscriptions/{id}/deliveries/{delivery_id}/retry",
+        "events",
+        "1O333O4O3",
+    ),
+    (
+        "POST /api/v1/webhook-subscriptions/{id}/test",
+        "events",
+        "1O333O4O3",
+    ),
     ("GET /healthz", "-", "OOOOOOOOO"),
     ("GET /readyz", "-", "OOOOOOOOO"),
     ("GET /metrics", "-", "OOOOOOOOO"),
@@ -501,6 +539,7 @@ struct World {
     promotion: String,
     claim: String,
     plan: String,
+    webhook: String,
     user: String,
     client: String,
     client_secret: String,
@@ -689,6 +728,7 @@ async fn world(app: &TestApp) -> World {
         promotion: String::new(),
         claim: String::new(),
         plan: String::new(),
+        webhook: String::new(),
         user,
         client: k["id"].as_str().unwrap().to_string(),
         client_secret: k["client_secret"].as_str().unwrap().to_string(),
@@ -755,6 +795,7 @@ async fn world(app: &TestApp) -> World {
         .to_string();
     w.promotion = promotion(app, &w, &admin, "ended").await;
     w.claim = claim(app, &w, &admin, "submitted").await;
+    w.webhook = webhook(app, &own_token).await;
     w.plan = created(
         app,
         &admin,
@@ -766,6 +807,20 @@ async fn world(app: &TestApp) -> World {
         .unwrap()
         .to_string();
     w
+}
+
+/// A webhook subscription of the partner whose token this is (its URL is not called).
+async fn webhook(app: &TestApp, token: &str) -> String {
+    created(
+        app,
+        token,
+        "/api/v1/webhook-subscriptions",
+        json!({"url": "https://93.184.215.14/hooks", "event_types": ["order.*"]}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// A promotion the host sponsors at the own partner, on January 2026's sell-out (the world's
@@ -1349,6 +1404,44 @@ async fn request(app: &TestApp, w: &World, op: &str, n: usize) -> Req {
         "GET /api/v1/plan-actions" => get("/api/v1/plan-actions?overdue=true".into()),
         "GET /api/v1/events" => get("/api/v1/events".into()),
         "GET /api/v1/audit-log" => get("/api/v1/audit-log".into()),
+        "POST /api/v1/webhook-subscriptions" => post(
+            "/api/v1/webhook-subscriptions".into(),
+            json!({"url": format!("https://93.184.215.14/hooks/{n}")}),
+        ),
+        "GET /api/v1/webhook-subscriptions" => get("/api/v1/webhook-subscriptions".into()),
+        "GET /api/v1/webhook-subscriptions/{id}"
+        | "GET /api/v1/webhook-subscriptions/{id}/deliveries" => {
+            get(op.trim_start_matches("GET ").replace("{id}", &w.webhook))
+        }
+        "PATCH /api/v1/webhook-subscriptions/{id}" => patch(
+            format!("/api/v1/webhook-subscriptions/{}", w.webhook),
+            json!({"description": format!("Inbox {n}")}),
+        ),
+        "DELETE /api/v1/webhook-subscriptions/{id}" => {
+            let own_token = w.tokens["own"].clone().unwrap();
+            let id = webhook(app, &own_token).await;
+            (
+                Method::DELETE,
+                format!("/api/v1/webhook-subscriptions/{id}"),
+                None,
+            )
+        }
+        "POST /api/v1/webhook-subscriptions/{id}/rotate-secret" => post(
+            format!("/api/v1/webhook-subscriptions/{}/rotate-secret", w.webhook),
+            json!({"overlap_seconds": 60}),
+        ),
+        "POST /api/v1/webhook-subscriptions/{id}/test" => post(
+            format!("/api/v1/webhook-subscriptions/{}/test", w.webhook),
+            json!({}),
+        ),
+        "POST /api/v1/webhook-subscriptions/{id}/deliveries/{delivery_id}/retry" => {
+            let path = format!("/api/v1/webhook-subscriptions/{}", w.webhook);
+            let ping = created(app, &admin, &format!("{path}/test"), json!({})).await;
+            post(
+                format!("{path}/deliveries/{}/retry", ping["id"].as_str().unwrap()),
+                json!({}),
+            )
+        }
         "GET /healthz" | "GET /readyz" | "GET /metrics" => {
             get(op.trim_start_matches("GET ").to_string())
         }

@@ -66,6 +66,26 @@ pub fn test_config(database_url: String) -> Config {
         },
         db_pool_size: 4,
         workers: Some(1),
+        webhooks: test_webhook_settings(),
+    }
+}
+
+/// Webhooks to a receiver on 127.0.0.1 over plain http, retried after 0.3 s and 0.6 s, then
+/// failed: quick enough for tests to watch. Other loopback names and private ranges stay
+/// refused, so the outbound rules can be tested too.
+pub fn test_webhook_settings() -> prm::webhooks::model::WebhookSettings {
+    use prm::webhooks::model::{OutboundRules, RetrySchedule, WebhookSettings};
+    use std::time::Duration;
+    WebhookSettings {
+        outbound: OutboundRules {
+            allow_http: true,
+            allowed_hosts: vec!["127.0.0.1".into()],
+        },
+        retry: RetrySchedule(vec![Duration::from_millis(300), Duration::from_millis(600)]),
+        timeout: Duration::from_secs(2),
+        lease: Duration::from_secs(6),
+        poll: Duration::from_millis(50),
+        ..WebhookSettings::default()
     }
 }
 
@@ -167,6 +187,8 @@ type Call = Box<dyn Fn(Request) -> LocalBoxFuture<'static, ServiceResponse<BoxBo
 pub struct TestApp {
     call: Call,
     pub db: Db,
+    /// The process-wide parts, for starting the webhook dispatcher in a test.
+    pub service: prm::Service,
     _guard: Option<DbGuard>,
 }
 
@@ -183,7 +205,7 @@ pub async fn spawn_with(config: Config, guard: Option<DbGuard>) -> TestApp {
     prm::auth::bootstrap_admin(&db, Some(ADMIN_EMAIL.into()), Some(ADMIN_PASSWORD.into()))
         .expect("bootstrap admin");
     let service = prm::Service::new(db.clone(), &config);
-    let svc = std::rc::Rc::new(test::init_service(prm::build_app(service)).await);
+    let svc = std::rc::Rc::new(test::init_service(prm::build_app(service.clone())).await);
     let call: Call = Box::new(move |req| {
         let svc = svc.clone();
         Box::pin(async move { test::call_service(&*svc, req).await.map_into_boxed_body() })
@@ -191,6 +213,7 @@ pub async fn spawn_with(config: Config, guard: Option<DbGuard>) -> TestApp {
     TestApp {
         call,
         db,
+        service,
         _guard: guard,
     }
 }

@@ -10,6 +10,7 @@
 mod bis_terms;
 mod fixtures;
 mod helpers;
+mod receiver;
 
 mod analytics;
 mod authorization;
@@ -34,3 +35,5 @@ mod tokens;
 mod trust;
 mod ubl;
 mod ubl_xml;
+mod webhook_instances;
+mod webhooks;

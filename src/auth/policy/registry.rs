@@ -143,3 +143,20 @@ pub fn manage_products(p: &Principal) -> Result<(), Refusal> {
         )),
     }
 }
+
+/// Webhook subscriptions push the change feed, so whoever may read a feed may subscribe to it:
+/// an admin (the host's events, and every subscription), a partner admin (its organisation's
+/// events and subscriptions), and integration clients with `events:read` (host-bound: the
+/// host's; partner-bound: their partner's).
+pub fn manage_webhooks(p: &Principal) -> Result<Access, Refusal> {
+    match (p.kind, p.role) {
+        (PrincipalKind::Client, _) => require_scope(p, Scope::EventsRead)?,
+        (PrincipalKind::User, Some(Role::Admin | Role::PartnerAdmin)) => {}
+        _ => {
+            return Err(Refusal::WrongParty(
+                "webhook subscriptions are managed by an admin, a partner admin or an integration client with `events:read`".into(),
+            ))
+        }
+    }
+    bound_access(p)
+}

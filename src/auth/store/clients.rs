@@ -224,6 +224,17 @@ pub fn standing(conn: &mut DbConnection, p: &Principal) -> Result<Standing, Stor
         return Ok(Standing::Current { partner: None });
     };
     let access = partner_access_of(conn, partner_id)?;
+    Ok(Standing::Current {
+        partner: Some((access, partner_viewer(conn, partner_id)?)),
+    })
+}
+
+/// A partner's view of what it reads: the partner and its own people (users and clients), whose
+/// ids and free text it may see.
+pub fn partner_viewer(
+    conn: &mut DbConnection,
+    partner_id: &str,
+) -> Result<crate::views::PartnerViewer, StoreError> {
     let mut own_people: std::collections::HashSet<String> = users::table
         .filter(users::partner_id.eq(partner_id))
         .select(users::id)
@@ -236,14 +247,9 @@ pub fn standing(conn: &mut DbConnection, p: &Principal) -> Result<Standing, Stor
             .select(integration_clients::id)
             .load::<String>(conn)?,
     );
-    Ok(Standing::Current {
-        partner: Some((
-            access,
-            crate::views::PartnerViewer {
-                partner_id: partner_id.clone(),
-                own_people,
-            },
-        )),
+    Ok(crate::views::PartnerViewer {
+        partner_id: partner_id.to_string(),
+        own_people,
     })
 }
 

@@ -1,0 +1,3 @@
+DROP TABLE overdue_alerts;
+DROP TABLE webhook_deliveries;
+DROP TABLE webhook_subscriptions;
