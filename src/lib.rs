@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod access;
+pub mod alerts;
 pub mod analytics;
 pub mod audit;
 pub mod auth;
@@ -287,6 +288,23 @@ pub async fn promotion_calendar(db: Db) {
         {
             Ok(moved) => tracing::info!(moved, "promotions moved along the calendar"),
             Err(e) => tracing::warn!(error = %e, "promotion calendar failed; will retry"),
+        }
+    }
+}
+
+/// Announces due dates passed (see [`alerts`]) once a minute, the first time at start.
+pub async fn overdue_alerts(db: Db) {
+    let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        let today = clock::today();
+        match db
+            .write(move |conn| alerts::store::announce_overdue(conn, today))
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(announced = n, "overdue alerts announced"),
+            Err(e) => tracing::warn!(error = %e, "overdue sweep failed; will retry"),
         }
     }
 }

@@ -97,8 +97,9 @@ pub fn is_event_type(t: &str) -> bool {
     EVENT_TYPES.contains(&t)
 }
 
-/// Checks a subscription's event-type patterns: `*` (everything), `<entity>.*` or an exact
-/// type. An unknown one is refused with the list of valid ones, so a typo is not a
+/// Checks a subscription's event-type patterns: `*` (everything), `<entity>.*` (everything
+/// about one kind of record), `*.<verb>` (one thing happening to any record, `*.overdue`) or
+/// an exact type. An unknown one is refused with the list of valid ones, so a typo is not a
 /// subscription that silently never fires.
 pub fn check_patterns(field: &str, patterns: &[String], errors: &mut Vec<FieldError>) {
     if patterns.is_empty() {
@@ -108,18 +109,13 @@ pub fn check_patterns(field: &str, patterns: &[String], errors: &mut Vec<FieldEr
         ));
     }
     for (i, p) in patterns.iter().enumerate() {
-        let known = p == "*"
-            || is_event_type(p)
-            || p.strip_suffix(".*").is_some_and(|entity| {
-                EVENT_TYPES
-                    .iter()
-                    .any(|t| t.split_once('.').is_some_and(|(e, _)| e == entity))
-            });
+        let known =
+            p == "*" || is_event_type(p) || EVENT_TYPES.iter().any(|t| pattern_matches(p, t));
         if !known {
             errors.push(FieldError::new(
                 format!("{field}[{i}]"),
                 format!(
-                    "`{p}` is not an event type; use `*`, `<entity>.*` or one of: {}",
+                    "`{p}` is not an event type; use `*`, `<entity>.*`, `*.<verb>` or one of: {}",
                     EVENT_TYPES.join(", ")
                 ),
             ));
@@ -129,12 +125,20 @@ pub fn check_patterns(field: &str, patterns: &[String], errors: &mut Vec<FieldEr
 
 /// Whether a subscription with these patterns wants an event of this type.
 pub fn wants(patterns: &[String], event_type: &str) -> bool {
-    patterns.iter().any(|p| {
-        p == "*"
-            || p == event_type
-            || p.strip_suffix(".*")
-                .is_some_and(|entity| event_type.split_once('.').is_some_and(|(e, _)| e == entity))
-    })
+    patterns.iter().any(|p| pattern_matches(p, event_type))
+}
+
+/// One pattern against one event type.
+fn pattern_matches(pattern: &str, event_type: &str) -> bool {
+    let Some((entity, verb)) = event_type.split_once('.') else {
+        return false;
+    };
+    match pattern.split_once('.') {
+        _ if pattern == "*" || pattern == event_type => true,
+        Some((e, "*")) => e == entity,
+        Some(("*", v)) => v == verb,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -159,6 +163,8 @@ mod tests {
         assert!(wants(&p(&["partner.updated"]), "partner.updated"));
         assert!(!wants(&p(&["partner.updated"]), "partner.created"));
         assert!(!wants(&p(&[]), "partner.created"));
+        assert!(wants(&p(&["*.overdue"]), "interaction.overdue"));
+        assert!(!wants(&p(&["*.overdue"]), "interaction.updated"));
     }
 
     #[test]
@@ -168,10 +174,15 @@ mod tests {
             "order.*".to_string(),
             "order.create".to_string(),
             "ordr.*".to_string(),
+            "*.overdue".to_string(),
+            "*.overdu".to_string(),
         ];
         check_patterns("event_types", &p, &mut errors);
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["event_types[1]", "event_types[2]"]);
+        assert_eq!(
+            fields,
+            ["event_types[1]", "event_types[2]", "event_types[4]"]
+        );
         assert!(errors[0].message.contains("order.created"));
         let mut none = vec![];
         check_patterns("event_types", &[], &mut none);

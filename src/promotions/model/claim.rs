@@ -166,3 +166,42 @@ pub fn check_claim_terms(units: Quantity, amount_minor: Option<i64>, errors: &mu
         ));
     }
 }
+
+/// Days the sponsor has to decide a submitted claim (co-op claim terms commonly give 30).
+pub const CLAIM_DAYS_TO_DECIDE: i64 = 30;
+
+/// The day a claim submitted on `submitted` should be decided by.
+pub fn decision_due(submitted: NaiveDate) -> NaiveDate {
+    submitted + chrono::Duration::days(CLAIM_DAYS_TO_DECIDE)
+}
+
+/// A claim is overdue while it waits for a decision past its due day.
+pub fn decision_overdue(status: ClaimStatus, due: NaiveDate, today: NaiveDate) -> bool {
+    status == ClaimStatus::Submitted && due < today
+}
+
+#[cfg(test)]
+mod due_tests {
+    use super::*;
+
+    #[test]
+    fn claims_are_decided_within_thirty_days() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(decision_due(d("2026-07-03")), d("2026-08-02"));
+        assert!(!decision_overdue(
+            ClaimStatus::Submitted,
+            d("2026-08-02"),
+            d("2026-08-02")
+        ));
+        assert!(decision_overdue(
+            ClaimStatus::Submitted,
+            d("2026-08-02"),
+            d("2026-08-03")
+        ));
+        assert!(!decision_overdue(
+            ClaimStatus::Approved,
+            d("2026-08-02"),
+            d("2026-09-01")
+        ));
+    }
+}

@@ -150,7 +150,7 @@ pub struct PromotionPerformance {
     "currency": "CNY", "status": "approved", "allowed_actions": ["pay"], "reference": "DN-88812", "note": null,
     "submitted_by": "0193a1b2-0000-7000-8000-0000000000f2", "decided_by": "0193a1b2-0000-7000-8000-0000000000f1",
     "decided_at": "2026-07-05T10:00:00Z", "rejection_reason": null, "payment_reference": null,
-    "paid_by": null, "paid_at": null, "version": 2,
+    "paid_by": null, "paid_at": null, "decision_due_date": "2026-08-02", "version": 2,
     "created_at": "2026-07-03T09:00:00Z", "updated_at": "2026-07-05T10:00:00Z"
 }))]
 pub struct Claim {
@@ -176,6 +176,9 @@ pub struct Claim {
     pub payment_reference: Option<String>,
     pub paid_by: Option<String>,
     pub paid_at: Option<DateTime<Utc>>,
+    /// The sponsor decides a submitted claim by this day (30 days after it was submitted);
+    /// past it, a `promotion_claim.overdue` event tells both sides.
+    pub decision_due_date: NaiveDate,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -49,6 +49,7 @@ impl ClaimRow {
             payment_reference: self.payment_reference.clone(),
             paid_by: self.paid_by.clone(),
             paid_at: self.paid_at.map(|t| t.and_utc()),
+            decision_due_date: decision_due(self.created_at.date()),
             version: self.version,
             created_at: self.created_at.and_utc(),
             updated_at: self.updated_at.and_utc(),
