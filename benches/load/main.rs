@@ -22,6 +22,7 @@ mod dataset;
 mod driver;
 mod history;
 mod server;
+mod webhooks;
 
 use std::time::Duration;
 
@@ -376,6 +377,26 @@ fn bench_database(
         sell_out,
     );
     let wanted = |w: &str| args.only.is_empty() || args.only.iter().any(|o| w.contains(o.as_str()));
+    let workload = "webhooks: 200 order events/s created by 8 writers, delivered (lag)";
+    if wanted(workload) {
+        let order = fixture.order_body(&data);
+        let window = Duration::from_secs(args.seconds);
+        let outcome = webhooks::run(&server.base, &admin, &fixture.buyer, &order, window);
+        eprintln!(
+            "   {workload}: {:.1}/s lag p50 {:?} p99 {:?}",
+            outcome.per_second(outcome.iterations),
+            outcome.percentile(50.0),
+            outcome.percentile(99.0)
+        );
+        rows.push(Row {
+            database,
+            workload: workload.to_string(),
+            lines,
+            connections: 1,
+            outcome,
+            rss_mib: server.peak_rss_mib(),
+        });
+    }
     if wanted("sign-in storm") {
         drop(server);
         sign_in_storm(database, url, workdir, lines, rows);

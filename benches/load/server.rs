@@ -36,6 +36,9 @@ impl Server {
             // Throughput is what is measured here: no per-principal write quota.
             .env("PRM_WRITES_PER_MINUTE", "0")
             .env("PRM_PARTNER_WRITES_PER_MINUTE", "0")
+            // The webhook workload's receiver listens on loopback, over plain http.
+            .env("PRM_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
+            .env("PRM_WEBHOOK_ALLOW_HTTP", "true")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

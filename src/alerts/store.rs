@@ -25,20 +25,11 @@ struct Overdue {
 }
 
 /// Announces what is overdue on `today` and was not announced for its due date yet; answers how
-/// many were. On PostgreSQL one instance sweeps at a time (the others find the lock taken and
-/// leave it to that one).
+/// many were. On PostgreSQL instances sweep one after another (a transaction lock), so the
+/// second finds the first's announcements and repeats none.
 pub fn announce_overdue(conn: &mut DbConnection, today: NaiveDate) -> Result<usize, StoreError> {
     if let DbConnection::Postgres(pg) = conn {
-        #[derive(QueryableByName)]
-        struct Taken {
-            #[diesel(sql_type = diesel::sql_types::Bool)]
-            taken: bool,
-        }
-        let lock: Taken = diesel::sql_query("SELECT pg_try_advisory_xact_lock(7201002) AS taken")
-            .get_result(pg)?;
-        if !lock.taken {
-            return Ok(0);
-        }
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7201002)").execute(pg)?;
     }
     let mut due = interactions_overdue(conn, today)?;
     due.extend(non_conformances_overdue(conn, today)?);

@@ -36,5 +36,6 @@ mod tokens;
 mod trust;
 mod ubl;
 mod ubl_xml;
+mod webhook_faults;
 mod webhook_instances;
 mod webhooks;

@@ -392,6 +392,20 @@ async fn pings_rotation_and_disabling() {
         actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
 
+    // The dispatcher's figures are on /metrics.
+    let metrics = app
+        .call(Method::GET, "/metrics", None, None, &[])
+        .await
+        .expect(200);
+    for name in [
+        "webhook_attempts_total{outcome=\"delivered\"} 3",
+        "webhook_attempts_total{outcome=\"failed\"} 1",
+        "webhook_deliveries_pending",
+        "webhook_oldest_pending_seconds",
+    ] {
+        assert!(metrics.text.contains(name), "{name} in {}", metrics.text);
+    }
+
     // Disabled: nothing is queued for it, and it cannot be pinged.
     let v = app.get(&path, &erp).await.expect(200);
     let etag = v.header("etag").unwrap();

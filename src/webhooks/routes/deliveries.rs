@@ -88,7 +88,10 @@ pub async fn retry_webhook_delivery(
     let row = visible(&state, access, id).await?;
     let delivery = state
         .db
-        .write(move |conn| store::queue::retry(conn, &row, &delivery_id))
+        .write(move |conn| {
+            let row = store::subscriptions::get(conn, &Access::All, &row.id)?;
+            store::queue::retry(conn, &row, &delivery_id)
+        })
         .await?;
     Ok(HttpResponse::Accepted().json(delivery.to_delivery()))
 }

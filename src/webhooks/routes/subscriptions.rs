@@ -236,6 +236,8 @@ pub async fn update_webhook_subscription(
     let after = state
         .db
         .write(move |conn| {
+            // As it is now, in this transaction: what was read above only proved it visible.
+            let row = store::subscriptions::get(conn, &Access::All, &row.id)?;
             store::subscriptions::update(conn, &actor, &row, if_match.expected(), change)
         })
         .await?;
@@ -286,6 +288,7 @@ pub async fn rotate_webhook_secret(
     let after = state
         .db
         .write(move |conn| {
+            let row = store::subscriptions::get(conn, &Access::All, &row.id)?;
             store::subscriptions::rotate_secret(
                 conn,
                 &actor,
@@ -331,7 +334,10 @@ pub async fn delete_webhook_subscription(
     let actor = Actor::from(&principal);
     state
         .db
-        .write(move |conn| store::subscriptions::delete(conn, &actor, &row, if_match.expected()))
+        .write(move |conn| {
+            let row = store::subscriptions::get(conn, &Access::All, &row.id)?;
+            store::subscriptions::delete(conn, &actor, &row, if_match.expected())
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
