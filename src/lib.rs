@@ -309,8 +309,9 @@ pub async fn overdue_alerts(db: Db) {
     }
 }
 
-/// Periodic clean-up: idempotency keys past their retention, refresh tokens long expired and
-/// sign-in failure counts that no longer delay anyone.
+/// Periodic clean-up: idempotency keys past their retention, refresh tokens long expired,
+/// sign-in failure counts that no longer delay anyone, and webhook deliveries finished more
+/// than 30 days ago.
 pub async fn housekeeping(db: Db, login_limits: auth::throttle::Limits) {
     let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(3600));
     loop {
@@ -321,6 +322,9 @@ pub async fn housekeeping(db: Db, login_limits: auth::throttle::Limits) {
                 let tokens = auth::store::purge_expired_refresh_tokens(conn)?;
                 auth::store::purge_login_failures(conn, &login_limits)?;
                 auth::store::purge_write_quotas(conn)?;
+                let kept_from = chrono::Utc::now().naive_utc()
+                    - chrono::Duration::days(webhooks::store::queue::LOG_RETENTION_DAYS);
+                webhooks::store::queue::purge_finished(conn, kept_from)?;
                 Ok::<_, ApiError>((keys, tokens))
             })
             .await

@@ -450,6 +450,25 @@ async fn pings_rotation_and_disabling() {
         ]
     );
     assert!(!events.text.contains("whsec_"), "no secret in the feed");
+
+    // Housekeeping drops finished deliveries past their retention, not before.
+    let purge = |hours: i64| {
+        let db = app.db.clone();
+        async move {
+            let before = chrono::Utc::now().naive_utc() + chrono::Duration::hours(hours);
+            db.write(move |conn| prm::webhooks::store::queue::purge_finished(conn, before))
+                .await
+                .map_err(|e: prm::db::StoreError| e.to_string())
+                .unwrap()
+        }
+    };
+    assert_eq!(purge(-24).await, 0);
+    assert_eq!(purge(1).await, 4, "three pings delivered, one failed");
+    let log = app
+        .get(&format!("{path}/deliveries"), &erp)
+        .await
+        .expect(200);
+    assert_eq!(log.body["items"], json!([]));
     app.call(Method::DELETE, &path, Some(&erp), None, &[])
         .await
         .expect(204);

@@ -352,6 +352,26 @@ pub fn retry(
     get_delivery(conn, &subscription.id, id)
 }
 
+/// How long a finished delivery (delivered, failed, cancelled) stays in the log.
+pub const LOG_RETENTION_DAYS: i64 = 30;
+
+/// Drops finished deliveries last touched before `before` (housekeeping; pending ones stay
+/// whatever their age). Answers how many went.
+pub fn purge_finished(conn: &mut DbConnection, before: NaiveDateTime) -> Result<usize, StoreError> {
+    Ok(diesel::delete(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::status.ne(DeliveryStatus::Pending.as_str()))
+            .filter(
+                webhook_deliveries::last_attempt_at.lt(before).or(
+                    webhook_deliveries::last_attempt_at
+                        .is_null()
+                        .and(webhook_deliveries::created_at.lt(before)),
+                ),
+            ),
+    )
+    .execute(conn)?)
+}
+
 /// Pending deliveries in all, and when the oldest was queued: what the metrics show.
 pub fn backlog(conn: &mut DbConnection) -> Result<(i64, Option<NaiveDateTime>), StoreError> {
     Ok(webhook_deliveries::table
