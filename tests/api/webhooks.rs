@@ -287,7 +287,17 @@ async fn a_partners_subscription_gets_its_own_events_through_its_partner_view() 
         .await
         .expect_problem(403, "forbidden", None);
 
-    // The relationship ends: the subscription is disabled, and says why.
+    // The relationship ends: the subscription is disabled, and says why. First let everything
+    // its feed holds so far arrive (the partner user just created is its event too).
+    let feed = app.get("/api/v1/events", &partner_admin).await.expect(200);
+    let newest = feed.body["items"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    rx.wait_for(WAIT, |g| g.iter().any(|r| r.json() == newest))
+        .await;
     let before = rx.received().len();
     app.patch(
         &format!("/api/v1/partners/{mine}"),
