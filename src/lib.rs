@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod access;
+pub mod agreements;
 pub mod alerts;
 pub mod analytics;
 pub mod audit;

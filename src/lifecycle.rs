@@ -36,6 +36,21 @@ pub fn check<S: Lifecycle>(status: S, action: S::Action) -> Result<(), Refusal> 
     }
 }
 
+/// Four eyes: whoever proposed a decision (a tier change, an agreement version, an override)
+/// may not also take it (409 `four_eyes`, naming `decided_by`).
+pub fn check_four_eyes(document: &str, proposed_by: &str, deciding: &str) -> Result<(), Refusal> {
+    if proposed_by != deciding {
+        return Ok(());
+    }
+    let message = format!("a {document} is decided by someone other than who proposed it");
+    Err(Refusal::Conflict {
+        code: crate::refusal::Code::FourEyes,
+        detail: message.clone(),
+        errors: vec![crate::refusal::FieldError::new("decided_by", message)],
+        allowed: None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,12 +66,15 @@ crate::text_enum! {
         ClaimsOpen = "claims_open",
         EstimateExists = "estimate_exists",
         PeriodOverlap = "period_overlap",
+        AgreementOverlap = "agreement_overlap",
+        CallOffBeyondRemaining = "call_off_beyond_remaining",
         VersionInProgress = "version_in_progress",
         // 412.
         VersionMismatch = "version_mismatch",
         // 422: well-formed, but the values break a rule.
         ValidationFailed = "validation_failed",
         FourEyesNeedsAPerson = "four_eyes_needs_a_person",
+        SupplierNotApproved = "supplier_not_approved",
         AnswerTooLarge = "answer_too_large",
         // 429, 5xx.
         TooManyAttempts = "too_many_attempts",

@@ -31,7 +31,7 @@ pub const STAFF_ONLY: &[&str] = &[
 ];
 
 /// Free text that is internal unless the record's `created_by` is one of the partner's people.
-pub const STAFF_TEXT: &[&str] = &["notes"];
+pub const STAFF_TEXT: &[&str] = &["notes", "decision_notes"];
 
 /// Fields that name a user or an integration client; a partner sees only its own people's ids.
 pub const PEOPLE: &[&str] = &[

@@ -100,6 +100,10 @@ fn write_order(
                 item: None,
                 note: None,
                 allowance_charges: None,
+                agreement_id: None,
+                call_off: false,
+                agreed: None,
+                price_deviation: false,
             }
         })
         .collect();

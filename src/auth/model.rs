@@ -99,10 +99,16 @@ pub enum Scope {
     RelationshipsRead,
     #[serde(rename = "relationships:write")]
     RelationshipsWrite,
+    /// Agreements: contract prices, call-off commitments, payment terms, rebates (a
+    /// partner-bound client reads its partner's approved agreements).
+    #[serde(rename = "agreements:read")]
+    AgreementsRead,
+    #[serde(rename = "agreements:write")]
+    AgreementsWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 16] = [
+    pub const ALL: [Scope; 18] = [
         Scope::PartnersRead,
         Scope::PartnersWrite,
         Scope::EventsRead,
@@ -119,6 +125,8 @@ impl Scope {
         Scope::PromotionsWrite,
         Scope::RelationshipsRead,
         Scope::RelationshipsWrite,
+        Scope::AgreementsRead,
+        Scope::AgreementsWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -139,6 +147,8 @@ impl Scope {
             Scope::PromotionsWrite => "promotions:write",
             Scope::RelationshipsRead => "relationships:read",
             Scope::RelationshipsWrite => "relationships:write",
+            Scope::AgreementsRead => "agreements:read",
+            Scope::AgreementsWrite => "agreements:write",
         }
     }
 
@@ -158,6 +168,7 @@ impl Scope {
                     | (Scope::ChannelWrite, Scope::ChannelRead)
                     | (Scope::PromotionsWrite, Scope::PromotionsRead)
                     | (Scope::RelationshipsWrite, Scope::RelationshipsRead)
+                    | (Scope::AgreementsWrite, Scope::AgreementsRead)
             )
     }
 }

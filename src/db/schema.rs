@@ -296,6 +296,10 @@ diesel::table! {
         item -> Nullable<Text>,
         note -> Nullable<Text>,
         allowance_charges -> Nullable<Text>,
+        agreement_id -> Nullable<Text>,
+        call_off -> Bool,
+        agreed -> Nullable<Text>,
+        price_deviation -> Bool,
     }
 }
 
@@ -822,6 +826,9 @@ diesel::table! {
 diesel::joinable!(received_documents -> orders (order_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    agreements,
+    agreement_versions,
+    agreement_lines,
     received_documents,
     order_responses,
     order_changes,
@@ -870,3 +877,57 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     overdue_alerts,
 );
+
+diesel::table! {
+    agreements (id) {
+        id -> Text,
+        number -> Text,
+        partner_id -> Text,
+        direction -> Text,
+        status -> Text,
+        latest_version -> Integer,
+        notes -> Nullable<Text>,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agreement_versions (agreement_id, version_number) {
+        agreement_id -> Text,
+        version_number -> Integer,
+        status -> Text,
+        currency -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        payment_terms_days -> Nullable<Integer>,
+        incoterms -> Nullable<Text>,
+        incoterms_place -> Nullable<Text>,
+        rebate -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        proposed_by -> Text,
+        proposed_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_notes -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    agreement_lines (agreement_id, version_number, line_number) {
+        agreement_id -> Text,
+        version_number -> Integer,
+        line_number -> Integer,
+        product_id -> Text,
+        unit_price_minor -> BigInt,
+        price_base_milli -> BigInt,
+        minimum_order_milli -> BigInt,
+        quantity_breaks -> Nullable<Text>,
+        committed_milli -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(agreement_versions -> agreements (agreement_id));
+diesel::joinable!(agreements -> partners (partner_id));

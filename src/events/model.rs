@@ -6,6 +6,9 @@ use crate::refusal::FieldError;
 /// Every event type, `<entity>.<verb>`, in entity order. A new event type is added here; in
 /// debug builds appending one that is missing fails at once (so the test suite catches it).
 pub const EVENT_TYPES: &[&str] = &[
+    "agreement.approved",
+    "agreement.proposed",
+    "agreement.rejected",
     "company.updated",
     "contact.created",
     "contact.deleted",

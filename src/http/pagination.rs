@@ -64,6 +64,25 @@ impl PageParams {
 }
 
 impl PageParams {
+    /// For lines of several documents, in document and line order: the cursor is the last
+    /// line's document id and number ([`encode_line_cursor`]).
+    pub fn validate_line_keyed(&self) -> Result<(i64, Option<(String, i32)>), ApiError> {
+        let limit = self.validate_limit()?;
+        let after = self
+            .first_page_or_cursor()
+            .map(|c| {
+                decode(c)
+                    .and_then(|t| {
+                        let (id, line) = t.split_once('#')?;
+                        uuid::Uuid::parse_str(id).ok()?;
+                        Some((id.to_string(), line.parse::<i32>().ok()?))
+                    })
+                    .ok_or_else(bad_cursor)
+            })
+            .transpose()?;
+        Ok((limit, after))
+    }
+
     /// For children numbered within their document (report lines): the cursor is the last line
     /// number seen; `updated_since` does not apply.
     pub fn validate_numbered(&self) -> Result<(i64, Option<i32>), ApiError> {
@@ -125,6 +144,11 @@ fn decode(cursor: &str) -> Option<String> {
         .ok()?
         .strip_prefix("v1:")
         .map(str::to_string)
+}
+
+/// The cursor after line `line` of document `id`.
+pub fn encode_line_cursor(id: &str, line: i32) -> String {
+    encode_cursor(&format!("{id}#{line}"))
 }
 
 pub fn encode_cursor(last_id: &str) -> String {

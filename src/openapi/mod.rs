@@ -11,8 +11,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    analytics, audit, auth, catalogue, channel, company, events, ops, orders, partners, promotions,
-    relationships, specs, ubl, webhooks,
+    agreements, analytics, audit, auth, catalogue, channel, company, events, ops, orders, partners,
+    promotions, relationships, specs, ubl, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -55,6 +55,7 @@ creates or changes a record accepts `Idempotency-Key` (same key and body replays
         (name = "Analytics", description = "Share of customer, supplier share and concentration, ABC contribution ranking, stock cover; JSON or CSV (`Accept: text/csv`)"),
         (name = "Promotions", description = "Co-funded promotions between a sponsoring manufacturer and a channel partner: plans, approval by both sides, performance from sell-out (lift, cost, ROI), claims against the sponsor's share, settlement"),
         (name = "Relationships", description = "Partner scorecards computed from the documents exchanged, the tier ladder vendor → preferred supplier → partner → strategic partner with evaluation and four-eyes tier changes, key-account development plans"),
+        (name = "Agreements", description = "Terms of trade with a partner, versioned and approved by a second staff member: contract prices with quantity breaks and minimum order quantities (applied to and checked on orders and invoices), payment terms and Incoterms, framework commitments drawn down by call-off orders, rebate scales"),
         (name = "Webhooks", description = "The change feed pushed to your endpoint (Standard Webhooks: signed with `webhook-id`, `webhook-timestamp`, `webhook-signature`; retried with backoff for about a day; in feed order per subscription; at least once, so deduplicate by `webhook-id`): subscriptions, secret rotation, the delivery log, retries and test pings"),
         (name = "Operations", description = "Change feed, audit log, health, readiness and metrics"),
     )
@@ -258,6 +259,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(relationships::routes::get_plan)
             .service(relationships::routes::update_plan)
             .service(relationships::routes::list_plan_actions)
+            .service(agreements::routes::create_agreement)
+            .service(agreements::routes::list_agreements)
+            .service(agreements::routes::get_agreement)
+            .service(agreements::routes::propose_agreement_version)
+            .service(agreements::routes::get_agreement_version)
+            .service(agreements::routes::approve_agreement)
+            .service(agreements::routes::reject_agreement)
+            .service(agreements::routes::list_price_deviations)
             .service(events::routes::list_events)
             .service(webhooks::routes::create_webhook_subscription)
             .service(webhooks::routes::list_webhook_subscriptions)

@@ -453,6 +453,35 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET /api/v1/events", "events", "1OOOOOOO3"),
     ("GET /api/v1/audit-log", "-", "1O33O3333"),
     // Webhooks: the own partner's subscription.
+    // Agreements
+    ("GET /api/v1/agreements", "agreements", "1OOOOOOO3"),
+    (
+        "GET /api/v1/agreement-deviations",
+        "agreements",
+        "1OOOO33O3",
+    ),
+    ("POST /api/v1/agreements", "agreements", "1OO3333O3"),
+    ("GET /api/v1/agreements/{id}", "agreements", "1OOOOO4O3"),
+    (
+        "POST /api/v1/agreements/{id}/versions",
+        "agreements",
+        "1OO3333O3",
+    ),
+    (
+        "GET /api/v1/agreements/{id}/versions/{number}",
+        "agreements",
+        "1OOOOO4O3",
+    ),
+    (
+        "POST /api/v1/agreements/{id}/approve",
+        "agreements",
+        "1OO333333",
+    ),
+    (
+        "POST /api/v1/agreements/{id}/reject",
+        "agreements",
+        "1OO333333",
+    ),
     ("POST /api/v1/webhook-subscriptions", "events", "1O333OOO3"),
     ("GET /api/v1/webhook-subscriptions", "events", "1O333OOO3"),
     (
@@ -495,7 +524,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET /metrics", "-", "OOOOOOOOO"),
 ];
 
-const FAMILIES: [&str; 9] = [
+const FAMILIES: [&str; 10] = [
     "partners",
     "products",
     "orders",
@@ -504,6 +533,7 @@ const FAMILIES: [&str; 9] = [
     "analytics",
     "promotions",
     "relationships",
+    "agreements",
     "events",
 ];
 
@@ -540,6 +570,7 @@ struct World {
     claim: String,
     plan: String,
     webhook: String,
+    agreement: String,
     user: String,
     client: String,
     client_secret: String,
@@ -729,6 +760,7 @@ async fn world(app: &TestApp) -> World {
         claim: String::new(),
         plan: String::new(),
         webhook: String::new(),
+        agreement: String::new(),
         user,
         client: k["id"].as_str().unwrap().to_string(),
         client_secret: k["client_secret"].as_str().unwrap().to_string(),
@@ -796,6 +828,15 @@ async fn world(app: &TestApp) -> World {
     w.promotion = promotion(app, &w, &admin, "ended").await;
     w.claim = claim(app, &w, &admin, "submitted").await;
     w.webhook = webhook(app, &own_token).await;
+    let client = w.tokens["client"].clone().unwrap();
+    w.agreement = agreement(app, &w, &client, 2027).await;
+    created(
+        app,
+        &admin,
+        &format!("/api/v1/agreements/{}/approve", w.agreement),
+        json!({}),
+    )
+    .await;
     w.plan = created(
         app,
         &admin,
@@ -807,6 +848,22 @@ async fn world(app: &TestApp) -> World {
         .unwrap()
         .to_string();
     w
+}
+
+/// A purchase agreement with the own partner on the product for one `year`, proposed by
+/// `token`.
+async fn agreement(app: &TestApp, w: &World, token: &str, year: usize) -> String {
+    created(app, token, "/api/v1/agreements", agreement_terms(w, year)).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn agreement_terms(w: &World, year: usize) -> Value {
+    json!({"partner_id": w.own, "direction": "purchase", "currency": "EUR",
+        "valid_from": format!("{year}-01-01"), "valid_to": format!("{year}-12-31"),
+        "lines": [{"product_id": w.product, "unit_price_minor": 100}],
+        "notes": MARKER, "agreement_notes": MARKER})
 }
 
 /// A webhook subscription of the partner whose token this is (its URL is not called).
@@ -1357,6 +1414,33 @@ async fn request(app: &TestApp, w: &World, op: &str, n: usize) -> Req {
                 "/api/v1/tiers".into(),
                 Some(json!({"currency": "EUR", "tiers": current["tiers"]})),
             )
+        }
+        "GET /api/v1/agreements" => get("/api/v1/agreements".into()),
+        "GET /api/v1/agreement-deviations" => get("/api/v1/agreement-deviations".into()),
+        "POST /api/v1/agreements" => {
+            post("/api/v1/agreements".into(), agreement_terms(w, 2100 + n))
+        }
+        "GET /api/v1/agreements/{id}" => get(format!("/api/v1/agreements/{}", w.agreement)),
+        "POST /api/v1/agreements/{id}/versions" => {
+            let mut terms = agreement_terms(w, 2027);
+            let t = terms.as_object_mut().unwrap();
+            for k in ["partner_id", "direction", "agreement_notes"] {
+                t.remove(k);
+            }
+            post(
+                format!("/api/v1/agreements/{}/versions", w.agreement),
+                terms,
+            )
+        }
+        "GET /api/v1/agreements/{id}/versions/{number}" => {
+            get(format!("/api/v1/agreements/{}/versions/1", w.agreement))
+        }
+        "POST /api/v1/agreements/{id}/approve" | "POST /api/v1/agreements/{id}/reject" => {
+            // A proposal of its own each time, by a host system (so staff are a second person).
+            let client = w.tokens["client"].clone().unwrap();
+            let id = agreement(app, w, &client, 2100 + n).await;
+            let verb = op.rsplit('/').next().unwrap();
+            post(format!("/api/v1/agreements/{id}/{verb}"), json!({}))
         }
         "GET /api/v1/partners/{id}/tier" => get(format!("/api/v1/partners/{own}/tier")),
         "GET /api/v1/partners/{id}/tier-evaluation" => {

@@ -12,6 +12,7 @@ mod fixtures;
 mod helpers;
 mod receiver;
 
+mod agreements;
 mod alerts;
 mod analytics;
 mod authorization;

@@ -174,6 +174,70 @@ fn two_instances_on_one_database_never_oversell_duplicate_or_lose_an_event() {
     assert_eq!(desadv["items"].as_array().unwrap().len(), 2);
 }
 
+/// A staff user with `role`, signed in through `server`.
+fn staff(server: &Server, admin: &str, role: &str) -> String {
+    let email = format!("{role}-{}@example.com", uuid::Uuid::now_v7().simple());
+    let (s, _) = server.call(
+        "POST",
+        "/api/v1/users",
+        Some(admin),
+        Some(&json!({"email": email, "name": role, "role": role, "password": PASSWORD})),
+        &[],
+    );
+    assert_eq!(s, 201);
+    let (_, login) = server.call(
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(&json!({"email": email, "password": PASSWORD})),
+        &[],
+    );
+    login["access_token"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn racing_call_offs_on_two_instances_never_overdraw_the_commitment() {
+    let (url, _guard) = fresh_database();
+    let a = Server::start(&url, &[]);
+    let b = Server::start(&url, &[]);
+    let admin = a.admin_token();
+    let (customer, user, product) = customer_and_product(&a, &admin);
+    let manager = staff(&a, &admin, "account_manager");
+    // A framework agreement: the customer may call off 10 TVs.
+    let (s, agreement) = a.call(
+        "POST",
+        "/api/v1/agreements",
+        Some(&admin),
+        Some(&json!({"partner_id": customer, "direction": "sales", "currency": "CNY",
+            "valid_from": "2026-01-01", "lines": [{"product_id": product, "unit_price_minor": 129900,
+            "committed_quantity": "10"}]})),
+        &[],
+    );
+    assert_eq!(s, 201, "{agreement}");
+    let path = format!("/api/v1/agreements/{}", agreement["id"].as_str().unwrap());
+    let (s, r) = b.call(
+        "POST",
+        &format!("{path}/approve"),
+        Some(&manager),
+        Some(&json!({})),
+        &[],
+    );
+    assert_eq!(s, 200, "{r}");
+    // Twelve call-offs of 4 at once through both instances: two fit, none overdraws.
+    let order = json!({"direction": "sales", "counterparty_id": customer, "currency": "CNY",
+        "lines": [{"product_id": product, "quantity": "4", "call_off_agreement_id": agreement["id"]}]});
+    let placed = race([&a, &b], 12, "POST", "/api/v1/orders", &user, &order, &[]);
+    assert_eq!(count(&placed, 201), 2, "{placed:?}");
+    assert_eq!(count(&placed, 409), 10, "{placed:?}");
+    assert!(placed
+        .iter()
+        .filter(|(s, _)| *s == 409)
+        .all(|(_, p)| p["code"] == "call_off_beyond_remaining"));
+    let (_, read) = a.call("GET", &path, Some(&admin), None, &[]);
+    assert_eq!(read["call_offs"][0]["called_off_quantity"], "8", "{read}");
+    assert_eq!(read["call_offs"][0]["remaining_quantity"], "2", "{read}");
+}
+
 #[test]
 fn racing_claims_on_two_instances_never_pass_the_sponsor_share() {
     let (url, _guard) = fresh_database();

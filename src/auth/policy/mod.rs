@@ -15,11 +15,13 @@ pub struct PartnerRoles {
     pub key_account: bool,
 }
 
+mod agreements;
 mod documents;
 mod promotions;
 mod registry;
 mod relationships;
 
+pub use agreements::*;
 pub use documents::*;
 pub use promotions::*;
 pub use registry::*;

@@ -53,6 +53,10 @@ pub struct OrderLine {
     pub accepted_quantity: Quantity,
     /// Charged on matched invoices.
     pub invoiced_quantity: Quantity,
+    /// The agreement that priced the line: its version and line, the price agreed for the
+    /// line's quantity, whether the line's own price deviates from it, and whether the line
+    /// calls off the agreement's commitment. Null when no agreement prices the product.
+    pub agreement: Option<AgreedPrice>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -74,7 +78,7 @@ pub struct OrderLine {
         "requested_delivery_date": "2026-12-10", "requested_delivery_period": null, "specification_ref": null, "confirmed_quantity": null,
         "delivery_schedule": [], "despatched_quantity": "0", "closed_short_quantity": "0", "open_quantity": "100",
         "in_transit_quantity": "0", "received_quantity": "0", "rejected_quantity": "0", "short_quantity": "0",
-        "oversupply_quantity": "0", "accepted_quantity": "0", "invoiced_quantity": "0"}],
+        "oversupply_quantity": "0", "accepted_quantity": "0", "invoiced_quantity": "0", "agreement": null}],
     "allowed_actions": ["respond", "change", "cancel"], "created_by": "0193a1b2-0000-7000-8000-0000000000d1",
     "submitted_at": "2026-11-25T09:00:00Z", "responded_at": null, "cancelled_at": null, "cancel_reason": null,
     "version": 2, "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"

@@ -39,8 +39,9 @@ pub struct InvoiceLineInput {
     pub price_base_quantity: Option<Quantity>,
 }
 
-/// Three-way match of an invoice's lines against the order (price) and the receipts (quantity
-/// received − rejected, less what matched invoices already charged).
+/// Three-way match of an invoice's lines against the agreed price (the agreement's where one
+/// priced the line, else the order's) and the receipts (quantity received − rejected, less what
+/// matched invoices already charged).
 pub fn match_invoice(lines: &[LineState], invoice: &[InvoiceLineInput]) -> Vec<MatchException> {
     let mut out = vec![];
     for l in invoice {
@@ -56,16 +57,24 @@ pub fn match_invoice(lines: &[LineState], invoice: &[InvoiceLineInput]) -> Vec<M
             });
             continue;
         };
-        if !same_price(
-            (l.unit_price_minor, base),
-            (line.unit_price_minor, line.price_base),
-        ) {
+        // The agreement's price where one priced the line, else the order's.
+        let (agreed, source) = match &line.agreed {
+            Some(a) => (
+                (a.agreed_unit_price_minor, a.agreed_price_base_quantity),
+                format!(
+                    " (agreement {} version {})",
+                    a.agreement_number, a.version_number
+                ),
+            ),
+            None => ((line.unit_price_minor, line.price_base), String::new()),
+        };
+        if !same_price((l.unit_price_minor, base), agreed) {
             out.push(MatchException {
                 line_number: l.line_number,
                 reason: MatchReason::Pri,
                 detail: format!(
-                    "invoiced {} per {}, agreed {} per {}",
-                    l.unit_price_minor, base, line.unit_price_minor, line.price_base
+                    "invoiced {} per {}, agreed {} per {}{source}",
+                    l.unit_price_minor, base, agreed.0, agreed.1
                 ),
             });
         }

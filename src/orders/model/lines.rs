@@ -72,6 +72,8 @@ pub struct LineState {
     pub oversupply: Quantity,
     /// Invoiced on matched invoices.
     pub invoiced: Quantity,
+    /// The agreement that priced the line: invoices are matched against its price.
+    pub agreed: Option<AgreedPrice>,
 }
 
 /// Refuses a fraction of a unit that counts whole things.

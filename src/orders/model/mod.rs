@@ -278,6 +278,7 @@ pub fn check_not_before_issue(
     }
 }
 
+mod agreed;
 mod change;
 mod despatch;
 mod documents;
@@ -289,6 +290,7 @@ mod money;
 mod receipt;
 mod response;
 
+pub use agreed::*;
 pub use change::*;
 pub use despatch::*;
 pub use documents::*;

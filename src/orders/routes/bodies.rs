@@ -19,8 +19,15 @@ pub struct NewOrderLine {
     /// must be, the product's base unit.
     #[schema(value_type = Option<crate::values::UnitCode>)]
     pub unit: Option<String>,
-    /// Price of `price_base_quantity` units, in minor units of the order's currency; 0 for free goods.
-    pub unit_price_minor: i64,
+    /// Price of `price_base_quantity` units, in minor units of the order's currency; 0 for
+    /// free goods. Leave it out to take the price of the agreement in force on the issue date
+    /// (with its quantity breaks; see `agreement` on the answer's line); required when no
+    /// agreement prices the product. A price other than the agreed one is accepted and marked
+    /// (`agreement.deviates`).
+    pub unit_price_minor: Option<i64>,
+    /// Draw this line down from the framework agreement with this id (its committed quantity
+    /// for the product): beyond what remains is 409 `call_off_beyond_remaining`.
+    pub call_off_agreement_id: Option<String>,
     /// Defaults to 1. Use it for prices finer than the minor unit: 0.1234 EUR a piece is
     /// `unit_price_minor: 1234` per `price_base_quantity: "100"`.
     pub price_base_quantity: Option<Quantity>,

@@ -41,6 +41,7 @@ mod order;
 mod receipt;
 mod response;
 mod steps;
+mod terms;
 
 pub use bodies::*;
 pub use despatch::*;

@@ -59,16 +59,19 @@ pub async fn create_order(
 
 /// A new order checked as far as it can be without the database.
 pub(crate) struct OrderPlan {
-    actor: Actor,
-    order: NewOrder,
-    lines: Vec<PlannedLine>,
+    pub actor: Actor,
+    pub order: NewOrder,
+    pub lines: Vec<PlannedLine>,
 }
 
-/// One line checked without the database: the product it names (`(field, id)`), if any.
-struct PlannedLine {
-    product: Option<(String, String)>,
-    request: LineRequest,
-    period: Option<DeliveryPeriod>,
+/// One line checked without the database: the product it names (`(field, id)`), if any; the
+/// price it carries (none: the agreed one) and the agreement it calls off.
+pub(crate) struct PlannedLine {
+    pub product: Option<(String, String)>,
+    pub request: LineRequest,
+    pub period: Option<DeliveryPeriod>,
+    pub asked_price: Option<i64>,
+    pub call_off: Option<String>,
 }
 
 /// Checks who may place the order and every field that needs no database, naming every bad
@@ -207,13 +210,18 @@ fn plan_line(
         }
         (allowances, charges)
     };
+    let call_off = l
+        .call_off_agreement_id
+        .map(|raw| body_id(&format!("{at}.call_off_agreement_id"), raw, e));
     PlannedLine {
         product,
+        asked_price: l.unit_price_minor,
+        call_off,
         request: LineRequest {
             line_number,
             quantity: l.quantity,
             unit: l.unit,
-            unit_price_minor: l.unit_price_minor,
+            unit_price_minor: l.unit_price_minor.unwrap_or(0),
             price_base: l.price_base_quantity,
             allowance_minor,
             charge_minor,
@@ -248,8 +256,10 @@ pub(crate) fn place_order(
     check_counterparty(conn, &order.counterparty_id)?;
     let named: Vec<(String, String)> = lines.iter().filter_map(|l| l.product.clone()).collect();
     let products = orderable_products(conn, &named)?;
+    let prices = terms::prices_for(conn, &order, &named)?;
     let mut e = vec![];
     for (i, l) in lines.into_iter().enumerate() {
+        let at = format!("lines[{i}]");
         let product = match &l.product {
             None => None,
             Some((field, id)) => match products.get(id) {
@@ -260,14 +270,28 @@ pub(crate) fn place_order(
                 }
             },
         };
+        let in_force = product.and_then(|p| prices.get(&p.id));
+        let Some((request, agreed)) = terms::priced(
+            &at,
+            &order,
+            in_force,
+            l.asked_price,
+            l.call_off.as_deref(),
+            l.request,
+            &mut e,
+        ) else {
+            continue;
+        };
         let period = l.period;
-        if let Some(mut row) = build_line(&format!("lines[{i}]"), product, l.request, &mut e) {
+        if let Some(mut row) = build_line(&at, product, request, &mut e) {
             row.delivery_period_start = period.and_then(|p| p.start_date);
             row.delivery_period_end = period.and_then(|p| p.end_date);
+            terms::mark(&mut row, agreed);
             order.lines.push(row);
         }
     }
     Refusal::check(e)?;
+    terms::check_call_offs(conn, &order, &prices)?;
     Ok(store::insert_order(conn, &actor, order)?)
 }
 

@@ -120,6 +120,10 @@ pub(crate) fn build_line(
         allowance_charges: (!r.allowance_charges.is_empty())
             .then(|| serde_json::to_string(&r.allowance_charges).ok())
             .flatten(),
+        agreement_id: None,
+        call_off: false,
+        agreed: None,
+        price_deviation: false,
     })
 }
 

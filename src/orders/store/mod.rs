@@ -23,6 +23,7 @@ use serde::Serialize;
 mod numbers;
 #[macro_use]
 mod rows;
+mod call_offs;
 mod despatch;
 mod exchanges;
 mod invoice;
@@ -30,6 +31,7 @@ mod receipt;
 mod transitions;
 mod volumes;
 
+pub use call_offs::*;
 pub use despatch::*;
 pub use exchanges::*;
 pub use invoice::*;

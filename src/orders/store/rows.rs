@@ -112,6 +112,15 @@ pub struct OrderLineRow {
     pub note: Option<String>,
     /// [`AllowanceCharge`]s, JSON; `allowance_minor` and `charge_minor` are their sums.
     pub allowance_charges: Option<String>,
+    /// The agreement whose line priced this one.
+    pub agreement_id: Option<String>,
+    /// Draws down the agreement line's committed quantity for its product.
+    pub call_off: bool,
+    /// Where the price came from and what was agreed (`agreements::model::AgreedPrice`,
+    /// JSON): what invoice matching checks.
+    pub agreed: Option<String>,
+    /// The line's own price is not the agreed one.
+    pub price_deviation: bool,
 }
 
 impl OrderLineRow {
@@ -153,7 +162,15 @@ impl OrderLineRow {
             short: Quantity(self.short_milli),
             oversupply: Quantity(self.oversupply_milli),
             invoiced: Quantity(self.invoiced_milli),
+            agreed: self.agreed(),
         }
+    }
+
+    /// The agreement that priced the line, if any.
+    pub fn agreed(&self) -> Option<AgreedPrice> {
+        self.agreed
+            .as_deref()
+            .and_then(|a| serde_json::from_str(a).ok())
     }
 
     /// What the line is worth now: nothing once rejected or deleted.
@@ -202,6 +219,7 @@ impl OrderLineRow {
             oversupply_quantity: s.oversupply,
             accepted_quantity: s.accepted(),
             invoiced_quantity: s.invoiced,
+            agreement: s.agreed,
         }
     }
 }
@@ -367,6 +385,15 @@ pub enum Placed {
 
 /// The order the buyer already placed under `number`, if any: on a sales order the buyer is
 /// the customer, on a purchase order we are.
+/// The buyer already placed an order under this order's number (a re-send, answered with the
+/// order placed; its call-offs are not drawn again).
+pub fn already_placed(conn: &mut DbConnection, o: &NewOrder) -> Result<bool, StoreError> {
+    match &o.buyer_order_number {
+        Some(n) => Ok(placed_under(conn, o.direction, &o.counterparty_id, n)?.is_some()),
+        None => Ok(false),
+    }
+}
+
 fn placed_under(
     conn: &mut DbConnection,
     direction: Direction,

@@ -14,7 +14,7 @@ use crate::decimal::div_round;
 use crate::lifecycle::Lifecycle;
 use crate::orders::model::Quantity;
 use crate::refusal::FieldError;
-use crate::refusal::{Code, Refusal};
+use crate::refusal::Refusal;
 use crate::text_enum;
 use crate::values::body_id;
 use crate::values::Name;

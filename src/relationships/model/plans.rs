@@ -51,28 +51,11 @@ pub fn decide_tier_change(
     deciding: &str,
 ) -> Result<TierChangeStatus, Refusal> {
     crate::lifecycle::check(status, action)?;
-    check_second_person(proposed_by, deciding).map_err(|f| Refusal::Conflict {
-        code: Code::FourEyes,
-        detail: f.message.clone(),
-        errors: vec![f],
-        allowed: None,
-    })?;
+    crate::lifecycle::check_four_eyes("tier change", proposed_by, deciding)?;
     Ok(match action {
         TierChangeAction::Approve => TierChangeStatus::Approved,
         TierChangeAction::Reject => TierChangeStatus::Rejected,
     })
-}
-
-/// Four eyes: whoever proposed a change may not approve or reject it.
-pub fn check_second_person(proposed_by: &str, deciding: &str) -> Result<(), FieldError> {
-    if proposed_by == deciding {
-        Err(FieldError::new(
-            "approved_by",
-            "a tier change is decided by someone other than who proposed it",
-        ))
-    } else {
-        Ok(())
-    }
 }
 
 text_enum! {

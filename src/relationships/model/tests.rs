@@ -246,8 +246,8 @@ fn the_recommendation_is_the_highest_tier_wholly_met() {
 
 #[test]
 fn four_eyes_and_overdue_actions() {
-    assert!(check_second_person("u1", "u1").is_err());
-    assert!(check_second_person("u1", "u2").is_ok());
+    assert!(crate::lifecycle::check_four_eyes("tier change", "u1", "u1").is_err());
+    assert!(crate::lifecycle::check_four_eyes("tier change", "u1", "u2").is_ok());
     assert!(action_overdue(
         ActionStatus::Open,
         d("2026-03-01"),
@@ -277,7 +277,7 @@ fn a_tier_change_is_decided_once_by_a_second_person() {
         Ok(TierChangeStatus::Rejected)
     );
     let own = decide_tier_change(TierChangeStatus::Proposed, Approve, "u1", "u1").unwrap_err();
-    assert_eq!(own.code(), Code::FourEyes);
+    assert_eq!(own.code(), crate::refusal::Code::FourEyes);
     assert_eq!(
         decide_tier_change(TierChangeStatus::Approved, Reject, "u1", "u2"),
         Err(Refusal::not_allowed(
