@@ -140,6 +140,7 @@ fn write_order(
         delivery_period_start: None,
         delivery_period_end: None,
         delivery_location: None,
+        terms: None,
     };
     diesel::insert_into(orders::table)
         .values((

@@ -234,6 +234,7 @@ diesel::table! {
         delivery_period_start -> Nullable<Date>,
         delivery_period_end -> Nullable<Date>,
         delivery_location -> Nullable<Text>,
+        terms -> Nullable<Text>,
     }
 }
 

@@ -764,3 +764,130 @@ async fn a_sales_agreement_is_an_account_managers_and_its_customer_reads_it() {
         .expect(201);
     assert_eq!(o.body["lines"][0]["unit_price_minor"], 1990);
 }
+
+#[actix_web::test]
+async fn a_tier_change_changes_the_next_sales_orders_price_and_due_date_from_its_effective_date() {
+    let app = spawn().await;
+    let w = terms_world(&app).await;
+    let sales_order = |issue_date: &str, lines: Value| {
+        json!({"direction": "sales", "counterparty_id": w.customer, "currency": "EUR",
+            "issue_date": issue_date, "submit": true, "lines": lines})
+    };
+    let tvs = json!([{"product_id": w.valves, "quantity": "3", "unit_price_minor": 333}]);
+    // At the bottom of the ladder: 30 days, no discount.
+    let before = app
+        .post(
+            "/api/v1/orders",
+            &w.customer_user,
+            sales_order("2026-12-31", tvs.clone()),
+        )
+        .await
+        .expect(201);
+    assert_eq!(before.body["terms"]["tier"]["tier"], "vendor");
+    assert_eq!(before.body["terms"]["payment_terms_days"], 30);
+    assert_eq!(before.body["terms"]["payment_terms_source"], "tier");
+    assert_eq!(before.body["lines"][0]["line_amount_minor"], 999);
+    assert_eq!(before.body["lines"][0]["allowance_charges"], json!([]));
+
+    // The customer becomes a partner from 1 January (four eyes).
+    let changes = format!("/api/v1/partners/{}/tier-changes", w.customer);
+    let c = app
+        .post(
+            &changes,
+            &w.account_manager,
+            json!({"to_tier": "partner", "reason": "Share passed 38%", "effective_from": "2027-01-01"}),
+        )
+        .await
+        .expect(201);
+    app.post(
+        &format!("{changes}/{}/approve", c.id()),
+        &w.second_account_manager,
+        json!({}),
+    )
+    .await
+    .expect(200);
+    // An order dated before the change keeps the old terms; one after gets the new ones.
+    let still = app
+        .post(
+            "/api/v1/orders",
+            &w.customer_user,
+            sales_order("2026-12-31", tvs.clone()),
+        )
+        .await
+        .expect(201);
+    assert_eq!(still.body["terms"]["tier"]["tier"], "vendor");
+    let after = app
+        .post(
+            "/api/v1/orders",
+            &w.customer_user,
+            sales_order("2027-01-02", tvs.clone()),
+        )
+        .await
+        .expect(201);
+    let terms = &after.body["terms"];
+    assert_eq!(terms["tier"]["tier"], "partner");
+    assert_eq!(terms["tier"]["ladder_version"], 1);
+    assert_eq!(terms["discount_bp"], 200);
+    assert_eq!(terms["payment_terms_days"], 60);
+    // 9.99 less 2% is 9.7902: 9.79, rounded once.
+    let line = &after.body["lines"][0];
+    assert_eq!(line["line_amount_minor"], 979);
+    assert_eq!(line["allowance_minor"], 20);
+    assert_eq!(line["allowance_charges"][0]["reason_code"], "95");
+    assert_eq!(after.body["total_minor"], 979);
+
+    // Its invoice without a due date is due 60 days after it is issued.
+    let walked = crate::fixtures::OrderWalk::new(
+        &app,
+        &w.customer_user,
+        &w.account_manager,
+        sales_order("2027-01-02", tvs.clone()),
+    )
+    .response(json!({"issue_date": "2027-01-02"}))
+    .despatch(json!({"despatch_date": "2027-01-03"}))
+    .receipt(json!({"received_date": "2027-01-04"}))
+    .to(crate::fixtures::Stage::Received)
+    .await;
+    let inv = app
+        .post(
+            "/api/v1/invoices",
+            &w.account_manager,
+            json!({"order_id": walked.id, "currency": "EUR", "issue_date": "2027-01-10",
+                "lines": [{"line_number": 1, "quantity": "3", "unit_price_minor": 333}]}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(inv.body["due_date"], "2027-03-11");
+
+    // An agreement's own payment terms win, and its price takes no tier discount.
+    agreed(
+        &app,
+        &w.account_manager,
+        &w.second_account_manager,
+        json!({"partner_id": w.customer, "direction": "sales", "currency": "EUR",
+            "valid_from": "2027-01-01", "payment_terms_days": 45,
+            "lines": [{"product_id": w.cans, "unit_price_minor": 1990}]}),
+    )
+    .await;
+    let both = app
+        .post(
+            "/api/v1/orders",
+            &w.customer_user,
+            sales_order(
+                "2027-01-05",
+                json!([{"product_id": w.cans, "quantity": "2"},
+                    {"product_id": w.valves, "quantity": "3", "unit_price_minor": 333}]),
+            ),
+        )
+        .await
+        .expect(201);
+    let terms = &both.body["terms"];
+    assert_eq!(terms["payment_terms_source"], "agreement");
+    assert_eq!(terms["payment_terms_days"], 45);
+    assert!(terms["agreement_number"]
+        .as_str()
+        .unwrap()
+        .starts_with("AGR-"));
+    assert_eq!(both.body["lines"][0]["line_amount_minor"], 3980);
+    assert_eq!(both.body["lines"][1]["line_amount_minor"], 979);
+}

@@ -32,6 +32,7 @@ pub struct OrderWalk<'a> {
     buyer: &'a str,
     seller: &'a str,
     order: Value,
+    response: Value,
     despatch: Value,
     receipt: Value,
 }
@@ -44,9 +45,18 @@ impl<'a> OrderWalk<'a> {
             buyer,
             seller,
             order,
+            response: json!({"response_code": "accepted"}),
             despatch: json!({}),
             receipt: json!({}),
         }
+    }
+
+    /// Fields for the order response besides `"response_code": "accepted"` (`issue_date`).
+    pub fn response(mut self, fields: Value) -> Self {
+        if let (Some(r), Some(f)) = (self.response.as_object_mut(), fields.as_object()) {
+            r.extend(f.clone());
+        }
+        self
     }
 
     /// Fields for the despatch advice (`despatch_date`, or `lines` instead of all in full).
@@ -87,7 +97,7 @@ impl<'a> OrderWalk<'a> {
             app.post(
                 &format!("{path}/response"),
                 self.seller,
-                json!({"response_code": "accepted"}),
+                self.response.clone(),
             )
             .await
             .expect(200);

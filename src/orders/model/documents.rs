@@ -68,7 +68,7 @@ pub struct OrderLine {
     "requested_delivery_period": {"start_date": "2026-12-08", "end_date": "2026-12-10"},
     "delivery_location": {"id": {"scheme": "0088", "id": "5012345000015"}, "name": "DC North", "address": null},
     "delivery_gln": "5012345000015", "note": null,
-    "change_sequence": 0, "response_code": null, "response_code_uncl4343": null, "response_note": null, "total_minor": 125000,
+    "change_sequence": 0, "response_code": null, "response_code_uncl4343": null, "response_note": null, "total_minor": 125000, "terms": null,
     "lines": [{"line_number": 1, "product_id": "0193a1b2-0000-7000-8000-0000000000a1",
         "item": {"name": "Aerosol can 600 ml", "description": null, "sellers_item_id": "MC-600", "buyers_item_id": null,
             "standard_item_id": {"scheme": "0160", "id": "04006381333931"}, "properties": [], "classifications": []},
@@ -127,6 +127,10 @@ pub struct Order {
     pub response_note: Option<String>,
     /// Sum of the active lines' amounts (rejected and deleted lines count 0).
     pub total_minor: i64,
+    /// The terms the order was placed under: payment terms (from an agreement, else the
+    /// customer's tier on the issue date) and the tier discount on its lines; null when none
+    /// applied.
+    pub terms: Option<OrderTerms>,
     pub lines: Vec<OrderLine>,
     /// What can be done to the order now (by one side or the other).
     pub allowed_actions: Vec<OrderAction>,

@@ -289,6 +289,7 @@ mod lines;
 mod money;
 mod receipt;
 mod response;
+mod terms;
 
 pub use agreed::*;
 pub use change::*;
@@ -301,6 +302,7 @@ pub use lines::*;
 pub use money::*;
 pub use receipt::*;
 pub use response::*;
+pub use terms::*;
 
 #[cfg(test)]
 mod tests;

@@ -163,6 +163,7 @@ pub(crate) fn check_new_order(
             delivery_location,
             note,
             submit: b.submit,
+            terms: None,
             lines: vec![],
         },
         lines,
@@ -257,6 +258,7 @@ pub(crate) fn place_order(
     let named: Vec<(String, String)> = lines.iter().filter_map(|l| l.product.clone()).collect();
     let products = orderable_products(conn, &named)?;
     let prices = terms::prices_for(conn, &order, &named)?;
+    let tier = terms::tier_for(conn, &order)?;
     let mut e = vec![];
     for (i, l) in lines.into_iter().enumerate() {
         let at = format!("lines[{i}]");
@@ -286,11 +288,12 @@ pub(crate) fn place_order(
         if let Some(mut row) = build_line(&at, product, request, &mut e) {
             row.delivery_period_start = period.and_then(|p| p.start_date);
             row.delivery_period_end = period.and_then(|p| p.end_date);
-            terms::mark(&mut row, agreed);
+            terms::mark(&mut row, agreed, tier.as_ref());
             order.lines.push(row);
         }
     }
     Refusal::check(e)?;
+    order.terms = terms::order_terms_of(&order, &prices, tier);
     terms::check_call_offs(conn, &order, &prices)?;
     Ok(store::insert_order(conn, &actor, order)?)
 }

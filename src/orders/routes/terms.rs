@@ -48,9 +48,57 @@ pub(crate) fn priced(
     Some((request, price.agreed))
 }
 
-/// Records on the stored line where its price came from.
-pub(crate) fn mark(row: &mut OrderLineRow, agreed: Option<AgreedPrice>) {
+/// The customer's tier on a sales order's issue date and what the ladder then in force gives
+/// it; none on a purchase order (tiers are benefits we give customers).
+pub(crate) fn tier_for(
+    conn: &mut DbConnection,
+    order: &NewOrder,
+) -> Result<Option<TierApplied>, ApiError> {
+    if order.direction != Direction::Sales {
+        return Ok(None);
+    }
+    let t = crate::relationships::store::tier_on(conn, &order.counterparty_id, order.issue_date)?;
+    Ok(Some(TierApplied {
+        tier: t.tier.as_str().to_string(),
+        ladder_version: t.ladder_version,
+        discount_bp: t.benefits.discount_bp,
+        payment_terms_days: t.benefits.payment_terms_days,
+    }))
+}
+
+/// The order's terms: the payment terms of the agreement pricing its first agreed line, else
+/// the tier's; the tier's discount.
+pub(crate) fn order_terms_of(
+    order: &NewOrder,
+    prices: &HashMap<String, PriceInForce>,
+    tier: Option<TierApplied>,
+) -> Option<OrderTerms> {
+    let agreement = order
+        .lines
+        .iter()
+        .filter_map(|l| l.product_id.as_ref().and_then(|p| prices.get(p)))
+        .find(|p| p.payment_terms_days.is_some())
+        .map(|p| {
+            (
+                p.agreement_id.as_str(),
+                p.number.as_str(),
+                p.payment_terms_days,
+            )
+        });
+    order_terms(agreement, tier)
+}
+
+/// Records on the stored line where its price came from; a line no agreement prices gets the
+/// tier's discount as an allowance (reason code 95), its amount rounded once.
+pub(crate) fn mark(
+    row: &mut OrderLineRow,
+    agreed: Option<AgreedPrice>,
+    tier: Option<&TierApplied>,
+) {
     let Some(a) = agreed else {
+        if let Some(t) = tier {
+            give_discount(row, t);
+        }
         return;
     };
     row.agreement_id = Some(a.agreement_id.clone());
@@ -111,4 +159,25 @@ pub(crate) fn check_call_offs(
         check_call_off(&format!("lines[{i}].quantity"), &balance, *quantity)?;
     }
     Ok(())
+}
+
+fn give_discount(row: &mut OrderLineRow, t: &TierApplied) {
+    let price = (row.unit_price_minor, Quantity(row.price_base_milli));
+    let amount = discount_allowance(Quantity(row.quantity_milli), price, t.discount_bp);
+    if amount == 0 || amount > row.line_amount_minor {
+        return;
+    }
+    let mut list = row.allowance_charges();
+    list.push(AllowanceCharge {
+        kind: AllowanceChargeKind::Allowance,
+        amount_minor: amount,
+        reason_code: Some("95".into()),
+        reason: Some(format!(
+            "Tier discount: {} ({} bp, ladder version {})",
+            t.tier, t.discount_bp, t.ladder_version
+        )),
+    });
+    row.allowance_minor += amount;
+    row.line_amount_minor -= amount;
+    row.allowance_charges = serde_json::to_string(&list).ok();
 }

@@ -126,7 +126,11 @@ pub fn invoice(
             invoices::direction.eq(&doc.row.direction),
             invoices::currency.eq(&inv.currency),
             invoices::issue_date.eq(inv.issue_date),
-            invoices::due_date.eq(inv.due_date),
+            invoices::due_date.eq(due_date(
+                inv.issue_date,
+                inv.due_date,
+                doc.row.terms().as_ref(),
+            )),
             invoices::total_minor.eq(total),
             invoices::match_status.eq(status.as_str()),
             invoices::exceptions

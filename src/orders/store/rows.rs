@@ -35,6 +35,8 @@ pub struct OrderRow {
     pub delivery_period_start: Option<NaiveDate>,
     pub delivery_period_end: Option<NaiveDate>,
     pub delivery_location: Option<String>,
+    /// [`OrderTerms`], JSON.
+    pub terms: Option<String>,
 }
 
 /// A period held in two columns; none when both are empty.
@@ -57,6 +59,13 @@ impl OrderRow {
         self.delivery_location
             .as_deref()
             .and_then(|l| serde_json::from_str(l).ok())
+    }
+
+    /// The terms the order was placed under, if any.
+    pub fn terms(&self) -> Option<OrderTerms> {
+        self.terms
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
     }
 
     pub fn direction(&self) -> Direction {
@@ -272,6 +281,7 @@ impl OrderDoc {
             response_code_uncl4343: response.map(|c| c.uncl4343().to_string()),
             response_note: r.response_note.clone(),
             total_minor: r.total_minor,
+            terms: r.terms(),
             lines: self.lines.iter().map(OrderLineRow::to_line).collect(),
             allowed_actions: r.status().allowed_actions().to_vec(),
             created_by: r.created_by.clone(),
@@ -362,6 +372,7 @@ pub struct NewOrder {
     pub delivery_location: Option<DeliveryLocation>,
     pub note: Option<String>,
     pub submit: bool,
+    pub terms: Option<OrderTerms>,
     pub lines: Vec<OrderLineRow>,
 }
 
@@ -479,6 +490,7 @@ pub fn insert_order(
                 .map(crate::company::store::to_json)
                 .transpose()?),
             orders::note.eq(&o.note),
+            orders::terms.eq(o.terms.as_ref().and_then(|t| serde_json::to_string(t).ok())),
             orders::change_sequence.eq(0),
             orders::total_minor.eq(total),
             orders::created_by.eq(&actor.id),
