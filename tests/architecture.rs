@@ -174,3 +174,42 @@ fn no_source_file_outgrows_a_room() {
         long.join("\n")
     );
 }
+
+/// Every type published to the OpenAPI document (`ToSchema`, or a `text_enum!`) has a name of
+/// its own: utoipa keys components by the bare type name, so a second `VersionStatus` in another
+/// area would silently replace the first in the document.
+#[test]
+fn schema_names_are_unique_across_areas() {
+    let mut files = vec![];
+    rust_files(&src(), &mut files);
+    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let mut published = false;
+        for line in text.lines().map(str::trim) {
+            if (line.starts_with("#[derive(") && line.contains("ToSchema"))
+                || line.starts_with("text_enum!")
+                || line.starts_with("crate::text_enum!")
+            {
+                published = true;
+            }
+            let declared = ["pub struct ", "pub enum ", "pub(crate) struct "]
+                .iter()
+                .find_map(|p| line.strip_prefix(p));
+            if let Some(rest) = declared {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if published {
+                    seen.entry(name)
+                        .or_default()
+                        .push(path.display().to_string());
+                }
+                published = false;
+            }
+        }
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, paths)| paths.len() > 1).collect();
+    assert!(twice.is_empty(), "schema names declared twice: {twice:?}");
+}

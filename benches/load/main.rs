@@ -293,6 +293,27 @@ fn bench_database(
         seconds,
         create,
     );
+    // The same order from a customer whose agreement prices every line (price, break,
+    // minimum, payment terms): what applying the terms costs beside the one above.
+    let order = fixture.agreed_order_body(&data);
+    let buyer = fixture.contract_buyer.clone();
+    let create = scenario(move |api, _| {
+        let (order, buyer) = (order.clone(), buyer.clone());
+        async move {
+            api.send(Method::POST, "/api/v1/orders", Some(&buyer), Some(&order))
+                .await
+                .map(|_| 1)
+        }
+    });
+    measure(
+        rows,
+        &server,
+        "create a 20-line order priced by an agreement",
+        lines,
+        conns,
+        seconds,
+        create,
+    );
     // The same 20-line order as a PEPPOL BIS T01, each iteration under its own order number
     // (a re-sent number would answer the order already placed); and an order written as one.
     let buyer = fixture.buyer.clone();
@@ -539,6 +560,9 @@ struct Fixture {
     customer: String,
     order_id: String,
     reporter: String,
+    /// A second customer whose agreement prices the 20 products, and its buyer.
+    contract_buyer: String,
+    contract_customer: String,
 }
 
 impl Fixture {
@@ -581,11 +605,14 @@ impl Fixture {
             .as_str()
             .unwrap()
             .to_string();
+        let (contract_customer, contract_buyer) = contract_customer(s, admin, data);
         let mut f = Fixture {
             buyer,
             customer,
             order_id: String::new(),
             reporter,
+            contract_buyer,
+            contract_customer,
         };
         f.order_id = s.post("/api/v1/orders", &f.buyer, f.order_body(data))["id"]
             .as_str()
@@ -602,6 +629,16 @@ impl Fixture {
         json!({"direction": "sales", "counterparty_id": self.customer, "currency": "CNY", "submit": true, "lines": lines})
     }
 
+    /// The same 20 lines for the contract customer, without prices: its agreement prices them.
+    fn agreed_order_body(&self, data: &Dataset) -> Value {
+        let lines: Vec<Value> = (0..20)
+            .map(
+                |l| json!({"product_id": data.catalogue[l * 7].0, "quantity": (l + 1).to_string()}),
+            )
+            .collect();
+        json!({"direction": "sales", "counterparty_id": self.contract_customer, "currency": "CNY", "submit": true, "lines": lines})
+    }
+
     /// 10,000 lines: every product at 50 locations.
     fn batch_lines(&self, data: &Dataset) -> Vec<Value> {
         (0..10_000)
@@ -613,6 +650,53 @@ impl Fixture {
             })
             .collect()
     }
+}
+
+/// A customer with an approved sales agreement pricing the bench order's 20 products (with a
+/// quantity break each, a minimum and payment terms), and its buyer's token.
+fn contract_customer(s: &Setup, admin: &str, data: &Dataset) -> (String, String) {
+    let customer = s.post(
+        "/api/v1/partners",
+        admin,
+        json!({"name": "Bench contract buyer", "roles": ["key_account"], "status": "active"}),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let user = |role: &str, email: &str, partner: Option<&str>| {
+        let password = "bench contract password";
+        s.post(
+            "/api/v1/users",
+            admin,
+            json!({"email": email, "name": role, "role": role, "partner_id": partner, "password": password}),
+        );
+        s.login(email, password)
+    };
+    let buyer = user(
+        "partner_user",
+        "bench-contract@example.com",
+        Some(&customer),
+    );
+    let manager = user("account_manager", "bench-manager@example.com", None);
+    let lines: Vec<Value> = (0..20)
+        .map(|l| json!({"product_id": data.catalogue[l * 7].0, "unit_price_minor": 1_000 + l * 25,
+            "minimum_order_quantity": "1", "quantity_breaks": [{"min_quantity": "10", "unit_price_minor": 990 + l * 25}]}))
+        .collect();
+    let agreement = s.post(
+        "/api/v1/agreements",
+        admin,
+        json!({"partner_id": customer, "direction": "sales", "currency": "CNY",
+            "valid_from": "2000-01-01", "payment_terms_days": 45, "lines": lines}),
+    );
+    s.post(
+        &format!(
+            "/api/v1/agreements/{}/approve",
+            agreement["id"].as_str().unwrap()
+        ),
+        &manager,
+        json!({}),
+    );
+    (customer, buyer)
 }
 
 /// The bench buyer's 20-line order as a PEPPOL BIS T01 (iteration `i`'s own number): the

@@ -61,9 +61,9 @@ pub struct AgreementTerms {
 
 /// A version in the list of an agreement's versions.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct VersionSummary {
+pub struct AgreementVersionSummary {
     pub version_number: i32,
-    pub status: VersionStatus,
+    pub status: AgreementStatus,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
     pub proposed_at: chrono::DateTime<chrono::Utc>,
@@ -89,7 +89,7 @@ pub struct AgreementVersion {
     pub agreement_id: String,
     pub number: String,
     pub version_number: i32,
-    pub status: VersionStatus,
+    pub status: AgreementStatus,
     #[schema(value_type = crate::values::Currency)]
     pub currency: String,
     pub valid_from: NaiveDate,
@@ -162,12 +162,12 @@ pub struct Agreement {
     pub partner_id: String,
     pub direction: Direction,
     /// The status of `current`.
-    pub status: VersionStatus,
+    pub status: AgreementStatus,
     /// Internal notes.
     pub notes: Option<String>,
     pub current: AgreementVersion,
     /// Every version, oldest first (a partner: the approved ones).
-    pub versions: Vec<VersionSummary>,
+    pub versions: Vec<AgreementVersionSummary>,
     /// For each line of `current` with a committed quantity, what call-off orders have drawn:
     /// `committed = called_off + remaining`.
     pub call_offs: Vec<CallOffLine>,

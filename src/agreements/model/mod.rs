@@ -27,7 +27,7 @@ text_enum! {
     /// A version's standing: `proposed` (awaiting a second staff member), `approved` (in
     /// force over its validity), `rejected`, or `superseded` by a later approved version (it
     /// still prices the days only it covers).
-    pub enum VersionStatus {
+    pub enum AgreementStatus {
         Proposed = "proposed",
         Approved = "approved",
         Rejected = "rejected",
@@ -35,10 +35,13 @@ text_enum! {
     }
 }
 
-impl VersionStatus {
+impl AgreementStatus {
     /// Approved versions price orders: `approved` and `superseded` ones.
     pub fn was_approved(self) -> bool {
-        matches!(self, VersionStatus::Approved | VersionStatus::Superseded)
+        matches!(
+            self,
+            AgreementStatus::Approved | AgreementStatus::Superseded
+        )
     }
 }
 
@@ -207,11 +210,11 @@ pub fn value_of(quantity: Quantity, price: (i64, Quantity)) -> i64 {
 /// The refusal when a line names a version that is not awaiting a decision, or the proposer
 /// decides it.
 pub fn check_decision(
-    status: VersionStatus,
+    status: AgreementStatus,
     proposed_by: &str,
     deciding: &str,
 ) -> Result<(), Refusal> {
-    if status != VersionStatus::Proposed {
+    if status != AgreementStatus::Proposed {
         return Err(Refusal::not_allowed(
             "agreement version",
             status.as_str(),

@@ -174,16 +174,16 @@ fn a_partner_in_the_wrong_role_is_refused() {
 
 #[test]
 fn the_proposer_does_not_decide() {
-    assert!(check_decision(VersionStatus::Proposed, "u1", "u2").is_ok());
+    assert!(check_decision(AgreementStatus::Proposed, "u1", "u2").is_ok());
     assert!(matches!(
-        check_decision(VersionStatus::Proposed, "u1", "u1"),
+        check_decision(AgreementStatus::Proposed, "u1", "u1"),
         Err(Refusal::Conflict {
             code: Code::FourEyes,
             ..
         })
     ));
     assert!(matches!(
-        check_decision(VersionStatus::Approved, "u1", "u2"),
+        check_decision(AgreementStatus::Approved, "u1", "u2"),
         Err(Refusal::NotAllowed { .. })
     ));
 }

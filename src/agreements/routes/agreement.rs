@@ -128,7 +128,7 @@ pub struct AgreementQuery {
     pub partner_id: Option<String>,
     pub direction: Option<Direction>,
     /// The status of the latest version: `proposed` lists those awaiting a decision.
-    pub status: Option<VersionStatus>,
+    pub status: Option<AgreementStatus>,
 }
 
 /// One agreement line per CSV row, under its agreement's columns.
@@ -138,7 +138,7 @@ pub struct AgreementCsvLine {
     agreement_id: String,
     partner_id: String,
     direction: Direction,
-    status: VersionStatus,
+    status: AgreementStatus,
     version_number: i32,
     currency: String,
     valid_from: NaiveDate,

@@ -35,8 +35,8 @@ pub fn prices_in_force(
         .filter(agreements::partner_id.eq(partner_id))
         .filter(agreements::direction.eq(direction.as_str()))
         .filter(agreement_versions::status.eq_any([
-            VersionStatus::Approved.as_str(),
-            VersionStatus::Superseded.as_str(),
+            AgreementStatus::Approved.as_str(),
+            AgreementStatus::Superseded.as_str(),
         ]))
         .filter(agreement_versions::valid_from.le(day))
         .order((agreements::id, agreement_versions::version_number.desc()))
@@ -63,7 +63,7 @@ pub fn prices_in_force(
         return Ok(out);
     }
     let ids: Vec<&str> = chosen.iter().map(|c| c.0.as_str()).collect();
-    let lines = lines_of(conn, &ids)?;
+    let lines = lines_for_products(conn, &ids, product_ids)?;
     for c in chosen {
         for l in lines.get(&(c.0.clone(), c.2)).into_iter().flatten() {
             if product_ids.contains(&l.product_id) {

@@ -44,12 +44,12 @@ pub(crate) struct VersionRow {
 }
 
 impl VersionRow {
-    fn status(&self) -> VersionStatus {
-        VersionStatus::parse(&self.status).unwrap_or(VersionStatus::Proposed)
+    fn status(&self) -> AgreementStatus {
+        AgreementStatus::parse(&self.status).unwrap_or(AgreementStatus::Proposed)
     }
 
-    fn summary(&self) -> VersionSummary {
-        VersionSummary {
+    fn summary(&self) -> AgreementVersionSummary {
+        AgreementVersionSummary {
             version_number: self.version_number,
             status: self.status(),
             valid_from: self.valid_from,
@@ -122,6 +122,23 @@ pub(crate) fn lines_of(
             agreement_lines::version_number,
             agreement_lines::line_number,
         ))
+        .load(conn)?;
+    let mut out: HashMap<(String, i32), Vec<AgreementLine>> = HashMap::new();
+    for r in rows {
+        out.entry((r.0.clone(), r.1)).or_default().push(to_line(r));
+    }
+    Ok(out)
+}
+
+/// As [`lines_of`], only the lines pricing `product_ids` (what an order needs).
+pub(crate) fn lines_for_products(
+    conn: &mut DbConnection,
+    ids: &[&str],
+    product_ids: &[String],
+) -> Result<HashMap<(String, i32), Vec<AgreementLine>>, StoreError> {
+    let rows: Vec<LineRow> = agreement_lines::table
+        .filter(agreement_lines::agreement_id.eq_any(ids))
+        .filter(agreement_lines::product_id.eq_any(product_ids))
         .load(conn)?;
     let mut out: HashMap<(String, i32), Vec<AgreementLine>> = HashMap::new();
     for r in rows {
@@ -241,7 +258,7 @@ pub fn get_version(
 pub struct AgreementFilter {
     pub partner_id: Option<String>,
     pub direction: Option<Direction>,
-    pub status: Option<VersionStatus>,
+    pub status: Option<AgreementStatus>,
 }
 
 /// A page of agreements, a partner's own only.

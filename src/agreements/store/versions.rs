@@ -44,8 +44,8 @@ fn check_no_overlap(
             .filter(agreements::direction.eq(direction.as_str()))
             .filter(agreements::id.ne(own_id))
             .filter(agreement_versions::status.eq_any([
-                VersionStatus::Proposed.as_str(),
-                VersionStatus::Approved.as_str(),
+                AgreementStatus::Proposed.as_str(),
+                AgreementStatus::Approved.as_str(),
             ]))
             .select((
                 agreements::id,
@@ -89,7 +89,7 @@ fn insert_version(
         .values((
             agreement_versions::agreement_id.eq(id),
             agreement_versions::version_number.eq(number),
-            agreement_versions::status.eq(VersionStatus::Proposed.as_str()),
+            agreement_versions::status.eq(AgreementStatus::Proposed.as_str()),
             agreement_versions::currency.eq(&t.currency),
             agreement_versions::valid_from.eq(t.valid_from),
             agreement_versions::valid_to.eq(t.valid_to),
@@ -168,7 +168,7 @@ pub fn propose_agreement(
             agreements::number.eq(&number),
             agreements::partner_id.eq(&a.partner_id),
             agreements::direction.eq(a.direction.as_str()),
-            agreements::status.eq(VersionStatus::Proposed.as_str()),
+            agreements::status.eq(AgreementStatus::Proposed.as_str()),
             agreements::latest_version.eq(1),
             agreements::notes.eq(&a.notes),
             agreements::created_by.eq(&actor.id),
@@ -187,7 +187,7 @@ pub fn propose_agreement(
 fn bump(
     conn: &mut DbConnection,
     row: &AgreementRow,
-    status: VersionStatus,
+    status: AgreementStatus,
     latest: i32,
 ) -> Result<(), StoreError> {
     let n = diesel::update(
@@ -222,7 +222,7 @@ pub fn propose_version(
     let row = get_row(conn, &Access::All, id)?;
     expect_version(expected_version, row.version)?;
     let before = get_agreement(conn, &Access::All, id)?;
-    if before.status == VersionStatus::Proposed {
+    if before.status == AgreementStatus::Proposed {
         return Err(Refusal::Conflict {
             code: Code::VersionInProgress,
             detail: format!(
@@ -238,7 +238,7 @@ pub fn propose_version(
     check_no_overlap(conn, id, &row.partner_id, row.direction(), &terms)?;
     let number = row.latest_version + 1;
     insert_version(conn, actor, id, number, &terms, notes.as_deref())?;
-    bump(conn, &row, VersionStatus::Proposed, number)?;
+    bump(conn, &row, AgreementStatus::Proposed, number)?;
     let after = get_agreement(conn, &Access::All, id)?;
     record(
         conn,
@@ -278,15 +278,15 @@ pub fn decide_version(
         diesel::update(
             agreement_versions::table
                 .filter(agreement_versions::agreement_id.eq(id))
-                .filter(agreement_versions::status.eq(VersionStatus::Approved.as_str())),
+                .filter(agreement_versions::status.eq(AgreementStatus::Approved.as_str())),
         )
-        .set(agreement_versions::status.eq(VersionStatus::Superseded.as_str()))
+        .set(agreement_versions::status.eq(AgreementStatus::Superseded.as_str()))
         .execute(conn)?;
     }
     let status = if approve {
-        VersionStatus::Approved
+        AgreementStatus::Approved
     } else {
-        VersionStatus::Rejected
+        AgreementStatus::Rejected
     };
     diesel::update(agreement_versions::table.find((id, number)))
         .set((
