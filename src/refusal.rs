@@ -69,6 +69,8 @@ crate::text_enum! {
         AgreementOverlap = "agreement_overlap",
         CallOffBeyondRemaining = "call_off_beyond_remaining",
         VersionInProgress = "version_in_progress",
+        SupplierOverridePending = "supplier_override_pending",
+        NothingToSettle = "nothing_to_settle",
         // 412.
         VersionMismatch = "version_mismatch",
         // 422: well-formed, but the values break a rule.
@@ -147,9 +149,13 @@ pub enum Refusal {
     #[error("validation failed")]
     Invalid(Vec<FieldError>),
     /// A request that is well-formed and valid field by field, but cannot be answered as asked
-    /// (422 with its own code).
-    #[error("{1}")]
-    Unprocessable(Code, String),
+    /// (422 with its own code), naming the fields it concerns where there are any.
+    #[error("{detail}")]
+    Unprocessable {
+        code: Code,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     /// An action the document's status does not allow now (an order cannot be cancelled once
     /// despatched): names the status and the actions that are possible (409).
     #[error("the {entity} is {current}; `{attempted}` is not possible now")]
@@ -264,11 +270,20 @@ impl Refusal {
         Refusal::WrongParty("your role may not do this".into())
     }
 
+    /// 422 with its own code and no field to name.
+    pub fn unprocessable(code: Code, detail: impl Into<String>) -> Refusal {
+        Refusal::Unprocessable {
+            code,
+            detail: detail.into(),
+            errors: vec![],
+        }
+    }
+
     /// The stable code a client matches on.
     pub fn code(&self) -> Code {
         match self {
             Refusal::Invalid(_) => Code::ValidationFailed,
-            Refusal::Unprocessable(code, _) | Refusal::Denied(code, _) => *code,
+            Refusal::Unprocessable { code, .. } | Refusal::Denied(code, _) => *code,
             Refusal::NotAllowed { .. } => Code::IllegalTransition,
             Refusal::WrongParty(_) => Code::Forbidden,
             Refusal::Conflict { code, .. } => *code,

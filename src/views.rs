@@ -28,6 +28,7 @@ pub const STAFF_ONLY: &[&str] = &[
     "account_owner_id",
     "target_retail_price_minor",
     "target_margin_bp",
+    "supplier_override",
 ];
 
 /// Free text that is internal unless the record's `created_by` is one of the partner's people.

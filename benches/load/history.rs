@@ -141,6 +141,7 @@ fn write_order(
         delivery_period_end: None,
         delivery_location: None,
         terms: None,
+        supplier_override: None,
     };
     diesel::insert_into(orders::table)
         .values((

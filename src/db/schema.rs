@@ -235,6 +235,7 @@ diesel::table! {
         delivery_period_end -> Nullable<Date>,
         delivery_location -> Nullable<Text>,
         terms -> Nullable<Text>,
+        supplier_override -> Nullable<Text>,
     }
 }
 
@@ -825,8 +826,10 @@ diesel::table! {
 }
 
 diesel::joinable!(received_documents -> orders (order_id));
+diesel::joinable!(invoice_lines -> invoices (invoice_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    rebate_entries,
     agreements,
     agreement_versions,
     agreement_lines,
@@ -927,6 +930,26 @@ diesel::table! {
         minimum_order_milli -> BigInt,
         quantity_breaks -> Nullable<Text>,
         committed_milli -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    rebate_entries (id) {
+        id -> Text,
+        agreement_id -> Text,
+        partner_id -> Text,
+        kind -> Text,
+        year_start -> Date,
+        year_end -> Date,
+        invoice_id -> Nullable<Text>,
+        agreement_version -> Integer,
+        currency -> Text,
+        matched_value_minor -> BigInt,
+        earned_minor -> BigInt,
+        amount_minor -> BigInt,
+        notes -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
     }
 }
 

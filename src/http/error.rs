@@ -137,7 +137,7 @@ impl ApiError {
         match self {
             ApiError::Refused(r) => match r {
                 Refusal::Invalid(_) => "Validation failed",
-                Refusal::Unprocessable(..) => "Unprocessable content",
+                Refusal::Unprocessable { .. } => "Unprocessable content",
                 Refusal::NotAllowed { .. } | Refusal::Conflict { .. } => "Conflict",
                 Refusal::WrongParty(_) | Refusal::Denied(..) => "Forbidden",
                 Refusal::StaleVersion { .. } => "Precondition failed",
@@ -173,7 +173,8 @@ impl ApiError {
         let errors = match self {
             ApiError::Refused(Refusal::Invalid(e)) => e.clone(),
             ApiError::BadRequest { errors, .. }
-            | ApiError::Refused(Refusal::Conflict { errors, .. }) => errors.clone(),
+            | ApiError::Refused(Refusal::Conflict { errors, .. })
+            | ApiError::Refused(Refusal::Unprocessable { errors, .. }) => errors.clone(),
             ApiError::Refused(
                 r @ Refusal::NotAllowed {
                     field: Some(field), ..
@@ -219,7 +220,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Refused(r) => match r {
-                Refusal::Invalid(_) | Refusal::Unprocessable(..) => {
+                Refusal::Invalid(_) | Refusal::Unprocessable { .. } => {
                     StatusCode::UNPROCESSABLE_ENTITY
                 }
                 Refusal::WrongParty(_) | Refusal::Denied(..) => StatusCode::FORBIDDEN,

@@ -239,9 +239,9 @@ fn replay(stored_hash: String, fingerprint: &str, written: Written) -> Result<Wr
     if stored_hash == fingerprint {
         Ok(written)
     } else {
-        Err(Refusal::Unprocessable(
+        Err(Refusal::unprocessable(
             Code::IdempotencyKeyReused,
-            "this Idempotency-Key was used with a different request; use a new key".into(),
+            "this Idempotency-Key was used with a different request; use a new key",
         )
         .into())
     }

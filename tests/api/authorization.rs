@@ -122,6 +122,11 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("POST /api/v1/orders", "orders", "1OO3333O3"),
     ("GET /api/v1/orders/{id}", "orders", "1OOOOO4O3"),
     ("POST /api/v1/orders/{id}/submit", "orders", "1OO3344O3"),
+    (
+        "POST /api/v1/orders/{id}/supplier-override/approve",
+        "orders",
+        "1OO333333",
+    ),
     ("POST /api/v1/orders/{id}/response", "orders", "13333O433"),
     ("GET /api/v1/orders/{id}/responses", "orders", "1OOOOO4O3"),
     (
@@ -481,6 +486,16 @@ const MATRIX: &[(&str, &str, &str)] = &[
         "POST /api/v1/agreements/{id}/reject",
         "agreements",
         "1OO333333",
+    ),
+    (
+        "GET /api/v1/agreements/{id}/rebates",
+        "agreements",
+        "1OOOOO4O3",
+    ),
+    (
+        "POST /api/v1/agreements/{id}/rebate-settlements",
+        "agreements",
+        "1OO3333O3",
     ),
     ("POST /api/v1/webhook-subscriptions", "events", "1O333OOO3"),
     ("GET /api/v1/webhook-subscriptions", "events", "1O333OOO3"),
@@ -1069,6 +1084,13 @@ async fn request(app: &TestApp, w: &World, op: &str, n: usize) -> Req {
             let (o, _) = purchase_order(app, w, &admin, "draft").await;
             post(format!("/api/v1/orders/{o}/submit"), json!({}))
         }
+        "POST /api/v1/orders/{id}/supplier-override/approve" => {
+            let (o, _) = purchase_order(app, w, &admin, "draft").await;
+            post(
+                format!("/api/v1/orders/{o}/supplier-override/approve"),
+                json!({}),
+            )
+        }
         "POST /api/v1/orders/{id}/response" => {
             let (o, _) = purchase_order(app, w, &admin, "submitted").await;
             post(
@@ -1421,6 +1443,13 @@ async fn request(app: &TestApp, w: &World, op: &str, n: usize) -> Req {
             post("/api/v1/agreements".into(), agreement_terms(w, 2100 + n))
         }
         "GET /api/v1/agreements/{id}" => get(format!("/api/v1/agreements/{}", w.agreement)),
+        "GET /api/v1/agreements/{id}/rebates" => {
+            get(format!("/api/v1/agreements/{}/rebates", w.agreement))
+        }
+        "POST /api/v1/agreements/{id}/rebate-settlements" => post(
+            format!("/api/v1/agreements/{}/rebate-settlements", w.agreement),
+            json!({"as_of": "2027-06-30"}),
+        ),
         "POST /api/v1/agreements/{id}/versions" => {
             let mut terms = agreement_terms(w, 2027);
             let t = terms.as_object_mut().unwrap();

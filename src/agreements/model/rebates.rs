@@ -111,3 +111,94 @@ pub fn agreement_year(valid_from: NaiveDate, day: NaiveDate) -> (NaiveDate, Naiv
 pub fn settlement_due(earned_minor: i64, settled_minor: i64) -> i64 {
     earned_minor - settled_minor
 }
+
+/// What an accrual books: the rebate earned on the year so far less what earlier accruals of
+/// the year booked. Each matched invoice books the difference it makes, so the accruals of a
+/// year always add up to what it has earned.
+pub fn accrual_due(earned_minor: i64, accrued_minor: i64) -> i64 {
+    earned_minor - accrued_minor
+}
+
+text_enum! {
+    /// `accrual`: the rebate a matched invoice added to what the year has earned (booked by
+    /// us, internal); `settlement`: what was paid (or is to be paid) for the year so far, net of
+    /// earlier settlements.
+    pub enum RebateEntryKind {
+        Accrual = "accrual",
+        Settlement = "settlement",
+    }
+}
+
+/// One accrual or settlement of an agreement's rebate. Amounts are what the seller owes the
+/// buyer (the supplier us on a purchase agreement, we the customer on a sales one); a negative
+/// settlement is owed back.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-0000-7000-8000-0000000000f1", "agreement_id": "0193a1b2-0000-7000-8000-0000000000a9",
+    "agreement_number": "AGR-2026-000001", "partner_id": "0193a1b2-0000-7000-8000-0000000000c1",
+    "kind": "settlement", "year_start": "2027-01-01", "year_end": "2027-12-31", "invoice_id": null,
+    "agreement_version": 1, "currency": "EUR", "matched_value_minor": 12000000, "earned_minor": 120000,
+    "amount_minor": 120000, "notes": "Half-year settlement", "created_by": "0193a1b2-0000-7000-8000-0000000000d1",
+    "created_at": "2027-07-01T09:00:00Z"
+}))]
+pub struct RebateEntry {
+    pub id: String,
+    pub agreement_id: String,
+    pub agreement_number: String,
+    pub partner_id: String,
+    pub kind: RebateEntryKind,
+    /// The agreement year (counted from the agreement's first `valid_from`).
+    pub year_start: NaiveDate,
+    pub year_end: NaiveDate,
+    /// The matched invoice an accrual comes from.
+    pub invoice_id: Option<String>,
+    /// The version whose rebate scale applied.
+    pub agreement_version: i32,
+    #[schema(value_type = crate::values::Currency)]
+    pub currency: String,
+    /// The year's matched invoiced value when the entry was made.
+    pub matched_value_minor: i64,
+    /// The rebate the scale gives on it.
+    pub earned_minor: i64,
+    /// This entry: the accrual's difference, or the settlement's payment.
+    pub amount_minor: i64,
+    pub notes: Option<String>,
+    pub created_by: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// An agreement year's rebate standing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RebateYear {
+    pub year_start: NaiveDate,
+    pub year_end: NaiveDate,
+    /// Matched invoiced value of the lines the agreement priced, invoices issued in the year.
+    pub matched_value_minor: i64,
+    /// What the scale in force gives on it now.
+    pub earned_minor: i64,
+    /// Sum of the year's accruals (equals `earned_minor` unless the scale changed since).
+    pub accrued_minor: i64,
+    /// Sum of the year's settlements.
+    pub settled_minor: i64,
+    /// Earned and not yet settled: what the next settlement pays.
+    pub open_minor: i64,
+}
+
+/// An agreement's rebates: each year with entries, and the entries, oldest first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "agreement_id": "0193a1b2-0000-7000-8000-0000000000a9", "agreement_number": "AGR-2026-000001",
+    "currency": "EUR",
+    "years": [{"year_start": "2027-01-01", "year_end": "2027-12-31", "matched_value_minor": 30000000,
+        "earned_minor": 600000, "accrued_minor": 600000, "settled_minor": 120000, "open_minor": 480000}],
+    "entries": []
+}))]
+pub struct RebateStatement {
+    pub agreement_id: String,
+    pub agreement_number: String,
+    #[schema(value_type = crate::values::Currency)]
+    pub currency: String,
+    pub years: Vec<RebateYear>,
+    /// A partner sees the settlements; accruals are our own books.
+    pub entries: Vec<RebateEntry>,
+}

@@ -22,10 +22,12 @@ use crate::AppState;
 
 mod agreement;
 mod balances;
+mod rebates;
 mod version;
 
 pub use agreement::*;
 pub use balances::*;
+pub use rebates::*;
 pub use version::*;
 
 /// The terms of a version as a request gives them, checked: every bad field named at once.

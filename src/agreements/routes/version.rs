@@ -3,7 +3,7 @@
 use super::*;
 
 /// The agreement's direction, for the remit check (404 when there is no such agreement).
-async fn direction_of(state: &AppState, id: &str) -> Result<Direction, ApiError> {
+pub(super) async fn direction_of(state: &AppState, id: &str) -> Result<Direction, ApiError> {
     let id = id.to_string();
     Ok(state
         .db

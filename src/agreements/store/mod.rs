@@ -17,9 +17,11 @@ use crate::orders::model::{Direction, Quantity};
 use crate::refusal::{expect_version, Code, Refusal};
 
 mod prices;
+mod rebates;
 mod rows;
 mod versions;
 
 pub use prices::*;
+pub use rebates::*;
 pub use rows::*;
 pub use versions::*;

@@ -81,10 +81,10 @@ pub fn prices_in_force(
     Ok(out)
 }
 
-/// Holds the agreement for this transaction, so call-offs against it take turns: on
-/// PostgreSQL the row lock waits for a concurrent call-off to commit, and what is read after it
-/// includes that call-off (SQLite has one writer already).
-pub fn hold_for_call_off(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> {
+/// Holds the agreement for this transaction, so call-offs against it (and rebate accruals and
+/// settlements of it) take turns: on PostgreSQL the row lock waits for a concurrent one to
+/// commit, and what is read after it includes that one's work (SQLite has one writer already).
+pub fn hold_agreement(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> {
     let n = diesel::update(agreements::table.find(id))
         .set(agreements::updated_at.eq(agreements::updated_at))
         .execute(conn)?;

@@ -148,7 +148,7 @@ pub async fn share_of_customer(
         .await?;
     let rows = customer_share_rows(&periods, &inputs.estimates, &inputs.supplied);
     if rows > MAX_SHARE_ROWS {
-        return Err(Refusal::Unprocessable(
+        return Err(Refusal::unprocessable(
             Code::AnswerTooLarge,
             format!(
                 "{rows} rows (customer × category × period) is more than the {MAX_SHARE_ROWS} one answer holds: narrow `from`–`to`, or filter by partner_id or category"

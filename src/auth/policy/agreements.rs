@@ -47,3 +47,18 @@ pub fn decide_agreement(p: &Principal, is_purchase: bool) -> Result<(), Refusal>
     }
     Ok(())
 }
+
+/// Approving a buyer's override of a specification's approved-supplier list on a purchase
+/// order: a second buyer (or an admin), and a person.
+pub fn approve_supplier_override(p: &Principal) -> Result<(), Refusal> {
+    match (p.kind, p.role, p.partner_id.as_deref()) {
+        (PrincipalKind::User, Some(Role::Buyer | Role::Admin), None) => Ok(()),
+        (PrincipalKind::Client, _, None) => Err(Refusal::Denied(
+            Code::FourEyesNeedsAPerson,
+            "a supplier override is approved by a person, not by an integration client".into(),
+        )),
+        _ => Err(Refusal::WrongParty(
+            "a supplier override is approved by a second buyer or an admin".into(),
+        )),
+    }
+}

@@ -131,6 +131,9 @@ pub struct Order {
     /// customer's tier on the issue date) and the tier discount on its lines; null when none
     /// applied.
     pub terms: Option<OrderTerms>,
+    /// On a purchase order: a buyer's override of a specification's approved-supplier list,
+    /// with its reason and the second buyer's approval (internal: the supplier never sees it).
+    pub supplier_override: Option<SupplierOverride>,
     pub lines: Vec<OrderLine>,
     /// What can be done to the order now (by one side or the other).
     pub allowed_actions: Vec<OrderAction>,

@@ -289,6 +289,7 @@ mod lines;
 mod money;
 mod receipt;
 mod response;
+mod supplier;
 mod terms;
 
 pub use agreed::*;
@@ -302,6 +303,7 @@ pub use lines::*;
 pub use money::*;
 pub use receipt::*;
 pub use response::*;
+pub use supplier::*;
 pub use terms::*;
 
 #[cfg(test)]

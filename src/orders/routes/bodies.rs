@@ -110,6 +110,20 @@ pub struct NewOrderRequest {
     /// `true` creates the order already submitted (one call for an ERP); default: a draft.
     #[serde(default)]
     pub submit: bool,
+    /// On a purchase order: a buyer buying a product made to a specification from a
+    /// manufacturer not approved for it says why (otherwise 422 `supplier_not_approved`). The
+    /// order stays a draft until a second buyer approves the override
+    /// (`POST /orders/{id}/supplier-override/approve`).
+    pub supplier_override: Option<SupplierOverrideRequest>,
+}
+
+/// Why a buyer buys from a manufacturer the specification does not approve.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Approved manufacturer's plant closed by flood; interim source agreed with QA"}))]
+pub struct SupplierOverrideRequest {
+    #[schema(value_type = crate::values::Note)]
+    pub reason: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

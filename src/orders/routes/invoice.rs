@@ -7,7 +7,8 @@ use super::*;
 /// Seller side (EDIFACT INVOIC / X12 810), against one order and in its currency. Three-way
 /// matched at once against the order's price and the quantity received and kept: `matched`, or
 /// `exception` with each mismatch named (`QTY`, `PRI`, `ITM`). Matched quantities count as
-/// invoiced; an exception invoice is held for a corrected one.
+/// invoiced; an exception invoice is held for a corrected one. A matched invoice on lines an
+/// agreement with a rebate scale priced books the rebate it adds (`rebate.accrued`).
 #[utoipa::path(
     tag = "Invoices",
     request_body = NewInvoiceRequest,
@@ -88,7 +89,23 @@ pub async fn create_invoice(
         IfMatch(None),
         OrderAction::Invoice,
         "order.invoiced",
-        move |conn, actor, doc| Ok(store::invoice(conn, actor, doc, invoice)?),
+        move |conn, actor, doc| {
+            let invoice = store::invoice(conn, actor, doc, invoice)?;
+            if invoice.match_status == MatchStatus::Matched {
+                // A matched invoice counts towards the rebate of the agreements that priced
+                // its lines: booked in the same transaction as the invoice.
+                let lines: Vec<i32> = invoice.lines.iter().map(|l| l.line_number).collect();
+                crate::agreements::store::accrue_rebates(
+                    conn,
+                    actor,
+                    &invoice.id,
+                    &invoice.order_id,
+                    &lines,
+                    invoice.issue_date,
+                )?;
+            }
+            Ok(invoice)
+        },
         |_, invoice| {
             Written::created(
                 &invoice,

@@ -41,6 +41,7 @@ mod order;
 mod receipt;
 mod response;
 mod steps;
+mod supplier;
 mod terms;
 
 pub use bodies::*;
@@ -51,3 +52,4 @@ pub use order::*;
 pub use receipt::*;
 pub use response::*;
 pub(crate) use steps::*;
+pub use supplier::*;

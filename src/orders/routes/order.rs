@@ -30,10 +30,10 @@ use super::*;
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the buyer side of such an order, or outside your remit", body = Problem, content_type = "application/problem+json"),
         (status = 200, description = "The buyer already placed this order under `buyer_order_number` (a re-send): the order as it stands", body = Order, headers(("ETag" = String))),
-        (status = 409, description = "The buyer placed other content under this `buyer_order_number`; or a request with this Idempotency-Key is in flight", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor XML", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields: quantities, prices, unit or currency codes, unknown products, inactive counterparty; in XML, broken BIS rules (with `rule`) and parties that are not us and a known partner", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The buyer placed other content under this `buyer_order_number`; a request with this Idempotency-Key is in flight; or `supplier_override_pending`: `submit: true` with a supplier override, which a second buyer approves first", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields: quantities, prices, unit or currency codes, unknown products, inactive counterparty; `supplier_not_approved` naming each `lines[i].product_id` bought to a specification the supplier is not approved for (unless `supplier_override`); in XML, broken BIS rules (with `rule`) and parties that are not us and a known partner", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -60,6 +60,8 @@ pub async fn create_order(
 /// A new order checked as far as it can be without the database.
 pub(crate) struct OrderPlan {
     pub actor: Actor,
+    /// A buyer's reason to buy from a supplier a specification does not approve.
+    pub override_reason: Option<String>,
     pub order: NewOrder,
     pub lines: Vec<PlannedLine>,
 }
@@ -128,6 +130,15 @@ pub(crate) fn check_new_order(
         &mut e,
     );
     let issue_date = b.issue_date.unwrap_or_else(today);
+    let override_reason = b
+        .supplier_override
+        .map(|o| Note::check("supplier_override.reason", &o.reason, &mut e));
+    if override_reason.is_some() && b.direction != Direction::Purchase {
+        e.push(FieldError::new(
+            "supplier_override",
+            "only a purchase order is bought from an approved supplier",
+        ));
+    }
     let (requested, period) = check_requested_delivery(
         "",
         b.requested_delivery_date,
@@ -149,6 +160,7 @@ pub(crate) fn check_new_order(
     };
     Ok(OrderPlan {
         actor,
+        override_reason,
         order: NewOrder {
             direction: b.direction,
             order_type: b.order_type.unwrap_or(OrderType::Order),
@@ -164,6 +176,7 @@ pub(crate) fn check_new_order(
             note,
             submit: b.submit,
             terms: None,
+            supplier_override: None,
             lines: vec![],
         },
         lines,
@@ -251,6 +264,7 @@ pub(crate) fn place_order(
 ) -> Result<store::Placed, ApiError> {
     let OrderPlan {
         actor,
+        override_reason,
         mut order,
         lines,
     } = plan;
@@ -293,6 +307,7 @@ pub(crate) fn place_order(
         }
     }
     Refusal::check(e)?;
+    order.supplier_override = supplier::gate(conn, &actor, &order, override_reason)?;
     order.terms = terms::order_terms_of(&order, &prices, tier);
     terms::check_call_offs(conn, &order, &prices)?;
     Ok(store::insert_order(conn, &actor, order)?)
@@ -433,7 +448,7 @@ pub async fn get_order(
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the buyer side", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such order, or not yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a draft (`illegal_transition` names the allowed actions)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft (`illegal_transition` names the allowed actions), or a supplier override awaits a second buyer's approval (`supplier_override_pending`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The counterparty is no longer active", body = Problem, content_type = "application/problem+json"),
     ),
@@ -460,6 +475,7 @@ pub async fn submit_order(
         "order.submitted",
         |conn, _, doc| {
             check_counterparty(conn, &doc.row.counterparty_id)?;
+            check_override_approved(doc.row.supplier_override().as_ref())?;
             doc.row.status = OrderStatus::Submitted.as_str().into();
             doc.row.submitted_at = Some(now());
             Ok(())

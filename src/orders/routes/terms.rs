@@ -140,7 +140,7 @@ pub(crate) fn check_call_offs(
     let mut held: Vec<&str> = vec![];
     for (agreement, product, i, quantity) in &wanted {
         if !held.contains(&agreement.as_str()) {
-            crate::agreements::store::hold_for_call_off(conn, agreement)?;
+            crate::agreements::store::hold_agreement(conn, agreement)?;
             held.push(agreement);
         }
         let totals = store::call_off_totals(conn, &[agreement])?

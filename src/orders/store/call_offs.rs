@@ -19,7 +19,7 @@ pub struct CallOffTotals {
 type DrawnRow = (Option<String>, Option<String>, i64, i64, i64, i64);
 
 /// The draw-downs of agreements, by agreement and product. Run after the agreement is held
-/// for the transaction (`agreements::store::hold_for_call_off`) when a new call-off is checked
+/// for the transaction (`agreements::store::hold_agreement`) when a new call-off is checked
 /// against them, so a concurrent one is either counted here or waits.
 pub fn call_off_totals(
     conn: &mut DbConnection,
@@ -125,4 +125,47 @@ pub fn price_deviations(
             })
         })
         .collect())
+}
+
+/// Matched invoiced value of the order lines an agreement priced, on invoices issued from
+/// `from` to `to`: what a rebate scale measures. Exception invoices do not count (they are
+/// disputed until a corrected one is matched).
+pub fn agreement_invoiced_value(
+    conn: &mut DbConnection,
+    agreement_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<i64, StoreError> {
+    let priced: std::collections::HashSet<(String, i32)> = order_lines::table
+        .filter(order_lines::agreement_id.eq(agreement_id))
+        .select((order_lines::order_id, order_lines::line_number))
+        .load::<(String, i32)>(conn)?
+        .into_iter()
+        .collect();
+    if priced.is_empty() {
+        return Ok(0);
+    }
+    let invoiced: Vec<(String, i32, i64)> = invoice_lines::table
+        .inner_join(invoices::table)
+        .filter(
+            invoices::order_id.eq_any(
+                order_lines::table
+                    .filter(order_lines::agreement_id.eq(agreement_id))
+                    .select(order_lines::order_id),
+            ),
+        )
+        .filter(invoices::match_status.eq(MatchStatus::Matched.as_str()))
+        .filter(invoices::issue_date.ge(from))
+        .filter(invoices::issue_date.le(to))
+        .select((
+            invoices::order_id,
+            invoice_lines::line_number,
+            invoice_lines::line_amount_minor,
+        ))
+        .load(conn)?;
+    Ok(invoiced
+        .into_iter()
+        .filter(|(order, line, _)| priced.contains(&(order.clone(), *line)))
+        .map(|(_, _, amount)| amount)
+        .sum())
 }

@@ -21,6 +21,7 @@ use crate::refusal::{expect_version, Code, Refusal};
 use serde::Serialize;
 
 mod numbers;
+mod placing;
 #[macro_use]
 mod rows;
 mod call_offs;
@@ -36,6 +37,7 @@ pub use despatch::*;
 pub use exchanges::*;
 pub use invoice::*;
 pub use numbers::*;
+pub use placing::*;
 pub use receipt::*;
 pub use rows::*;
 pub use transitions::*;

@@ -109,6 +109,7 @@ pub(crate) fn save_order(conn: &mut DbConnection, doc: &OrderDoc) -> Result<(), 
             orders::responded_at.eq(r.responded_at),
             orders::cancelled_at.eq(r.cancelled_at),
             orders::cancel_reason.eq(&r.cancel_reason),
+            orders::supplier_override.eq(&r.supplier_override),
             orders::version.eq(r.version),
             orders::updated_at.eq(r.updated_at),
         ))

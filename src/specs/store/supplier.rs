@@ -14,6 +14,60 @@ pub fn is_approved_supplier(
     Ok(n > 0)
 }
 
+/// A specification a product is bought to, as an order line names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecificationInForce {
+    pub spec_id: String,
+    pub number: String,
+    pub version_number: i32,
+}
+
+/// Of `product_ids`, those bought to a specification whose version in force on `day` does not
+/// approve `supplier_id` as its manufacturer, with that specification. One query when none of
+/// the products has a specification (the usual case).
+pub fn specifications_not_approving(
+    conn: &mut DbConnection,
+    supplier_id: &str,
+    product_ids: &[String],
+    day: NaiveDate,
+) -> Result<std::collections::HashMap<String, SpecificationInForce>, StoreError> {
+    let mut out = std::collections::HashMap::new();
+    if product_ids.is_empty() {
+        return Ok(out);
+    }
+    let specs: Vec<(String, String, String)> = specifications::table
+        .filter(specifications::product_id.eq_any(product_ids))
+        .select((
+            specifications::id,
+            specifications::number,
+            specifications::product_id,
+        ))
+        .load(conn)?;
+    let products: std::collections::BTreeSet<&String> = specs.iter().map(|s| &s.2).collect();
+    for product in products {
+        let Some(v) = version_in_force(conn, product, day)? else {
+            continue;
+        };
+        if is_approved_supplier(conn, &v.spec_id, supplier_id)? {
+            continue;
+        }
+        let number = specs
+            .iter()
+            .find(|s| s.0 == v.spec_id)
+            .map(|s| s.1.clone())
+            .unwrap_or_default();
+        out.insert(
+            product.clone(),
+            SpecificationInForce {
+                spec_id: v.spec_id,
+                number,
+                version_number: v.number,
+            },
+        );
+    }
+    Ok(out)
+}
+
 pub(crate) fn approved_supplier_ids(
     conn: &mut DbConnection,
     spec_id: &str,

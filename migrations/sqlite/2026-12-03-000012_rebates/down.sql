@@ -1,0 +1,1 @@
+DROP TABLE rebate_entries;
