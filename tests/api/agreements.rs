@@ -891,3 +891,62 @@ async fn a_tier_change_changes_the_next_sales_orders_price_and_due_date_from_its
     assert_eq!(both.body["lines"][0]["line_amount_minor"], 3980);
     assert_eq!(both.body["lines"][1]["line_amount_minor"], 979);
 }
+
+#[actix_web::test]
+async fn a_change_raising_a_call_off_draws_the_difference_and_no_further() {
+    let app = spawn().await;
+    let w = terms_world(&app).await;
+    let a = in_force(
+        &app,
+        &w,
+        json!([{"product_id": w.cans, "unit_price_minor": 1250, "committed_quantity": "1000"}]),
+    )
+    .await;
+    let id = a["id"].as_str().unwrap().to_string();
+    let call_off = |quantity: &str| {
+        purchase_order(
+            &w,
+            json!([{"product_id": w.cans, "quantity": quantity, "call_off_agreement_id": id}]),
+        )
+    };
+    app.post("/api/v1/orders", &w.buyer, call_off("400"))
+        .await
+        .expect(201);
+    let o = app
+        .post("/api/v1/orders", &w.buyer, call_off("500"))
+        .await
+        .expect(201);
+    let change = |sequence: i32, quantity: &str| {
+        json!({"sequence_number": sequence,
+            "lines": [{"line_number": 1, "action": "change", "quantity": quantity}]})
+    };
+    let path = format!("/api/v1/orders/{}/change", o.id());
+    // 100 remain: 500 → 601 asks for 101 more.
+    let r = app
+        .post(&path, &w.buyer, change(1, "601"))
+        .await
+        .expect_problem(409, "call_off_beyond_remaining", Some("lines[0].quantity"));
+    assert!(r.text.contains("100 remain"), "{}", r.text);
+    app.post(&path, &w.buyer, change(1, "600"))
+        .await
+        .expect(200);
+    let balance = app
+        .get(&format!("/api/v1/agreements/{id}"), &w.buyer)
+        .await
+        .expect(200)
+        .body["call_offs"][0]
+        .clone();
+    assert_eq!(balance["called_off_quantity"], "1000");
+    assert_eq!(balance["remaining_quantity"], "0");
+    // Lowering gives back.
+    app.post(&path, &w.buyer, change(2, "550"))
+        .await
+        .expect(200);
+    let balance = app
+        .get(&format!("/api/v1/agreements/{id}"), &w.buyer)
+        .await
+        .expect(200)
+        .body["call_offs"][0]
+        .clone();
+    assert_eq!(balance["remaining_quantity"], "50");
+}

@@ -197,3 +197,57 @@ async fn a_specified_product_goes_only_to_an_approved_manufacturer_unless_two_bu
     .await
     .expect_problem(422, "validation_failed", Some("supplier_override"));
 }
+
+#[actix_web::test]
+async fn a_change_adding_a_specified_product_passes_the_gate_unless_the_override_covers_it() {
+    let app = spawn().await;
+    let w = terms_world(&app).await;
+    specified_cans(&app, &w).await;
+    let valves_only = json!({"direction": "purchase", "counterparty_id": w.supplier,
+        "currency": "EUR", "submit": true,
+        "lines": [{"product_id": w.valves, "quantity": "10", "unit_price_minor": 40}]});
+    let o = app
+        .post("/api/v1/orders", &w.buyer, valves_only)
+        .await
+        .expect(201);
+    let change = |sequence: i32| {
+        json!({"sequence_number": sequence, "lines": [
+            {"line_number": 1, "action": "no_action"},
+            {"line_number": 2, "action": "add", "product_id": w.cans, "quantity": "100", "unit_price_minor": 1250}]})
+    };
+    app.post(
+        &format!("/api/v1/orders/{}/change", o.id()),
+        &w.buyer,
+        change(1),
+    )
+    .await
+    .expect_problem(422, "supplier_not_approved", Some("lines[1].product_id"));
+
+    // An order whose approved override covers cans may add more of them.
+    let draft = app
+        .post(
+            "/api/v1/orders",
+            &w.buyer,
+            order_to(
+                &w.supplier,
+                &w,
+                json!({"supplier_override": {"reason": "Interim source"}}),
+            ),
+        )
+        .await
+        .expect(201);
+    let path = format!("/api/v1/orders/{}", draft.id());
+    app.post(
+        &format!("{path}/supplier-override/approve"),
+        &w.second_buyer,
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let mut more = change(1);
+    more["lines"][1]["line_number"] = json!(3);
+    more.as_object_mut().unwrap().remove("sequence_number");
+    app.post(&format!("{path}/change"), &w.buyer, more)
+        .await
+        .expect(200);
+}

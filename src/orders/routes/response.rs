@@ -182,7 +182,10 @@ fn check_response_lines(lines: Vec<ResponseLine>, e: &mut Vec<FieldError>) -> Ve
 /// Buyer side (EDIFACT ORDCHG / X12 860), before anything is despatched. Each line says what to
 /// do: `add`, `delete`, `change` (quantity, price, date), `no_action`, `reopen`. A submitted or
 /// accepted order goes back to `submitted` for the seller to answer again; `sequence_number` must
-/// increase. A draft is edited in place.
+/// increase. A draft is edited in place. A call-off line raised (or reopened) draws the
+/// difference from its agreement (409 `call_off_beyond_remaining` beyond what remains); a line
+/// added to a purchase order passes the approved-supplier gate (422 `supplier_not_approved`,
+/// unless the order's approved override covers the product).
 #[utoipa::path(
     tag = "Orders",
     request_body = OrderChangeRequest,
@@ -192,9 +195,9 @@ fn check_response_lines(lines: Vec<ResponseLine>, e: &mut Vec<FieldError>) -> Ve
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the buyer side", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such order, or not yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Goods already despatched, or the order is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Goods already despatched, or the order is closed; `call_off_beyond_remaining` naming the line", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid lines or a sequence number that does not increase", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid lines or a sequence number that does not increase; `supplier_not_approved` naming an added line's `product_id`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -258,7 +261,16 @@ pub async fn change_order(
                 check_change_sequence(doc.row.status(), doc.row.change_sequence, b.sequence_number)
                     .map_err(|f| Refusal::Invalid(vec![f]))?;
             let products = orderable_products(conn, &adds)?;
+            supplier::gate_added_lines(conn, &doc.row, &adds)?;
+            let before = doc.lines.clone();
             apply_change(doc, &b.lines, &products)?;
+            let field_of = |n: i32| {
+                b.lines
+                    .iter()
+                    .position(|l| l.line_number == n)
+                    .map_or("lines".to_string(), |i| format!("lines[{i}]"))
+            };
+            terms::check_call_off_increases(conn, &doc.row, &before, &doc.lines, field_of)?;
             // A draft is edited in place; a change to a sent order is a document of its own.
             if doc.row.status() != OrderStatus::Draft {
                 store::insert_change(

@@ -104,3 +104,57 @@ pub async fn approve_supplier_override(
     )
     .await
 }
+
+/// The gate on lines an order change adds to a purchase order: each product bought to a
+/// specification must go to an approved manufacturer, unless the order's approved override
+/// already covers the product (a change carries no override of its own: a new reason is a new
+/// order). `added` pairs each added product with the change line that names it.
+pub(crate) fn gate_added_lines(
+    conn: &mut DbConnection,
+    row: &OrderRow,
+    added: &[(String, String)],
+) -> Result<(), ApiError> {
+    if row.direction() != Direction::Purchase || added.is_empty() {
+        return Ok(());
+    }
+    let products: Vec<String> = added.iter().map(|(_, p)| p.clone()).collect();
+    let specs = crate::specs::store::specifications_not_approving(
+        conn,
+        &row.counterparty_id,
+        &products,
+        row.issue_date,
+    )?;
+    let covered = row
+        .supplier_override()
+        .filter(SupplierOverride::is_approved)
+        .map(|o| {
+            o.lines
+                .into_iter()
+                .map(|l| l.product_id)
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let errors: Vec<FieldError> = added
+        .iter()
+        .filter(|(_, p)| !covered.contains(p))
+        .filter_map(|(field, p)| {
+            let s = specs.get(p)?;
+            Some(FieldError::new(
+                field,
+                format!(
+                    "bought to specification {} (version {}); the supplier is not approved for it",
+                    s.number, s.version_number
+                ),
+            ))
+        })
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(Refusal::Unprocessable {
+        code: Code::SupplierNotApproved,
+        detail: "an added line's product is bought to a specification the supplier is not approved for; place it on a new order with a supplier override".into(),
+        errors,
+    }
+    .into())
+}

@@ -181,3 +181,67 @@ fn give_discount(row: &mut OrderLineRow, t: &TierApplied) {
     row.line_amount_minor -= amount;
     row.allowance_charges = serde_json::to_string(&list).ok();
 }
+
+/// What a line draws from its agreement: its quantity, unless rejected or deleted.
+fn drawn(l: &OrderLineRow) -> Quantity {
+    let gone = [LineStatus::Rejected.as_str(), LineStatus::Deleted.as_str()];
+    if l.call_off && !gone.contains(&l.status.as_str()) {
+        Quantity(l.quantity_milli)
+    } else {
+        Quantity::ZERO
+    }
+}
+
+/// An order change that draws more from a framework agreement (a call-off line's quantity
+/// raised, or a deleted one reopened) is checked as a new call-off for the difference, under
+/// the agreement's lock; `field_of` names the change line that asked for it.
+pub(crate) fn check_call_off_increases(
+    conn: &mut DbConnection,
+    row: &OrderRow,
+    before: &[OrderLineRow],
+    after: &[OrderLineRow],
+    field_of: impl Fn(i32) -> String,
+) -> Result<(), ApiError> {
+    for l in after {
+        let (Some(agreement), Some(product)) = (&l.agreement_id, &l.product_id) else {
+            continue;
+        };
+        let was = before
+            .iter()
+            .find(|b| b.line_number == l.line_number)
+            .map_or(Quantity::ZERO, drawn);
+        let now = drawn(l);
+        if now <= was {
+            continue;
+        }
+        crate::agreements::store::hold_agreement(conn, agreement)?;
+        let prices = crate::agreements::store::prices_in_force(
+            conn,
+            &row.counterparty_id,
+            row.direction(),
+            std::slice::from_ref(product),
+            row.issue_date,
+        )?;
+        let committed = prices
+            .get(product)
+            .filter(|p| &p.agreement_id == agreement)
+            .and_then(|p| p.line.committed_quantity)
+            .unwrap_or(Quantity::ZERO);
+        // The stored order still draws what it drew before this change.
+        let totals = store::call_off_totals(conn, &[agreement])?
+            .remove(&(agreement.clone(), product.clone()))
+            .unwrap_or_default();
+        let balance = CallOffBalance::new(
+            committed,
+            totals.called_off,
+            totals.received,
+            totals.invoiced,
+        );
+        check_call_off(
+            &format!("{}.quantity", field_of(l.line_number)),
+            &balance,
+            now - was,
+        )?;
+    }
+    Ok(())
+}
