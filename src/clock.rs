@@ -3,8 +3,11 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Utc};
 
+/// Now, to the microsecond: what PostgreSQL's `timestamp` keeps (SQLite keeps what it is
+/// given), so a record built in memory equals the same record read back on either database.
 pub fn now() -> NaiveDateTime {
-    Utc::now().naive_utc()
+    use chrono::SubsecRound;
+    Utc::now().naive_utc().trunc_subsecs(6)
 }
 
 pub fn today() -> NaiveDate {

@@ -249,12 +249,16 @@ pub async fn webhook_dispatcher(service: Service) {
     }
 }
 
-/// Checkpoints the SQLite write-ahead log every second (see [`Db::checkpoint`]).
+/// Checkpoints the SQLite write-ahead log five times a second (see [`Db::checkpoint`]). A
+/// 20-line order writes some 40 pages to the log; at a few hundred orders a second, a checkpoint
+/// once a second let the log reach SQLite's own threshold between two, and the writer that
+/// crossed it checkpointed (and synced) in its commit: a tenth of placing an order, and its p99.
+/// A checkpoint with nothing to copy costs next to nothing.
 pub async fn checkpointer(db: Db) {
     if db.backend() != db::Backend::Sqlite {
         return;
     }
-    let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(1));
+    let mut every = actix_web::rt::time::interval(std::time::Duration::from_millis(200));
     loop {
         every.tick().await;
         if let Err(e) = db.checkpoint().await {

@@ -22,6 +22,7 @@ mod dataset;
 mod driver;
 mod history;
 mod server;
+mod single;
 mod webhooks;
 
 use std::time::Duration;
@@ -274,6 +275,14 @@ fn bench_database(
             &admin,
         ),
     );
+    // One sequential client (after the lists above, so the supplier's page is its own orders).
+    let wanted = |w: &str| args.only.is_empty() || args.only.iter().any(|o| w.contains(o.as_str()));
+    if single::WORKLOADS.iter().any(|w| wanted(w)) {
+        let single = single::SingleClient::new(&setup, &admin, &data);
+        for (workload, s) in single.workloads() {
+            measure(rows, &server, workload, lines, 1, seconds, s);
+        }
+    }
     let order = fixture.order_body(&data);
     let buyer = fixture.buyer.clone();
     let create = scenario(move |api, _| {
@@ -397,7 +406,6 @@ fn bench_database(
         Limit::Times(times),
         sell_out,
     );
-    let wanted = |w: &str| args.only.is_empty() || args.only.iter().any(|o| w.contains(o.as_str()));
     let workload = "webhooks: 200 order events/s created by 8 writers, delivered (lag)";
     if wanted(workload) {
         let order = fixture.order_body(&data);

@@ -21,7 +21,7 @@ struct Overdue {
     /// A second party told too (a claim's sponsor).
     other_partner_id: Option<String>,
     due_date: NaiveDate,
-    data: Option<serde_json::Value>,
+    data: Option<crate::audit::Snapshot>,
 }
 
 /// Announces what is overdue on `today` and was not announced for its due date yet; answers how

@@ -5,4 +5,4 @@ pub mod routes;
 pub mod store;
 
 pub use crate::recording::{RecordedFor, RecordingChannel};
-pub use store::{record_change, record_shared_change, snapshot, Actor, Change};
+pub use store::{record_change, record_shared_change, snapshot, Actor, Change, Snapshot};

@@ -24,6 +24,10 @@ pub enum StoreError {
     /// The work could not run to its end (its blocking task failed).
     #[error("{0}")]
     Failed(String),
+    /// The principal acting no longer may (disabled, its rights changed, its sign-in ended):
+    /// found by the account check that runs with a request's first database work.
+    #[error("the account behind this token is disabled, its rights changed or its sign-in ended; sign in again")]
+    Revoked,
 }
 
 /// The stores' result.

@@ -3,7 +3,9 @@
 //! run diesel on actix's blocking thread pool, never on the async executor.
 
 pub mod error;
+pub mod first_use;
 pub mod page;
+mod pool;
 pub mod schema;
 
 pub use error::{StoreError, Stored};
@@ -14,8 +16,10 @@ use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel::r2d2;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use pool::{open_first, with_connect_timeout, DbManager};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -85,142 +89,6 @@ pub fn describe_url(url: &str) -> String {
     }
 }
 
-/// libpq waits for an unreachable host as long as the operating system does (minutes); a
-/// start-up that cannot reach its database should say so in seconds.
-fn with_connect_timeout(url: &str) -> String {
-    if url.contains("connect_timeout=") {
-        return url.to_string();
-    }
-    let joint = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{joint}connect_timeout=5")
-}
-
-/// Why the first connection failed, in one line naming the database. For an SQLite file that
-/// does not exist yet, the file is created first (owner-only, as its secret beside it), which
-/// also names the cause when its directory is missing or not writable.
-fn open_first(manager: &DbManager, url: &str) -> anyhow::Result<()> {
-    let target = describe_url(url);
-    if manager.backend == Backend::Sqlite {
-        let path = crate::config::sqlite_path(url);
-        let in_memory = path == ":memory:" || path.starts_with("file:");
-        if !in_memory && !std::path::Path::new(path).exists() {
-            create_private(std::path::Path::new(path))
-                .map_err(|e| anyhow::anyhow!("cannot open {target}: cannot create it: {e}"))?;
-        }
-    }
-    manager.connect().map(drop).map_err(|e| {
-        let why = e
-            .to_string()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        anyhow::anyhow!("cannot open {target}: {why}")
-    })
-}
-
-#[cfg(unix)]
-fn create_private(path: &std::path::Path) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map(drop)
-}
-
-#[cfg(not(unix))]
-fn create_private(path: &std::path::Path) -> std::io::Result<()> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map(drop)
-}
-
-/// r2d2 manager that builds the right variant and applies SQLite's per-connection settings.
-#[derive(Debug)]
-pub struct DbManager {
-    url: String,
-    backend: Backend,
-}
-
-impl ManageConnection for DbManager {
-    type Connection = DbConnection;
-    type Error = r2d2::Error;
-
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
-        match self.backend {
-            Backend::Postgres => diesel::PgConnection::establish(&self.url)
-                .map(DbConnection::Postgres)
-                .map_err(r2d2::Error::ConnectionError),
-            Backend::Sqlite => {
-                let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
-                stable_query_plans();
-                let mut conn = diesel::SqliteConnection::establish(path)
-                    .map_err(r2d2::Error::ConnectionError)?;
-                // busy_timeout must come before journal_mode=WAL, or the switch itself can fail
-                // with SQLITE_BUSY while another connection holds the file.
-                // Checkpoints run in the background (`Db::checkpoint`), off the writers' path;
-                // the automatic one stays as a backstop at 10,000 pages (≈ 40 MB of WAL).
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA wal_autocheckpoint = 10000;",
-                )
-                .map_err(r2d2::Error::QueryError)?;
-                Ok(DbConnection::Sqlite(conn))
-            }
-        }
-    }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.ping().map_err(r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken()
-    }
-}
-
-/// Gives every SQLite connection this process opens from now on the query planner stability
-/// guarantee (`SQLITE_DBCONFIG_ENABLE_QPSG`). Without it, an SQLite built with STAT4 (as the
-/// bundled one is) marks a statement whose plan may depend on a bound value (every `LIMIT ?`
-/// diesel writes is one) to be compiled again each time that value is bound: diesel's cached
-/// statements were parsed anew on every execution, 38% of a single-record GET (perf under
-/// `cargo bench --bench load`). The plans no longer look at bound values, which here costs
-/// nothing: no query binds a LIKE prefix, and the partial index is there for its uniqueness.
-/// diesel does not hand out its raw handle, so the setting goes in through SQLite's own hook
-/// for new connections.
-fn stable_query_plans() {
-    use libsqlite3_sys as ffi;
-    use std::ffi::{c_char, c_int};
-    static REGISTER: std::sync::Once = std::sync::Once::new();
-    unsafe extern "C" fn on_open(
-        db: *mut ffi::sqlite3,
-        _error: *mut *mut c_char,
-        _api: *const ffi::sqlite3_api_routines,
-    ) -> c_int {
-        // SAFETY: SQLite calls this with the handle of the connection it has just opened;
-        // ENABLE_QPSG takes an int (1: on) and an optional int* for the new value (none).
-        unsafe {
-            ffi::sqlite3_db_config(
-                db,
-                ffi::SQLITE_DBCONFIG_ENABLE_QPSG,
-                1 as c_int,
-                std::ptr::null_mut::<c_int>(),
-            );
-        }
-        ffi::SQLITE_OK
-    }
-    REGISTER.call_once(|| {
-        // SAFETY: `on_open` has exactly the entry-point signature SQLite calls.
-        unsafe {
-            ffi::sqlite3_auto_extension(Some(on_open));
-        }
-    });
-}
-
 /// The database handle every area uses.
 #[derive(Clone)]
 pub struct Db {
@@ -281,10 +149,10 @@ impl Db {
         let count = |n: Result<i64, diesel::result::Error>| {
             n.map_err(|e| anyhow::anyhow!("cannot read the database: {e}"))
         };
-        let records = count(partners::table.count().get_result(&mut *conn))?
-            + count(products::table.count().get_result(&mut *conn))?
-            + count(orders::table.count().get_result(&mut *conn))?;
-        let people = count(users::table.count().get_result(&mut *conn))?;
+        let records = count(partners::table.count().get_result(&mut **conn))?
+            + count(products::table.count().get_result(&mut **conn))?
+            + count(orders::table.count().get_result(&mut **conn))?;
+        let people = count(users::table.count().get_result(&mut **conn))?;
         Ok(records == 0 && people <= 1)
     }
 
@@ -294,7 +162,7 @@ impl Db {
             .pool
             .get()
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-        let applied = match &mut *conn {
+        let applied = match &mut **conn {
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
             DbConnection::Postgres(c) => c
                 .run_pending_migrations(POSTGRES_MIGRATIONS)
@@ -305,7 +173,8 @@ impl Db {
         Ok(applied)
     }
 
-    /// Runs `f` on a pooled connection off the async executor.
+    /// Runs `f` on a pooled connection off the async executor, after the request's deferred
+    /// check if it has one ([`first_use`]).
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
@@ -313,10 +182,14 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let check = first_use::take();
         off_the_executor(move || {
             let mut conn = pool
                 .get()
                 .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            if let Some(check) = check {
+                check(&mut conn)?;
+            }
             f(&mut conn)
         })
         .await
@@ -336,7 +209,16 @@ impl Db {
         };
         let _permit = self.permit().await?;
         let db = self.clone();
-        off_the_executor(move || db.write_blocking(f)).await
+        let check = first_use::take();
+        off_the_executor(move || {
+            db.write_blocking(move |conn| {
+                if let Some(check) = check {
+                    check(conn)?;
+                }
+                f(conn)
+            })
+        })
+        .await
     }
 
     /// A turn at one of the pool's connections, awaited without blocking a thread.
@@ -363,7 +245,7 @@ impl Db {
                 let _turn = self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner());
                 immediate_transaction(&mut conn, f)
             }
-            Backend::Postgres => (*conn).transaction(f),
+            Backend::Postgres => (**conn).transaction(f),
         }
     }
 

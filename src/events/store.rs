@@ -33,7 +33,8 @@ pub struct NewEvent<'a> {
     pub actor_id: &'a str,
     /// Staff recorded it for a partner.
     pub recorded_for: Option<&'a crate::recording::RecordedFor>,
-    pub data: &'a serde_json::Value,
+    /// The record's JSON.
+    pub data: &'a str,
 }
 
 /// Appends an event inside the caller's transaction.
@@ -67,7 +68,7 @@ pub fn append(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), StoreError
             events::partner_id.eq(e.partner_id),
             events::other_partner_id.eq(e.other_partner_id),
             events::actor_id.eq(e.actor_id),
-            events::data.eq(e.data.to_string()),
+            events::data.eq(e.data),
             events::recorded_for_partner_id.eq(e.recorded_for.map(|r| &r.partner_id)),
             events::recorded_via.eq(e.recorded_for.map(|r| r.channel.as_str())),
         ))

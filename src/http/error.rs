@@ -92,6 +92,9 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Refused(r) => ApiError::Refused(r),
             StoreError::Unavailable(why) => ApiError::Unavailable(why),
+            revoked @ StoreError::Revoked => {
+                ApiError::Unauthorized(Code::TokenRevoked, revoked.to_string())
+            }
             failed @ (StoreError::Database { .. } | StoreError::Failed(_)) => {
                 ApiError::Internal(failed.to_string())
             }

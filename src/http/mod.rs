@@ -14,7 +14,7 @@ pub use concurrency::{etag, IfMatch};
 pub use error::{ApiError, FieldError, Problem};
 pub use extract::{path_id, ValidJson, ValidQuery};
 pub use idempotency::{IdempotencyKey, Written};
-pub use pagination::{Page, PageParams, PageRequest};
+pub use pagination::{ListView, Page, PageParams, PageRequest, ViewParams};
 
 /// The response of a read: JSON with the resource's `ETag`.
 pub fn with_etag<T: serde::Serialize>(body: &T, version: i64) -> actix_web::HttpResponse {

@@ -29,6 +29,27 @@ pub struct PageParams {
 
 pub use crate::db::PageRequest;
 
+/// How much of each document a list carries.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListView {
+    /// Each document whole, with its lines (the default).
+    #[default]
+    Full,
+    /// Each document without its lines, with how many it has: a page of 20 orders is 20
+    /// headers, not 400 lines.
+    Summary,
+}
+
+/// `view=full|summary` on lists of documents with lines.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ViewParams {
+    /// `summary`: each document without its lines (`line_count` says how many); `full` (the
+    /// default): whole.
+    pub view: Option<ListView>,
+}
+
 /// A list's `limit` query parameter: `default` when absent, 400 naming it outside 1–500.
 pub fn check_limit(limit: Option<i64>, default: i64) -> Result<i64, ApiError> {
     let limit = limit.unwrap_or(default);

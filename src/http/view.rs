@@ -1,25 +1,39 @@
 //! The one place a partner principal's answers become partner views (see [`crate::views`]).
 //!
 //! The principal extractor leaves a [`PartnerViewer`] in the request's extensions when the
-//! caller is bound to a partner; after the handler, every JSON answer to such a caller is passed
-//! through [`crate::views::partner_view`]. Staff answers are untouched (and not re-parsed).
-//! Idempotent replays and the change feed go through here too, so they cannot leak either.
+//! caller is bound to a partner (or, for a read, the verdict of the account check that ran with
+//! the handler's first database work: see [`crate::db::first_use`]); after the handler, every
+//! JSON answer to such a caller is passed through [`crate::views::partner_view`]. Staff answers
+//! are untouched (and not re-parsed). Idempotent replays and the change feed go through here
+//! too, so they cannot leak either.
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage};
+use actix_web::{Error, ResponseError};
 
-use crate::views::{partner_view, PartnerViewer};
+use crate::db::first_use;
+use crate::views::partner_view;
 
-/// Partner views for partner principals; Swagger UI may not be framed.
+/// The request's account check settled, partner views for partner principals; Swagger UI may
+/// not be framed.
 pub async fn views_and_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let docs = req.path().starts_with("/docs");
-    let mut res = next.call(req).await?;
+    let pending = std::rc::Rc::new(first_use::Pending::default());
+    let res = first_use::scope(pending.clone(), next.call(req)).await?;
+    // A refused account check answers instead of the handler, whatever the handler made of it.
+    let viewer = match super::principal::settle(res.request(), &pending).await {
+        Ok(viewer) => viewer,
+        Err(refused) => {
+            let answer = refused.error_response();
+            return Ok(ServiceResponse::new(res.into_parts().0, answer));
+        }
+    };
+    let mut res = res;
     if docs {
         // Swagger UI holds a pasted token: no other site may frame it (clickjacking).
         res.headers_mut().insert(
@@ -31,7 +45,6 @@ pub async fn views_and_headers(
             HeaderValue::from_static("DENY"),
         );
     }
-    let viewer = res.request().extensions().get::<PartnerViewer>().cloned();
     let is_json = res
         .headers()
         .get(CONTENT_TYPE)

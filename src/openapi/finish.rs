@@ -22,6 +22,7 @@ pub fn finish(mut api: OpenApiDoc) -> OpenApiDoc {
     }
     declare_anonymous_and_sign_in(&mut api);
     refer_pages_to_their_items(&mut api);
+    views_of_a_page_are_any_of(&mut api);
     publish_parameter_limits(&mut api);
     publish_id_formats(&mut api);
     // The fields a partner's view leaves out, marked from the same lists the views are made
@@ -92,6 +93,28 @@ fn refer_pages_to_their_items(api: &mut OpenApiDoc) {
         if let Some(RefOr::T(Schema::Array(items))) = page.properties.get_mut("items") {
             items.items =
                 ArrayItems::RefOrSchema(Box::new(RefOr::Ref(Ref::from_schema_name(item))));
+        }
+    }
+}
+
+/// A list with views (`view=full|summary`) answers one of two pages, but an empty page is
+/// both: `anyOf`, not the `oneOf` utoipa writes for an untagged enum (which an empty page
+/// would fail).
+fn views_of_a_page_are_any_of(api: &mut OpenApiDoc) {
+    use utoipa::openapi::schema::AnyOf;
+    use utoipa::openapi::{RefOr, Schema};
+    let Some(components) = api.components.as_mut() else {
+        return;
+    };
+    for (name, schema) in components.schemas.iter_mut() {
+        if !name.ends_with("Page") {
+            continue;
+        }
+        if let RefOr::T(Schema::OneOf(one_of)) = schema {
+            let mut any_of = AnyOf::new();
+            any_of.items = std::mem::take(&mut one_of.items);
+            any_of.description = one_of.description.take();
+            *schema = RefOr::T(Schema::AnyOf(any_of));
         }
     }
 }

@@ -28,7 +28,8 @@ username and the password (the admin printed at first start, or a user `prm demo
 survives a reload of the page.\n\n\
 **Rules every endpoint follows:** errors are RFC 9457 `application/problem+json` with a stable `code` and \
 `errors[{field, message}]`; ids are UUIDv7; money is integer minor units with an ISO 4217 currency; lists take \
-`limit` (1–500, default 50), `cursor` and `updated_since` and answer `{items, next_cursor}`; every mutable \
+`limit` (1–500, default 50), `cursor` and `updated_since` and answer `{items, next_cursor}`; `GET /orders` also takes \
+`view=summary` for each order without its lines; every mutable \
 resource has a `version`, answered as `ETag`, and writes accept `If-Match` (412 when stale); every POST that \
 creates or changes a record accepts `Idempotency-Key` (same key and body replays the first answer with \
 `Idempotent-Replayed: true`; another body is 422; `/auth/*` answers carry live tokens and are never stored); partner users see only their own organisation's records, and another partner's record is 404.",
@@ -40,7 +41,10 @@ creates or changes a record accepts `Idempotency-Key` (same key and body replays
         crate::http::Problem,
         crate::refusal::FieldError,
         // Named only by query parameters, which utoipa does not collect.
-        crate::values::SearchText
+        crate::values::SearchText,
+        crate::http::ListView,
+        // Named only inside `Page<OrderSummary>`, which utoipa writes inline.
+        crate::orders::model::OrderSummary
     )),
     tags(
         (name = "Identity", description = "Sign-in, tokens, users and integration clients"),

@@ -815,6 +815,86 @@ async fn bad_orders_are_refused_whole_and_name_the_field() {
 }
 
 #[actix_web::test]
+async fn order_lists_come_whole_or_as_summaries_scoped_the_same() {
+    let app = spawn().await;
+    let w = world(&app).await;
+    let lines = json!([{"product_id": w.cans, "quantity": "10", "unit_price_minor": 1250},
+        {"product_id": w.powder, "quantity": "2.5", "unit_price_minor": 400}]);
+    let po = app
+        .post("/api/v1/orders", &w.buyer, json!({"direction": "purchase", "counterparty_id": w.supplier, "currency": "EUR", "submit": true, "lines": lines}))
+        .await
+        .expect(201)
+        .id();
+    let draft = app
+        .post("/api/v1/orders", &w.buyer, json!({"direction": "purchase", "counterparty_id": w.supplier, "currency": "EUR", "lines": lines}))
+        .await
+        .expect(201)
+        .id();
+    let items = |page: &serde_json::Value| page["items"].as_array().unwrap().clone();
+    let find = |page: &serde_json::Value, id: &str| {
+        items(page)
+            .into_iter()
+            .find(|o| o["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not listed"))
+    };
+    let full = app.get("/api/v1/orders", &w.buyer).await.expect(200).body;
+    let summary = app
+        .get("/api/v1/orders?view=summary", &w.buyer)
+        .await
+        .expect(200)
+        .body;
+    let (whole, short) = (find(&full, &po), find(&summary, &po));
+    assert_eq!(whole["lines"].as_array().unwrap().len(), 2);
+    assert!(short.get("lines").is_none(), "{short}");
+    assert_eq!(short["line_count"], 2);
+    assert_eq!(short["total_minor"], 12_500 + 1_000);
+    // Every field a summary has, it has as the whole order says it.
+    for (field, value) in short.as_object().unwrap() {
+        if field != "line_count" {
+            assert_eq!(&whole[field], value, "{field}");
+        }
+    }
+    assert_eq!(find(&summary, &draft)["status"], "draft");
+    // The same scoping as the whole list: the supplier sees the submitted order only, another
+    // partner nothing.
+    let theirs = app
+        .get("/api/v1/orders?view=summary", &w.supplier_user)
+        .await
+        .expect(200)
+        .body;
+    let ids: Vec<_> = items(&theirs).iter().map(|o| o["id"].clone()).collect();
+    assert_eq!(ids, vec![json!(po)]);
+    let stranger = app
+        .get("/api/v1/orders?view=summary", &w.stranger_user)
+        .await
+        .expect(200)
+        .body;
+    assert!(items(&stranger).is_empty());
+    // Paged like the whole list.
+    let first = app
+        .get("/api/v1/orders?view=summary&limit=1", &w.buyer)
+        .await
+        .expect(200)
+        .body;
+    let cursor = first["next_cursor"]
+        .as_str()
+        .expect("a second page")
+        .to_string();
+    let second = app
+        .get(
+            &format!("/api/v1/orders?view=summary&limit=1&cursor={cursor}"),
+            &w.buyer,
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_ne!(items(&first)[0]["id"], items(&second)[0]["id"]);
+    app.get("/api/v1/orders?view=everything", &w.buyer)
+        .await
+        .expect_problem(400, "invalid_query", Some("view"));
+}
+
+#[actix_web::test]
 async fn another_partner_cannot_see_or_touch_an_order() {
     let app = spawn().await;
     let w = world(&app).await;

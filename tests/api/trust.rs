@@ -590,3 +590,47 @@ async fn share_of_customer_answers_are_bounded() {
     .await
     .expect(200);
 }
+
+/// The account check of a read runs with the handler's first database work; a request whose
+/// handler (or query) is refused before any is still answered by the check.
+#[actix_web::test]
+async fn a_read_refused_before_touching_the_database_still_meets_the_account_check() {
+    let app = spawn().await;
+    let admin = app.admin_token().await;
+    let p = app.partner("Dewhirst", &["manufacturer"]).await;
+    let (_, user) = partner_user(&app, &p).await;
+    let analyst = app.user("analyst", None).await;
+    let analyst_id = app.get("/api/v1/me", &analyst).await.expect(200).id();
+    app.get("/api/v1/orders?limit=0", &analyst)
+        .await
+        .expect_problem(400, "invalid_query", Some("limit"));
+    app.patch(
+        &format!("/api/v1/users/{analyst_id}"),
+        &admin,
+        json!({"disabled": true}),
+    )
+    .await
+    .expect(200);
+    // The handler refuses the limit before it reads anything; the account check answers.
+    app.get("/api/v1/orders?limit=0", &analyst)
+        .await
+        .expect_problem(401, "token_revoked", None);
+    // The query is refused before the handler runs; the same.
+    app.get("/api/v1/orders?view=everything", &analyst)
+        .await
+        .expect_problem(401, "token_revoked", None);
+
+    app.patch(
+        &format!("/api/v1/partners/{p}"),
+        &admin,
+        json!({"status": "terminated"}),
+    )
+    .await
+    .expect(200);
+    app.get("/api/v1/orders?limit=0", &user)
+        .await
+        .expect_problem(403, "relationship_ended", None);
+    app.get("/api/v1/orders?view=summary", &user)
+        .await
+        .expect_problem(403, "relationship_ended", None);
+}

@@ -161,10 +161,6 @@ pub fn purge_expired_refresh_tokens(conn: &mut DbConnection) -> Result<usize, St
     )
 }
 
-/// Whether a token's bearer may still act as the token says: the user or client exists, is not
-/// disabled, and holds the role, partner and scopes the token was issued with. Checked on every
-/// request, so disabling an account or changing its rights takes effect at once, not when its
-/// tokens expire.
 /// How a token's principal stands now, read on every request.
 pub enum Standing {
     /// Disabled, its rights changed, or (users) its sign-in ended by logout or a new password.
@@ -176,32 +172,37 @@ pub enum Standing {
     },
 }
 
+/// Whether a token's bearer may still act as the token says: the user or client exists, is not
+/// disabled, and holds the role, partner and scopes the token was issued with. Checked on every
+/// request, so disabling an account or changing its rights takes effect at once, not when its
+/// tokens expire: one statement for the account, and for a partner principal one for its
+/// partner's status and one for its people.
 pub fn standing(conn: &mut DbConnection, p: &Principal) -> Result<Standing, StoreError> {
     let as_issued = match p.kind {
+        // One statement: the account as it is now and whether its sign-in (the access token's
+        // refresh-token family) is still open. Logging out, a detected refresh-token replay or
+        // a new password ends the sign-in, and its tokens with it.
         PrincipalKind::User => {
-            let account = users::table
+            let Some(sid) = &p.session_id else {
+                return Ok(Standing::Revoked);
+            };
+            let signed_in = diesel::dsl::exists(
+                refresh_tokens::table
+                    .filter(refresh_tokens::family_id.eq(sid))
+                    .filter(refresh_tokens::user_id.eq(&p.id))
+                    .filter(refresh_tokens::revoked_at.is_null()),
+            );
+            users::table
                 .find(&p.id)
-                .select((users::disabled, users::role, users::partner_id))
-                .first::<(bool, String, Option<String>)>(conn)
+                .select((users::disabled, users::role, users::partner_id, signed_in))
+                .first::<(bool, String, Option<String>, bool)>(conn)
                 .optional()?
-                .is_some_and(|(disabled, role, partner)| {
+                .is_some_and(|(disabled, role, partner, signed_in)| {
                     !disabled
+                        && signed_in
                         && p.role.is_some_and(|r| r.as_str() == role)
                         && partner == p.partner_id
-                });
-            // Access tokens belong to one sign-in (its refresh-token family): logging out, a
-            // detected refresh-token replay or a new password ends it, and its tokens with it.
-            account
-                && match &p.session_id {
-                    Some(sid) => diesel::select(diesel::dsl::exists(
-                        refresh_tokens::table
-                            .filter(refresh_tokens::family_id.eq(sid))
-                            .filter(refresh_tokens::user_id.eq(&p.id))
-                            .filter(refresh_tokens::revoked_at.is_null()),
-                    ))
-                    .get_result::<bool>(conn)?,
-                    None => false,
-                }
+                })
         }
         PrincipalKind::Client => integration_clients::table
             .find(&p.id)
@@ -235,6 +236,7 @@ pub fn partner_viewer(
     conn: &mut DbConnection,
     partner_id: &str,
 ) -> Result<crate::views::PartnerViewer, StoreError> {
+    // Two statements: diesel's multi-backend connection cannot build a UNION.
     let mut own_people: std::collections::HashSet<String> = users::table
         .filter(users::partner_id.eq(partner_id))
         .select(users::id)

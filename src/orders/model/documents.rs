@@ -147,6 +147,47 @@ pub struct Order {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// An order without its lines: an item of `GET /orders?view=summary`, for lists that show
+/// orders rather than work on their lines (a page of 20 full orders carries 400 lines).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-0000-7000-8000-0000000000b1", "number": "PO-2026-000123", "direction": "purchase",
+    "order_type": "order", "counterparty_id": "0193a1b2-0000-7000-8000-0000000000c1",
+    "status": "submitted", "currency": "EUR", "currency_exponent": 2, "buyer_order_number": "4500012345",
+    "buyer_reference": "DC-NORTH-42", "issue_date": "2026-11-25", "requested_delivery_date": "2026-12-10",
+    "response_code": null, "total_minor": 125000, "line_count": 1,
+    "allowed_actions": ["respond", "change", "cancel"], "submitted_at": "2026-11-25T09:00:00Z",
+    "responded_at": null, "cancelled_at": null, "version": 2,
+    "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"
+}))]
+pub struct OrderSummary {
+    pub id: String,
+    pub number: String,
+    pub direction: Direction,
+    pub order_type: OrderType,
+    pub counterparty_id: String,
+    pub status: OrderStatus,
+    #[schema(value_type = crate::values::Currency)]
+    pub currency: String,
+    pub currency_exponent: u16,
+    pub buyer_order_number: Option<String>,
+    pub buyer_reference: Option<String>,
+    pub issue_date: NaiveDate,
+    pub requested_delivery_date: Option<NaiveDate>,
+    pub response_code: Option<ResponseCode>,
+    /// Sum of the active lines' amounts (rejected and deleted lines count 0).
+    pub total_minor: i64,
+    /// Lines on the order, in every status.
+    pub line_count: i64,
+    pub allowed_actions: Vec<OrderAction>,
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub responded_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub cancelled_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub version: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DespatchLine {
     pub line_number: i32,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::*;
@@ -24,8 +24,8 @@ use crate::db::DbConnection;
 use crate::http::extract::body_id;
 use crate::http::idempotency::{self, IdempotencyKey, Written};
 use crate::http::{
-    path_id, with_etag, ApiError, FieldError, IfMatch, Page, PageParams, Problem, ValidJson,
-    ValidQuery,
+    path_id, with_etag, ApiError, FieldError, IfMatch, ListView, Page, PageParams, Problem,
+    ValidJson, ValidQuery, ViewParams,
 };
 use crate::participants::{DeliveryLocation, ParticipantId};
 use crate::partners::model::{check_currency, check_gln, check_trading};

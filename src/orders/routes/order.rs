@@ -340,15 +340,25 @@ pub struct OrderQuery {
     pub q: Option<String>,
 }
 
+/// A page of orders, whole or (`view=summary`) without their lines.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum OrderPage {
+    Full(Page<Order>),
+    Summary(Page<OrderSummary>),
+}
+
 /// List orders
 ///
 /// Staff see every order; a partner's users and ERP see the orders their organisation is the
-/// counterparty of (purchase orders from submission on).
+/// counterparty of (purchase orders from submission on). `view=summary` lists each order
+/// without its lines (with `line_count`): what a list screen or a poller needs, at a fraction
+/// of the size.
 #[utoipa::path(
     tag = "Orders",
-    params(PageParams, OrderQuery),
+    params(PageParams, OrderQuery, ViewParams),
     responses(
-        (status = 200, description = "A page of orders", body = Page<Order>),
+        (status = 200, description = "A page of orders: whole, or without their lines with `view=summary`", body = OrderPage),
         (status = 400, description = "Bad query parameter (names it)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Client lacks `orders:read`", body = Problem, content_type = "application/problem+json"),
@@ -361,6 +371,7 @@ pub async fn list_orders(
     principal: Principal,
     page: ValidQuery<PageParams>,
     query: ValidQuery<OrderQuery>,
+    view: ValidQuery<ViewParams>,
 ) -> Result<HttpResponse, ApiError> {
     let access = policy::read_orders(&principal)?;
     let page = page.0.validate()?;
@@ -387,6 +398,18 @@ pub async fn list_orders(
         text: crate::http::extract::search_query("q", q.q)?,
     };
     let limit = page.limit;
+    if view.0.view == Some(ListView::Summary) {
+        let rows = state
+            .db
+            .read(move |conn| store::list_order_summaries(conn, &access, filter, &page))
+            .await?;
+        return Ok(HttpResponse::Ok().json(Page::from_rows(
+            rows,
+            limit,
+            |(row, _)| row.id.as_str(),
+            |(row, lines)| row.to_summary(lines),
+        )));
+    }
     let docs = state
         .db
         .read(move |conn| store::list_orders(conn, &access, filter, &page))

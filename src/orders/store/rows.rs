@@ -3,7 +3,8 @@
 use super::*;
 use crate::lifecycle::Lifecycle;
 
-#[derive(Debug, Queryable, Clone)]
+#[derive(Debug, Queryable, Insertable, Clone)]
+#[diesel(table_name = orders)]
 pub struct OrderRow {
     pub id: String,
     pub number: String,
@@ -39,6 +40,47 @@ pub struct OrderRow {
     pub terms: Option<String>,
     /// [`SupplierOverride`], JSON.
     pub supplier_override: Option<String>,
+}
+
+impl OrderRow {
+    fn order_type(&self) -> OrderType {
+        OrderType::parse(&self.order_type).unwrap_or(OrderType::Order)
+    }
+
+    /// Digits after the decimal point of the order's currency.
+    fn currency_exponent(&self) -> u16 {
+        crate::standards::currency_exponent(&self.currency)
+            .map(|c| c.1)
+            .unwrap_or(2)
+    }
+
+    /// The order without its lines, `line_count` of them.
+    pub fn to_summary(&self, line_count: i64) -> OrderSummary {
+        OrderSummary {
+            id: self.id.clone(),
+            number: self.number.clone(),
+            direction: self.direction(),
+            order_type: self.order_type(),
+            counterparty_id: self.counterparty_id.clone(),
+            status: self.status(),
+            currency: self.currency.clone(),
+            currency_exponent: self.currency_exponent(),
+            buyer_order_number: self.buyer_order_number.clone(),
+            buyer_reference: self.buyer_reference.clone(),
+            issue_date: self.issue_date,
+            requested_delivery_date: self.requested_delivery_date,
+            response_code: self.response_code.as_deref().and_then(ResponseCode::parse),
+            total_minor: self.total_minor,
+            line_count,
+            allowed_actions: self.status().allowed_actions().to_vec(),
+            submitted_at: self.submitted_at.map(|t| t.and_utc()),
+            responded_at: self.responded_at.map(|t| t.and_utc()),
+            cancelled_at: self.cancelled_at.map(|t| t.and_utc()),
+            version: self.version,
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+        }
+    }
 }
 
 /// A period held in two columns; none when both are empty.
@@ -265,17 +307,12 @@ impl OrderDoc {
             id: r.id.clone(),
             number: r.number.clone(),
             direction: r.direction(),
-            order_type: OrderType::parse(&r.order_type).unwrap_or(OrderType::Order),
-            order_type_code: OrderType::parse(&r.order_type)
-                .unwrap_or(OrderType::Order)
-                .uncl1001()
-                .into(),
+            order_type: r.order_type(),
+            order_type_code: r.order_type().uncl1001().into(),
             counterparty_id: r.counterparty_id.clone(),
             status: r.status(),
             currency: r.currency.clone(),
-            currency_exponent: crate::standards::currency_exponent(&r.currency)
-                .map(|c| c.1)
-                .unwrap_or(2),
+            currency_exponent: r.currency_exponent(),
             buyer_order_number: r.buyer_order_number.clone(),
             profile: r.profile(),
             buyer_reference: r.buyer_reference.clone(),
@@ -375,13 +412,13 @@ pub struct OrderFilter {
     pub text: Option<String>,
 }
 
-/// A page of orders (with their lines) the caller may see.
-pub fn list_orders(
+/// A page of the orders the caller may see, without their lines.
+fn page_of_orders(
     conn: &mut DbConnection,
     access: &Access,
     f: OrderFilter,
     page: &PageRequest,
-) -> Result<Vec<OrderDoc>, StoreError> {
+) -> Result<Vec<OrderRow>, StoreError> {
     let mut q = scoped!(crate::paged!(orders, page), access);
     if let Some(d) = f.direction {
         q = q.filter(orders::direction.eq(d.as_str()));
@@ -416,7 +453,17 @@ pub fn list_orders(
                 .or(orders::counterparty_id.eq_any(named)),
         );
     }
-    let rows = q.load::<OrderRow>(conn)?;
+    Ok(q.load::<OrderRow>(conn)?)
+}
+
+/// A page of orders (with their lines) the caller may see.
+pub fn list_orders(
+    conn: &mut DbConnection,
+    access: &Access,
+    f: OrderFilter,
+    page: &PageRequest,
+) -> Result<Vec<OrderDoc>, StoreError> {
+    let rows = page_of_orders(conn, access, f, page)?;
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let lines = order_lines::table
         .filter(order_lines::order_id.eq_any(&ids))
@@ -433,4 +480,29 @@ pub fn list_orders(
             outcome_event: None,
         },
     ))
+}
+
+/// A page of orders the caller may see, each with how many lines it has (not the lines).
+pub fn list_order_summaries(
+    conn: &mut DbConnection,
+    access: &Access,
+    f: OrderFilter,
+    page: &PageRequest,
+) -> Result<Vec<(OrderRow, i64)>, StoreError> {
+    let rows = page_of_orders(conn, access, f, page)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let counts: std::collections::HashMap<String, i64> = order_lines::table
+        .filter(order_lines::order_id.eq_any(&ids))
+        .group_by(order_lines::order_id)
+        .select((order_lines::order_id, diesel::dsl::count_star()))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let count = counts.get(&row.id).copied().unwrap_or(0);
+            (row, count)
+        })
+        .collect())
 }

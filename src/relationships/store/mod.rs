@@ -22,8 +22,8 @@ fn audit(
     conn: &mut DbConnection,
     actor: &Actor,
     (action, entity_type, entity_id): (&str, &str, &str),
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
+    before: Option<crate::audit::Snapshot>,
+    after: Option<crate::audit::Snapshot>,
 ) -> Result<(), StoreError> {
     // Internal records: no partner, so no partner's change feed carries them.
     record_change(
