@@ -130,6 +130,7 @@ fn open_db(database_url: &str, pool_size: u32) -> anyhow::Result<Db> {
 }
 
 fn main() -> std::process::ExitCode {
+    prm::ops::memory::cap_allocator_arenas();
     match run(Cli::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

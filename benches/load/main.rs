@@ -132,6 +132,7 @@ fn bench_database(
         if !wanted && !workload.starts_with("GET /healthz") {
             return;
         }
+        server.reset_peak_rss();
         let outcome = run(&server.base, conns, limit, s);
         if let Some(e) = &outcome.first_error {
             eprintln!("   {workload}: {} errors, first: {e}", outcome.errors);
@@ -410,6 +411,7 @@ fn bench_database(
     if wanted(workload) {
         let order = fixture.order_body(&data);
         let window = Duration::from_secs(args.seconds);
+        server.reset_peak_rss();
         let outcome = webhooks::run(&server.base, &admin, &fixture.buyer, &order, window);
         eprintln!(
             "   {workload}: {:.1}/s lag p50 {:?} p99 {:?}",

@@ -64,7 +64,14 @@ impl Server {
         }
     }
 
-    /// The most memory the process has held resident (`VmHWM`), in MiB.
+    /// Starts the peak over again from what the process holds now (Linux `clear_refs` 5), so
+    /// each workload's peak is its own and not the highest of every workload before it; the
+    /// highest of the rows is still the process's peak over its life.
+    pub fn reset_peak_rss(&self) {
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5");
+    }
+
+    /// The most memory the process has held resident (`VmHWM`) since the last reset, in MiB.
     pub fn peak_rss_mib(&self) -> f64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_default();

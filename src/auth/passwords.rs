@@ -2,7 +2,7 @@
 //! ~19 MiB by design: call these only on the hashing pool ([`super::hashing`]), whose slots
 //! each keep one memory area for every check they run.
 
-use argon2::password_hash::{rand_core::OsRng, Output, PasswordHash, PasswordHasher, SaltString};
+use argon2::password_hash::{rand_core::OsRng, Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use crate::http::ApiError;
@@ -12,11 +12,43 @@ use crate::http::ApiError;
 const MAX_BLOCKS: usize = 256 * 1024;
 
 pub fn hash(secret: &str) -> Result<String, ApiError> {
+    hash_with(secret, &mut Vec::new())
+}
+
+/// [`hash`] with `memory` as Argon2's working area (grown on first use, then reused), so a
+/// hashing slot that sets passwords keeps one area, not that one and a fresh 19 MiB per hash
+/// left behind in its thread's allocator arena.
+pub fn hash_with(secret: &str, memory: &mut Vec<Block>) -> Result<String, ApiError> {
+    let failed = |e: &dyn std::fmt::Display| ApiError::Internal(format!("hash secret: {e}"));
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(secret.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| ApiError::Internal(format!("hash secret: {e}")))
+    let argon = Argon2::default();
+    let params = argon.params().clone();
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
+    }
+    let mut salt_buf = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_buf).map_err(|e| failed(&e))?;
+    let len = params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN);
+    let output = Output::init_with(len, |out| {
+        argon
+            .hash_password_into_with_memory(
+                secret.as_bytes(),
+                salt_bytes,
+                out,
+                &mut memory[..blocks],
+            )
+            .map_err(|_| argon2::password_hash::Error::Crypto)
+    })
+    .map_err(|e| failed(&e))?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::default().ident(),
+        version: Some(Version::default().into()),
+        params: ParamsString::try_from(&params).map_err(|e| failed(&e))?,
+        salt: Some(salt.as_salt()),
+        hash: Some(output),
+    };
+    Ok(phc.to_string())
 }
 
 /// Checks `secret` against a stored PHC hash with `memory` as Argon2's working area (grown on
@@ -65,7 +97,8 @@ pub fn verify(secret: &str, stored: &str) -> bool {
 /// not tell which e-mail addresses exist.
 pub fn verify_against_nothing(secret: &str, memory: &mut Vec<Block>) {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let stored = DUMMY.get_or_init(|| hash("dummy-password-for-timing").unwrap_or_default());
+    let stored =
+        DUMMY.get_or_init(|| hash_with("dummy-password-for-timing", memory).unwrap_or_default());
     let _ = verify_with(secret, stored, memory);
 }
 
@@ -76,8 +109,19 @@ mod tests {
     #[test]
     fn hashes_verify_and_are_argon2id() {
         let h = hash("correct horse battery").unwrap();
-        assert!(h.starts_with("$argon2id$"));
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(verify("correct horse battery", &h));
+        // The crate's own hasher reads what ours writes, so stored hashes stay standard PHC.
+        let parsed = PasswordHash::new(&h).unwrap();
+        use argon2::PasswordVerifier;
+        assert!(Argon2::default()
+            .verify_password(b"correct horse battery", &parsed)
+            .is_ok());
+        let mut memory = Vec::new();
+        let again = hash_with("correct horse battery", &mut memory).unwrap();
+        assert_ne!(again, h, "a fresh salt each time");
+        assert!(verify_with("correct horse battery", &again, &mut memory));
+        assert!(!verify_with("wrong horse battery", &again, &mut memory));
         assert!(!verify("wrong horse battery", &h));
         assert!(!verify("x", "not a hash"));
     }

@@ -53,26 +53,46 @@ pub fn append(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), StoreError
         "`{}` is missing from events::model::EVENT_TYPES",
         e.event_type
     );
-    let last: Option<i64> = events::table
-        .select(diesel::dsl::max(events::seq))
-        .first(conn)?;
-    let seq = last.unwrap_or(0) + 1;
-    diesel::insert_into(events::table)
-        .values((
-            events::seq.eq(seq),
-            events::id.eq(uuid::Uuid::now_v7().to_string()),
-            events::occurred_at.eq(Utc::now().naive_utc()),
-            events::event_type.eq(e.event_type),
-            events::entity_type.eq(e.entity_type),
-            events::entity_id.eq(e.entity_id),
-            events::partner_id.eq(e.partner_id),
-            events::other_partner_id.eq(e.other_partner_id),
-            events::actor_id.eq(e.actor_id),
-            events::data.eq(e.data),
-            events::recorded_for_partner_id.eq(e.recorded_for.map(|r| &r.partner_id)),
-            events::recorded_via.eq(e.recorded_for.map(|r| r.channel.as_str())),
+    use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+    // The number and the row in one statement (one round trip, not two): its snapshot is taken
+    // after the lock above was granted, so the highest number it reads is the last committed.
+    let next = diesel::dsl::sql::<BigInt>("COALESCE(MAX(seq), 0) + 1");
+    let row = events::table.select((
+        next,
+        uuid::Uuid::now_v7().to_string().into_sql::<Text>(),
+        Utc::now().naive_utc().into_sql::<Timestamp>(),
+        e.event_type.into_sql::<Text>(),
+        e.entity_type.into_sql::<Text>(),
+        e.entity_id.into_sql::<Text>(),
+        e.partner_id.into_sql::<Nullable<Text>>(),
+        e.other_partner_id.into_sql::<Nullable<Text>>(),
+        e.actor_id.into_sql::<Text>(),
+        e.data.into_sql::<Text>(),
+        e.recorded_for
+            .map(|r| r.partner_id.as_str())
+            .into_sql::<Nullable<Text>>(),
+        e.recorded_for
+            .map(|r| r.channel.as_str())
+            .into_sql::<Nullable<Text>>(),
+    ));
+    let seq: i64 = diesel::insert_into(events::table)
+        .values(row)
+        .into_columns((
+            events::seq,
+            events::id,
+            events::occurred_at,
+            events::event_type,
+            events::entity_type,
+            events::entity_id,
+            events::partner_id,
+            events::other_partner_id,
+            events::actor_id,
+            events::data,
+            events::recorded_for_partner_id,
+            events::recorded_via,
         ))
-        .execute(conn)?;
+        .returning(events::seq)
+        .get_result(conn)?;
     enqueue_deliveries(conn, seq, &e)
 }
 

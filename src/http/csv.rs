@@ -39,22 +39,42 @@ pub fn wants_csv(req: &HttpRequest) -> bool {
     csv > 0.0 && csv >= json
 }
 
+/// Bytes of CSV written before they are handed to the connection: large enough that a chunk
+/// is one write, small enough that an export of any length holds one chunk at a time.
+const CHUNK_BYTES: usize = 32 * 1024;
+
 /// Writes `rows` as RFC 4180 CSV with a header line, offered as a download named `name.csv`.
-pub fn csv_response<T: CsvRow>(name: &str, rows: &[T]) -> Result<HttpResponse, ApiError> {
-    let mut body = String::new();
-    push_record(&mut body, T::COLUMNS.iter().map(|c| c.to_string()));
-    for row in rows {
-        let value = serde_json::to_value(row)
-            .map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))?;
-        push_record(&mut body, T::COLUMNS.iter().map(|c| cell(&value[*c])));
-    }
+/// The body is streamed: rows become text a chunk at a time as the connection takes them, so a
+/// long export holds its rows and one chunk, never a second copy of the whole file.
+pub fn csv_response<T: CsvRow + 'static>(
+    name: &str,
+    rows: Vec<T>,
+) -> Result<HttpResponse, ApiError> {
+    let mut header = String::new();
+    push_record(&mut header, T::COLUMNS.iter().map(|c| c.to_string()));
+    let mut rows = rows.into_iter();
+    let body = std::iter::from_fn(move || {
+        let mut chunk = std::mem::take(&mut header);
+        for row in rows.by_ref() {
+            match serde_json::to_value(&row) {
+                Ok(value) => push_record(&mut chunk, T::COLUMNS.iter().map(|c| cell(&value[*c]))),
+                // Rows are plain data (no maps with non-text keys): this cannot happen, and if it
+                // did the download must end broken rather than look complete.
+                Err(e) => return Some(Err(std::io::Error::other(format!("writing CSV: {e}")))),
+            }
+            if chunk.len() >= CHUNK_BYTES {
+                break;
+            }
+        }
+        (!chunk.is_empty()).then(|| Ok(actix_web::web::Bytes::from(chunk)))
+    });
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{name}.csv\""),
         ))
-        .body(body))
+        .streaming(futures_util::stream::iter(body)))
 }
 
 /// One line of cells. A cell holding any separator a spreadsheet may split on — the comma, and
@@ -134,7 +154,7 @@ mod tests {
                 flag: false,
             },
         ];
-        let resp = csv_response("t", &rows).unwrap();
+        let resp = csv_response("t", rows).unwrap();
         let body = actix_web::body::to_bytes(resp.into_body()).await.unwrap();
         assert_eq!(
             std::str::from_utf8(&body).unwrap(),
@@ -146,15 +166,47 @@ mod tests {
             share_bp: None,
             flag: true,
         }];
-        let resp = csv_response("t", &rows).unwrap();
+        let resp = csv_response("t", rows).unwrap();
         let body = actix_web::body::to_bytes(resp.into_body()).await.unwrap();
         assert_eq!(
             std::str::from_utf8(&body).unwrap(),
             "name,share_bp,flag\n\"Müller; =cmd|' /C calc'!A0\tx\",,true\n"
         );
         let empty: Vec<Row> = vec![];
-        let resp = csv_response("t", &empty).unwrap();
+        let resp = csv_response("t", empty).unwrap();
         let body = actix_web::body::to_bytes(resp.into_body()).await.unwrap();
         assert_eq!(&body[..], b"name,share_bp,flag\n");
+    }
+
+    #[actix_web::test]
+    async fn a_long_export_comes_in_chunks_that_join_to_the_whole_file() {
+        let rows: Vec<Row> = (0..5_000)
+            .map(|i| Row {
+                name: format!("partner {i}"),
+                share_bp: Some(i),
+                flag: i % 2 == 0,
+            })
+            .collect();
+        let resp = csv_response("t", rows).unwrap();
+        let mut body = resp.into_body();
+        let mut chunks = vec![];
+        while let Some(chunk) = std::future::poll_fn(|cx| {
+            actix_web::body::MessageBody::poll_next(std::pin::Pin::new(&mut body), cx)
+        })
+        .await
+        {
+            chunks.push(chunk.unwrap());
+        }
+        assert!(chunks.len() > 1, "one chunk of {} bytes", chunks[0].len());
+        assert!(chunks.iter().all(|c| c.len() < CHUNK_BYTES + 64));
+        let text: String = chunks
+            .iter()
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 5_001);
+        assert_eq!(lines[0], "name,share_bp,flag");
+        assert_eq!(lines[1], "partner 0,0,true");
+        assert_eq!(lines[5_000], "partner 4999,4999,false");
     }
 }

@@ -1,3 +1,4 @@
-//! Liveness, readiness and metrics.
+//! Liveness, readiness and metrics; the process's memory settings.
 
+pub mod memory;
 pub mod routes;

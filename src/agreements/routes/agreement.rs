@@ -263,7 +263,7 @@ pub async fn list_agreements(
     if !wants_csv(&req) {
         return Ok(HttpResponse::Ok().json(page));
     }
-    let mut answer = csv_response("agreements", &csv_lines(&page.items))?;
+    let mut answer = csv_response("agreements", csv_lines(&page.items))?;
     if let Some(next) = &page.next_cursor {
         let link = format!("<{}>; rel=\"next\"", next_page_uri(&req, next));
         if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&link) {

@@ -58,7 +58,7 @@ pub async fn get_agreement_rebates(
         .read(move |conn| store::rebate_statement(conn, &access, &id))
         .await?;
     if wants_csv(&req) {
-        return csv_response("rebates", &statement.entries);
+        return csv_response("rebates", statement.entries);
     }
     Ok(HttpResponse::Ok().json(statement))
 }

@@ -201,12 +201,17 @@ pub fn accrue_rebates(
     issue_date: NaiveDate,
 ) -> Result<Vec<RebateEntry>, StoreError> {
     use crate::db::schema::order_lines;
+    // The lines by their key, the unpriced ones dropped here: with `agreement_id IS NOT NULL`
+    // in the statement PostgreSQL's cached (generic) plan walked every agreement-priced line of
+    // every order through the agreement index instead (6 ms at 11,000 priced lines, growing).
     let mut ids: Vec<String> = order_lines::table
         .filter(order_lines::order_id.eq(order_id))
         .filter(order_lines::line_number.eq_any(line_numbers))
-        .filter(order_lines::agreement_id.is_not_null())
-        .select(order_lines::agreement_id.assume_not_null())
-        .load(conn)?;
+        .select(order_lines::agreement_id)
+        .load::<Option<String>>(conn)?
+        .into_iter()
+        .flatten()
+        .collect();
     ids.sort();
     ids.dedup();
     let mut out = vec![];

@@ -164,7 +164,7 @@ pub async fn abc_analysis(
     }
     let items = rank_abc(contributions, &partners, a_bp, b_bp);
     if wants_csv(&req) {
-        return csv_response("abc", &items);
+        return csv_response("abc", items);
     }
     let total_minor: i64 = items.iter().map(|i| i.contribution_minor).sum();
     let ranked = items.len() as i64;

@@ -139,7 +139,7 @@ pub async fn stock_cover(
         items.retain(|i| i.below_threshold);
     }
     if wants_csv(&req) {
-        return csv_response("stock-cover", &items);
+        return csv_response("stock-cover", items);
     }
     Ok(HttpResponse::Ok().json(StockCoverAnalysis {
         as_of,

@@ -172,9 +172,9 @@ pub async fn share_of_customer(
     }
     if wants_csv(&req) {
         return match q.view.unwrap_or(ShareView::Partners) {
-            ShareView::Partners => csv_response("share-of-customer", &items),
-            ShareView::Segments => csv_response("share-of-customer-segments", &segments),
-            ShareView::Portfolio => csv_response("share-of-customer-portfolio", &portfolio),
+            ShareView::Partners => csv_response("share-of-customer", items),
+            ShareView::Segments => csv_response("share-of-customer-segments", segments),
+            ShareView::Portfolio => csv_response("share-of-customer-portfolio", portfolio),
         };
     }
     Ok(HttpResponse::Ok().json(ShareOfCustomer {

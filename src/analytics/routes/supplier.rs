@@ -22,22 +22,22 @@ pub struct SupplierShare {
 
 /// One supplier's slice with its category's figures: the CSV row.
 #[derive(Debug, Serialize)]
-pub(crate) struct SupplyRow<'a> {
-    pub(crate) category: &'a str,
-    pub(crate) unit: &'a str,
+pub(crate) struct SupplyRow {
+    pub(crate) category: String,
+    pub(crate) unit: String,
     pub(crate) total_quantity: Quantity,
     pub(crate) supplier_count: i64,
     pub(crate) largest_share_bp: i64,
     pub(crate) herfindahl_index: i64,
     pub(crate) single_source: bool,
     pub(crate) highly_concentrated: bool,
-    pub(crate) partner_id: &'a str,
-    pub(crate) partner_name: &'a str,
+    pub(crate) partner_id: String,
+    pub(crate) partner_name: String,
     pub(crate) quantity: Quantity,
     pub(crate) share_bp: i64,
 }
 
-impl CsvRow for SupplyRow<'_> {
+impl CsvRow for SupplyRow {
     const COLUMNS: &'static [&'static str] = &[
         "category",
         "unit",
@@ -96,22 +96,22 @@ pub async fn supplier_share(
             .iter()
             .flat_map(|c| {
                 c.suppliers.iter().map(move |s| SupplyRow {
-                    category: &c.category,
-                    unit: &c.unit,
+                    category: c.category.clone(),
+                    unit: c.unit.clone(),
                     total_quantity: c.total_quantity,
                     supplier_count: c.supplier_count,
                     largest_share_bp: c.largest_share_bp,
                     herfindahl_index: c.herfindahl_index,
                     single_source: c.single_source,
                     highly_concentrated: c.highly_concentrated,
-                    partner_id: &s.partner_id,
-                    partner_name: &s.partner_name,
+                    partner_id: s.partner_id.clone(),
+                    partner_name: s.partner_name.clone(),
                     quantity: s.quantity,
                     share_bp: s.share_bp,
                 })
             })
             .collect();
-        return csv_response("supplier-share", &rows);
+        return csv_response("supplier-share", rows);
     }
     Ok(HttpResponse::Ok().json(SupplierShare { from, to, items }))
 }

@@ -59,7 +59,10 @@ pub(crate) async fn secret_matches(
 
 /// Hashes a new password or client secret with Argon2id on the hashing pool.
 pub(crate) async fn hash_secret(state: &AppState, secret: String) -> Result<String, ApiError> {
-    state.hashing.run(move |_| passwords::hash(&secret)).await?
+    state
+        .hashing
+        .run(move |memory| passwords::hash_with(&secret, memory))
+        .await?
 }
 
 /// A check the hashing pool could not take (503 `busy`) takes its counted attempt back: the

@@ -10,18 +10,14 @@ pub fn next_number(conn: &mut DbConnection, prefix: &str) -> Result<String, Stor
         diesel::sql_query("SELECT pg_advisory_xact_lock(7201002)").execute(pg)?;
     }
     let year = Utc::now().year();
-    let last = document_sequences::table
-        .find((prefix, year))
-        .select(document_sequences::last_value)
-        .first::<i64>(conn)
+    // Take the next number in one statement; only a series' first number of a year inserts.
+    let taken: Option<i64> = diesel::update(document_sequences::table.find((prefix, year)))
+        .set(document_sequences::last_value.eq(document_sequences::last_value + 1))
+        .returning(document_sequences::last_value)
+        .get_result(conn)
         .optional()?;
-    let next = match last {
-        Some(n) => {
-            diesel::update(document_sequences::table.find((prefix, year)))
-                .set(document_sequences::last_value.eq(n + 1))
-                .execute(conn)?;
-            n + 1
-        }
+    let next = match taken {
+        Some(n) => n,
         None => {
             diesel::insert_into(document_sequences::table)
                 .values((
