@@ -3,31 +3,53 @@
 use super::*;
 
 /// The next human number for a document, `PREFIX-YYYY-000123`, gap-free per prefix and year.
-/// On PostgreSQL an advisory lock makes concurrent writers take turns (there is no portable
-/// upsert in diesel's multi-backend connection); SQLite has one writer already.
+///
+/// Each series and year is one row, and taking a number updates it: the row's lock, held to
+/// commit, makes writers of the same series take turns while other series go on (a despatch
+/// advice does not wait for an order being placed), and a transaction that rolls back gives its
+/// number back. A series' first number of a year creates the row first; of two first writers
+/// one inserts and the other's insert does nothing, so neither fails.
 pub fn next_number(conn: &mut DbConnection, prefix: &str) -> Result<String, StoreError> {
-    if let DbConnection::Postgres(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7201002)").execute(pg)?;
-    }
     let year = Utc::now().year();
-    // Take the next number in one statement; only a series' first number of a year inserts.
-    let taken: Option<i64> = diesel::update(document_sequences::table.find((prefix, year)))
-        .set(document_sequences::last_value.eq(document_sequences::last_value + 1))
-        .returning(document_sequences::last_value)
-        .get_result(conn)
-        .optional()?;
-    let next = match taken {
+    let next = match take_number(conn, prefix, year)? {
         Some(n) => n,
         None => {
-            diesel::insert_into(document_sequences::table)
-                .values((
-                    document_sequences::prefix.eq(prefix),
-                    document_sequences::year.eq(year),
-                    document_sequences::last_value.eq(1i64),
-                ))
-                .execute(conn)?;
-            1
+            open_series(conn, prefix, year)?;
+            take_number(conn, prefix, year)?.ok_or_else(|| {
+                StoreError::Failed(format!("number series {prefix} {year} missing"))
+            })?
         }
     };
     Ok(format!("{prefix}-{year}-{next:06}"))
+}
+
+/// One statement: the series' next number, or none when the series has no row for the year.
+fn take_number(
+    conn: &mut DbConnection,
+    prefix: &str,
+    year: i32,
+) -> Result<Option<i64>, StoreError> {
+    Ok(
+        diesel::update(document_sequences::table.find((prefix, year)))
+            .set(document_sequences::last_value.eq(document_sequences::last_value + 1))
+            .returning(document_sequences::last_value)
+            .get_result(conn)
+            .optional()?,
+    )
+}
+
+/// Creates a series' row for the year at zero, unless another writer did.
+fn open_series(conn: &mut DbConnection, prefix: &str, year: i32) -> Result<(), StoreError> {
+    let row = (
+        document_sequences::prefix.eq(prefix),
+        document_sequences::year.eq(year),
+        document_sequences::last_value.eq(0i64),
+    );
+    let insert = diesel::insert_into(document_sequences::table).values(row);
+    // diesel's connection over both databases has no upsert; each backend's own has.
+    match conn {
+        DbConnection::Postgres(pg) => insert.on_conflict_do_nothing().execute(pg)?,
+        DbConnection::Sqlite(lite) => insert.on_conflict_do_nothing().execute(lite)?,
+    };
+    Ok(())
 }
