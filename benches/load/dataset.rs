@@ -62,6 +62,17 @@ impl Setup {
         self.call("POST", path, Some(token), Some(&body))
     }
 
+    /// A user created by the admin with `role` (of `partner` when given), signed in: its token.
+    pub fn person(&self, admin: &str, email: &str, role: &str, partner: Option<&str>) -> String {
+        let password = "bench person password";
+        self.post(
+            "/api/v1/users",
+            admin,
+            json!({"email": email, "name": role, "role": role, "partner_id": partner, "password": password}),
+        );
+        self.login(email, password)
+    }
+
     pub fn login(&self, email: &str, password: &str) -> String {
         let r = self.call(
             "POST",

@@ -673,21 +673,13 @@ fn contract_customer(s: &Setup, admin: &str, data: &Dataset) -> (String, String)
         .as_str()
         .unwrap()
         .to_string();
-    let user = |role: &str, email: &str, partner: Option<&str>| {
-        let password = "bench contract password";
-        s.post(
-            "/api/v1/users",
-            admin,
-            json!({"email": email, "name": role, "role": role, "partner_id": partner, "password": password}),
-        );
-        s.login(email, password)
-    };
-    let buyer = user(
-        "partner_user",
+    let buyer = s.person(
+        admin,
         "bench-contract@example.com",
+        "partner_user",
         Some(&customer),
     );
-    let manager = user("account_manager", "bench-manager@example.com", None);
+    let manager = s.person(admin, "bench-manager@example.com", "account_manager", None);
     let lines: Vec<Value> = (0..20)
         .map(|l| json!({"product_id": data.catalogue[l * 7].0, "unit_price_minor": 1_000 + l * 25,
             "minimum_order_quantity": "1", "quantity_breaks": [{"min_quantity": "10", "unit_price_minor": 990 + l * 25}]}))

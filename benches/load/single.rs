@@ -37,17 +37,9 @@ impl SingleClient {
             .as_str()
             .expect("supplier id")
             .to_string();
-        let person = |email: &str, role: &str, partner: Option<&str>| {
-            let password = "bench single client password";
-            s.post(
-                "/api/v1/users",
-                admin,
-                json!({"email": email, "name": role, "role": role, "partner_id": partner, "password": password}),
-            );
-            s.login(email, password)
-        };
-        let buyer = person("bench-po-buyer@example.com", "buyer", None);
-        let supplier_user = person(
+        let buyer = s.person(admin, "bench-po-buyer@example.com", "buyer", None);
+        let supplier_user = s.person(
+            admin,
             "bench-supplier@example.com",
             "partner_user",
             Some(&supplier),
