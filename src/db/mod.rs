@@ -376,6 +376,55 @@ pub fn like_pattern(text: &str) -> String {
 /// Ids per `IN (…)` lookup: well inside SQLite's and PostgreSQL's bind-parameter limits.
 pub const LOOKUP_CHUNK: usize = 10_000;
 
+/// Inserts a document's lines (tens of rows) in groups of 16, 8, 4, 2 and 1, so that every
+/// statement has a fixed shape the connection prepares once and reuses: diesel caches a batch of
+/// a fixed size but parses a batch from a `Vec` afresh each time, and on PostgreSQL parsing and
+/// planning a 20-line insert's 400 parameters was a fifth of the server's time placing orders
+/// (BENCHMARKS.md, PERFORMANCE-2). Large batches (sell-out reports) use [`insert_all!`].
+#[macro_export]
+macro_rules! insert_lines {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        use diesel::RunQueryDsl;
+        let conn: &mut $crate::db::DbConnection = $conn;
+        let mut rest: &[_] = $rows;
+        let mut inserted = 0usize;
+        let mut failed = None;
+        macro_rules! groups_of {
+            ($n:literal) => {
+                while failed.is_none() && rest.len() >= $n {
+                    let (group, tail) = rest.split_at($n);
+                    rest = tail;
+                    // `split_at` gave exactly $n rows; the conversion cannot fail.
+                    let Ok(group) = <&[_; $n]>::try_from(group) else {
+                        continue;
+                    };
+                    let done = match &mut *conn {
+                        $crate::db::DbConnection::Sqlite(c) => {
+                            diesel::insert_into($table).values(group).execute(c)
+                        }
+                        $crate::db::DbConnection::Postgres(c) => {
+                            diesel::insert_into($table).values(group).execute(c)
+                        }
+                    };
+                    match done {
+                        Ok(n) => inserted += n,
+                        Err(e) => failed = Some(e),
+                    }
+                }
+            };
+        }
+        groups_of!(16);
+        groups_of!(8);
+        groups_of!(4);
+        groups_of!(2);
+        groups_of!(1);
+        match failed {
+            Some(e) => Err::<usize, diesel::result::Error>(e),
+            None => Ok(inserted),
+        }
+    }};
+}
+
 /// Inserts many rows in one statement. diesel's multi-backend connection cannot build a batch
 /// insert, so this runs it on the concrete connection underneath.
 #[macro_export]

@@ -150,19 +150,22 @@ impl<T: DeserializeOwned + FromCsvBatch + Send + 'static> FromRequest for BatchJ
             }
             let RawBody(body) = body.await?;
             web::block(move || {
+                // Hashed where it lies, not copied first (a batch is up to megabytes).
                 let (value, hashed) = if csv {
                     // The query carries the document's header: the same rows for another
                     // period are another request.
-                    let mut hashed = query.clone().into_bytes();
-                    hashed.push(b'\n');
-                    hashed.extend_from_slice(&body);
+                    let hashed = Sha256::new()
+                        .chain_update(query.as_bytes())
+                        .chain_update(b"\n")
+                        .chain_update(&body)
+                        .finalize();
                     (T::from_csv(&query, &body)?, hashed)
                 } else {
-                    (parse_json::<T>(&body)?, body.to_vec())
+                    (parse_json::<T>(&body)?, Sha256::digest(&body))
                 };
                 Ok(BatchJson(ValidJson {
                     value,
-                    body_hash: hex::encode(Sha256::digest(&hashed)),
+                    body_hash: hex::encode(hashed),
                 }))
             })
             .await

@@ -24,3 +24,14 @@ pub fn cap_allocator_arenas() {
         }
     }
 }
+
+/// Asks glibc to give the system every whole free page it holds, in every arena: a large
+/// block freed from a busy arena otherwise stays resident. Called after something big was
+/// dropped on purpose (the hashing pool's idle areas), not on every free.
+pub fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}

@@ -20,7 +20,7 @@ pub struct DespatchRow {
 }
 
 #[derive(Debug, Queryable, Insertable, Clone)]
-#[diesel(table_name = despatch_lines)]
+#[diesel(table_name = despatch_lines, treat_none_as_default_value = false)]
 pub struct DespatchLineRow {
     pub despatch_advice_id: String,
     pub line_number: i32,
@@ -123,7 +123,7 @@ pub fn despatch(
             outstanding_reason: p.reason.clone(),
         })
         .collect();
-    crate::insert_all!(conn, despatch_lines::table, &rows)?;
+    crate::insert_lines!(conn, despatch_lines::table, &rows)?;
     let moved = plan
         .iter()
         .map(|p| (p.line_number, p.delivered.milli()))

@@ -25,7 +25,7 @@ pub struct InvoiceRow {
 }
 
 #[derive(Debug, Queryable, Insertable, Clone)]
-#[diesel(table_name = invoice_lines)]
+#[diesel(table_name = invoice_lines, treat_none_as_default_value = false)]
 pub struct InvoiceLineRow {
     pub invoice_id: String,
     pub line_number: i32,
@@ -155,7 +155,7 @@ pub fn invoice(
             line_amount_minor: *amount,
         })
         .collect();
-    crate::insert_all!(conn, invoice_lines::table, &rows)?;
+    crate::insert_lines!(conn, invoice_lines::table, &rows)?;
     if status == MatchStatus::Matched {
         // Only matched invoices count: an exception is disputed until a corrected one comes.
         for l in &inv.lines {

@@ -23,6 +23,12 @@ pub fn next_number(conn: &mut DbConnection, prefix: &str) -> Result<String, Stor
     Ok(format!("{prefix}-{year}-{next:06}"))
 }
 
+/// A number no document keeps: the placeholder a document is written under when its real
+/// number is taken at the end of its transaction (unique, since the id is; never committed).
+pub fn provisional_number(id: &str) -> String {
+    format!("~{id}")
+}
+
 /// One statement: the series' next number, or none when the series has no row for the year.
 fn take_number(
     conn: &mut DbConnection,

@@ -102,7 +102,6 @@ pub fn insert_order(
         Direction::Purchase => "PO",
         Direction::Sales => "SO",
     };
-    let number = next_number(conn, prefix)?;
     let t = now();
     let status = if o.submit {
         OrderStatus::Submitted
@@ -120,7 +119,7 @@ pub fn insert_order(
     let total = document_total(lines.iter().map(|l| l.line_amount_minor))?;
     let row = OrderRow {
         id: id.clone(),
-        number,
+        number: provisional_number(&id),
         direction: o.direction.as_str().into(),
         order_type: o.order_type.as_str().into(),
         counterparty_id: o.counterparty_id,
@@ -162,7 +161,15 @@ pub fn insert_order(
     diesel::insert_into(orders::table)
         .values(&row)
         .execute(conn)?;
-    crate::insert_all!(conn, order_lines::table, &lines)?;
+    crate::insert_lines!(conn, order_lines::table, &lines)?;
+    // The number is taken last: its series' row stays locked to commit, so writers of the
+    // series take turns only for the number, the audit entry and the event, not for the order
+    // and its lines (PostgreSQL at 64 connections waited 35 ms a number when it came first).
+    let mut row = row;
+    row.number = next_number(conn, prefix)?;
+    diesel::update(orders::table.find(&id))
+        .set(orders::number.eq(&row.number))
+        .execute(conn)?;
     // The order answered, audited and announced is built from the rows just written (the
     // clock is at the database's microseconds), not read back: one statement fewer per order
     // in the writer's turn.

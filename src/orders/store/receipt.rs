@@ -17,7 +17,7 @@ pub struct ReceiptRow {
 }
 
 #[derive(Debug, Queryable, Insertable, Clone)]
-#[diesel(table_name = receipt_lines)]
+#[diesel(table_name = receipt_lines, treat_none_as_default_value = false)]
 pub struct ReceiptLineRow {
     pub goods_receipt_id: String,
     pub line_number: i32,
@@ -126,7 +126,7 @@ pub fn receive(
             discrepancy_note: p.note.clone(),
         })
         .collect();
-    crate::insert_all!(conn, receipt_lines::table, &rows)?;
+    crate::insert_lines!(conn, receipt_lines::table, &rows)?;
     let kept = plan
         .iter()
         .map(|p| (p.line_number, p.received.milli() - p.rejected.milli()))

@@ -4,7 +4,7 @@ use super::*;
 use crate::lifecycle::Lifecycle;
 
 #[derive(Debug, Queryable, Insertable, Clone)]
-#[diesel(table_name = orders)]
+#[diesel(table_name = orders, treat_none_as_default_value = false)]
 pub struct OrderRow {
     pub id: String,
     pub number: String,
@@ -139,7 +139,7 @@ impl OrderRow {
 }
 
 #[derive(Debug, Queryable, Insertable, AsChangeset, Clone, PartialEq, Eq, Serialize)]
-#[diesel(table_name = order_lines)]
+#[diesel(table_name = order_lines, treat_none_as_default_value = false)]
 pub struct OrderLineRow {
     pub order_id: String,
     pub line_number: i32,
