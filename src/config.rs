@@ -21,6 +21,9 @@ pub struct Config {
     pub max_batch_bytes: usize,
     /// Share of customer below this (basis points) marks a growth target.
     pub growth_threshold_bp: i64,
+    /// Proxies (addresses, CIDR blocks) whose forwarding header names the client's address;
+    /// none by default: the client is the connection's peer.
+    pub trusted_proxies: crate::http::client_address::TrustedProxies,
     /// Browser origins (partner portals) allowed to call the API; none by default.
     pub cors_origins: Vec<String>,
     /// How long a client may take to send a request's head, and then its body.
@@ -70,6 +73,16 @@ impl Config {
         env("PRM_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string())
     }
 
+    /// `PRM_DB_PREPARED_STATEMENTS` (default true): false through a PgBouncer in transaction
+    /// pooling ([`crate::db::Db::connect_with`]).
+    pub fn prepared_statements_from_env() -> anyhow::Result<bool> {
+        match env("PRM_DB_PREPARED_STATEMENTS").as_deref().map(str::trim) {
+            None | Some("true" | "1" | "yes") => Ok(true),
+            Some("false" | "0" | "no") => Ok(false),
+            Some(other) => bail!("PRM_DB_PREPARED_STATEMENTS: `{other}` is neither true nor false"),
+        }
+    }
+
     pub fn from_env() -> anyhow::Result<Config> {
         let database_url = Config::database_url_from_env();
         Backend::of(&database_url)?;
@@ -84,6 +97,7 @@ impl Config {
             max_batch_bytes: env_num("PRM_MAX_BATCH_BYTES", 32 * 1024 * 1024)?,
             growth_threshold_bp: env_num("PRM_GROWTH_THRESHOLD_BP", 3000)?,
             cors_origins: cors_origins(env("PRM_CORS_ORIGINS").as_deref())?,
+            trusted_proxies: trusted_proxies()?,
             request_timeout_seconds: env_num("PRM_REQUEST_TIMEOUT_SECONDS", 10)?,
             idle_timeout_seconds: env_num("PRM_IDLE_TIMEOUT_SECONDS", 30)?,
             login_limits: crate::auth::throttle::Limits {
@@ -109,6 +123,19 @@ impl Config {
             database_url,
         })
     }
+}
+
+/// `PRM_TRUSTED_PROXIES` and `PRM_TRUSTED_PROXY_HEADER` (see [`crate::http::client_address`]).
+fn trusted_proxies() -> anyhow::Result<crate::http::client_address::TrustedProxies> {
+    use crate::http::client_address::TrustedProxies;
+    let header = match env("PRM_TRUSTED_PROXY_HEADER") {
+        Some(h) => h
+            .parse()
+            .map_err(|e| anyhow::anyhow!("PRM_TRUSTED_PROXY_HEADER: {e}"))?,
+        None => Default::default(),
+    };
+    TrustedProxies::parse(&env("PRM_TRUSTED_PROXIES").unwrap_or_default(), header)
+        .map_err(|e| anyhow::anyhow!("PRM_TRUSTED_PROXIES: {e}"))
 }
 
 /// `PRM_WEBHOOK_*`: where webhooks may go and how they are retried (defaults in

@@ -21,6 +21,7 @@ pub mod decimal;
 pub mod demo;
 pub mod events;
 pub mod http;
+pub mod jobs;
 pub mod lenient;
 pub mod lifecycle;
 pub mod openapi;
@@ -75,6 +76,8 @@ pub struct AppState {
     pub hashing: Arc<crate::auth::hashing::HashingPool>,
     /// Where webhooks may go (subscription URLs are checked against it).
     pub webhooks: Arc<crate::webhooks::model::WebhookSettings>,
+    /// Whose word on a client's address is taken (sign-in throttling counts per address).
+    pub trusted_proxies: Arc<crate::http::client_address::TrustedProxies>,
 }
 
 /// The process-wide parts of the service: built once, handed to every worker's `App`.
@@ -105,6 +108,7 @@ impl Service {
                 write_quotas: config.write_quotas,
                 hashing: Arc::new(crate::auth::hashing::HashingPool::for_this_machine()),
                 webhooks: Arc::new(config.webhooks.clone()),
+                trusted_proxies: Arc::new(config.trusted_proxies.clone()),
             }),
             metrics: web::Data::new(Metrics::new()),
             body_limit: web::Data::new(BodyLimit(config.max_body_bytes)),
@@ -267,75 +271,37 @@ pub async fn checkpointer(db: Db) {
     }
 }
 
-/// Starts and ends approved promotions as their dates come (checked every minute; a promotion
-/// acted on is brought up to date in that same transaction anyway).
+/// The promotion calendar ([`jobs::PROMOTION_CALENDAR`]).
 pub async fn promotion_calendar(db: Db) {
-    let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(60));
-    loop {
-        every.tick().await;
+    jobs::run_periodically(db, &jobs::PROMOTION_CALENDAR, |conn| {
         let today = clock::today();
-        let due = match db
-            .read(move |conn| promotions::store::due_on_calendar(conn, today))
-            .await
-        {
-            Ok(due) => due,
-            Err(e) => {
-                tracing::warn!(error = %e, "promotion calendar check failed; will retry");
-                continue;
-            }
-        };
-        if due.is_empty() {
-            continue;
-        }
-        match db
-            .write(move |conn| promotions::store::follow_calendar(conn, &due, today))
-            .await
-        {
-            Ok(moved) => tracing::info!(moved, "promotions moved along the calendar"),
-            Err(e) => tracing::warn!(error = %e, "promotion calendar failed; will retry"),
-        }
-    }
+        let due = promotions::store::due_on_calendar(conn, today)?;
+        Ok(promotions::store::follow_calendar(conn, &due, today)?)
+    })
+    .await
 }
 
-/// Announces due dates passed (see [`alerts`]) once a minute, the first time at start.
+/// Overdue alerts ([`jobs::OVERDUE_ALERTS`], [`alerts`]).
 pub async fn overdue_alerts(db: Db) {
-    let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(60));
-    loop {
-        every.tick().await;
-        let today = clock::today();
-        match db
-            .write(move |conn| alerts::store::announce_overdue(conn, today))
-            .await
-        {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(announced = n, "overdue alerts announced"),
-            Err(e) => tracing::warn!(error = %e, "overdue sweep failed; will retry"),
-        }
-    }
+    jobs::run_periodically(db, &jobs::OVERDUE_ALERTS, |conn| {
+        Ok(alerts::store::announce_overdue(conn, clock::today())?)
+    })
+    .await
 }
 
-/// Periodic clean-up: idempotency keys past their retention, refresh tokens long expired,
-/// sign-in failure counts that no longer delay anyone, and webhook deliveries finished more
-/// than 30 days ago.
+/// Housekeeping ([`jobs::HOUSEKEEPING`]): idempotency keys past their retention, refresh tokens
+/// long expired, sign-in failure counts that no longer delay anyone, and webhook deliveries
+/// finished more than 30 days ago.
 pub async fn housekeeping(db: Db, login_limits: auth::throttle::Limits) {
-    let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(3600));
-    loop {
-        every.tick().await;
-        match db
-            .write(move |conn| {
-                let keys = http::idempotency::purge_expired(conn)?;
-                let tokens = auth::store::purge_expired_refresh_tokens(conn)?;
-                auth::store::purge_login_failures(conn, &login_limits)?;
-                auth::store::purge_write_quotas(conn)?;
-                let kept_from = chrono::Utc::now().naive_utc()
-                    - chrono::Duration::days(webhooks::store::queue::LOG_RETENTION_DAYS);
-                webhooks::store::queue::purge_finished(conn, kept_from)?;
-                Ok::<_, ApiError>((keys, tokens))
-            })
-            .await
-        {
-            Ok((keys, tokens)) => tracing::info!(keys, tokens, "housekeeping purged expired rows"),
-            Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
-        }
-    }
+    jobs::run_periodically(db, &jobs::HOUSEKEEPING, move |conn| {
+        let keys = http::idempotency::purge_expired(conn)?;
+        let tokens = auth::store::purge_expired_refresh_tokens(conn)?;
+        auth::store::purge_login_failures(conn, &login_limits)?;
+        auth::store::purge_write_quotas(conn)?;
+        let kept_from = chrono::Utc::now().naive_utc()
+            - chrono::Duration::days(webhooks::store::queue::LOG_RETENTION_DAYS);
+        webhooks::store::queue::purge_finished(conn, kept_from)?;
+        Ok::<_, ApiError>((keys, tokens))
+    })
+    .await
 }

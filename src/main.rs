@@ -28,6 +28,9 @@ Environment (see the README's Configuration table):
   PRM_WRITES_PER_MINUTE, PRM_PARTNER_WRITES_PER_MINUTE  write quotas (0: off)
   PRM_GROWTH_THRESHOLD_BP share of customer below which a growth target shows
   PRM_DB_POOL_SIZE, PRM_WORKERS  connections and HTTP worker threads
+  PRM_DB_PREPARED_STATEMENTS  false behind a PgBouncer in transaction pooling
+  PRM_TRUSTED_PROXIES, PRM_TRUSTED_PROXY_HEADER  proxies whose X-Forwarded-For (or
+                          Forwarded) names the client
   PRM_WEBHOOK_ALLOWED_HOSTS, PRM_WEBHOOK_ALLOW_HTTP  private hosts and plain http for webhooks
   PRM_WEBHOOK_RETRY_SECONDS, PRM_WEBHOOK_TIMEOUT_SECONDS, PRM_WEBHOOK_LEASE_SECONDS,
   PRM_WEBHOOK_CONCURRENCY, PRM_WEBHOOK_DISABLE_AFTER_SECONDS  webhook delivery
@@ -121,7 +124,11 @@ fn init_tracing(default: &str) -> anyhow::Result<()> {
 }
 
 fn open_db(database_url: &str, pool_size: u32) -> anyhow::Result<Db> {
-    let db = Db::connect(database_url, pool_size)?;
+    let db = Db::connect_with(
+        database_url,
+        pool_size,
+        Config::prepared_statements_from_env()?,
+    )?;
     let applied = db.migrate()?;
     if applied > 0 {
         tracing::info!(applied, "database migrated");
@@ -160,7 +167,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Backup { file } => {
-            let db = Db::connect(&Config::database_url_from_env(), 1)?;
+            let db = Db::connect_with(
+                &Config::database_url_from_env(),
+                1,
+                Config::prepared_statements_from_env()?,
+            )?;
             // A spinner with the step and the time taken, on a terminal only.
             let progress = indicatif::ProgressBar::new_spinner();
             if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
@@ -175,7 +186,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            let db = Db::connect(&Config::database_url_from_env(), 1)?;
+            let db = Db::connect_with(
+                &Config::database_url_from_env(),
+                1,
+                Config::prepared_statements_from_env()?,
+            )?;
             let applied = db.migrate()?;
             eprintln!("applied {applied} migration(s)");
             Ok(())

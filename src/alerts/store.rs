@@ -25,12 +25,9 @@ struct Overdue {
 }
 
 /// Announces what is overdue on `today` and was not announced for its due date yet; answers how
-/// many were. On PostgreSQL instances sweep one after another (a transaction lock), so the
-/// second finds the first's announcements and repeats none.
+/// many were. It runs as a periodic job ([`crate::jobs::OVERDUE_ALERTS`]), on one instance at a
+/// time, so a sweep finds the last one's announcements and repeats none.
 pub fn announce_overdue(conn: &mut DbConnection, today: NaiveDate) -> Result<usize, StoreError> {
-    if let DbConnection::Postgres(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7201002)").execute(pg)?;
-    }
     let mut due = interactions_overdue(conn, today)?;
     due.extend(non_conformances_overdue(conn, today)?);
     due.extend(plan_actions_overdue(conn, today)?);

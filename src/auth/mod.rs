@@ -56,7 +56,9 @@ pub fn bootstrap_admin(
         password_hash,
     };
     let created = db.write_blocking(|conn| {
-        // Another instance may have bootstrapped meanwhile.
+        // Instances starting together take turns here; the second counts the first's admin
+        // (its count runs after the turn is granted) and creates none.
+        crate::db::locks::take_database(conn, crate::db::locks::Lock::FirstAdmin)?;
         if store::count_users(conn)? > 0 {
             return Ok(false);
         }

@@ -71,6 +71,13 @@ impl From<Error> for StoreError {
                 "a concurrent write won; retry the request",
             )
             .into(),
+            // Pointed at a hot standby (or a read-only session): the write is not lost to a
+            // bug, it cannot happen here; 503 like any database that cannot take it.
+            Error::DatabaseError(DatabaseErrorKind::ReadOnlyTransaction, _) => {
+                StoreError::Unavailable(
+                    "the database is read-only (a standby?); writes are refused".into(),
+                )
+            }
             source => StoreError::Database {
                 source,
                 at: Location::caller(),

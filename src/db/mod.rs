@@ -4,6 +4,8 @@
 
 pub mod error;
 pub mod first_use;
+pub mod locks;
+mod migrate;
 pub mod page;
 mod pool;
 pub mod schema;
@@ -17,7 +19,7 @@ use std::time::Duration;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2;
-use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations};
 
 use pool::{open_first, with_connect_timeout, DbManager};
 
@@ -111,6 +113,15 @@ impl Db {
     /// Opens the pool; a database that cannot be opened is one clear line naming it and why,
     /// at once (not the pool's retries for its whole timeout).
     pub fn connect(url: &str, max_size: u32) -> anyhow::Result<Db> {
+        Db::connect_with(url, max_size, true)
+    }
+
+    /// [`Db::connect`], saying whether PostgreSQL statements may be prepared once per
+    /// connection and kept. Through a PgBouncer in transaction pooling (before 1.21's own
+    /// support) they may not: the next transaction can run on another server connection, where
+    /// the statement does not exist or, worse, another one has its name. Without them every
+    /// statement is sent with its parameters in one unnamed round trip.
+    pub fn connect_with(url: &str, max_size: u32, prepared_statements: bool) -> anyhow::Result<Db> {
         let backend = Backend::of(url)?;
         let manager = DbManager {
             url: match backend {
@@ -118,6 +129,7 @@ impl Db {
                 Backend::Sqlite => url.to_string(),
             },
             backend,
+            prepared_statements,
         };
         open_first(&manager, url)?;
         let pool = r2d2::Pool::builder()
@@ -154,23 +166,6 @@ impl Db {
             + count(orders::table.count().get_result(&mut **conn))?;
         let people = count(users::table.count().get_result(&mut **conn))?;
         Ok(records == 0 && people <= 1)
-    }
-
-    /// Applies every embedded migration not yet applied.
-    pub fn migrate(&self) -> anyhow::Result<usize> {
-        let mut conn = self
-            .pool
-            .get()
-            .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-        let applied = match &mut **conn {
-            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-            DbConnection::Postgres(c) => c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len()),
-        }
-        .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
-        fill_search_text(&mut conn).map_err(|e| anyhow::anyhow!("search keys: {e}"))?;
-        Ok(applied)
     }
 
     /// Runs `f` on a pooled connection off the async executor, after the request's deferred
@@ -461,33 +456,6 @@ pub fn with_lines<D, L, T>(
             build(d, mine)
         })
         .collect()
-}
-
-/// Rows written before search keys existed (or by an older instance) get theirs: search keys are
-/// Unicode-folded in Rust, which SQL cannot do the same way on both databases.
-fn fill_search_text(conn: &mut DbConnection) -> Result<(), diesel::result::Error> {
-    use schema::{partners, products};
-    let missing: Vec<(String, String, Option<String>)> = partners::table
-        .filter(partners::search_text.is_null())
-        .select((partners::id, partners::name, partners::legal_name))
-        .load(conn)?;
-    for (id, name, legal) in missing {
-        diesel::update(partners::table.find(id))
-            .set(
-                partners::search_text.eq(crate::text::partner_search_text(&name, legal.as_deref())),
-            )
-            .execute(conn)?;
-    }
-    let missing: Vec<(String, String)> = products::table
-        .filter(products::search_text.is_null())
-        .select((products::id, products::name))
-        .load(conn)?;
-    for (id, name) in missing {
-        diesel::update(products::table.find(id))
-            .set(products::search_text.eq(crate::text::search_key(&name)))
-            .execute(conn)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -72,21 +72,30 @@ pub(super) fn open_first(manager: &DbManager, url: &str) -> anyhow::Result<()> {
 #[cfg(unix)]
 fn create_private(path: &std::path::Path) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
+    let created = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .open(path)
-        .map(drop)
+        .open(path);
+    already_there_is_fine(created)
+}
+
+/// Another process starting at the same moment may have created the file first.
+fn already_there_is_fine(created: std::io::Result<std::fs::File>) -> std::io::Result<()> {
+    match created {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        other => other.map(drop),
+    }
 }
 
 #[cfg(not(unix))]
 fn create_private(path: &std::path::Path) -> std::io::Result<()> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map(drop)
+    already_there_is_fine(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path),
+    )
 }
 
 /// r2d2 manager that builds the right variant and applies SQLite's per-connection settings.
@@ -94,6 +103,8 @@ fn create_private(path: &std::path::Path) -> std::io::Result<()> {
 pub struct DbManager {
     pub(super) url: String,
     pub(super) backend: Backend,
+    /// Whether PostgreSQL connections keep prepared statements ([`super::Db::connect_with`]).
+    pub(super) prepared_statements: bool,
 }
 
 impl ManageConnection for DbManager {
@@ -128,9 +139,14 @@ impl DbManager {
     /// A new connection, with SQLite's per-connection settings applied.
     pub(super) fn open(&self) -> Result<DbConnection, r2d2::Error> {
         match self.backend {
-            Backend::Postgres => diesel::PgConnection::establish(&self.url)
-                .map(DbConnection::Postgres)
-                .map_err(r2d2::Error::ConnectionError),
+            Backend::Postgres => {
+                let mut conn = diesel::PgConnection::establish(&self.url)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                if !self.prepared_statements {
+                    conn.set_prepared_statement_cache_size(diesel::connection::CacheSize::Disabled);
+                }
+                Ok(DbConnection::Postgres(conn))
+            }
             Backend::Sqlite => {
                 let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
                 stable_query_plans();

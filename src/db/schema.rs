@@ -804,6 +804,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    periodic_jobs (name) {
+        name -> Text,
+        last_run_at -> Timestamp,
+        run_by -> Text,
+    }
+}
+
+diesel::table! {
     write_quotas (key) {
         key -> Text,
         window_start -> Timestamp,
@@ -838,6 +846,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_changes,
     company,
     login_failures,
+    periodic_jobs,
     write_quotas,
     monthly_supply,
     users,

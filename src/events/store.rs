@@ -45,9 +45,7 @@ pub struct NewEvent<'a> {
 /// is the highest so far plus one, so a transaction that rolls back leaves no hole (a database
 /// sequence would). SQLite has one writer already.
 pub fn append(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), StoreError> {
-    if let DbConnection::Postgres(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7201001)").execute(pg)?;
-    }
+    crate::db::locks::take_database(conn, crate::db::locks::Lock::EventFeed)?;
     debug_assert!(
         super::model::is_event_type(e.event_type),
         "`{}` is missing from events::model::EVENT_TYPES",

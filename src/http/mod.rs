@@ -1,5 +1,6 @@
 //! Cross-cutting web plumbing shared by every business area.
 
+pub mod client_address;
 pub mod concurrency;
 pub mod csv;
 pub mod error;

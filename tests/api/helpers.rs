@@ -56,6 +56,7 @@ pub fn test_config(database_url: String) -> Config {
         max_batch_bytes: 4 * 1024 * 1024,
         growth_threshold_bp: 3000,
         cors_origins: vec!["https://portal.example.com".into()],
+        trusted_proxies: Default::default(),
         request_timeout_seconds: 10,
         idle_timeout_seconds: 30,
         login_limits: Default::default(),

@@ -33,6 +33,7 @@ mod rebates;
 mod refusals;
 mod relationships;
 mod resilience;
+mod scale_out;
 mod specs;
 mod startup;
 mod tokens;

@@ -92,7 +92,7 @@ pub(crate) async fn throttled(
     req: &HttpRequest,
     account: &str,
 ) -> Result<Vec<(String, i64)>, ApiError> {
-    let address = req.peer_addr().map(|a| a.ip().to_string());
+    let address = state.trusted_proxies.client_of(req).map(|a| a.to_string());
     let keys = throttle::keys(&state.login_limits, account, address.as_deref());
     let limits = state.login_limits;
     let counted = keys.clone();

@@ -1,6 +1,7 @@
 //! Sign-in throttling.
 
 use super::*;
+use crate::db::locks::{self, Lock};
 
 /// Counts one sign-in attempt on each of its keys, before its secret is checked, unless a key is
 /// still under its delay: then `Err(seconds to wait)` and nothing is counted (see
@@ -12,12 +13,8 @@ pub fn count_sign_in_attempt(
     keys: &[(String, i64)],
 ) -> Result<Result<(), u64>, StoreError> {
     use crate::db::schema::login_failures as lf;
-    if let DbConnection::Postgres(pg) = conn {
-        for (key, _) in keys {
-            diesel::sql_query("SELECT pg_advisory_xact_lock(7201002, hashtext($1))")
-                .bind::<diesel::sql_types::Text, _>(key)
-                .execute(pg)?;
-        }
+    for (key, _) in keys {
+        locks::take(conn, Lock::SignInKey, key)?;
     }
     let now = Utc::now().naive_utc();
     let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
@@ -102,11 +99,7 @@ pub fn count_write(
     if per_minute <= 0 {
         return Ok(Ok(()));
     }
-    if let DbConnection::Postgres(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7201003, hashtext($1))")
-            .bind::<diesel::sql_types::Text, _>(principal)
-            .execute(pg)?;
-    }
+    locks::take(conn, Lock::WriteQuota, principal)?;
     let (window, left) = throttle::quota_window(Utc::now().naive_utc());
     let row: Option<(NaiveDateTime, i64)> = wq::table
         .find(principal)

@@ -80,12 +80,11 @@ pub(crate) fn lock_partner_reports(
     conn: &mut DbConnection,
     partner_id: &str,
 ) -> Result<(), StoreError> {
-    if let DbConnection::Postgres(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7201003, hashtext($1))")
-            .bind::<diesel::sql_types::Text, _>(partner_id)
-            .execute(pg)?;
-    }
-    Ok(())
+    Ok(crate::db::locks::take(
+        conn,
+        crate::db::locks::Lock::PartnerReports,
+        partner_id,
+    )?)
 }
 
 /// The reporting partner must exist and sell on: a distributor or a key account.

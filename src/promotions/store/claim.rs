@@ -99,12 +99,11 @@ pub(crate) fn ledger_of(
 /// Claims on one promotion are decided one at a time: on PostgreSQL two racing claims would
 /// otherwise both fit under the cap. SQLite has one writer.
 pub(crate) fn lock_claims(conn: &mut DbConnection, promotion_id: &str) -> Result<(), StoreError> {
-    if let DbConnection::Postgres(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7201004, hashtext($1))")
-            .bind::<diesel::sql_types::Text, _>(promotion_id)
-            .execute(pg)?;
-    }
-    Ok(())
+    Ok(crate::db::locks::take(
+        conn,
+        crate::db::locks::Lock::PromotionClaims,
+        promotion_id,
+    )?)
 }
 
 pub struct ClaimDraft {

@@ -1,0 +1,337 @@
+//! Several instances on one database (SCALE-OUT): starting together, periodic jobs, a read-only
+//! standby, and the client's address behind trusted proxies. On SQLite and on PostgreSQL.
+
+use std::sync::{Arc, Barrier};
+use std::time::Duration;
+
+use actix_web::http::Method;
+use prm::auth::Bootstrap;
+use prm::db::Db;
+use prm::jobs::{self, Job};
+use serde_json::json;
+
+use crate::helpers::*;
+
+fn on_postgres(url: &str) -> bool {
+    url.starts_with("postgres")
+}
+
+/// How many migrations this build carries for the database `url` names.
+fn migrations_for(url: &str) -> usize {
+    let dir = if on_postgres(url) {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().join("up.sql").exists())
+        .count()
+}
+
+/// Three instances starting at the same moment on an empty database: one migrates everything,
+/// the others wait and find nothing to do; one creates the first admin, the others find it.
+#[test]
+fn instances_starting_together_migrate_once_and_make_one_admin() {
+    let (url, _guard) = fresh_database();
+    let start = Arc::new(Barrier::new(3));
+    let instances: Vec<_> = (0..3)
+        .map(|_| {
+            let (url, start) = (url.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                let db = Db::connect(&url, 2).expect("connect");
+                let applied = db.migrate().expect("migrated, or found migrated");
+                let admin = prm::auth::bootstrap_admin(
+                    &db,
+                    Some(ADMIN_EMAIL.into()),
+                    Some(ADMIN_PASSWORD.into()),
+                )
+                .expect("an admin made or found");
+                (applied, matches!(admin, Bootstrap::Created { .. }))
+            })
+        })
+        .collect();
+    let mut applied: Vec<usize> = Vec::new();
+    let mut created = 0;
+    for i in instances {
+        let (a, c) = i.join().expect("an instance failed to start");
+        applied.push(a);
+        created += usize::from(c);
+    }
+    applied.sort();
+    assert_eq!(applied, [0, 0, migrations_for(&url)]);
+    assert_eq!(created, 1);
+}
+
+/// Three `prm serve` processes started at once on an empty database all come up and serve; the
+/// database has one admin.
+#[test]
+fn three_processes_started_at_once_all_serve() {
+    let (url, _guard) = fresh_database();
+    let dir = tempfile::tempdir().unwrap();
+    let secret = std::str::from_utf8(SECRET).unwrap();
+    let ports: Vec<String> = (0..3)
+        .map(|_| {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            format!("127.0.0.1:{}", l.local_addr().unwrap().port())
+        })
+        .collect();
+    let mut children: Vec<std::process::Child> = ports
+        .iter()
+        .map(|bind| {
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_prm"));
+            for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("PRM_")) {
+                cmd.env_remove(k);
+            }
+            cmd.arg("serve")
+                .current_dir(dir.path())
+                .env("PRM_DATABASE_URL", &url)
+                .env("PRM_BIND", bind)
+                .env("PRM_JWT_SECRET", secret)
+                .env("PRM_ADMIN_EMAIL", ADMIN_EMAIL)
+                .env("PRM_ADMIN_PASSWORD", ADMIN_PASSWORD)
+                .env("PRM_DB_POOL_SIZE", "2")
+                .env("PRM_WORKERS", "1")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start prm")
+        })
+        .collect();
+    let ready = |bind: &str| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while std::time::Instant::now() < deadline {
+            if let Ok(mut s) = std::net::TcpStream::connect(bind) {
+                use std::io::{Read, Write};
+                let _ = s.write_all(b"GET /readyz HTTP/1.0\r\n\r\n");
+                let mut answer = String::new();
+                let _ = s.read_to_string(&mut answer);
+                if answer.starts_with("HTTP/1.0 200") {
+                    return true;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    };
+    let all_ready: Vec<bool> = ports.iter().map(|p| ready(p)).collect();
+    let said: Vec<String> = children.iter_mut().map(stop).collect();
+    assert!(all_ready.iter().all(|r| *r), "not all ready: {said:?}");
+    let db = Db::connect(&url, 1).unwrap();
+    let users: i64 = db
+        .write_blocking(|conn| {
+            use diesel::prelude::*;
+            prm::db::schema::users::table
+                .count()
+                .get_result::<i64>(conn)
+                .map_err(prm::db::StoreError::from)
+        })
+        .unwrap();
+    assert_eq!(users, 1);
+}
+
+/// Stops a child and answers what it said on standard error.
+fn stop(child: &mut std::process::Child) -> String {
+    use std::io::Read;
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut said = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut said);
+    }
+    said
+}
+
+static NIGHTLY: Job = Job {
+    name: "test_nightly",
+    every: Duration::from_secs(3600),
+};
+
+/// A periodic job ticked by several instances at once runs once per period; a run that fails
+/// leaves it due.
+#[actix_web::test]
+async fn a_periodic_job_runs_on_one_instance_per_tick() {
+    let (url, guard) = fresh_database();
+    let first = spawn_with(test_config(url.clone()), Some(guard)).await;
+    let second = Db::connect(&url, 4).unwrap();
+    let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let tick = |db: Db| {
+        let runs = runs.clone();
+        async move {
+            jobs::run_if_due(&db, &NIGHTLY, move |_conn| {
+                runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                // Long enough that the others tick while it runs.
+                std::thread::sleep(Duration::from_millis(200));
+                Ok(())
+            })
+            .await
+            .expect("a tick")
+        }
+    };
+    let ticks: Vec<_> = (0..6)
+        .map(|i| {
+            let db = if i % 2 == 0 {
+                first.db.clone()
+            } else {
+                second.clone()
+            };
+            tick(db)
+        })
+        .collect();
+    let ran = futures_util::future::join_all(ticks).await;
+    assert_eq!(ran.iter().filter(|r| r.is_some()).count(), 1);
+    assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // Within the period nobody runs it again.
+    assert!(tick(second.clone()).await.is_none());
+    assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    // A period later it is due; a run that fails gives its turn back.
+    let rewind = |db: &Db| {
+        db.write_blocking(|conn| {
+            use diesel::prelude::*;
+            use prm::db::schema::periodic_jobs as pj;
+            diesel::update(pj::table.find(NIGHTLY.name))
+                .set(pj::last_run_at.eq(prm::clock::now() - chrono::Duration::hours(2)))
+                .execute(conn)
+                .map_err(prm::db::StoreError::from)
+        })
+        .unwrap()
+    };
+    assert_eq!(rewind(&second), 1);
+    let failed = jobs::run_if_due(&second, &NIGHTLY, |_conn| {
+        Err::<(), _>(prm::http::ApiError::Unavailable("the job failed".into()))
+    })
+    .await;
+    assert!(failed.is_err());
+    assert!(tick(first.db.clone()).await.is_some());
+    assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+/// An instance pointed at a read-only PostgreSQL (a hot standby; here a session whose
+/// transactions are read-only) does not migrate: it serves a database its primary migrated,
+/// refuses writes with 503, and will not start on one that lacks migrations.
+#[test]
+fn a_read_only_database_is_never_migrated() {
+    let (url, _guard) = fresh_database();
+    if !on_postgres(&url) {
+        // SQLite has no standby; nothing to show there.
+        return;
+    }
+    let read_only = format!("{url}%20-c%20default_transaction_read_only%3Don");
+    let err = Db::connect(&read_only, 1)
+        .unwrap()
+        .migrate()
+        .expect_err("an unmigrated read-only database");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("read-only") && msg.contains(&format!("{} of", migrations_for(&url))),
+        "{msg}"
+    );
+
+    Db::connect(&url, 1).unwrap().migrate().unwrap();
+    let standby = Db::connect(&read_only, 1).unwrap();
+    assert_eq!(standby.migrate().unwrap(), 0);
+    let write = standby
+        .write_blocking(|conn| prm::jobs::claim(conn, &NIGHTLY, prm::clock::now()).map(drop));
+    assert!(
+        matches!(write, Err(prm::db::StoreError::Unavailable(ref why)) if why.contains("read-only")),
+        "{write:?}"
+    );
+}
+
+fn login_via(
+    peer: &str,
+    forwarded: Option<&str>,
+    email: &str,
+    password: &str,
+) -> actix_web::test::TestRequest {
+    let mut req = actix_web::test::TestRequest::default()
+        .method(Method::POST)
+        .uri("/api/v1/auth/login")
+        .peer_addr(peer.parse().unwrap())
+        .set_json(json!({"email": email, "password": password}));
+    if let Some(f) = forwarded {
+        req = req.insert_header(("X-Forwarded-For", f));
+    }
+    req
+}
+
+/// Behind a trusted proxy, sign-ins are counted per client address from `X-Forwarded-For`:
+/// one client's wrong passwords do not lock everyone behind the proxy out. From a peer that is
+/// not a trusted proxy the header is ignored: rotating it does not escape the count.
+#[actix_web::test]
+async fn behind_a_trusted_proxy_each_client_is_counted_on_its_own() {
+    let (url, guard) = fresh_database();
+    let mut config = test_config(url);
+    config.login_limits.per_address = 3;
+    config.login_limits.per_pair = 100;
+    config.login_limits.per_account = 100;
+    config.trusted_proxies = prm::http::client_address::TrustedProxies::parse(
+        "127.0.0.1, 10.0.0.0/8",
+        Default::default(),
+    )
+    .unwrap();
+    let app = spawn_with(config, Some(guard)).await;
+    let proxy = "127.0.0.1:40000";
+    for i in 0..3 {
+        let account = format!("nobody{i}@example.com");
+        app.send(login_via(
+            proxy,
+            Some("1.2.3.4, 203.0.113.7"),
+            &account,
+            "wrong password here",
+        ))
+        .await
+        .expect_problem(401, "invalid_credentials", None);
+    }
+    // That client is now held back, whatever it writes before its real address …
+    app.send(login_via(
+        proxy,
+        Some("9.9.9.9, 203.0.113.7"),
+        ADMIN_EMAIL,
+        ADMIN_PASSWORD,
+    ))
+    .await
+    .expect_problem(429, "too_many_attempts", None);
+    // … and through a second trusted proxy too.
+    app.send(login_via(
+        proxy,
+        Some("203.0.113.7, 10.1.2.3"),
+        ADMIN_EMAIL,
+        ADMIN_PASSWORD,
+    ))
+    .await
+    .expect_problem(429, "too_many_attempts", None);
+    // Another client behind the same proxy signs in.
+    app.send(login_via(
+        proxy,
+        Some("203.0.113.8"),
+        ADMIN_EMAIL,
+        ADMIN_PASSWORD,
+    ))
+    .await
+    .expect(200);
+
+    // A peer that is no trusted proxy is the client, whatever it forwards.
+    let stranger = "198.51.100.2:5000";
+    for i in 0..3 {
+        let forged = format!("203.0.113.{}", 100 + i);
+        app.send(login_via(
+            stranger,
+            Some(&forged),
+            "nobody@example.com",
+            "wrong password here",
+        ))
+        .await
+        .expect_problem(401, "invalid_credentials", None);
+    }
+    app.send(login_via(
+        stranger,
+        Some("203.0.113.200"),
+        ADMIN_EMAIL,
+        ADMIN_PASSWORD,
+    ))
+    .await
+    .expect_problem(429, "too_many_attempts", None);
+}
