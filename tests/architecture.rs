@@ -213,3 +213,33 @@ fn schema_names_are_unique_across_areas() {
     let twice: Vec<_> = seen.iter().filter(|(_, paths)| paths.len() > 1).collect();
     assert!(twice.is_empty(), "schema names declared twice: {twice:?}");
 }
+
+/// Every document series numbered in the code has its PostgreSQL sequence (a series without one
+/// would fail its first number there), unless it is one of the gap-free series.
+#[test]
+fn every_numbered_series_has_its_sequence() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let mut prefixes: BTreeSet<String> = ["PO", "SO"].map(String::from).into();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        for (i, _) in text.match_indices("next_number(conn, \"") {
+            let rest = &text[i + "next_number(conn, \"".len()..];
+            prefixes.insert(rest[..rest.find('"').unwrap()].to_string());
+        }
+    }
+    let numbers = std::fs::read_to_string(src().join("orders/store/numbers.rs")).unwrap();
+    let migrations = std::fs::read_dir(src().join("../migrations/postgres"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path().join("up.sql")).unwrap_or_default())
+        .collect::<String>();
+    assert!(prefixes.len() > 5, "{prefixes:?}");
+    for prefix in prefixes {
+        let gap_free = numbers.contains(&format!("\"{prefix}\"]"));
+        let sequence = format!("CREATE SEQUENCE document_number_{};", prefix.to_lowercase());
+        assert!(
+            gap_free || migrations.contains(&sequence),
+            "the series {prefix} has no `{sequence}` in migrations/postgres"
+        );
+    }
+}

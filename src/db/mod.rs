@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod first_use;
+pub mod last_in_transaction;
 pub mod locks;
 mod migrate;
 pub mod page;
@@ -238,9 +239,9 @@ impl Db {
             Backend::Sqlite => {
                 // A poisoned lock only means another writer panicked; the database is sound.
                 let _turn = self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner());
-                immediate_transaction(&mut conn, f)
+                immediate_transaction(&mut conn, |c| last_in_transaction::run(c, f))
             }
-            Backend::Postgres => (**conn).transaction(f),
+            Backend::Postgres => (**conn).transaction(|c| last_in_transaction::run(c, f)),
         }
     }
 

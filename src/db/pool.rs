@@ -159,12 +159,22 @@ impl DbManager {
                 // Statement journals (a multi-row insert inside a transaction keeps one, so it
                 // can undo itself alone) live in memory: in a temporary file they were an eighth
                 // of placing an order (perf).
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                let settings = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA wal_autocheckpoint = 10000; PRAGMA temp_store = MEMORY;",
-                )
-                .map_err(r2d2::Error::QueryError)?;
+                     PRAGMA wal_autocheckpoint = 10000; PRAGMA temp_store = MEMORY;";
+                // Switching a new file to WAL takes it whole for a moment, and SQLite does not
+                // wait (busy_timeout) for that: processes opening one new file together retry.
+                let mut tries = 0;
+                loop {
+                    match conn.batch_execute(settings) {
+                        Ok(()) => break,
+                        Err(e) if tries < 100 && e.to_string().contains("locked") => {
+                            tries += 1;
+                            std::thread::sleep(Duration::from_millis(50));
+                        }
+                        Err(e) => return Err(r2d2::Error::QueryError(e)),
+                    }
+                }
                 Ok(DbConnection::Sqlite(conn))
             }
         }

@@ -37,14 +37,70 @@ pub struct NewEvent<'a> {
     pub data: &'a str,
 }
 
-/// Appends an event inside the caller's transaction.
+/// Appends an event inside the caller's transaction, as its last step.
 ///
 /// Readers follow the feed with `after=N`, so numbers must become visible in order and without
-/// gaps. On PostgreSQL a transaction-scoped advisory lock, taken right before the insert (the
-/// last step of every write), makes event-writing commits take turns; under it the next number
-/// is the highest so far plus one, so a transaction that rolls back leaves no hole (a database
-/// sequence would). SQLite has one writer already.
+/// gaps. On PostgreSQL a transaction-scoped advisory lock, taken right before the insert, makes
+/// event-writing commits take turns; under it the next number is the highest so far plus one,
+/// so a transaction that rolls back leaves no hole (a database sequence would). The insert is
+/// left to the end of the write ([`crate::db::last_in_transaction`]), after the audit entry and
+/// the idempotency record, so the lock covers the insert and the commit only. SQLite has one
+/// writer already.
 pub fn append(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), StoreError> {
+    // The lock is held to commit: taken as the write's last step, after its audit entry and
+    // the record of its answer, so every other writer waits for as little as possible.
+    let owned = OwnedEvent::from(&e);
+    match crate::db::last_in_transaction::defer(Box::new(move |conn| {
+        insert(conn, owned.borrowed())
+    })) {
+        Ok(()) => Ok(()),
+        Err(now) => now(conn),
+    }
+}
+
+/// An event kept until the end of its transaction.
+struct OwnedEvent {
+    event_type: String,
+    entity_type: String,
+    entity_id: String,
+    partner_id: Option<String>,
+    other_partner_id: Option<String>,
+    actor_id: String,
+    recorded_for: Option<crate::recording::RecordedFor>,
+    data: String,
+}
+
+impl From<&NewEvent<'_>> for OwnedEvent {
+    fn from(e: &NewEvent<'_>) -> Self {
+        OwnedEvent {
+            event_type: e.event_type.into(),
+            entity_type: e.entity_type.into(),
+            entity_id: e.entity_id.into(),
+            partner_id: e.partner_id.map(str::to_string),
+            other_partner_id: e.other_partner_id.map(str::to_string),
+            actor_id: e.actor_id.into(),
+            recorded_for: e.recorded_for.cloned(),
+            data: e.data.into(),
+        }
+    }
+}
+
+impl OwnedEvent {
+    fn borrowed(&self) -> NewEvent<'_> {
+        NewEvent {
+            event_type: &self.event_type,
+            entity_type: &self.entity_type,
+            entity_id: &self.entity_id,
+            partner_id: self.partner_id.as_deref(),
+            other_partner_id: self.other_partner_id.as_deref(),
+            actor_id: &self.actor_id,
+            recorded_for: self.recorded_for.as_ref(),
+            data: &self.data,
+        }
+    }
+}
+
+fn insert(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), StoreError> {
     crate::db::locks::take_database(conn, crate::db::locks::Lock::EventFeed)?;
     debug_assert!(
         super::model::is_event_type(e.event_type),
