@@ -38,6 +38,8 @@ pub struct Config {
     pub workers: Option<usize>,
     /// How webhooks are sent: outbound rules, retries, timeouts, leases.
     pub webhooks: crate::webhooks::model::WebhookSettings,
+    /// A hot standby for heavy reads; none by default.
+    pub read_replica: Option<crate::db::replica::ReplicaSettings>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://prm.db";
@@ -120,9 +122,33 @@ impl Config {
                 .transpose()
                 .context("PRM_WORKERS must be a number")?,
             webhooks: webhook_settings()?,
+            read_replica: read_replica(&database_url)?,
             database_url,
         })
     }
+}
+
+/// `PRM_READ_DATABASE_URL` and its limits: a PostgreSQL hot standby of a PostgreSQL primary.
+fn read_replica(database_url: &str) -> anyhow::Result<Option<crate::db::replica::ReplicaSettings>> {
+    let Some(url) = env("PRM_READ_DATABASE_URL") else {
+        return Ok(None);
+    };
+    if Backend::of(&url)? != Backend::Postgres {
+        bail!("PRM_READ_DATABASE_URL: a read replica is a PostgreSQL hot standby (postgres://…)");
+    }
+    if Backend::from_url(database_url) != Backend::Postgres {
+        bail!("PRM_READ_DATABASE_URL needs a PostgreSQL PRM_DATABASE_URL: the embedded SQLite database has no replicas");
+    }
+    let seconds = |name: &str, default: f64| -> anyhow::Result<std::time::Duration> {
+        let value: f64 = env_num(name, default)?;
+        std::time::Duration::try_from_secs_f64(value)
+            .map_err(|_| anyhow::anyhow!("{name} must be a number of seconds, 0 or more"))
+    };
+    Ok(Some(crate::db::replica::ReplicaSettings {
+        url,
+        max_lag: seconds("PRM_READ_MAX_LAG_SECONDS", 5.0)?,
+        read_your_writes: seconds("PRM_READ_YOUR_WRITES_SECONDS", 5.0)?,
+    }))
 }
 
 /// `PRM_TRUSTED_PROXIES` and `PRM_TRUSTED_PROXY_HEADER` (see [`crate::http::client_address`]).

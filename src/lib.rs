@@ -94,6 +94,10 @@ pub struct Service {
 
 impl Service {
     pub fn new(db: Db, config: &Config) -> Service {
+        let db = match &config.read_replica {
+            Some(replica) => db.with_replica(replica.clone()),
+            None => db,
+        };
         Service {
             state: web::Data::new(AppState {
                 db,

@@ -29,6 +29,9 @@ Environment (see the README's Configuration table):
   PRM_GROWTH_THRESHOLD_BP share of customer below which a growth target shows
   PRM_DB_POOL_SIZE, PRM_WORKERS  connections and HTTP worker threads
   PRM_DB_PREPARED_STATEMENTS  false behind a PgBouncer in transaction pooling
+  PRM_READ_DATABASE_URL  a PostgreSQL hot standby for heavy reads (answers say
+                         X-Data-As-Of); PRM_READ_MAX_LAG_SECONDS (5),
+                         PRM_READ_YOUR_WRITES_SECONDS (5)
   PRM_TRUSTED_PROXIES, PRM_TRUSTED_PROXY_HEADER  proxies whose X-Forwarded-For (or
                           Forwarded) names the client
   PRM_WEBHOOK_ALLOWED_HOSTS, PRM_WEBHOOK_ALLOW_HTTP  private hosts and plain http for webhooks

@@ -243,3 +243,34 @@ fn every_numbered_series_has_its_sequence() {
         );
     }
 }
+
+/// The handlers that may be answered by the read replica (`Db::read_heavy`) are exactly the
+/// operations the OpenAPI document says carry `X-Data-As-Of`, so neither can drift.
+#[test]
+fn replica_reads_are_the_operations_documented_as_such() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let mut handlers = BTreeSet::new();
+    for path in files.iter().filter(|p| !p.starts_with(src().join("db"))) {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let mut handler = None;
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("pub async fn ") {
+                handler = rest.split('(').next().map(str::to_string);
+            }
+            if line.contains(".read_heavy(") {
+                handlers.insert(handler.clone().expect("read_heavy outside a handler"));
+            }
+        }
+    }
+    let finish = std::fs::read_to_string(src().join("openapi/finish.rs")).unwrap();
+    let list = &finish[finish.find("pub const REPLICA_READS").unwrap()..];
+    let list = &list[..list.find("];").unwrap()];
+    let documented: BTreeSet<String> = list
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('"'))
+        .map(|l| l.trim_end_matches("\",").to_string())
+        .collect();
+    assert!(handlers.len() > 10, "{handlers:?}");
+    assert_eq!(handlers, documented);
+}

@@ -7,8 +7,8 @@ two clients.
 
   load.py setup  --base H:P                       -> fixture JSON on stdout
   load.py orders --base H:P --seconds S --workers W -> orders/s
-  load.py load   --base H:P --seconds S --workers W --out F   (orders with retries, reports, reads,
-                                                             and a tail of the event feed)
+  load.py load   --base H:P --seconds S --workers W --out F   (orders with retries, reports,
+                                     heavy reads by an analyst, and a tail of the event feed)
   load.py check  --base H:P --direct H:P,H:P,H:P --results F --psql CMD
 """
 
@@ -24,6 +24,8 @@ import uuid
 
 ADMIN_EMAIL = "topology@example.com"
 ADMIN_PASSWORD = "topology admin password"
+ANALYST_EMAIL = "analyst@example.com"
+ANALYST_PASSWORD = "topology analyst password"
 LOAD_FROM = "127.0.0.2"
 BURST_FROM = "127.0.0.3"
 RETRYABLE = {409, 502, 503, 504}
@@ -75,9 +77,9 @@ class Client:
         return parsed
 
 
-def sign_in(base, source=LOAD_FROM):
+def sign_in(base, source=LOAD_FROM, email=ADMIN_EMAIL, password=ADMIN_PASSWORD):
     c = Client(base, source)
-    body = c.ok("POST", "/api/v1/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+    body = c.ok("POST", "/api/v1/auth/login", {"email": email, "password": password})
     return body["access_token"]
 
 
@@ -102,6 +104,9 @@ def setup(args):
         )["id"]
         for p in range(20)
     ]
+    # Reads everything, writes nothing: its heavy reads may come from the replica at once.
+    c.ok("POST", "/api/v1/users", {"email": ANALYST_EMAIL, "name": "Topology analyst",
+                                   "role": "analyst", "password": ANALYST_PASSWORD})
     json.dump({"supplier": supplier, "reporter": reporter, "products": products}, sys.stdout)
 
 
@@ -218,6 +223,8 @@ def load(args):
     acked, unacked, stats = {}, [], Stats()
     reports = []
     tail = {"seen": [], "errors": 0}
+    analyst = sign_in(args.base, email=ANALYST_EMAIL, password=ANALYST_PASSWORD)
+    staleness = []
 
     def order_worker(i):
         c, local = Client(args.base, token=token), Stats()
@@ -269,17 +276,24 @@ def load(args):
                 raise SystemExit(f"sell-out report: {status} {parsed}")
             time.sleep(0.5)
 
-    def read_worker():
-        c = Client(args.base, token=token)
+    def read_worker(path):
+        """Heavy reads by an analyst, who never writes: the replica may answer them, and says
+        how current its answer is (X-Data-As-Of); staleness is measured against this clock."""
+        c = Client(args.base, token=analyst)
         while time.time() < stop:
             try:
-                status, _, _ = c.request("GET", "/api/v1/orders?limit=20&view=summary")
-                with lock:
-                    stats["list_reads" if status == 200 else f"list_{status}"] += 1
+                status, headers, _ = c.request("GET", path)
+                received = time.time()
             except (OSError, http.client.HTTPException):
                 with lock:
                     stats["read_network_errors"] += 1
-            time.sleep(0.05)
+                continue
+            with lock:
+                stats["heavy_reads" if status == 200 else f"heavy_reads_{status}"] += 1
+                as_of = headers.get("x-data-as-of")
+                if status == 200 and as_of:
+                    staleness.append(received - parse_time(as_of))
+            time.sleep(0.02)
 
     def feed_tail():
         """Follows /events?after= as a consumer would. If an event ever became visible behind
@@ -305,7 +319,8 @@ def load(args):
                 time.sleep(0.05)
 
     threads = [threading.Thread(target=guarded(order_worker), args=(i,)) for i in range(args.workers)]
-    threads += [threading.Thread(target=guarded(w)) for w in (report_worker, read_worker, feed_tail)]
+    threads += [threading.Thread(target=guarded(w)) for w in (report_worker, feed_tail)]
+    threads += [threading.Thread(target=guarded(read_worker), args=(path,)) for path in HEAVY_READS]
     started = time.time()
     for t in threads:
         t.start()
@@ -313,12 +328,32 @@ def load(args):
         t.join()
     took = time.time() - started
     fail_on_errors()
+    stale = staleness_figures(staleness, stats["heavy_reads"])
     result = {"acked": acked, "unacked": unacked, "reports": reports, "stats": stats,
-              "tail": tail, "seconds": round(took, 1)}
+              "tail": tail, "seconds": round(took, 1), "replica": stale}
     json.dump(result, open(args.out, "w"))
     print(json.dumps({"orders_acknowledged": len(acked), "orders_unacknowledged": len(unacked),
                       "reports": len(reports), "stats": stats, "tail_events": len(tail["seen"]),
-                      "tail_errors": tail["errors"], "seconds": round(took, 1)}))
+                      "tail_errors": tail["errors"], "replica": stale, "seconds": round(took, 1)}))
+
+
+HEAVY_READS = ["/api/v1/orders?limit=20&view=summary", "/api/v1/analytics/supplier-share?from=2026-01-01&to=2026-12-31",
+               "/api/v1/partners?limit=50"]
+
+
+def parse_time(stamp):
+    """RFC 3339 with a Z, as prm writes it, to seconds since the epoch."""
+    import datetime
+    return datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+def staleness_figures(staleness, reads):
+    ordered = sorted(staleness)
+
+    def pct(p):
+        return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 1) if ordered else None
+    return {"heavy_reads": reads, "from_replica": len(ordered), "staleness_ms_p50": pct(0.50),
+            "staleness_ms_p99": pct(0.99), "staleness_ms_max": pct(1.0)}
 
 
 def psql(cmd, sql):
@@ -399,6 +434,27 @@ def check(args):
                 misses += 1
     expect(misses == 0, f"writes read back through the other instances ({misses} misses in 60 reads)")
 
+    # 5. The read replica: it answered heavy reads during the load, each saying how current it
+    #    was, within the allowed lag; and a writer's heavy read (a list page, which the replica
+    #    may serve) through another instance at once finds what it just wrote.
+    stale = results["replica"]
+    expect(stale["from_replica"] > 0,
+           f"the replica answered heavy reads with X-Data-As-Of ({stale['from_replica']} of {stale['heavy_reads']})")
+    expect(stale["staleness_ms_p99"] is not None and stale["staleness_ms_p99"] < args.max_lag * 1000,
+           f"replica answers no older than the allowed lag (p99 {stale['staleness_ms_p99']} ms, max {stale['staleness_ms_max']} ms)")
+    unseen = 0
+    for i in range(30):
+        writer, reader = direct[i % len(direct)], direct[(i + 1) % len(direct)]
+        reference = f"ryw-{uuid.uuid4()}"
+        status, _, order = writer.request("POST", "/api/v1/orders", order_body(fixture, reference),
+                                          {"Idempotency-Key": reference})
+        if status != 201:
+            raise SystemExit(f"write through {writer.port}: {status} {order}")
+        status, _, page = reader.request("GET", f"/api/v1/orders?number={order['number']}")
+        if status != 200 or [o["id"] for o in page["items"]] != [order["id"]]:
+            unseen += 1
+    expect(unseen == 0, f"a writer's list read through another instance finds its write ({unseen} of 30 missed)")
+
     if failures:
         raise SystemExit(f"{len(failures)} check(s) failed")
 
@@ -415,6 +471,7 @@ def main():
     p.add_argument("--direct")
     p.add_argument("--psql")
     p.add_argument("--address-limit", type=int, default=10)
+    p.add_argument("--max-lag", type=float, default=5)
     args = p.parse_args()
     {"setup": setup, "orders": orders, "load": load, "check": check}[args.command](args)
 

@@ -86,7 +86,7 @@ pub async fn list_audit_log(
     let limit = page.limit;
     let rows = state
         .db
-        .read(move |conn| store::list(conn, filter, &page))
+        .read_heavy(move |conn| store::list(conn, filter, &page))
         .await?;
     let body = Page::from_rows(
         rows,

@@ -251,7 +251,7 @@ pub async fn list_sell_out_reports(
     let limit = page.limit;
     let rows = state
         .db
-        .read(move |conn| store::list_reports(conn, &access, filter, &page))
+        .read_heavy(move |conn| store::list_reports(conn, &access, filter, &page))
         .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
         rows,
@@ -459,7 +459,7 @@ pub async fn list_wallet_estimates(
     let limit = page.limit;
     let rows = state
         .db
-        .read(move |conn| store::list_estimates(conn, filter, &page))
+        .read_heavy(move |conn| store::list_estimates(conn, filter, &page))
         .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
         rows,

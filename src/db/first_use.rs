@@ -9,8 +9,14 @@
 //! handler has answered (it never touched the database) is the web layer's to run: see
 //! [`Pending::take`]. Work outside a request (background jobs, the CLI) has no scope and runs
 //! no check.
+//!
+//! The same scope carries the two other things a request's database work and its answer share:
+//! who is reading (for the read replica's read-your-writes rule, [`super::replica`]) and, when
+//! a read replica served it, the moment its data is as of (the `X-Data-As-Of` header).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+
+use chrono::NaiveDateTime;
 use std::future::Future;
 use std::rc::Rc;
 
@@ -19,14 +25,24 @@ use super::{DbConnection, StoreError};
 /// The check: passes (`Ok`) or gives the error the request must answer with.
 pub type Check = Box<dyn FnOnce(&mut DbConnection) -> Result<(), StoreError> + Send>;
 
-/// One request's place for its check.
+/// One request's place for its check, its reader and how current its answer is.
 #[derive(Default)]
-pub struct Pending(RefCell<Option<Check>>);
+pub struct Pending {
+    check: RefCell<Option<Check>>,
+    reader: RefCell<Option<String>>,
+    as_of: Cell<Option<NaiveDateTime>>,
+}
 
 impl Pending {
     /// The check if no database work has taken it yet.
     pub fn take(&self) -> Option<Check> {
-        self.0.borrow_mut().take()
+        self.check.borrow_mut().take()
+    }
+
+    /// When a read replica served this request: the moment (UTC) its data is as of. The
+    /// oldest, when it served several reads.
+    pub fn as_of(&self) -> Option<NaiveDateTime> {
+        self.as_of.get()
     }
 }
 
@@ -43,11 +59,32 @@ pub async fn scope<F: Future>(pending: Rc<Pending>, request: F) -> F::Output {
 /// none to leave it to: the check comes back, for the caller to run itself.
 pub fn defer(check: Check) -> Result<(), Check> {
     let mut check = Some(check);
-    let _ = PENDING.try_with(|pending| *pending.0.borrow_mut() = check.take());
+    let _ = PENDING.try_with(|pending| *pending.check.borrow_mut() = check.take());
     match check {
         None => Ok(()),
         Some(check) => Err(check),
     }
+}
+
+/// Names the principal reading, for the read replica's read-your-writes rule.
+pub fn note_reader(id: &str) {
+    let _ = PENDING.try_with(|pending| *pending.reader.borrow_mut() = Some(id.to_string()));
+}
+
+/// The principal this task's request reads for, if it named one.
+pub(super) fn reader() -> Option<String> {
+    PENDING
+        .try_with(|pending| pending.reader.borrow().clone())
+        .ok()
+        .flatten()
+}
+
+/// Notes that a read replica served this request with data as of `at`.
+pub(super) fn served_as_of(at: NaiveDateTime) {
+    let _ = PENDING.try_with(|pending| {
+        let oldest = pending.as_of.get().map_or(at, |seen| seen.min(at));
+        pending.as_of.set(Some(oldest));
+    });
 }
 
 /// The check this task's request left, if any: taken once, by the first database work.

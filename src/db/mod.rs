@@ -9,6 +9,7 @@ pub mod locks;
 mod migrate;
 pub mod page;
 mod pool;
+pub mod replica;
 pub mod schema;
 
 pub use error::{StoreError, Stored};
@@ -108,6 +109,10 @@ pub struct Db {
     /// (Reads take no permit: gating them too cost 5–12% of their throughput in
     /// `cargo bench --bench load`, for a shorter tail they did not need.)
     permits: Arc<tokio::sync::Semaphore>,
+    /// A hot standby for heavy reads ([`Db::read_heavy`]), when one is configured.
+    replica: Option<Arc<replica::Replica>>,
+    /// Whether statements are prepared and kept ([`Db::connect_with`]); the replica's too.
+    prepared_statements: bool,
 }
 
 impl Db {
@@ -144,7 +149,18 @@ impl Db {
             sqlite_writer: Arc::new(Mutex::new(())),
             write_turn: Arc::new(tokio::sync::Mutex::new(())),
             permits: Arc::new(tokio::sync::Semaphore::new(max_size as usize)),
+            replica: None,
+            prepared_statements,
         })
+    }
+
+    /// This database with a hot standby for heavy reads; its pool is as large as the
+    /// primary's and connects on first use (a standby down at start-up delays nothing).
+    pub fn with_replica(mut self, settings: replica::ReplicaSettings) -> Db {
+        let size = self.pool.max_size();
+        let prepared = self.prepared_statements;
+        self.replica = Some(Arc::new(replica::Replica::open(settings, size, prepared)));
+        self
     }
 
     pub fn backend(&self) -> Backend {
@@ -187,6 +203,59 @@ impl Db {
                 check(&mut conn)?;
             }
             f(&mut conn)
+        })
+        .await
+    }
+
+    /// A heavy read (analytics, scorecards, tier evaluations, CSV exports, list pages): like
+    /// [`Db::read`], but served by the read replica when it is current enough for this reader
+    /// ([`replica`]), in which case the request's answer says how current (`X-Data-As-Of`).
+    /// The account check always runs on the primary.
+    pub async fn read_heavy<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    {
+        let Some(replica) = self.replica.clone() else {
+            return self.read(f).await;
+        };
+        let pool = self.pool.clone();
+        let check = first_use::take();
+        let reader = first_use::reader();
+        let (value, as_of) = off_the_executor(move || -> Result<_, E> {
+            let mut conn = pool
+                .get()
+                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            if let Some(check) = check {
+                check(&mut conn)?;
+            }
+            match replica.connection(&mut conn, reader.as_deref()) {
+                Some((mut standby, as_of)) => {
+                    drop(conn);
+                    Ok((f(&mut standby)?, Some(as_of)))
+                }
+                None => Ok((f(&mut conn)?, None::<chrono::NaiveDateTime>)),
+            }
+        })
+        .await?;
+        if let Some(as_of) = as_of {
+            first_use::served_as_of(as_of);
+        }
+        Ok(value)
+    }
+
+    /// The read replica's state, when one is configured (for `/readyz`).
+    pub async fn replica_report(&self) -> Result<Option<replica::ReplicaReport>, StoreError> {
+        let Some(replica) = self.replica.clone() else {
+            return Ok(None);
+        };
+        let pool = self.pool.clone();
+        off_the_executor(move || {
+            let mut conn = pool
+                .get()
+                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            Ok(Some(replica.report(&mut conn)))
         })
         .await
     }

@@ -41,6 +41,7 @@ impl FromRequest for Principal {
                 // A read's check goes with the handler's first database work (one trip to the
                 // blocking pool, not two); outside a request scope it runs here.
                 let verdict = Verdict::default();
+                first_use::note_reader(&principal.id);
                 match first_use::defer(verdict.check(principal.clone(), is_read(&method))) {
                     Ok(()) => {
                         req.extensions_mut().insert(verdict);

@@ -16,6 +16,10 @@ use actix_web::{Error, ResponseError};
 use crate::db::first_use;
 use crate::views::partner_view;
 
+/// The header a read replica's answer carries: the moment its data is as of.
+pub const DATA_AS_OF: actix_web::http::header::HeaderName =
+    actix_web::http::header::HeaderName::from_static("x-data-as-of");
+
 /// The request's account check settled, partner views for partner principals; Swagger UI may
 /// not be framed.
 pub async fn views_and_headers(
@@ -34,6 +38,15 @@ pub async fn views_and_headers(
         }
     };
     let mut res = res;
+    if let Some(as_of) = pending.as_of() {
+        // Served by the read replica: how current its data is (RFC 3339, UTC).
+        let stamp = as_of
+            .and_utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        if let Ok(value) = HeaderValue::from_str(&stamp) {
+            res.headers_mut().insert(DATA_AS_OF, value);
+        }
+    }
     if docs {
         // Swagger UI holds a pasted token: no other site may frame it (clickjacking).
         res.headers_mut().insert(

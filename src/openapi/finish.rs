@@ -29,7 +29,68 @@ pub fn finish(mut api: OpenApiDoc) -> OpenApiDoc {
     // from, so the document cannot drift from what is served.
     crate::views::mark_openapi(&mut api);
     give_problems_examples_of_their_kind(&mut api);
+    mark_replica_reads(&mut api);
     api
+}
+
+/// The operations a read replica may serve ([`crate::db::Db::read_heavy`]): analytics,
+/// scorecards, tier evaluations, CSV exports and list pages. An architecture test holds this
+/// list to the handlers that read that way.
+pub const REPLICA_READS: &[&str] = &[
+    "abc_analysis",
+    "get_agreement_rebates",
+    "list_agreements",
+    "list_audit_log",
+    "list_inspections",
+    "list_invoices",
+    "list_non_conformances",
+    "list_orders",
+    "list_partners",
+    "list_price_deviations",
+    "list_returns",
+    "list_sell_out_reports",
+    "list_specifications",
+    "list_wallet_estimates",
+    "partner_scorecard",
+    "share_of_customer",
+    "stock_cover",
+    "supplier_share",
+    "tier_evaluation",
+    "tier_evaluations",
+];
+
+/// Their successful answers document `X-Data-As-Of`.
+fn mark_replica_reads(api: &mut OpenApiDoc) {
+    use utoipa::openapi::{HeaderBuilder, ObjectBuilder, RefOr};
+    for (_, op) in operations_mut(api) {
+        if !op
+            .operation_id
+            .as_deref()
+            .is_some_and(|id| REPLICA_READS.contains(&id))
+        {
+            continue;
+        }
+        let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") else {
+            continue;
+        };
+        let schema = ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::DateTime,
+            )))
+            .examples([serde_json::json!("2026-12-04T09:15:02.417Z")]);
+        let header = HeaderBuilder::new()
+            .schema(Some(schema))
+            .description(Some(
+                "Present when a read replica answered: the moment (UTC) its data is as of — \
+                 the request's start when it held every commit, else its last replayed commit, \
+                 never older than the deployment's allowed lag. Your own writes of the last \
+                 seconds are always included. Absent: the primary answered, and the data is \
+                 current.",
+            ))
+            .build();
+        ok.headers.insert("X-Data-As-Of".to_string(), header.into());
+    }
 }
 
 /// Every operation, mutably, with its path.

@@ -68,6 +68,7 @@ pub fn test_config(database_url: String) -> Config {
         db_pool_size: 4,
         workers: Some(1),
         webhooks: test_webhook_settings(),
+        read_replica: None,
     }
 }
 

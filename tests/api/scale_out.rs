@@ -369,3 +369,81 @@ fn a_failed_write_leaves_its_number_unused_except_in_gap_free_series() {
         );
     }
 }
+
+/// A configuration whose heavy reads go to the replica at `replica_url`.
+fn with_replica(url: &str, replica_url: &str) -> prm::config::Config {
+    let mut config = test_config(url.to_string());
+    config.read_replica = Some(prm::db::replica::ReplicaSettings {
+        url: replica_url.to_string(),
+        max_lag: Duration::from_secs(5),
+        read_your_writes: Duration::from_secs(5),
+    });
+    config
+}
+
+/// A read replica answers the heavy reads and says how current each answer is; a single
+/// record still comes from the primary; `/readyz` reports the replica. The primary stands in
+/// for its own standby here (it always holds every commit); `deploy/topology/run` proves the
+/// rest on a streaming standby. PostgreSQL only: SQLite has no replicas.
+#[actix_web::test]
+async fn a_read_replica_answers_heavy_reads_saying_how_current_they_are() {
+    let (url, guard) = fresh_database();
+    if !on_postgres(&url) {
+        eprintln!("a read replica is a PostgreSQL standby: this runs in the PostgreSQL pass");
+        return;
+    }
+    let app = spawn_with(with_replica(&url, &url), Some(guard)).await;
+    let admin = app.admin_token().await;
+    let partner = app.partner("Acme", &["distributor"]).await;
+    let before = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let list = app.get("/api/v1/partners", &admin).await.expect(200);
+    let as_of = list
+        .header("x-data-as-of")
+        .expect("an answer from the replica says how current it is");
+    let as_of = chrono::DateTime::parse_from_rfc3339(&as_of).expect("RFC 3339");
+    assert!(as_of >= before && as_of <= chrono::Utc::now() + chrono::Duration::seconds(1));
+    assert!(list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["id"] == partner.as_str()));
+    let one = app
+        .get(&format!("/api/v1/partners/{partner}"), &admin)
+        .await
+        .expect(200);
+    assert_eq!(one.header("x-data-as-of"), None);
+    let ready = app
+        .send(actix_web::test::TestRequest::get().uri("/readyz"))
+        .await
+        .expect(200);
+    assert_eq!(ready.body["read_replica"]["state"], "serving");
+    assert_eq!(ready.body["read_replica"]["lag_seconds"], 0.0);
+}
+
+/// A replica that cannot be reached costs nothing but its own answers: heavy reads come from
+/// the primary (current, so without `X-Data-As-Of`) and `/readyz` stays ready, saying why.
+#[actix_web::test]
+async fn an_unreachable_replica_sends_heavy_reads_to_the_primary() {
+    let (url, guard) = fresh_database();
+    if !on_postgres(&url) {
+        eprintln!("a read replica is a PostgreSQL standby: this runs in the PostgreSQL pass");
+        return;
+    }
+    let nowhere = "postgres://prm:prm@127.0.0.1:1/prm";
+    let app = spawn_with(with_replica(&url, nowhere), Some(guard)).await;
+    let admin = app.admin_token().await;
+    app.partner("Acme", &["distributor"]).await;
+    for _ in 0..2 {
+        let list = app.get("/api/v1/partners", &admin).await.expect(200);
+        assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+        assert_eq!(list.header("x-data-as-of"), None);
+    }
+    let ready = app
+        .send(actix_web::test::TestRequest::get().uri("/readyz"))
+        .await
+        .expect(200);
+    assert_eq!(ready.body["status"], "ready");
+    assert_eq!(ready.body["read_replica"]["state"], "unreachable");
+    let detail = ready.body["read_replica"]["detail"].as_str().unwrap();
+    assert!(detail.contains("primary"), "{detail}");
+}

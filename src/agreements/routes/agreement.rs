@@ -254,7 +254,7 @@ pub async fn list_agreements(
     let limit = page.limit;
     let rows = state
         .db
-        .read(move |conn| {
+        .read_heavy(move |conn| {
             let items = store::list_agreements(conn, &access, &filter, &page)?;
             with_call_offs(conn, items)
         })

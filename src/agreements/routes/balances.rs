@@ -83,7 +83,7 @@ pub async fn list_price_deviations(
     };
     let mut rows = state
         .db
-        .read(move |conn| crate::orders::store::price_deviations(conn, &filter, after, limit))
+        .read_heavy(move |conn| crate::orders::store::price_deviations(conn, &filter, after, limit))
         .await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);

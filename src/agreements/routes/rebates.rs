@@ -55,7 +55,7 @@ pub async fn get_agreement_rebates(
     let id = path_id(&id, "id")?;
     let statement = state
         .db
-        .read(move |conn| store::rebate_statement(conn, &access, &id))
+        .read_heavy(move |conn| store::rebate_statement(conn, &access, &id))
         .await?;
     if wants_csv(&req) {
         return csv_response("rebates", statement.entries);

@@ -135,7 +135,7 @@ pub async fn abc_analysis(
     let (from, to) = (q.from, q.to);
     let (values, partners) = state
         .db
-        .read(move |conn| {
+        .read_heavy(move |conn| {
             let values = crate::orders::store::document_values(conn, direction, basis, from, to)?;
             let partners = store::labels(conn, values.iter().map(|v| &v.0))?;
             Ok::<_, ApiError>((values, partners))

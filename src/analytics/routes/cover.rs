@@ -97,7 +97,7 @@ pub async fn stock_cover(
     let from = as_of - chrono::Duration::days(window_days - 1);
     let inputs = state
         .db
-        .read(move |conn| {
+        .read_heavy(move |conn| {
             store::cover_inputs(
                 conn,
                 from,

@@ -144,7 +144,7 @@ pub async fn share_of_customer(
     let (start, end) = (q.from.start(), to.end());
     let inputs = state
         .db
-        .read(move |conn| store::share_inputs(conn, start, end, basis, &scope))
+        .read_heavy(move |conn| store::share_inputs(conn, start, end, basis, &scope))
         .await?;
     let rows = customer_share_rows(&periods, &inputs.estimates, &inputs.supplied);
     if rows > MAX_SHARE_ROWS {

@@ -88,7 +88,7 @@ pub async fn supplier_share(
     let (from, to, category) = (q.from, q.to, category_filter(q.category));
     let (received, partners) = state
         .db
-        .read(move |conn| store::supply_inputs(conn, from, to, category))
+        .read_heavy(move |conn| store::supply_inputs(conn, from, to, category))
         .await?;
     let items = supplier_shares(&received, &partners);
     if wants_csv(&req) {

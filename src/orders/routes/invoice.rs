@@ -158,7 +158,7 @@ pub async fn list_invoices(
     let limit = page.limit;
     let items = state
         .db
-        .read(move |conn| store::list_invoices(conn, &access, filter, &page))
+        .read_heavy(move |conn| store::list_invoices(conn, &access, filter, &page))
         .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |d| d.id.as_str(), |d| d)))
 }

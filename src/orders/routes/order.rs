@@ -401,7 +401,7 @@ pub async fn list_orders(
     if view.0.view == Some(ListView::Summary) {
         let rows = state
             .db
-            .read(move |conn| store::list_order_summaries(conn, &access, filter, &page))
+            .read_heavy(move |conn| store::list_order_summaries(conn, &access, filter, &page))
             .await?;
         return Ok(HttpResponse::Ok().json(Page::from_rows(
             rows,
@@ -412,7 +412,7 @@ pub async fn list_orders(
     }
     let docs = state
         .db
-        .read(move |conn| store::list_orders(conn, &access, filter, &page))
+        .read_heavy(move |conn| store::list_orders(conn, &access, filter, &page))
         .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
         docs,

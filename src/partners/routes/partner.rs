@@ -250,7 +250,7 @@ pub async fn list_partners(
     let limit = page.limit;
     let rows = state
         .db
-        .read(move |conn| store::list_partners(conn, &access, filter, &page))
+        .read_heavy(move |conn| store::list_partners(conn, &access, filter, &page))
         .await?;
     let today = today();
     Ok(HttpResponse::Ok().json(Page::from_rows(

@@ -53,7 +53,7 @@ pub async fn partner_scorecard(
     crate::period::check_date_range(from, to, 10)?;
     let card = state
         .db
-        .read(move |conn| {
+        .read_heavy(move |conn| {
             let partner = crate::partners::store::get_partner(conn, &policy::Access::All, &id)?;
             let side = q
                 .side

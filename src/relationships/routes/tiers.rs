@@ -177,7 +177,7 @@ pub async fn tier_evaluation(
     let as_of = query.0.as_of.unwrap_or_else(today);
     let e = state
         .db
-        .read(move |conn| store::evaluate_partner(conn, &id, as_of))
+        .read_heavy(move |conn| store::evaluate_partner(conn, &id, as_of))
         .await?;
     Ok(HttpResponse::Ok().json(e))
 }
@@ -222,7 +222,7 @@ pub async fn tier_evaluations(
     let after = after_id(query.0.cursor.as_deref())?;
     let rows = state
         .db
-        .read(move |conn| store::evaluate_all(conn, as_of, differing_only, after, limit + 1))
+        .read_heavy(move |conn| store::evaluate_all(conn, as_of, differing_only, after, limit + 1))
         .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, |e| &e.partner_id, |e| e)))
 }

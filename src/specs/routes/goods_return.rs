@@ -125,7 +125,7 @@ pub async fn list_returns(
     let limit = page.limit;
     let items = state
         .db
-        .read(move |conn| store::list_returns(conn, &access, filter, &page))
+        .read_heavy(move |conn| store::list_returns(conn, &access, filter, &page))
         .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |i| i.id.as_str(), |i| i)))
 }

@@ -130,7 +130,7 @@ pub async fn list_inspections(
     let limit = page.limit;
     let items = state
         .db
-        .read(move |conn| store::list_inspections(conn, &access, &id, filter, &page))
+        .read_heavy(move |conn| store::list_inspections(conn, &access, &id, filter, &page))
         .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |i| i.id.as_str(), |i| i)))
 }

@@ -188,7 +188,9 @@ pub async fn list_specifications(
     let limit = page.limit;
     let items = state
         .db
-        .read(move |conn| store::list_specs(conn, &access, store::SpecFilter { product_id }, &page))
+        .read_heavy(move |conn| {
+            store::list_specs(conn, &access, store::SpecFilter { product_id }, &page)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |s| s.id.as_str(), |s| s)))
 }
