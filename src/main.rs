@@ -277,6 +277,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
         actix_web::rt::spawn(prm::promotion_calendar(service.state.db.clone()));
         actix_web::rt::spawn(prm::webhook_dispatcher(service.clone()));
         actix_web::rt::spawn(prm::overdue_alerts(service.state.db.clone()));
+        actix_web::rt::spawn(prm::event_sweep(service.state.db.clone()));
         // A client that is slow to send its request head is answered 408 and dropped; an idle
         // keep-alive connection is closed: neither may hold a connection slot for long.
         let mut server = actix_web::HttpServer::new(move || prm::build_app(service.clone()))

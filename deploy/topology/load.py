@@ -398,6 +398,8 @@ def check(args):
     seen = [[int(s), i] for s, i in results["tail"]["seen"]]
     prefix = [[int(s), i] for s, i in feed[: len(seen)]]
     expect(seen == prefix, f"a consumer tailing the feed saw it in commit order ({len(seen)} events, nothing behind its cursor)")
+    waiting = psql(cmd, "SELECT count(*) FROM event_inbox")[0][0]
+    expect(int(waiting) == 0, f"every event numbered: none left in the feed's inbox ({waiting}), the killed instance's included")
     created = psql(cmd, "SELECT count(*) FROM events WHERE event_type = 'order.created' AND entity_id IN (SELECT id FROM orders WHERE buyer_reference LIKE 'topo-%')")[0][0]
     expect(int(created) == len(by_reference), f"one order.created event per order ({created} for {len(by_reference)})")
 

@@ -19,8 +19,8 @@ use super::DbConnection;
 pub enum Lock {
     /// Applying migrations: one instance migrates, the others wait and find nothing to do.
     Migrations = 7_201_000,
-    /// Appending to the event feed: numbers become visible in order and without gaps
-    /// (the events area's `append`).
+    /// Numbering the event feed: numbers become visible in order and without gaps (the events
+    /// area's sequencer, and `append` outside a write).
     EventFeed = 7_201_001,
     /// One sign-in throttling key (account, account and address, address).
     SignInKey = 7_201_002,

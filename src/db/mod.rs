@@ -2,9 +2,9 @@
 //! migrations, and the two ways handlers reach the database (`read` and `write`), both of which
 //! run diesel on actix's blocking thread pool, never on the async executor.
 
+pub mod after_commit;
 pub mod error;
 pub mod first_use;
-pub mod last_in_transaction;
 pub mod locks;
 mod migrate;
 pub mod page;
@@ -113,6 +113,8 @@ pub struct Db {
     replica: Option<Arc<replica::Replica>>,
     /// Whether statements are prepared and kept ([`Db::connect_with`]); the replica's too.
     prepared_statements: bool,
+    /// Work after commits, shared by writes ending together ([`after_commit`]).
+    after_commit: Arc<after_commit::Shared>,
 }
 
 impl Db {
@@ -151,6 +153,7 @@ impl Db {
             permits: Arc::new(tokio::sync::Semaphore::new(max_size as usize)),
             replica: None,
             prepared_statements,
+            after_commit: Arc::default(),
         })
     }
 
@@ -308,9 +311,13 @@ impl Db {
             Backend::Sqlite => {
                 // A poisoned lock only means another writer panicked; the database is sound.
                 let _turn = self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner());
-                immediate_transaction(&mut conn, |c| last_in_transaction::run(c, f))
+                after_commit::write(&self.after_commit, &mut conn, |c| {
+                    immediate_transaction(c, f)
+                })
             }
-            Backend::Postgres => (**conn).transaction(|c| last_in_transaction::run(c, f)),
+            Backend::Postgres => {
+                after_commit::write(&self.after_commit, &mut conn, |c| c.transaction(f))
+            }
         }
     }
 

@@ -804,6 +804,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    event_inbox (position) {
+        position -> BigInt,
+        id -> Text,
+        occurred_at -> Timestamp,
+        event_type -> Text,
+        entity_type -> Text,
+        entity_id -> Text,
+        partner_id -> Nullable<Text>,
+        other_partner_id -> Nullable<Text>,
+        actor_id -> Text,
+        data -> Text,
+        recorded_for_partner_id -> Nullable<Text>,
+        recorded_via -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     periodic_jobs (name) {
         name -> Text,
         last_run_at -> Timestamp,
@@ -847,6 +864,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     company,
     login_failures,
     periodic_jobs,
+    event_inbox,
     write_quotas,
     monthly_supply,
     users,

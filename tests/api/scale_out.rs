@@ -447,3 +447,116 @@ async fn an_unreachable_replica_sends_heavy_reads_to_the_primary() {
     let detail = ready.body["read_replica"]["detail"].as_str().unwrap();
     assert!(detail.contains("primary"), "{detail}");
 }
+
+/// The feed stays gap-free and in order with writes racing each other: on PostgreSQL each
+/// write puts its events in the feed's inbox and they are numbered right after its commit,
+/// before its answer, so a write's event is in the feed when its answer arrives. An event
+/// left in the inbox by an instance killed between its commit and that pass is numbered by
+/// the next pass (the sweep every instance runs).
+#[actix_web::test]
+async fn the_feed_is_numbered_after_commit_in_order_and_nothing_stays_in_the_inbox() {
+    use diesel::prelude::*;
+    use prm::db::schema::event_inbox as inbox;
+
+    let (url, guard) = fresh_database();
+    let app = spawn_with(test_config(url.clone()), Some(guard)).await;
+    let admin = app.admin_token().await;
+    let names: Vec<String> = (0..24).map(|i| format!("Racer {i}")).collect();
+    let created: Vec<String> = futures_util::future::join_all(names.iter().map(|name| {
+        app.post(
+            "/api/v1/partners",
+            &admin,
+            json!({"name": name, "roles": ["distributor"], "status": "active"}),
+        )
+    }))
+    .await
+    .into_iter()
+    .map(|answer| answer.expect(201).id())
+    .collect();
+    let feed = |after: i64| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let page = app
+                .get(&format!("/api/v1/events?after={after}&limit=500"), admin)
+                .await
+                .expect(200);
+            page.body["items"].as_array().unwrap().clone()
+        }
+    };
+    let events = feed(0).await;
+    let seqs: Vec<i64> = events.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    assert_eq!(
+        seqs,
+        (1..=seqs.len() as i64).collect::<Vec<_>>(),
+        "gap-free"
+    );
+    for id in &created {
+        let announced = events
+            .iter()
+            .filter(|e| e["type"] == "partner.created" && e["entity_id"] == id.as_str())
+            .count();
+        assert_eq!(
+            announced, 1,
+            "partner {id} announced once, before its answer"
+        );
+    }
+    let left = |db: &Db| {
+        db.write_blocking(|conn| {
+            inbox::table
+                .count()
+                .get_result::<i64>(conn)
+                .map_err(prm::db::StoreError::from)
+        })
+        .unwrap()
+    };
+    assert_eq!(left(&app.db), 0, "nothing waits in the inbox");
+    if !on_postgres(&url) {
+        return; // SQLite numbers each event as it is written: no inbox to sweep.
+    }
+
+    // An instance killed after a write's commit, before its pass: the event sits in the inbox.
+    let highest = *seqs.last().unwrap();
+    app.db
+        .write_blocking(|conn| {
+            diesel::insert_into(inbox::table)
+                .values((
+                    inbox::id.eq(uuid::Uuid::now_v7().to_string()),
+                    inbox::occurred_at.eq(prm::clock::now()),
+                    inbox::event_type.eq("partner.updated"),
+                    inbox::entity_type.eq("partner"),
+                    inbox::entity_id.eq(&created[0]),
+                    inbox::partner_id.eq(Some(&created[0])),
+                    inbox::actor_id.eq("system"),
+                    inbox::data.eq("{}"),
+                ))
+                .execute(conn)
+                .map_err(prm::db::StoreError::from)
+        })
+        .unwrap();
+    assert!(
+        feed(highest).await.is_empty(),
+        "not in the feed before a pass"
+    );
+    let swept = app
+        .db
+        .write(prm::events::store::sequencer::sweep)
+        .await
+        .unwrap();
+    assert_eq!(swept, 1);
+    let after = feed(highest).await;
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0]["seq"], highest + 1);
+    assert_eq!(after[0]["type"], "partner.updated");
+    assert_eq!(left(&app.db), 0);
+    // The next write's pass finds nothing more to number; its own event follows.
+    app.post(
+        "/api/v1/partners",
+        &admin,
+        json!({"name": "Late", "roles": ["distributor"], "status": "active"}),
+    )
+    .await
+    .expect(201);
+    let last = feed(highest + 1).await;
+    assert_eq!(last.len(), 1);
+    assert_eq!(last[0]["seq"], highest + 2);
+}

@@ -6,6 +6,8 @@ use crate::db::schema::events;
 use crate::db::DbConnection;
 use crate::db::StoreError;
 
+pub mod sequencer;
+
 #[derive(Debug, Queryable)]
 pub struct EventRow {
     pub seq: i64,
@@ -37,76 +39,34 @@ pub struct NewEvent<'a> {
     pub data: &'a str,
 }
 
-/// Appends an event inside the caller's transaction, as its last step.
+/// Appends an event inside the caller's transaction.
 ///
 /// Readers follow the feed with `after=N`, so numbers must become visible in order and without
-/// gaps. On PostgreSQL a transaction-scoped advisory lock, taken right before the insert, makes
-/// event-writing commits take turns; under it the next number is the highest so far plus one,
-/// so a transaction that rolls back leaves no hole (a database sequence would). The insert is
-/// left to the end of the write ([`crate::db::last_in_transaction`]), after the audit entry and
-/// the idempotency record, so the lock covers the insert and the commit only. SQLite has one
-/// writer already.
+/// gaps. On PostgreSQL, a write ([`crate::db::Db::write`]) puts its events in the feed's inbox,
+/// unnumbered and without waiting for any other writer, and [`sequencer`] numbers them right
+/// after it commits, before its answer goes out. Outside such a write (start-up, a test's own
+/// transaction) and on SQLite, which has one writer, the event is numbered at once.
 pub fn append(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), StoreError> {
-    // The lock is held to commit: taken as the write's last step, after its audit entry and
-    // the record of its answer, so every other writer waits for as little as possible.
-    let owned = OwnedEvent::from(&e);
-    match crate::db::last_in_transaction::defer(Box::new(move |conn| {
-        insert(conn, owned.borrowed())
-    })) {
-        Ok(()) => Ok(()),
-        Err(now) => now(conn),
-    }
-}
-
-/// An event kept until the end of its transaction.
-struct OwnedEvent {
-    event_type: String,
-    entity_type: String,
-    entity_id: String,
-    partner_id: Option<String>,
-    other_partner_id: Option<String>,
-    actor_id: String,
-    recorded_for: Option<crate::recording::RecordedFor>,
-    data: String,
-}
-
-impl From<&NewEvent<'_>> for OwnedEvent {
-    fn from(e: &NewEvent<'_>) -> Self {
-        OwnedEvent {
-            event_type: e.event_type.into(),
-            entity_type: e.entity_type.into(),
-            entity_id: e.entity_id.into(),
-            partner_id: e.partner_id.map(str::to_string),
-            other_partner_id: e.other_partner_id.map(str::to_string),
-            actor_id: e.actor_id.into(),
-            recorded_for: e.recorded_for.cloned(),
-            data: e.data.into(),
-        }
-    }
-}
-
-impl OwnedEvent {
-    fn borrowed(&self) -> NewEvent<'_> {
-        NewEvent {
-            event_type: &self.event_type,
-            entity_type: &self.entity_type,
-            entity_id: &self.entity_id,
-            partner_id: self.partner_id.as_deref(),
-            other_partner_id: self.other_partner_id.as_deref(),
-            actor_id: &self.actor_id,
-            recorded_for: self.recorded_for.as_ref(),
-            data: &self.data,
-        }
-    }
-}
-
-fn insert(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), StoreError> {
-    crate::db::locks::take_database(conn, crate::db::locks::Lock::EventFeed)?;
     debug_assert!(
         super::model::is_event_type(e.event_type),
         "`{}` is missing from events::model::EVENT_TYPES",
         e.event_type
     );
+    match conn {
+        DbConnection::Postgres(_)
+            if crate::db::after_commit::ask("event feed sequencer", sequencer::pass) =>
+        {
+            sequencer::put_in_inbox(conn, &e)
+        }
+        _ => number_now(conn, &e),
+    }
+}
+
+/// Numbers the event as it is written: under the feed's lock, held to commit, the next number
+/// is the highest so far plus one, so a transaction that rolls back leaves no hole (a database
+/// sequence would).
+fn number_now(conn: &mut DbConnection, e: &NewEvent<'_>) -> Result<(), StoreError> {
+    crate::db::locks::take_database(conn, crate::db::locks::Lock::EventFeed)?;
     use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
     // The number and the row in one statement (one round trip, not two): its snapshot is taken
     // after the lock above was granted, so the highest number it reads is the last committed.
@@ -147,52 +107,97 @@ fn insert(conn: &mut DbConnection, e: NewEvent<'_>) -> Result<(), StoreError> {
         ))
         .returning(events::seq)
         .get_result(conn)?;
-    enqueue_deliveries(conn, seq, &e)
+    enqueue_deliveries(
+        conn,
+        &[Numbered {
+            seq,
+            event_type: e.event_type.into(),
+            partner_id: e.partner_id.map(str::to_string),
+            other_partner_id: e.other_partner_id.map(str::to_string),
+        }],
+    )
+}
+
+/// An event as it was numbered: what its webhook deliveries need.
+#[derive(Debug, QueryableByName)]
+struct Numbered {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    seq: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    event_type: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    partner_id: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    other_partner_id: Option<String>,
+}
+
+impl Numbered {
+    fn parties(&self) -> impl Iterator<Item = &str> {
+        [&self.partner_id, &self.other_partner_id]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    }
 }
 
 /// The webhook outbox: one delivery per enabled subscription that wants the event, written in
-/// the event's own transaction. A host subscription hears every event; a partner's, exactly
-/// the events that partner's `/events` feed carries (its body goes through the partner view
-/// when it is sent).
-fn enqueue_deliveries(
-    conn: &mut DbConnection,
-    seq: i64,
-    e: &NewEvent<'_>,
-) -> Result<(), StoreError> {
+/// the transaction that numbers the event. A host subscription hears every event; a partner's,
+/// exactly the events that partner's `/events` feed carries (its body goes through the partner
+/// view when it is sent).
+fn enqueue_deliveries(conn: &mut DbConnection, numbered: &[Numbered]) -> Result<(), StoreError> {
     use crate::db::schema::{webhook_deliveries as d, webhook_subscriptions as s};
-    let parties: Vec<String> = [e.partner_id, e.other_partner_id]
-        .into_iter()
-        .flatten()
+    if numbered.is_empty() {
+        return Ok(());
+    }
+    let mut parties: Vec<String> = numbered
+        .iter()
+        .flat_map(Numbered::parties)
         .map(str::to_string)
         .collect();
-    let candidates: Vec<(String, String)> = s::table
+    parties.sort();
+    parties.dedup();
+    let candidates: Vec<(String, Option<String>, String)> = s::table
         .filter(s::enabled.eq(true))
         .filter(s::partner_id.is_null().or(s::partner_id.eq_any(parties)))
-        .select((s::id, s::event_types))
+        .select((s::id, s::partner_id, s::event_types))
         .load(conn)?;
-    let now = Utc::now().naive_utc();
-    let wanted = candidates
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    let candidates: Vec<(String, Option<String>, Vec<String>)> = candidates
         .into_iter()
-        .filter(|(_, patterns)| {
-            let patterns: Vec<String> = serde_json::from_str(patterns).unwrap_or_default();
-            super::model::wants(&patterns, e.event_type)
+        .map(|(id, partner, patterns)| {
+            (
+                id,
+                partner,
+                serde_json::from_str(&patterns).unwrap_or_default(),
+            )
         })
-        .map(|(subscription_id, _)| subscription_id);
-    // One row per subscription (a handful per event): diesel's multi-row insert does not
-    // span both backends.
-    for subscription_id in wanted {
-        diesel::insert_into(d::table)
-            .values((
-                d::id.eq(uuid::Uuid::now_v7().to_string()),
-                d::subscription_id.eq(subscription_id),
-                d::position.eq(seq),
-                d::event_seq.eq(Some(seq)),
-                d::event_type.eq(e.event_type),
-                d::status.eq("pending"),
-                d::next_attempt_at.eq(Some(now)),
-                d::created_at.eq(now),
-            ))
-            .execute(conn)?;
+        .collect();
+    let now = Utc::now().naive_utc();
+    for event in numbered {
+        let wanted = candidates.iter().filter(|(_, partner, patterns)| {
+            partner
+                .as_deref()
+                .is_none_or(|p| event.parties().any(|q| q == p))
+                && super::model::wants(patterns, &event.event_type)
+        });
+        // One row per subscription (a handful per event): diesel's multi-row insert does not
+        // span both backends.
+        for (subscription_id, _, _) in wanted {
+            diesel::insert_into(d::table)
+                .values((
+                    d::id.eq(uuid::Uuid::now_v7().to_string()),
+                    d::subscription_id.eq(subscription_id),
+                    d::position.eq(event.seq),
+                    d::event_seq.eq(Some(event.seq)),
+                    d::event_type.eq(&event.event_type),
+                    d::status.eq("pending"),
+                    d::next_attempt_at.eq(Some(now)),
+                    d::created_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
     }
     Ok(())
 }
